@@ -1,0 +1,1 @@
+"""Entry points: decode the request or CloudEvent, call one service, encode the result."""

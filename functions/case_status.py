@@ -1,0 +1,34 @@
+"""HTTP function `case_status`: the reporter's status page (number + access code)."""
+import functions_framework
+
+from shared.adapters import http_requests as decode
+from shared.bootstrap import services
+from shared.domain.errors import CaseNotFound, InvalidSubmission, TooManyAttempts
+
+HTML = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
+        "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer"}
+
+
+@functions_framework.http
+def case_status(request):
+    app = services()
+    lang = decode.language(request, app.settings.default_language)
+    if request.method == "GET":
+        return app.pages.lookup(lang, request.args.get("number", "")), 200, HTML
+    if request.method != "POST":
+        return "method not allowed", 405, {"Allow": "GET, POST"}
+    number, code = request.form.get("number", ""), request.form.get("code", "")
+    try:
+        if request.form.get("action") == "add":
+            view = app.status.add_information(decode.add_information(request))
+            return app.pages.case(lang, view, code, notice=True), 200, HTML
+        view = app.status.look_up(number, code, decode.client_address(request))
+    except CaseNotFound:
+        return app.pages.lookup(lang, number, "not_found"), 404, HTML
+    except TooManyAttempts:
+        return app.pages.lookup(lang, number, "too_many_attempts"), 429, HTML
+    except InvalidSubmission as invalid:
+        view = app.status.look_up(number, code, decode.client_address(request))
+        return app.pages.case(lang, view, code, errors=invalid.errors), 422, HTML
+    return app.pages.case(lang, view, code), 200, HTML

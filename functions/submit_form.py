@@ -1,0 +1,29 @@
+"""HTTP function `submit_form`: the hosted complaint and report form (R1-R4)."""
+import functions_framework
+
+from shared.adapters import http_requests as decode
+from shared.bootstrap import services
+from shared.domain.errors import InvalidSubmission
+
+HTML = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
+        "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff"}
+
+
+@functions_framework.http
+def submit_form(request):
+    app = services()
+    lang = decode.language(request, app.settings.default_language)
+    if request.method == "GET":
+        return app.pages.form(lang, request.args.get("kind", "complaint")), 200, HTML
+    if request.method != "POST":
+        return "method not allowed", 405, {"Allow": "GET, POST"}
+    limit = app.settings.max_attachments * app.settings.max_attachment_bytes + 1024 * 1024
+    if (request.content_length or 0) > limit:
+        return app.pages.form(lang, "complaint", errors={"files": "file_too_large"}), 413, HTML
+    try:
+        registered = app.intake.submit(decode.submit_case(request, lang))
+    except InvalidSubmission as invalid:
+        page = app.pages.form(lang, request.form.get("kind", ""), decode.form_values(request),
+                              invalid.errors)
+        return page, 422, HTML
+    return app.pages.success(lang, registered), 201, HTML

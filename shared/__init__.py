@@ -1,0 +1,1 @@
+"""The importable package every function shares: domain, services, adapters."""

@@ -1,0 +1,143 @@
+"""The cloud case store: Google Cloud Firestore (native mode).
+
+Collections: `cases/{number}` (the case with its timeline), `reporter_identities/{number}` (the
+private record, R20), `outbox/{id}` (creation triggers the delivery function), `hit_counters/{key}`
+(rate limits, with an `expires_at` timestamp for a TTL policy). The only composite query is the
+outbox's "what is due": `awaiting == true AND due_at <= now ORDER BY due_at LIMIT n`; infra/ holds
+its index. No `== None` filters, offsets, cursors or collection-group queries.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from google.api_core import exceptions as gexc
+from google.cloud import firestore
+
+from shared.domain.cases import Case, ReporterIdentity
+from shared.domain.errors import CaseNotFound, CaseNumberTaken
+from shared.domain.outbox import OutboxMessage
+
+from . import records
+
+CASES = "cases"
+IDENTITIES = "reporter_identities"
+OUTBOX = "outbox"
+HIT_COUNTERS = "hit_counters"
+_MAX_ATTEMPTS = 30
+
+
+class FirestoreCaseStore:
+    """CaseStore on Firestore. The client is built on first use, not at import time."""
+
+    def __init__(self, project: str, database: str = "(default)", client=None):
+        self._project = project
+        self._database = database
+        self._client = client
+        self.operations = 0  # document reads and writes, for bench/
+
+    @property
+    def client(self) -> firestore.Client:
+        if self._client is None:
+            self._client = firestore.Client(project=self._project, database=self._database)
+        return self._client
+
+    def _doc(self, collection: str, key: str):
+        return self.client.collection(collection).document(key)
+
+    def _get(self, collection: str, key: str, transaction=None) -> dict | None:
+        self.operations += 1
+        snapshot = self._doc(collection, key).get(transaction=transaction)
+        return snapshot.to_dict() if snapshot.exists else None
+
+    # -- cases -------------------------------------------------------------------------------
+
+    def register(self, case: Case, identity: ReporterIdentity, outbox: list[OutboxMessage]):
+        batch = self.client.batch()
+        batch.create(self._doc(CASES, case.number), records.case_to_record(case))
+        batch.create(self._doc(IDENTITIES, case.number), records.identity_to_record(identity))
+        for message in outbox:
+            batch.create(self._doc(OUTBOX, message.id), records.outbox_to_record(message))
+        self.operations += 2 + len(outbox)
+        try:
+            batch.commit()  # one atomic commit: all documents or none
+        except (gexc.AlreadyExists, gexc.Conflict) as exc:
+            raise CaseNumberTaken(case.number) from exc
+
+    def get_case(self, number: str) -> Case | None:
+        record = self._get(CASES, number)
+        return records.case_from_record(record) if record else None
+
+    def get_identity(self, number: str) -> ReporterIdentity | None:
+        record = self._get(IDENTITIES, number)
+        return records.identity_from_record(record) if record else None
+
+    def update_case(self, number, change: Callable[[Case], list[OutboxMessage] | None]) -> Case:
+        @firestore.transactional
+        def run(transaction) -> Case:
+            record = self._get(CASES, number, transaction)
+            if record is None:
+                raise CaseNotFound(number)
+            case = records.case_from_record(record)
+            for message in change(case) or []:
+                self.operations += 1
+                transaction.create(self._doc(OUTBOX, message.id), records.outbox_to_record(message))
+            self.operations += 1
+            transaction.set(self._doc(CASES, number), records.case_to_record(case))
+            return case
+
+        return run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
+
+    # -- outbox ------------------------------------------------------------------------------
+
+    def get_outbox(self, message_id: str) -> OutboxMessage | None:
+        record = self._get(OUTBOX, message_id)
+        return records.outbox_from_record(record) if record else None
+
+    def update_outbox(self, message_id, change: Callable[[OutboxMessage, Case], bool]):
+        @firestore.transactional
+        def run(transaction) -> OutboxMessage | None:
+            record = self._get(OUTBOX, message_id, transaction)
+            if record is None:
+                return None
+            message = records.outbox_from_record(record)
+            case_record = self._get(CASES, message.case_number, transaction)
+            if case_record is None:
+                return None
+            case = records.case_from_record(case_record)
+            if not change(message, case):
+                return None
+            self.operations += 2
+            transaction.set(self._doc(OUTBOX, message_id), records.outbox_to_record(message))
+            transaction.set(self._doc(CASES, case.number), records.case_to_record(case))
+            return message
+
+        return run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
+
+    def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        query = (
+            self.client.collection(OUTBOX)
+            .where(filter=firestore.FieldFilter("awaiting", "==", True))
+            .where(filter=firestore.FieldFilter("due_at", "<=", records.time_text(now)))
+            .order_by("due_at")
+            .limit(limit)
+        )
+        found = [records.outbox_from_record(s.to_dict()) for s in query.stream()]
+        self.operations += max(1, len(found))
+        return found
+
+    # -- rate limits -------------------------------------------------------------------------
+
+    def count_hit(self, key: str, window: timedelta, now: datetime) -> int:
+        window_start = int(now.timestamp() // window.total_seconds())
+        ref = self._doc(HIT_COUNTERS, f"{key}@{window_start}")
+
+        @firestore.transactional
+        def run(transaction) -> int:
+            self.operations += 2
+            snapshot = ref.get(transaction=transaction)
+            count = (snapshot.get("count") if snapshot.exists else 0) + 1
+            transaction.set(ref, {"count": count, "expires_at": now + window})
+            return count
+
+        return run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))

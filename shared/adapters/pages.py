@@ -1,0 +1,51 @@
+"""The hosted pages (form, receipt, status), rendered from templates/."""
+from __future__ import annotations
+
+from shared.domain.cases import Kind
+from shared.domain.categories import COMPLAINT_TYPES, HARMFUL_INFORMATION, REPORT_CATEGORIES
+from shared.services.intake import CaseRegistered
+from shared.services.status_lookup import CaseView
+
+from .rendering import Renderer
+
+FORM_FIELDS = ("category", "subject", "description", "desired_outcome", "name", "email", "phone",
+               "anonymous", "good_faith")
+
+
+def _category_groups(kind: str):
+    if kind == Kind.REPORT:
+        others = tuple(c for c in REPORT_CATEGORIES if c not in HARMFUL_INFORMATION)
+        return [("harmful", HARMFUL_INFORMATION), ("other", others)]
+    return [("", COMPLAINT_TYPES)]
+
+
+class Pages:
+    def __init__(self, renderer: Renderer, status_url: str, anonymous_kinds: frozenset[str],
+                 max_files: int, max_file_bytes: int):
+        self._renderer = renderer
+        self._status_url = status_url
+        self._anonymous_kinds = anonymous_kinds
+        self._limits = {"max_files": max_files, "max_mb": max_file_bytes // (1024 * 1024)}
+
+    def form(self, lang: str, kind: str, values: dict | None = None,
+             errors: dict | None = None) -> str:
+        kind = kind if kind in set(Kind) else Kind.COMPLAINT.value
+        values = {name: (values or {}).get(name, "") for name in FORM_FIELDS}
+        return self._renderer.render(
+            "form.html", lang, kind=kind, values=values, errors=errors or {},
+            category_groups=_category_groups(kind), status_url=self._status_url,
+            anonymous_allowed=kind in self._anonymous_kinds, **self._limits)
+
+    def success(self, lang: str, registered: CaseRegistered) -> str:
+        return self._renderer.render("success.html", lang, registered=registered,
+                                     status_url=self._status_url)
+
+    def lookup(self, lang: str, number: str = "", error: str | None = None) -> str:
+        return self._renderer.render("status.html", lang, view=None, number=number, error=error)
+
+    def case(self, lang: str, view: CaseView, code: str, notice: bool = False,
+             errors: dict | None = None) -> str:
+        texts = self._renderer.texts(lang)
+        return self._renderer.render(
+            "status.html", lang, view=view, code=code, errors=errors or {},
+            notice=texts["status"]["added"] if notice else "", **self._limits)

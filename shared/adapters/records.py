@@ -1,0 +1,144 @@
+"""How domain objects become store records (plain dicts) and back, for every store backend.
+
+Times are stored as fixed-width UTC ISO-8601 strings so that they sort as text in any backend.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from shared.domain.cases import (
+    Attachment,
+    Case,
+    Channel,
+    EventType,
+    Kind,
+    ReporterIdentity,
+    Severity,
+    Status,
+    TimelineEvent,
+)
+from shared.domain.outbox import OutboxMessage, OutboxStatus, Template
+
+_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def time_text(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime(_FORMAT)
+
+
+def parse_time(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+
+
+def case_to_record(case: Case) -> dict:
+    return {
+        "number": case.number,
+        "kind": case.kind.value,
+        "channel": case.channel.value,
+        "category": case.category,
+        "subject": case.subject,
+        "description": case.description,
+        "desired_outcome": case.desired_outcome,
+        "received_at": time_text(case.received_at),
+        "review_due_at": time_text(case.review_due_at),
+        "updated_at": time_text(case.updated_at),
+        "access_code_hash": case.access_code_hash,
+        "anonymous": case.anonymous,
+        "language": case.language,
+        "status": case.status.value,
+        "severity": case.severity.value,
+        "attachments": [vars(a).copy() for a in case.attachments],
+        "timeline": [_event_to_record(e) for e in case.timeline],
+    }
+
+
+def case_from_record(record: dict) -> Case:
+    return Case(
+        number=record["number"],
+        kind=Kind(record["kind"]),
+        channel=Channel(record["channel"]),
+        category=record["category"],
+        subject=record["subject"],
+        description=record["description"],
+        desired_outcome=record["desired_outcome"],
+        received_at=parse_time(record["received_at"]),
+        review_due_at=parse_time(record["review_due_at"]),
+        updated_at=parse_time(record.get("updated_at")),
+        access_code_hash=record["access_code_hash"],
+        anonymous=record["anonymous"],
+        language=record["language"],
+        status=Status(record["status"]),
+        severity=Severity(record["severity"]),
+        attachments=[Attachment(**a) for a in record["attachments"]],
+        timeline=[_event_from_record(e) for e in record["timeline"]],
+    )
+
+
+def _event_to_record(event: TimelineEvent) -> dict:
+    return {
+        "type": event.type.value,
+        "at": time_text(event.at),
+        "text": event.text,
+        "data": dict(event.data),
+    }
+
+
+def _event_from_record(record: dict) -> TimelineEvent:
+    return TimelineEvent(
+        type=EventType(record["type"]),
+        at=parse_time(record["at"]),
+        text=record["text"],
+        data=dict(record["data"]),
+    )
+
+
+def identity_to_record(identity: ReporterIdentity) -> dict:
+    return vars(identity).copy()
+
+
+def identity_from_record(record: dict) -> ReporterIdentity:
+    return ReporterIdentity(**record)
+
+
+def outbox_to_record(message: OutboxMessage) -> dict:
+    return {
+        "id": message.id,
+        "case_number": message.case_number,
+        "template": message.template.value,
+        "language": message.language,
+        "created_at": time_text(message.created_at),
+        "next_attempt_at": time_text(message.next_attempt_at),
+        "status": message.status.value,
+        "attempts": message.attempts,
+        "lease_until": time_text(message.lease_until),
+        "sent_at": time_text(message.sent_at),
+        "last_error": message.last_error,
+        # Derived, for the one "what is due" query: an explicit flag (never `== None`) and the
+        # moment the entry next needs a worker.
+        "awaiting": message.status in (OutboxStatus.PENDING, OutboxStatus.SENDING),
+        "due_at": time_text(
+            message.lease_until
+            if message.status == OutboxStatus.SENDING
+            else message.next_attempt_at
+        ),
+    }
+
+
+def outbox_from_record(record: dict) -> OutboxMessage:
+    return OutboxMessage(
+        id=record["id"],
+        case_number=record["case_number"],
+        template=Template(record["template"]),
+        language=record["language"],
+        created_at=parse_time(record["created_at"]),
+        next_attempt_at=parse_time(record["next_attempt_at"]),
+        status=OutboxStatus(record["status"]),
+        attempts=record["attempts"],
+        lease_until=parse_time(record["lease_until"]),
+        sent_at=parse_time(record["sent_at"]),
+        last_error=record["last_error"],
+    )

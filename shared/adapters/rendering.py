@@ -1,0 +1,65 @@
+"""Jinja2 rendering for the hosted pages and every email, in Simplified Chinese and English.
+
+Texts live in `templates/i18n/<lang>.json`; templates reach them as `t.<key>` (pages) and the
+category names as `t.categories[code]`.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+LANGUAGES = ("zh-CN", "en")
+
+
+class Renderer:
+    def __init__(self, templates_dir: Path, timezone: str, platform_name: str):
+        self._dir = Path(templates_dir)
+        self._zone = ZoneInfo(timezone)
+        self._platform = platform_name
+
+    @cached_property
+    def _env(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self._dir),
+            autoescape=jinja2.select_autoescape(["html"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.filters["local_time"] = self.local_time
+        return env
+
+    @cached_property
+    def _catalogs(self) -> dict[str, dict]:
+        return {
+            lang: json.loads((self._dir / "i18n" / f"{lang}.json").read_text("utf-8"))
+            for lang in LANGUAGES
+        }
+
+    def texts(self, language: str) -> dict:
+        return self._catalogs[language if language in LANGUAGES else LANGUAGES[0]]
+
+    def local_time(self, moment: datetime) -> str:
+        return moment.astimezone(self._zone).strftime("%Y-%m-%d %H:%M")
+
+    def render(self, template: str, language: str, **context) -> str:
+        language = language if language in LANGUAGES else LANGUAGES[0]
+        return self._env.get_template(template).render(
+            t=_Texts(self.texts(language)), lang=language, platform=self._platform, **context
+        )
+
+
+class _Texts(dict):
+    """Attribute access to a catalog, failing loudly on a missing key."""
+
+    def __getattr__(self, key):
+        try:
+            value = self[key]
+        except KeyError as exc:
+            raise AttributeError(f"missing text {key!r}") from exc
+        return _Texts(value) if isinstance(value, dict) else value

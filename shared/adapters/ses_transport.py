@@ -1,0 +1,38 @@
+"""Amazon SES mail transport (boto3, SESv1 SendRawEmail). The client is built on first send."""
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from shared.domain.errors import DeliveryFailed
+
+_PERMANENT = {"MessageRejected", "MailFromDomainNotVerifiedException",
+              "ConfigurationSetDoesNotExistException", "InvalidParameterValue"}
+
+
+class SesTransport:
+    def __init__(self, region: str, client=None):
+        self._region = region
+        self._client = client
+
+    @property
+    def client(self):
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client("ses", region_name=self._region)
+        return self._client
+
+    def send(self, message: EmailMessage) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.send_raw_email(
+                Source=message["From"],
+                Destinations=[message["To"]],
+                RawMessage={"Data": message.as_bytes()},
+            )
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            raise DeliveryFailed(f"SES {code}: {exc}", permanent=code in _PERMANENT) from exc
+        except BotoCoreError as exc:
+            raise DeliveryFailed(f"SES unavailable: {exc}") from exc

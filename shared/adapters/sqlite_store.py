@@ -1,0 +1,185 @@
+"""The embedded case store: SQLite in WAL mode, one JSON document per record.
+
+Every write runs in a `BEGIN IMMEDIATE` transaction, which takes SQLite's write lock up front, so a
+read-modify-write can never lose an update to a concurrent writer.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from shared.domain.cases import Case, ReporterIdentity
+from shared.domain.errors import CaseNotFound, CaseNumberTaken
+from shared.domain.outbox import OutboxMessage
+
+from . import records
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS cases (number TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reporter_identities (number TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (
+    id TEXT PRIMARY KEY, case_number TEXT NOT NULL, awaiting INTEGER NOT NULL,
+    due_at TEXT, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (awaiting, due_at);
+CREATE TABLE IF NOT EXISTS hit_counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL,
+    expires_at TEXT NOT NULL);
+"""
+
+
+class SqliteCaseStore:
+    """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
+
+    def __init__(self, path: str | Path):
+        self._path = str(path)
+        self._local = threading.local()
+        self._connection().executescript(_SCHEMA)
+        self.operations = 0  # store round trips, for bench/
+
+    def _connection(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA busy_timeout=30000")
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _read(self, table: str, key_column: str, key: str) -> dict | None:
+        self.operations += 1
+        row = self._connection().execute(
+            f"SELECT doc FROM {table} WHERE {key_column} = ?", (key,)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    # -- cases -------------------------------------------------------------------------------
+
+    def register(self, case: Case, identity: ReporterIdentity, outbox: list[OutboxMessage]):
+        with self._transaction() as db:
+            self.operations += 1
+            try:
+                db.execute(
+                    "INSERT INTO cases (number, doc) VALUES (?, ?)",
+                    (case.number, _dump(records.case_to_record(case))),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise CaseNumberTaken(case.number) from exc
+            self.operations += 1
+            db.execute(
+                "INSERT INTO reporter_identities (number, doc) VALUES (?, ?)",
+                (case.number, _dump(records.identity_to_record(identity))),
+            )
+            self._insert_outbox(db, outbox)
+
+    def get_case(self, number: str) -> Case | None:
+        record = self._read("cases", "number", number)
+        return records.case_from_record(record) if record else None
+
+    def get_identity(self, number: str) -> ReporterIdentity | None:
+        record = self._read("reporter_identities", "number", number)
+        return records.identity_from_record(record) if record else None
+
+    def update_case(self, number, change: Callable[[Case], list[OutboxMessage] | None]) -> Case:
+        with self._transaction() as db:
+            case = self._case_in(db, number)
+            if case is None:
+                raise CaseNotFound(number)
+            new_outbox = change(case) or []
+            self._write_case(db, case)
+            self._insert_outbox(db, new_outbox)
+            return case
+
+    # -- outbox ------------------------------------------------------------------------------
+
+    def get_outbox(self, message_id: str) -> OutboxMessage | None:
+        record = self._read("outbox", "id", message_id)
+        return records.outbox_from_record(record) if record else None
+
+    def update_outbox(self, message_id, change: Callable[[OutboxMessage, Case], bool]):
+        with self._transaction() as db:
+            self.operations += 1
+            row = db.execute("SELECT doc FROM outbox WHERE id = ?", (message_id,)).fetchone()
+            if row is None:
+                return None
+            message = records.outbox_from_record(json.loads(row[0]))
+            case = self._case_in(db, message.case_number)
+            if case is None or not change(message, case):
+                return None
+            self._write_case(db, case)
+            self._upsert_outbox(db, message)
+            return message
+
+    def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        self.operations += 1
+        rows = self._connection().execute(
+            "SELECT doc FROM outbox WHERE awaiting = 1 AND due_at <= ? ORDER BY due_at LIMIT ?",
+            (records.time_text(now), limit),
+        ).fetchall()
+        return [records.outbox_from_record(json.loads(r[0])) for r in rows]
+
+    # -- rate limits -------------------------------------------------------------------------
+
+    def count_hit(self, key: str, window: timedelta, now: datetime) -> int:
+        window_start = int(now.timestamp() // window.total_seconds())
+        slot = f"{key}@{window_start}"
+        expires = records.time_text(now + window)
+        with self._transaction() as db:
+            self.operations += 1
+            db.execute("DELETE FROM hit_counters WHERE expires_at < ?", (records.time_text(now),))
+            db.execute(
+                "INSERT INTO hit_counters (key, count, expires_at) VALUES (?, 1, ?) "
+                "ON CONFLICT(key) DO UPDATE SET count = count + 1",
+                (slot, expires),
+            )
+            return db.execute("SELECT count FROM hit_counters WHERE key = ?", (slot,)).fetchone()[0]
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _case_in(self, db: sqlite3.Connection, number: str) -> Case | None:
+        self.operations += 1
+        row = db.execute("SELECT doc FROM cases WHERE number = ?", (number,)).fetchone()
+        return records.case_from_record(json.loads(row[0])) if row else None
+
+    def _write_case(self, db: sqlite3.Connection, case: Case) -> None:
+        self.operations += 1
+        db.execute(
+            "UPDATE cases SET doc = ? WHERE number = ?",
+            (_dump(records.case_to_record(case)), case.number),
+        )
+
+    def _insert_outbox(self, db: sqlite3.Connection, outbox: list[OutboxMessage]) -> None:
+        for message in outbox:
+            self.operations += 1
+            record = records.outbox_to_record(message)
+            db.execute(
+                "INSERT INTO outbox (id, case_number, awaiting, due_at, doc) VALUES (?, ?, ?, ?, ?)",
+                (message.id, message.case_number, record["awaiting"], record["due_at"], _dump(record)),
+            )
+
+    def _upsert_outbox(self, db: sqlite3.Connection, message: OutboxMessage) -> None:
+        self.operations += 1
+        record = records.outbox_to_record(message)
+        db.execute(
+            "UPDATE outbox SET awaiting = ?, due_at = ?, doc = ? WHERE id = ?",
+            (record["awaiting"], record["due_at"], _dump(record), message.id),
+        )
+
+
+def _dump(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))

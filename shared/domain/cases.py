@@ -1,0 +1,135 @@
+"""The case: what was complained about or reported, its status and its append-only timeline.
+
+The reporter's identity and contact are *not* here: they live in a separate private record
+(`ReporterIdentity`) so that later rules can restrict who reads it and purge it (R20, PIPL).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    COMPLAINT = "complaint"  # 投诉
+    REPORT = "report"  # 举报
+
+
+class Channel(StrEnum):
+    WEB_FORM = "web_form"
+    EMAIL = "email"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+    LETTER = "letter"
+    REFERRAL = "referral"
+
+
+class Status(StrEnum):
+    RECEIVED = "received"  # registered, awaiting initial review (R6)
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    IN_PROGRESS = "in_progress"
+    DECIDED = "decided"
+    CLOSED = "closed"
+
+
+class Severity(StrEnum):
+    GENERAL = "general"
+    IMPORTANT = "important"
+    HOT = "hot"
+    MAJOR = "major"
+
+
+class EventType(StrEnum):
+    CASE_REGISTERED = "case_registered"
+    ACKNOWLEDGMENT_QUEUED = "acknowledgment_queued"
+    ACKNOWLEDGMENT_NOT_POSSIBLE = "acknowledgment_not_possible"
+    ACKNOWLEDGMENT_SENT = "acknowledgment_sent"
+    ACKNOWLEDGMENT_RETRYING = "acknowledgment_retrying"
+    ACKNOWLEDGMENT_FAILED = "acknowledgment_failed"
+    INFORMATION_ADDED = "information_added"
+    NOTE = "note"
+
+
+# Events the reporter sees on the status page; the rest are for staff only.
+PUBLIC_EVENTS = frozenset(
+    {
+        EventType.CASE_REGISTERED,
+        EventType.ACKNOWLEDGMENT_SENT,
+        EventType.ACKNOWLEDGMENT_FAILED,
+        EventType.INFORMATION_ADDED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file kept in object storage; the case holds only this reference."""
+
+    key: str
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    type: EventType
+    at: datetime
+    text: str = ""
+    data: dict = field(default_factory=dict)
+
+    @property
+    def public(self) -> bool:
+        return self.type in PUBLIC_EVENTS
+
+
+@dataclass(frozen=True)
+class TimeLimits:
+    """The policy's time limits (R13), configurable; defaults are the policies' own."""
+
+    initial_review: timedelta = timedelta(hours=24)
+
+
+@dataclass
+class Case:
+    number: str
+    kind: Kind
+    channel: Channel
+    category: str
+    subject: str
+    description: str
+    desired_outcome: str
+    received_at: datetime
+    review_due_at: datetime
+    access_code_hash: str
+    anonymous: bool = False
+    language: str = "zh-CN"
+    status: Status = Status.RECEIVED
+    severity: Severity = Severity.GENERAL
+    attachments: list[Attachment] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    updated_at: datetime | None = None
+
+    def record(self, event: TimelineEvent) -> None:
+        """Append to the timeline; the timeline is never rewritten."""
+        self.timeline.append(event)
+        self.updated_at = event.at
+
+    @property
+    def public_timeline(self) -> list[TimelineEvent]:
+        return [e for e in self.timeline if e.public]
+
+
+@dataclass
+class ReporterIdentity:
+    """The private record: who filed the case and how to reach them (R2, R20)."""
+
+    case_number: str
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+    @property
+    def reachable_by_email(self) -> bool:
+        return bool(self.email)

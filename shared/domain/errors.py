@@ -1,0 +1,33 @@
+"""Domain errors; entry points map them to HTTP codes."""
+
+
+class DomainError(Exception):
+    pass
+
+
+class CaseNotFound(DomainError):
+    """No such case, or the access code does not match: deliberately the same error."""
+
+
+class CaseNumberTaken(DomainError):
+    """The random case number already exists; the caller draws another."""
+
+
+class TooManyAttempts(DomainError):
+    """Rate limit reached."""
+
+
+class InvalidSubmission(DomainError):
+    """Input that cannot be registered; `errors` maps each field to an error code."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class DeliveryFailed(DomainError):
+    """A mail transport could not hand the message over. `permanent` says whether retrying helps."""
+
+    def __init__(self, message: str, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent

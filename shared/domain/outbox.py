@@ -1,0 +1,74 @@
+"""The outbox: every email the system sends is first written here, in the same transaction as the
+state change that caused it, then delivered idempotently (never twice, never lost)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a worker until `lease_until`
+    SENT = "sent"
+    FAILED = "failed"  # permanently: bounced, rejected, or out of attempts
+
+
+class Template(StrEnum):
+    ACKNOWLEDGMENT = "acknowledgment"
+
+
+@dataclass
+class OutboxMessage:
+    """One email to the case's reporter. The address is looked up from the private record at
+    sending time, so the outbox never copies personal data."""
+
+    id: str
+    case_number: str
+    template: Template
+    language: str
+    created_at: datetime
+    next_attempt_at: datetime
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    lease_until: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str = ""
+
+    def message_id(self, domain: str) -> str:
+        """Stable per outbox entry: a resend after a crash carries the same Message-ID, which mail
+        clients collapse into one message."""
+        return f"<{self.id}@{domain}>"
+
+    def claimable(self, now: datetime, respect_schedule: bool = True) -> bool:
+        if self.status == OutboxStatus.PENDING:
+            return not respect_schedule or self.next_attempt_at <= now
+        if self.status == OutboxStatus.SENDING:
+            return self.lease_until is not None and self.lease_until <= now
+        return False
+
+    def claim(self, now: datetime, lease: timedelta) -> None:
+        self.status = OutboxStatus.SENDING
+        self.attempts += 1
+        self.lease_until = now + lease
+
+    def succeeded(self, now: datetime) -> None:
+        self.status = OutboxStatus.SENT
+        self.sent_at = now
+        self.lease_until = None
+        self.last_error = ""
+
+    def failed(self, now: datetime, error: str, retry_at: datetime | None) -> None:
+        """A failed attempt: retry at `retry_at`, or give up when it is None."""
+        self.last_error = error[:500]
+        self.lease_until = None
+        if retry_at is None:
+            self.status = OutboxStatus.FAILED
+        else:
+            self.status = OutboxStatus.PENDING
+            self.next_attempt_at = retry_at
+
+
+def backoff(attempts: int, first: timedelta = timedelta(minutes=1), factor: int = 4) -> timedelta:
+    """Delay before attempt `attempts + 1`: 1 min, 4 min, 16 min, ... capped at 6 hours."""
+    return min(first * factor ** max(attempts - 1, 0), timedelta(hours=6))

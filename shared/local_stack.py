@@ -1,0 +1,88 @@
+"""The local stack: every function in one process on http://127.0.0.1:8080, SQLite as the case
+store, a loopback SMTP mailbox that writes `.eml` files, and a worker that plays the role of the
+cloud's outbox trigger.
+
+Run: `./bin/serve` (or `python -m shared.local_stack`).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+import functions_framework
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.serving import run_simple
+from werkzeug.wrappers import Response
+
+from shared.bootstrap import services
+from shared.mailbox import start_mailbox
+from shared.settings import PROJECT_ROOT
+
+HTTP_FUNCTIONS = ("submit_form", "case_status")
+EVENT_FUNCTIONS = ("deliver_mail",)
+log = logging.getLogger("local_stack")
+
+
+def build_app():
+    """One WSGI app with each function's functions-framework app mounted at /<name>."""
+    mounts = {
+        f"/{name}": functions_framework.create_app(
+            name, str(PROJECT_ROOT / "functions" / f"{name}.py"), "http")
+        for name in HTTP_FUNCTIONS
+    }
+    mounts.update({
+        f"/{name}": functions_framework.create_app(
+            name, str(PROJECT_ROOT / "functions" / f"{name}.py"), "cloudevent")
+        for name in EVENT_FUNCTIONS
+    })
+
+    def root(environ, start_response):
+        return Response(status=302, headers={"Location": "/submit_form"})(environ, start_response)
+
+    dispatcher = DispatcherMiddleware(root, mounts)
+
+    def app(environ, start_response):
+        # `/submit_form?x` reaches the mounted app with an empty path; Flask would redirect it.
+        if environ.get("PATH_INFO", "").rstrip("/") in mounts:
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + environ["PATH_INFO"]
+            environ["PATH_INFO"] = "/"
+            return mounts[environ["SCRIPT_NAME"].rstrip("/")](environ, start_response)
+        return dispatcher(environ, start_response)
+
+    return app
+
+
+def run_outbox_worker(stop: threading.Event) -> None:
+    """Deliver due outbox entries until `stop` is set (the cloud uses the Eventarc trigger)."""
+    app = services()
+    while not stop.is_set():
+        try:
+            for result in app.delivery.deliver_due():
+                log.info("outbox %s: %s %s", result.outbox_id, result.outcome, result.error)
+        except Exception:  # keep the worker alive; the error is in the log
+            log.exception("outbox worker")
+        stop.wait(app.settings.local_worker_interval)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = services().settings
+    mailbox = start_mailbox(settings.local_mailbox, settings.smtp_host, settings.smtp_port)
+    stop = threading.Event()
+    worker = threading.Thread(target=run_outbox_worker, args=(stop,), daemon=True)
+    worker.start()
+    base = f"http://127.0.0.1:{settings.local_http_port}"
+    print(f"Complaint form:   {base}/submit_form", flush=True)
+    print(f"Case status:      {base}/case_status", flush=True)
+    print(f"Case store:       {settings.sqlite_path}", flush=True)
+    print(f"Mailbox (.eml):   {settings.local_mailbox}  (SMTP on "
+          f"{settings.smtp_host}:{settings.smtp_port})", flush=True)
+    try:
+        run_simple("127.0.0.1", settings.local_http_port, build_app(), threaded=True)
+    finally:
+        stop.set()
+        mailbox.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Attachment checks: count and size limits, type by content (not by name), safe file names."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import filetype
+
+ALLOWED_TYPES = {
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "video/mp4",
+    "text/plain",
+}
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    filename: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def sniff_type(data: bytes) -> str | None:
+    """The content type the bytes really are, or None when it is none we accept."""
+    kind = filetype.guess(data)
+    if kind is not None:
+        return kind.mime if kind.mime in ALLOWED_TYPES else None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text:
+        return None
+    return "text/plain"
+
+
+def safe_filename(name: str) -> str:
+    """The last path component, NFC-normalised, without control or reserved characters."""
+    base = re.split(r"[/\\]", name or "")[-1]
+    base = unicodedata.normalize("NFC", base)
+    base = _UNSAFE.sub("_", base).strip(" .")
+    if len(base) > 100:
+        stem, dot, ext = base.rpartition(".")
+        base = (stem[: 100 - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else base[:100]
+    return base or "attachment"
+
+
+def check_files(files: list[UploadedFile], max_files: int, max_bytes: int) -> str | None:
+    """An error code for the first problem with the files, or None when they are acceptable."""
+    if len(files) > max_files:
+        return "too_many_files"
+    for upload in files:
+        if upload.size > max_bytes:
+            return "file_too_large"
+        if upload.size == 0 or sniff_type(upload.data) is None:
+            return "file_type_not_allowed"
+    return None

@@ -1,0 +1,117 @@
+"""Intake: register a complaint or report and queue its acknowledgment (R2, R4)."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from shared.domain.access_codes import hash_access_code, new_access_code
+from shared.domain.case_numbers import new_case_number
+from shared.domain.cases import Attachment, Case, EventType, Kind, ReporterIdentity, TimelineEvent
+from shared.domain.errors import CaseNumberTaken
+from shared.domain.outbox import OutboxMessage, Template
+from shared.domain.ports import AttachmentStore, CaseStore, Clock
+
+from .attachment_checks import safe_filename, sniff_type
+from .submissions import CleanSubmission, SubmissionRules, SubmitCase, clean
+
+NUMBER_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class CaseRegistered:
+    """Event: a case exists. The access code is here once and nowhere else in clear."""
+
+    number: str
+    access_code: str
+    kind: Kind
+    received_at: datetime
+    review_due_at: datetime
+    acknowledgment_queued: bool
+
+
+class Intake:
+    """Registers cases. Everything about a case is written in one transaction, or nothing is."""
+
+    def __init__(self, store: CaseStore, files: AttachmentStore, clock: Clock,
+                 rules: SubmissionRules, initial_review, timezone: str):
+        self._store = store
+        self._files = files
+        self._clock = clock
+        self._rules = rules
+        self._initial_review = initial_review
+        self._zone = ZoneInfo(timezone)
+
+    def submit(self, command: SubmitCase) -> CaseRegistered:
+        """Validate and register. Raises InvalidSubmission, storing nothing."""
+        submission = clean(command, self._rules)
+        now = self._clock.now()
+        attachments = self._store_files(submission)
+        try:
+            return self._register(submission, attachments, now)
+        except BaseException:
+            for attachment in attachments:
+                self._files.delete(attachment.key)
+            raise
+
+    def _store_files(self, submission: CleanSubmission) -> list[Attachment]:
+        stored = []
+        for upload in submission.files:
+            content_type = sniff_type(upload.data)
+            key = f"attachments/{uuid.uuid4().hex}/{safe_filename(upload.filename)}"
+            self._files.put(key, upload.data, content_type)
+            stored.append(Attachment(key, safe_filename(upload.filename), content_type, upload.size))
+        return stored
+
+    def _register(self, submission, attachments, now) -> CaseRegistered:
+        access_code = new_access_code()
+        for _ in range(NUMBER_ATTEMPTS):
+            number = new_case_number(submission.kind, now.astimezone(self._zone).date())
+            case = self._new_case(number, submission, attachments, access_code, now)
+            identity = ReporterIdentity(number, submission.name, submission.email, submission.phone)
+            outbox = self._acknowledgment(case, identity, now)
+            try:
+                self._store.register(case, identity, outbox)
+            except CaseNumberTaken:
+                continue
+            return CaseRegistered(number, access_code, case.kind, now, case.review_due_at,
+                                  bool(outbox))
+        raise CaseNumberTaken("no free case number after several draws")
+
+    def _new_case(self, number, submission, attachments, access_code, now) -> Case:
+        case = Case(
+            number=number,
+            kind=submission.kind,
+            channel=submission.channel,
+            category=submission.category,
+            subject=submission.subject,
+            description=submission.description,
+            desired_outcome=submission.desired_outcome,
+            received_at=now,
+            review_due_at=now + self._initial_review,
+            access_code_hash=hash_access_code(number, access_code),
+            anonymous=submission.anonymous,
+            language=submission.language,
+            attachments=attachments,
+        )
+        case.record(TimelineEvent(EventType.CASE_REGISTERED, now,
+                                  data={"channel": submission.channel.value}))
+        return case
+
+    def _acknowledgment(self, case: Case, identity: ReporterIdentity, now) -> list[OutboxMessage]:
+        if not identity.reachable_by_email:
+            case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_NOT_POSSIBLE, now,
+                                      text="no email address given"))
+            return []
+        message = OutboxMessage(
+            id=uuid.uuid4().hex,
+            case_number=case.number,
+            template=Template.ACKNOWLEDGMENT,
+            language=case.language,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_QUEUED, now,
+                                  data={"outbox_id": message.id}))
+        return [message]

@@ -1,0 +1,112 @@
+"""Mail delivery: turn outbox entries into sent email, idempotently, with visible retries (R4).
+
+A delivery first claims the entry with a lease (a transaction), sends, then settles it (another
+transaction that also appends the outcome to the case timeline). Running twice, or two workers at
+once, sends once: the second finds the entry sent or leased. A worker that dies after sending but
+before settling leaves a lease that runs out; the entry is then sent again with the *same*
+Message-ID, which receiving mail systems and clients collapse into one message — exactly-once over
+SMTP or SES is impossible, so this is the narrowest window available.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from shared.domain.cases import EventType, TimelineEvent
+from shared.domain.errors import DeliveryFailed
+from shared.domain.outbox import OutboxMessage, OutboxStatus, backoff
+from shared.domain.ports import CaseStore, Clock, MailComposer, MailTransport
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    SKIPPED = "skipped"  # already sent, leased by another worker, or not due yet
+    RETRYING = "retrying"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    outbox_id: str
+    outcome: Outcome
+    error: str = ""
+
+
+class MailDelivery:
+    """Delivers outbox entries through one transport."""
+
+    def __init__(self, store: CaseStore, transport: MailTransport, composer: MailComposer,
+                 clock: Clock, max_attempts: int = 8, lease: timedelta = timedelta(minutes=5)):
+        self._store = store
+        self._transport = transport
+        self._composer = composer
+        self._clock = clock
+        self._max_attempts = max_attempts
+        self._lease = lease
+
+    def deliver(self, outbox_id: str, respect_schedule: bool = True) -> DeliveryResult:
+        """Deliver one entry if it is due (or at once, when `respect_schedule` is False)."""
+        claimed: dict = {}
+
+        def claim(message: OutboxMessage, case) -> bool:
+            now = self._clock.now()
+            if not message.claimable(now, respect_schedule):
+                return False
+            message.claim(now, self._lease)
+            claimed["case"] = case
+            return True
+
+        message = self._store.update_outbox(outbox_id, claim)
+        if message is None:
+            return DeliveryResult(outbox_id, Outcome.SKIPPED)
+        try:
+            self._send(message, claimed["case"])
+        except DeliveryFailed as exc:
+            return self._settle_failure(message, str(exc), exc.permanent)
+        except Exception as exc:  # a bug or an unexpected library error: retry, visibly
+            return self._settle_failure(message, f"{type(exc).__name__}: {exc}", False)
+        return self._settle_success(message)
+
+    def deliver_due(self, limit: int = 50) -> list[DeliveryResult]:
+        """Deliver every entry that is due now (the local worker and the sweep call this)."""
+        due = self._store.due_outbox(self._clock.now(), limit)
+        return [self.deliver(message.id) for message in due]
+
+    def _send(self, message: OutboxMessage, case) -> None:
+        identity = self._store.get_identity(message.case_number)
+        if identity is None or not identity.reachable_by_email:
+            raise DeliveryFailed("the reporter left no email address", permanent=True)
+        self._transport.send(self._composer.compose(message, case, identity.email))
+
+    def _settle_success(self, message: OutboxMessage) -> DeliveryResult:
+        def settle(current: OutboxMessage, case) -> bool:
+            now = self._clock.now()
+            if current.status == OutboxStatus.SENT:
+                return False
+            current.succeeded(now)
+            case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_SENT, now,
+                                      data={"outbox_id": current.id}))
+            return True
+
+        self._store.update_outbox(message.id, settle)
+        return DeliveryResult(message.id, Outcome.SENT)
+
+    def _settle_failure(self, message: OutboxMessage, error: str, permanent: bool):
+        outcome = {}
+
+        def settle(current: OutboxMessage, case) -> bool:
+            now = self._clock.now()
+            if current.status != OutboxStatus.SENDING:
+                return False
+            give_up = permanent or current.attempts >= self._max_attempts
+            retry_at = None if give_up else now + backoff(current.attempts)
+            current.failed(now, error, retry_at)
+            event = EventType.ACKNOWLEDGMENT_FAILED if give_up else EventType.ACKNOWLEDGMENT_RETRYING
+            case.record(TimelineEvent(event, now, text=error[:500],
+                                      data={"outbox_id": current.id, "attempt": current.attempts}))
+            outcome["value"] = Outcome.FAILED if give_up else Outcome.RETRYING
+            return True
+
+        self._store.update_outbox(message.id, settle)
+        return DeliveryResult(message.id, outcome.get("value", Outcome.SKIPPED), error)

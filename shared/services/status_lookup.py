@@ -1,0 +1,128 @@
+"""Status lookup: the reporter's view of their case by case number and access code (R20).
+
+A wrong code and an unknown number give the same error, and lookups are rate-limited per client
+and per case number, so nobody can probe which numbers exist or guess a code.
+"""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from shared.domain.access_codes import access_code_matches, hash_access_code
+from shared.domain.case_numbers import parse_case_number
+from shared.domain.cases import Attachment, Case, EventType, TimelineEvent
+from shared.domain.errors import CaseNotFound, InvalidSubmission, TooManyAttempts
+from shared.domain.ports import AttachmentStore, CaseStore, Clock
+
+from .attachment_checks import UploadedFile, check_files, safe_filename, sniff_type
+
+MAX_ADDED_TEXT = 10000
+
+
+@dataclass(frozen=True)
+class LookupLimits:
+    per_client: int = 30
+    per_case: int = 20
+    window: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What the reporter may see: no staff notes, no identity."""
+
+    number: str
+    kind: str
+    category: str
+    subject: str
+    status: str
+    received_at: datetime
+    review_due_at: datetime
+    timeline: list[TimelineEvent]
+    attachments: list[Attachment]
+
+    @classmethod
+    def of(cls, case: Case) -> CaseView:
+        return cls(case.number, case.kind.value, case.category, case.subject, case.status.value,
+                   case.received_at, case.review_due_at, case.public_timeline,
+                   list(case.attachments))
+
+
+@dataclass
+class AddInformation:
+    """Command: the reporter adds text and/or files to their case."""
+
+    number: str
+    access_code: str
+    client: str
+    text: str = ""
+    files: list[UploadedFile] | None = None
+
+
+class StatusLookup:
+    def __init__(self, store: CaseStore, files: AttachmentStore, clock: Clock,
+                 limits: LookupLimits, max_files: int, max_file_bytes: int):
+        self._store = store
+        self._files = files
+        self._clock = clock
+        self._limits = limits
+        self._max_files = max_files
+        self._max_file_bytes = max_file_bytes
+
+    def look_up(self, number: str, access_code: str, client: str) -> CaseView:
+        """The case's public view. Raises CaseNotFound or TooManyAttempts."""
+        return CaseView.of(self._authorised_case(number, access_code, client))
+
+    def add_information(self, command: AddInformation) -> CaseView:
+        """Append the reporter's text and files to the timeline. Raises InvalidSubmission."""
+        case = self._authorised_case(command.number, command.access_code, command.client)
+        text = (command.text or "").strip()
+        uploads = command.files or []
+        errors = {}
+        if not text and not uploads:
+            errors["text"] = "required"
+        elif len(text) > MAX_ADDED_TEXT:
+            errors["text"] = "too_long"
+        total = len(case.attachments) + len(uploads)
+        file_error = check_files(uploads, self._max_files, self._max_file_bytes)
+        if file_error or total > self._max_files * 4:
+            errors["files"] = file_error or "too_many_files"
+        if errors:
+            raise InvalidSubmission(errors)
+        stored = [self._store_file(u) for u in uploads]
+
+        def append(current: Case):
+            now = self._clock.now()
+            current.attachments.extend(stored)
+            current.record(TimelineEvent(EventType.INFORMATION_ADDED, now, text=text,
+                                         data={"files": [a.filename for a in stored]}))
+
+        return CaseView.of(self._store.update_case(case.number, append))
+
+    def _store_file(self, upload: UploadedFile) -> Attachment:
+        content_type = sniff_type(upload.data)
+        name = safe_filename(upload.filename)
+        key = f"attachments/{uuid.uuid4().hex}/{name}"
+        self._files.put(key, upload.data, content_type)
+        return Attachment(key, name, content_type, upload.size)
+
+    def _authorised_case(self, number: str, access_code: str, client: str) -> Case:
+        now = self._clock.now()
+        canonical = parse_case_number(number or "")
+        client_key = "lookup-client-" + hashlib.sha256(client.encode()).hexdigest()[:32]
+        if self._store.count_hit(client_key, self._limits.window, now) > self._limits.per_client:
+            raise TooManyAttempts()
+        if canonical is None:
+            hash_access_code("TS-00000000-000000-0", access_code or "")  # same work either way
+            raise CaseNotFound()
+        if self._store.count_hit("lookup-case-" + canonical, self._limits.window, now) > \
+                self._limits.per_case:
+            raise TooManyAttempts()
+        case = self._store.get_case(canonical)
+        if case is None:
+            hash_access_code(canonical, access_code or "")
+            raise CaseNotFound()
+        if not access_code_matches(canonical, access_code or "", case.access_code_hash):
+            raise CaseNotFound()
+        return case

@@ -1,0 +1,136 @@
+"""What a person submits, and the checks it must pass before anything is stored (R2, R3)."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from shared.domain.cases import Channel, Kind
+from shared.domain.categories import is_valid_category
+from shared.domain.errors import InvalidSubmission
+
+from .attachment_checks import UploadedFile, check_files
+
+LIMITS = {"subject": 500, "description": 10000, "desired_outcome": 2000, "name": 100}
+MIN_DESCRIPTION = 5
+
+
+@dataclass
+class SubmitCase:
+    """Command: register a complaint or a report."""
+
+    kind: str
+    category: str
+    subject: str
+    description: str
+    desired_outcome: str = ""
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    anonymous: bool = False
+    good_faith: bool = False
+    language: str = "zh-CN"
+    channel: Channel = Channel.WEB_FORM
+    files: list[UploadedFile] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SubmissionRules:
+    anonymous_kinds: frozenset[str]
+    check_deliverability: bool
+    max_files: int
+    max_file_bytes: int
+
+
+@dataclass(frozen=True)
+class CleanSubmission:
+    kind: Kind
+    category: str
+    subject: str
+    description: str
+    desired_outcome: str
+    name: str
+    email: str
+    phone: str
+    anonymous: bool
+    language: str
+    channel: Channel
+    files: list[UploadedFile]
+
+
+def _text(value: str) -> str:
+    return unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n")).strip()
+
+
+def clean(command: SubmitCase, rules: SubmissionRules) -> CleanSubmission:
+    """Validate a submission; raise InvalidSubmission naming every bad field."""
+    errors: dict[str, str] = {}
+    kind = Kind(command.kind) if command.kind in set(Kind) else None
+    if kind is None:
+        errors["kind"] = "invalid_choice"
+    elif not is_valid_category(kind, command.category):
+        errors["category"] = "invalid_choice"
+    texts = {name: _text(getattr(command, name)) for name in LIMITS}
+    for name, limit in LIMITS.items():
+        if len(texts[name]) > limit:
+            errors[name] = "too_long"
+    if not texts["subject"]:
+        errors["subject"] = "required"
+    if len(texts["description"]) < MIN_DESCRIPTION:
+        errors["description"] = "required" if not texts["description"] else "too_short"
+    anonymous = bool(command.anonymous)
+    if anonymous and (kind is None or kind.value not in rules.anonymous_kinds):
+        errors["anonymous"] = "not_allowed"
+    if kind == Kind.REPORT and not command.good_faith:
+        errors["good_faith"] = "required"
+    email = _email(command.email, rules, errors)
+    phone = _phone(command.phone, errors)
+    if not anonymous and not (email or phone) and "email" not in errors and "phone" not in errors:
+        errors["email"] = "contact_required"
+    file_error = check_files(command.files, rules.max_files, rules.max_file_bytes)
+    if file_error:
+        errors["files"] = file_error
+    if errors:
+        raise InvalidSubmission(errors)
+    return CleanSubmission(
+        kind=kind,
+        category=command.category,
+        subject=texts["subject"],
+        description=texts["description"],
+        desired_outcome=texts["desired_outcome"] if kind == Kind.COMPLAINT else "",
+        name="" if anonymous else texts["name"],
+        email=email,
+        phone="" if anonymous else phone,
+        anonymous=anonymous,
+        language=command.language,
+        channel=command.channel,
+        files=command.files,
+    )
+
+
+def _email(raw: str, rules: SubmissionRules, errors: dict[str, str]) -> str:
+    raw = _text(raw)
+    if not raw:
+        return ""
+    try:
+        result = validate_email(raw, check_deliverability=rules.check_deliverability)
+    except EmailNotValidError:
+        errors["email"] = "invalid_email"
+        return ""
+    return result.normalized
+
+
+def _phone(raw: str, errors: dict[str, str]) -> str:
+    raw = _text(raw)
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        errors["phone"] = "invalid_phone"
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
