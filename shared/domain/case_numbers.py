@@ -32,10 +32,11 @@ def parse_case_number(text: str) -> str | None:
     compact = text.strip().upper().replace("-", "").replace(" ", "")
     if len(compact) != 2 + 8 + RANDOM_SYMBOLS + 1:
         return None
-    prefix, stamp, rest = compact[:2], compact[2:10], compact[10:]
-    if not crockford.is_crockford(rest):
+    prefix, tail = compact[:2], compact[2:]
+    if not crockford.is_crockford(tail):
         return None
-    rest = crockford.normalize(rest)
+    tail = crockford.normalize(tail)
+    stamp, rest = tail[:8], tail[8:]
     match = _PATTERN.match(prefix + stamp + rest)
     if not match:
         return None

@@ -51,7 +51,7 @@ def safe_filename(name: str) -> str:
     if len(base) > 100:
         stem, dot, ext = base.rpartition(".")
         base = (stem[: 100 - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else base[:100]
-    return base or "attachment"
+    return base if base.strip("_ .") else "attachment"
 
 
 def check_files(files: list[UploadedFile], max_files: int, max_bytes: int) -> str | None:

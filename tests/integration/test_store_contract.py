@@ -1,0 +1,152 @@
+"""The CaseStore contract, run against every backend: SQLite and Firestore (emulator)."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from shared.domain.cases import EventType, TimelineEvent
+from shared.domain.errors import CaseNotFound, CaseNumberTaken
+from shared.domain.outbox import OutboxStatus
+from tests.conftest import START
+from tests.support.builders import a_case, an_identity, an_outbox_message, unique_number
+
+
+def registered(store, at=START, outbox=True):
+    number = unique_number()
+    messages = [an_outbox_message(number, at)] if outbox else []
+    store.register(a_case(number, at), an_identity(number), messages)
+    return number, messages
+
+
+def test_a_registered_case_reads_back_whole(store):
+    number, [message] = registered(store)
+    case = store.get_case(number)
+    assert case == a_case(number, START)
+    assert case.description == "客服三天没有回复我的退款申请。\n第二行"
+    assert store.get_identity(number) == an_identity(number)
+    assert store.get_outbox(message.id) == message
+
+
+def test_unknown_records_are_none(store):
+    assert store.get_case(unique_number()) is None
+    assert store.get_identity(unique_number()) is None
+    assert store.get_outbox("nope") is None
+
+
+def test_a_taken_number_raises_and_writes_nothing(store):
+    number, _ = registered(store)
+    intruder = an_outbox_message(number, START)
+    other = a_case(number, START, subject="someone else's case")
+    with pytest.raises(CaseNumberTaken):
+        store.register(other, an_identity(number).__class__(number, email="x@example.com"),
+                       [intruder])
+    assert store.get_case(number).subject == "订单 20261128-001"
+    assert store.get_identity(number).email == "xiaoming@example.com"
+    assert store.get_outbox(intruder.id) is None
+
+
+def test_update_case_appends_and_queues_mail_atomically(store):
+    number, _ = registered(store, outbox=False)
+    later = START + timedelta(minutes=5)
+    new_message = an_outbox_message(number, later)
+
+    def change(case):
+        case.record(TimelineEvent(EventType.NOTE, later, text="called the reporter"))
+        return [new_message]
+
+    updated = store.update_case(number, change)
+    assert [e.type for e in updated.timeline][-1] == EventType.NOTE
+    assert store.get_case(number).timeline == updated.timeline
+    assert store.get_outbox(new_message.id) == new_message
+
+
+def test_a_failing_change_writes_nothing(store):
+    number, _ = registered(store, outbox=False)
+
+    def change(case):
+        case.record(TimelineEvent(EventType.NOTE, START, text="half done"))
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        store.update_case(number, change)
+    assert len(store.get_case(number).timeline) == 1
+
+
+def test_updating_a_missing_case_is_an_error(store):
+    with pytest.raises(CaseNotFound):
+        store.update_case(unique_number(), lambda case: None)
+
+
+@pytest.mark.slow
+def test_concurrent_updates_are_never_lost(store):
+    number, _ = registered(store, outbox=False)
+    errors = []
+
+    def worker(name):
+        try:
+            for i in range(50):
+                store.update_case(number, lambda case, i=i: case.record(
+                    TimelineEvent(EventType.NOTE, START, text=f"{name}-{i}")))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    notes = [e.text for e in store.get_case(number).timeline if e.type == EventType.NOTE]
+    assert len(notes) == 100
+    assert sorted(notes) == sorted(f"{n}-{i}" for n in "ab" for i in range(50))
+
+
+def test_update_outbox_changes_entry_and_case_together_or_not_at_all(store):
+    number, [message] = registered(store)
+
+    def skip(m, case):
+        m.status = OutboxStatus.SENT
+        return False
+
+    assert store.update_outbox(message.id, skip) is None
+    assert store.get_outbox(message.id).status == OutboxStatus.PENDING
+
+    def send(m, case):
+        m.succeeded(START)
+        case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_SENT, START))
+        return True
+
+    written = store.update_outbox(message.id, send)
+    assert written.status == OutboxStatus.SENT
+    assert store.get_outbox(message.id).status == OutboxStatus.SENT
+    assert store.get_case(number).timeline[-1].type == EventType.ACKNOWLEDGMENT_SENT
+    assert store.update_outbox("missing", send) is None
+
+
+def test_due_outbox_lists_what_needs_a_worker_oldest_first(store):
+    number, _ = registered(store, outbox=False)
+    t = START
+    due_late = an_outbox_message(number, t, next_attempt_at=t - timedelta(minutes=1))
+    due_early = an_outbox_message(number, t, next_attempt_at=t - timedelta(minutes=9))
+    future = an_outbox_message(number, t, next_attempt_at=t + timedelta(minutes=1))
+    stale = an_outbox_message(number, t, status=OutboxStatus.SENDING,
+                              lease_until=t - timedelta(minutes=5), attempts=1)
+    leased = an_outbox_message(number, t, status=OutboxStatus.SENDING,
+                               lease_until=t + timedelta(minutes=5), attempts=1)
+    sent = an_outbox_message(number, t, status=OutboxStatus.SENT, sent_at=t,
+                             next_attempt_at=t - timedelta(hours=1))
+    failed = an_outbox_message(number, t, status=OutboxStatus.FAILED,
+                               next_attempt_at=t - timedelta(hours=1))
+    store.update_case(number, lambda c: [due_late, due_early, future, stale, leased, sent, failed])
+    assert [m.id for m in store.due_outbox(t, 10)] == [due_early.id, stale.id, due_late.id]
+    assert [m.id for m in store.due_outbox(t, 2)] == [due_early.id, stale.id]
+
+
+def test_hit_counts_are_per_key_and_per_window(store):
+    window = timedelta(minutes=15)
+    key = f"k-{unique_number()}"
+    assert [store.count_hit(key, window, START) for _ in range(3)] == [1, 2, 3]
+    assert store.count_hit(key + "x", window, START) == 1
+    assert store.count_hit(key, window, START + window) == 1

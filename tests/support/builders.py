@@ -1,0 +1,40 @@
+"""Builders for domain objects in tests."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from shared.domain.access_codes import hash_access_code
+from shared.domain.cases import (
+    Attachment, Case, Channel, EventType, Kind, ReporterIdentity, TimelineEvent)
+from shared.domain.outbox import OutboxMessage, Template
+
+
+def a_case(number: str, at: datetime, **overrides) -> Case:
+    fields = dict(
+        number=number, kind=Kind.COMPLAINT, channel=Channel.WEB_FORM, category="service",
+        subject="订单 20261128-001", description="客服三天没有回复我的退款申请。\n第二行",
+        desired_outcome="退款", received_at=at, review_due_at=at + timedelta(hours=24),
+        access_code_hash=hash_access_code(number, "AAAA-BBBB-CCCC-DDDD"),
+        attachments=[Attachment("attachments/x/证据.png", "证据.png", "image/png", 68)],
+    )
+    fields.update(overrides)
+    case = Case(**fields)
+    case.record(TimelineEvent(EventType.CASE_REGISTERED, at, data={"channel": "web_form"}))
+    return case
+
+
+def an_identity(number: str) -> ReporterIdentity:
+    return ReporterIdentity(number, name="王小明", email="xiaoming@example.com",
+                            phone="+8613800138000")
+
+
+def an_outbox_message(number: str, at: datetime, **overrides) -> OutboxMessage:
+    fields = dict(id=uuid.uuid4().hex, case_number=number, template=Template.ACKNOWLEDGMENT,
+                  language="zh-CN", created_at=at, next_attempt_at=at)
+    fields.update(overrides)
+    return OutboxMessage(**fields)
+
+
+def unique_number(prefix: str = "TS") -> str:
+    return f"{prefix}-20261128-{uuid.uuid4().hex[:6].upper()}-0"

@@ -1,0 +1,44 @@
+from datetime import UTC, datetime, timedelta
+
+from shared.domain.outbox import OutboxMessage, OutboxStatus, Template, backoff
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+def message(**kw) -> OutboxMessage:
+    return OutboxMessage(id="m1", case_number="TS-1", template=Template.ACKNOWLEDGMENT,
+                         language="zh-CN", created_at=NOW, next_attempt_at=NOW, **kw)
+
+
+def test_backoff_grows_and_is_capped():
+    delays = [backoff(n) for n in range(1, 9)]
+    assert delays[:3] == [timedelta(minutes=1), timedelta(minutes=4), timedelta(minutes=16)]
+    assert delays == sorted(delays)
+    assert delays[-1] == timedelta(hours=6)
+
+
+def test_a_claimed_message_is_not_claimable_until_its_lease_runs_out():
+    m = message()
+    assert m.claimable(NOW)
+    m.claim(NOW, timedelta(minutes=5))
+    assert m.status == OutboxStatus.SENDING and m.attempts == 1
+    assert not m.claimable(NOW + timedelta(minutes=4))
+    assert m.claimable(NOW + timedelta(minutes=5))
+
+
+def test_a_failed_attempt_waits_for_its_retry_time_unless_told_otherwise():
+    m = message()
+    m.claim(NOW, timedelta(minutes=5))
+    m.failed(NOW, "connection refused", NOW + timedelta(minutes=1))
+    assert m.status == OutboxStatus.PENDING
+    assert not m.claimable(NOW)
+    assert m.claimable(NOW, respect_schedule=False)
+    assert m.claimable(NOW + timedelta(minutes=1))
+
+
+def test_sent_and_permanently_failed_messages_are_never_claimed_again():
+    sent, failed = message(), message()
+    sent.succeeded(NOW)
+    failed.failed(NOW, "550 no such user", None)
+    for m in (sent, failed):
+        assert not m.claimable(NOW + timedelta(days=1), respect_schedule=False)
