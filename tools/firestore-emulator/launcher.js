@@ -33,7 +33,12 @@
 
 const crypto = require("node:crypto");
 const grpc = require("@grpc/grpc-js");
-const { FirestoreServer, FirestoreStateDocument, TimestampFromDate } = require("@firestore-emulator/server");
+const {
+  FirestoreServer,
+  FirestoreState,
+  FirestoreStateDocument,
+  TimestampFromDate,
+} = require("@firestore-emulator/server");
 const {
   BatchGetDocumentsResponse,
   BeginTransactionResponse,
@@ -41,6 +46,7 @@ const {
   RunQueryResponse,
 } = require("@firestore-emulator/proto/dist/google/firestore/v1/firestore");
 const { Empty } = require("@firestore-emulator/proto/dist/google/protobuf/empty");
+const { Write } = require("@firestore-emulator/proto/dist/google/firestore/v1/write");
 
 const S = grpc.status;
 
@@ -200,10 +206,13 @@ function grpcError(code, details) {
   e.details = details;
   return e;
 }
+// Unexpected errors become UNKNOWN / UNIMPLEMENTED, never INTERNAL: the Python
+// client silently retries INTERNAL on reads for up to 300 s.
 function toGrpcError(err) {
   if (err && typeof err.code === "number") return { code: err.code, details: err.details || err.message };
+  const details = String((err && err.message) || err);
   console.error(err);
-  return { code: S.INTERNAL, details: String((err && err.message) || err) };
+  return { code: /not (implemented|supported)/i.test(details) ? S.UNIMPLEMENTED : S.UNKNOWN, details };
 }
 // Run an async streaming handler, turning any failure into a gRPC status.
 function streaming(fn) {
@@ -357,11 +366,26 @@ impl.Commit = (call, callback) => {
   }
 };
 
-// Apply each field transform on its own: 0.3.15 `return`s after a server
-// timestamp / array transform, silently dropping the transforms after it.
+// Field transforms. 0.3.15 `return`s after a server timestamp / array transform,
+// silently dropping the transforms after it: apply each one on its own. Also
+// ArrayUnion / ArrayRemove on a missing or non-array field: like Firestore,
+// start from an empty array (0.3.15 failed with "Invalid transform").
+const ArrayField = (() => {
+  // the package does not export its field classes: get one from a scratch state
+  const scratch = new FirestoreState();
+  const name = "projects/p/databases/(default)/documents/c/d";
+  scratch.writeV1Document(new Date(), Write.fromObject({ update: { name, fields: { a: { array_value: {} } } } }));
+  return scratch.getDocument(name).getField("a").constructor;
+})();
 const origTransform = FirestoreStateDocument.prototype.v1Transform;
 FirestoreStateDocument.prototype.v1Transform = function (date, transforms) {
-  for (const t of transforms) origTransform.call(this, date, [t]);
+  for (const t of transforms) {
+    const isArrayOp = t.has_append_missing_elements || t.has_remove_all_from_array;
+    if (isArrayOp && !(this.getField(t.field_path) instanceof ArrayField)) {
+      this.set(date, { [t.field_path]: new ArrayField([]) });
+    }
+    origTransform.call(this, date, [t]);
+  }
 };
 
 // ---- serve -------------------------------------------------------------------

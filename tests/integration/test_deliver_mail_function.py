@@ -1,0 +1,60 @@
+"""`deliver_mail`, the CloudEvent function the outbox document's creation triggers."""
+from __future__ import annotations
+
+from cloudevents.conversion import to_structured
+from cloudevents.http import CloudEvent
+
+from shared import bootstrap
+from shared.domain.cases import EventType
+from tests.integration.test_web_form import complaint_form, receipt
+from tests.support.mailbox import read_mailbox
+
+
+def firestore_created_event(document: str) -> CloudEvent:
+    return CloudEvent({
+        "type": "google.cloud.firestore.document.v1.created",
+        "source": "//firestore.googleapis.com/projects/p/databases/(default)",
+        "subject": document,
+    }, None)
+
+
+def post(client, event):
+    headers, body = to_structured(event)
+    return client.post("/", headers=headers, data=body)
+
+
+def test_the_outbox_trigger_delivers_that_message_once(function_client, mailbox):
+    _, folder = mailbox
+    number, _ = receipt(function_client("submit_form").post("/", data=complaint_form())
+                        .get_data(as_text=True))
+    case = bootstrap.services().store.get_case(number)
+    outbox_id = next(e.data["outbox_id"] for e in case.timeline
+                     if e.type == EventType.ACKNOWLEDGMENT_QUEUED)
+    client = function_client("deliver_mail", "cloudevent")
+    event = firestore_created_event(f"documents/outbox/{outbox_id}")
+    assert post(client, event).status_code == 200
+    assert post(client, event).status_code == 200  # Eventarc delivers at least once
+    [mail] = read_mailbox(folder)
+    assert number in mail["Subject"]
+
+
+def test_events_for_other_documents_are_ignored(function_client, mailbox):
+    client = function_client("deliver_mail", "cloudevent")
+    assert post(client, firestore_created_event("documents/cases/TS-1")).status_code == 200
+    assert read_mailbox(mailbox[1]) == []
+
+
+def test_a_transient_failure_answers_an_error_so_eventarc_retries(function_client, monkeypatch):
+    number, _ = receipt(function_client("submit_form").post("/", data=complaint_form())
+                        .get_data(as_text=True))
+    case = bootstrap.services().store.get_case(number)
+    outbox_id = next(e.data["outbox_id"] for e in case.timeline
+                     if e.type == EventType.ACKNOWLEDGMENT_QUEUED)
+    from tests.support.mailbox import free_port
+
+    monkeypatch.setenv("CD_SMTP_PORT", str(free_port()))  # nothing listens there
+    bootstrap.services.cache_clear()
+    response = post(function_client("deliver_mail", "cloudevent"),
+                    firestore_created_event(f"documents/outbox/{outbox_id}"))
+    assert response.status_code == 500
+    assert bootstrap.services().store.get_outbox(outbox_id).attempts == 1

@@ -1,0 +1,110 @@
+"""The hosted form (`submit_form`): render, validate, register, receipt."""
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+import re
+import sqlite3
+
+from shared import bootstrap
+from shared.domain.cases import Channel, Status
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def receipt(html: str) -> tuple[str, str]:
+    number = re.search(r'id="case-number">([^<]+)<', html).group(1)
+    code = re.search(r'id="access-code">([^<]+)<', html).group(1)
+    return number, code
+
+
+def complaint_form(**overrides):
+    data = {"kind": "complaint", "category": "product_quality", "subject": "订单 20261128-77",
+            "description": "收到的耳机左声道没有声音。", "desired_outcome": "换货",
+            "name": "李雷", "email": "lilei@example.com", "phone": "13800138000"}
+    data.update(overrides)
+    return data
+
+
+def test_the_form_is_in_chinese_by_default_and_english_on_request(function_client):
+    client = function_client("submit_form")
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in page and "在线投诉与举报" in page
+    assert client.get("/?lang=en").get_data(as_text=True).count("File a complaint") >= 1
+    english = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert '<html lang="en">' in english.get_data(as_text=True)
+
+
+def test_the_report_form_lists_the_nine_kinds_of_harmful_information(function_client):
+    page = function_client("submit_form").get("/?kind=report").get_data(as_text=True)
+    assert 'value="harmful_rumours"' in page and 'value="harmful_other_illegal"' in page
+    assert page.count('value="harmful_') == 9
+    assert 'name="anonymous"' in page and 'name="good_faith"' in page
+    complaint_page = function_client("submit_form").get("/").get_data(as_text=True)
+    assert 'name="anonymous"' not in complaint_page  # complaints are not anonymous by default
+
+
+def test_a_complaint_is_registered_with_its_files_and_receipt(function_client, tmp_path):
+    client = function_client("submit_form")
+    data = complaint_form(files=[(io.BytesIO(PNG), "../耳机 照片.png")])
+    response = client.post("/", data=data, content_type="multipart/form-data")
+    assert response.status_code == 201
+    assert response.headers["Cache-Control"] == "no-store"
+    html = response.get_data(as_text=True)
+    number, code = receipt(html)
+    assert number.startswith("TS-") and len(code) == 19
+    assert "24 小时内" in html
+    store = bootstrap.services().store
+    case = store.get_case(number)
+    assert case.status == Status.RECEIVED and case.channel == Channel.WEB_FORM
+    assert case.subject == "订单 20261128-77" and case.desired_outcome == "换货"
+    [attachment] = case.attachments
+    assert attachment.filename == "耳机 照片.png" and attachment.content_type == "image/png"
+    assert (tmp_path / "files" / attachment.key).read_bytes() == PNG
+    identity = store.get_identity(number)
+    assert (identity.name, identity.email, identity.phone) == (
+        "李雷", "lilei@example.com", "+8613800138000")
+    assert "李雷" not in str(case)  # identity is not part of the case record
+
+
+def test_invalid_input_keeps_values_marks_fields_and_stores_nothing(function_client, tmp_path):
+    client = function_client("submit_form")
+    data = complaint_form(email="lilei@", phone="", description="",
+                          files=[(io.BytesIO(b"MZ\x90\x00" + b"\x00" * 60), "photo.png")])
+    response = client.post("/?lang=en", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'value="订单 20261128-77"' in html  # entered values kept
+    assert 'id="email-error"' in html and "This email address is not valid." in html
+    assert 'id="description-error"' in html and 'id="files-error"' in html
+    assert 'aria-invalid="true"' in html and 'role="alert"' in html
+    files = tmp_path / "files"
+    assert not files.exists() or not any(p.is_file() for p in files.rglob("*"))
+    assert bootstrap.services().store.due_outbox(datetime.now(UTC), 10) == []
+    with sqlite3.connect(tmp_path / "fn.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM cases").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM reporter_identities").fetchone() == (0,)
+
+
+def test_an_anonymous_report_keeps_no_name_or_phone(function_client):
+    client = function_client("submit_form")
+    data = {"kind": "report", "category": "harmful_rumours", "subject": "https://bbs.example.com/t/1",
+            "description": "该帖子捏造某地发生疫情的谣言。", "anonymous": "yes",
+            "good_faith": "yes", "name": "不想留名", "phone": "13800138000"}
+    response = client.post("/", data=data)
+    assert response.status_code == 201
+    html = response.get_data(as_text=True)
+    number, _ = receipt(html)
+    assert number.startswith("JB-")
+    assert "您未留下电子邮箱" in html
+    identity = bootstrap.services().store.get_identity(number)
+    assert (identity.name, identity.email, identity.phone) == ("", "", "")
+    assert bootstrap.services().store.get_case(number).anonymous
+
+
+def test_an_oversized_request_is_refused_before_reading(function_client):
+    client = function_client("submit_form")
+    big = b"\x00" * (5 * 10 * 1024 * 1024 + 2 * 1024 * 1024)
+    response = client.post("/", data=complaint_form(files=[(io.BytesIO(big), "big.bin")]),
+                           content_type="multipart/form-data")
+    assert response.status_code == 413
