@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
 
 from shared.domain.errors import DeliveryFailed
 
@@ -27,8 +28,8 @@ class SesTransport:
 
         try:
             self.client.send_raw_email(
-                Source=message["From"],
-                Destinations=[message["To"]],
+                Source=parseaddr(str(message["From"]))[1],
+                Destinations=[addr for _, addr in getaddresses([str(message["To"])])],
                 RawMessage={"Data": message.as_bytes()},
             )
         except ClientError as exc:

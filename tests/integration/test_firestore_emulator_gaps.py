@@ -1,0 +1,186 @@
+"""The local Firestore emulator (tools/firestore-emulator) closes the gaps of
+@firestore-emulator/server 0.3.15 that the app depends on: transactions that
+really isolate, create()/update() preconditions, and the outbox-style query."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import uuid
+
+import pytest
+from google.api_core import exceptions as gexc
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from tests.support.firestore_emulator import running_firestore_emulator
+
+pytestmark = [pytest.mark.firestore]
+
+
+@pytest.fixture(scope="module")
+def db():
+    with running_firestore_emulator() as host_port, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FIRESTORE_EMULATOR_HOST", host_port)
+        client = firestore.Client(project="demo-emulator-gaps")
+        yield client
+        client.close()
+
+
+@pytest.fixture
+def col(db):
+    """A fresh collection per test (the emulator is shared by the module)."""
+    return db.collection(f"t-{uuid.uuid4().hex[:10]}")
+
+
+def test_concurrent_transactional_increments_do_not_lose_updates(db, col):
+    ref = col.document("counter")
+    ref.set({"n": 0})
+    attempts = []
+    errors = []
+
+    def worker():
+        for _ in range(50):
+            tries = 0
+
+            @firestore.transactional
+            def increment(tx):
+                nonlocal tries
+                tries += 1
+                snap = ref.get(transaction=tx)
+                tx.update(ref, {"n": snap.get("n") + 1})
+
+            try:
+                increment(db.transaction())
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            attempts.append(tries)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
+    assert ref.get().get("n") == 100
+    assert len(attempts) == 100  # retries (ABORTED) happen, but every one commits
+
+
+def test_transaction_aborts_when_a_read_document_changes_outside(db, col):
+    ref = col.document("d")
+    ref.set({"n": 1})
+
+    @firestore.transactional
+    def bump(tx):
+        snap = ref.get(transaction=tx)
+        ref.set({"n": 100})  # a concurrent, non-transactional write
+        tx.update(ref, {"n": snap.get("n") + 1})
+
+    with pytest.raises(ValueError) as info:  # "failed after 1 attempt(s)"
+        bump(db.transaction(max_attempts=1))
+    assert isinstance(info.value.__cause__, gexc.Aborted)
+    assert ref.get().get("n") == 100
+
+
+def test_rollback_discards_writes_and_releases_the_document(db, col):
+    ref = col.document("d")
+    ref.set({"n": 1})
+
+    @firestore.transactional
+    def failing(tx):
+        ref.get(transaction=tx)
+        tx.update(ref, {"n": -1})
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        failing(db.transaction())
+
+    @firestore.transactional
+    def bump(tx):
+        tx.update(ref, {"n": ref.get(transaction=tx).get("n") + 1})
+
+    bump(db.transaction(max_attempts=1))
+    assert ref.get().get("n") == 2
+
+
+def test_create_on_existing_document_conflicts(db, col):
+    ref = col.document("d")
+    ref.create({"n": 1})
+    with pytest.raises(gexc.Conflict):  # AlreadyExists is a subclass of Conflict
+        ref.create({"n": 2})
+    assert ref.get().get("n") == 1
+
+
+def test_transactional_create_on_existing_document_conflicts(db, col):
+    ref = col.document("d")
+    ref.set({"n": 1})
+
+    @firestore.transactional
+    def create(tx):
+        tx.create(ref, {"n": 2})
+
+    with pytest.raises(gexc.Conflict):
+        create(db.transaction())
+    assert ref.get().get("n") == 1
+
+
+def test_update_on_missing_document_is_not_found(db, col):
+    with pytest.raises(gexc.NotFound):
+        col.document("missing").update({"n": 1})
+    assert not col.document("missing").get().exists
+
+
+def test_batch_is_all_or_nothing(db, col):
+    batch = db.batch()
+    batch.set(col.document("a"), {"n": 1})
+    batch.update(col.document("missing"), {"n": 2})
+    with pytest.raises(gexc.NotFound):
+        batch.commit()
+    assert not col.document("a").get().exists
+
+
+def test_due_pending_query_filters_orders_and_limits(db, col):
+    base = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+    rows = {
+        "a": ("pending", 5),
+        "b": ("pending", 1),
+        "c": ("sent", 0),
+        "d": ("pending", 3),
+        "e": ("pending", 20),  # not due yet
+        "f": ("failed", 2),
+        "g": ("pending", 2),
+    }
+    for doc_id, (status, minutes) in rows.items():
+        col.document(doc_id).set(
+            {"status": status, "next_attempt_at": base + datetime.timedelta(minutes=minutes)}
+        )
+    now = base + datetime.timedelta(minutes=10)
+
+    def due(limit):
+        query = (
+            col.where(filter=FieldFilter("status", "==", "pending"))
+            .where(filter=FieldFilter("next_attempt_at", "<=", now))
+            .order_by("next_attempt_at")
+            .limit(limit)
+        )
+        return [snap.id for snap in query.stream()]
+
+    assert due(3) == ["b", "g", "d"]
+    assert due(10) == ["b", "g", "d", "a"]
+
+
+def test_several_transforms_in_one_write_are_all_applied(db, col):
+    ref = col.document("d")
+    ref.set({"n": 1})
+    ref.update(
+        {
+            "at": firestore.SERVER_TIMESTAMP,
+            "n": firestore.Increment(1),
+            "tags": firestore.ArrayUnion(["x"]),
+        }
+    )
+    data = ref.get().to_dict()
+    assert isinstance(data["at"], datetime.datetime)
+    assert data["n"] == 2
+    assert data["tags"] == ["x"]

@@ -1,0 +1,71 @@
+"""Run the local stack (`python -m shared.local_stack`) as a subprocess for end-to-end tests."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.settings import PROJECT_ROOT
+from tests.support.mailbox import free_port
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    base_url: str
+    smtp_port: int
+    mailbox: Path
+    database: Path
+    log: Path
+
+
+@contextmanager
+def running_local_stack(folder: Path):
+    http_port, smtp_port = free_port(), free_port()
+    env = dict(os.environ,
+               CD_LOCAL_HTTP_PORT=str(http_port), CD_SMTP_PORT=str(smtp_port),
+               CD_SQLITE_PATH=str(folder / "cases.sqlite3"),
+               CD_LOCAL_MAILBOX=str(folder / "mail"),
+               CD_ATTACHMENT_FOLDER=str(folder / "attachments"),
+               CD_LOCAL_WORKER_INTERVAL="0.2")
+    log = folder / "local_stack.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "shared.local_stack"], cwd=PROJECT_ROOT,
+                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        _wait_until_up(base + "/submit_form", process, log)
+        yield LocalStack(base, smtp_port, folder / "mail", folder / "cases.sqlite3", log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_until_up(url: str, process, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"local stack exited:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"local stack did not start:\n{log.read_text(errors='replace')}")
+
+
+def wait_for(predicate, timeout: float = 20, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")
