@@ -72,10 +72,13 @@ def test_complaint_and_anonymous_report_from_form_to_mailbox_to_status(
     assert "谣言" in report_mail.get_body(("plain",)).get_content()
 
     for number, code in ((complaint_number, complaint_code), (report_number, report_code)):
-        look_up(page, local_stack, number, code)
-        page.get_by_role("heading", name=f"案件 {number}").wait_for()
-        # the mail has arrived, so the timeline already says it was sent
-        assert "受理通知已发送" in page.locator("#timeline").inner_text()
+
+        def acknowledgment_shown(number=number, code=code):
+            look_up(page, local_stack, number, code)
+            page.get_by_role("heading", name=f"案件 {number}").wait_for()
+            return "受理通知已发送" in page.locator("#timeline").inner_text()
+
+        wait_for(acknowledgment_shown, interval=0.5)  # the worker settles just after sending
         assert page.locator("#case-status").inner_text() == "已收到，待初步审核"
     page.screenshot(path=str(tmp_path / "status.png"), full_page=True)
 
