@@ -4,9 +4,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 from shared.domain.cases import Channel, Kind
 from shared.domain.categories import is_valid_category
 from shared.domain.errors import InvalidSubmission
@@ -114,6 +111,8 @@ def _email(raw: str, rules: SubmissionRules, errors: dict[str, str]) -> str:
     raw = _text(raw)
     if not raw:
         return ""
+    from email_validator import EmailNotValidError, validate_email  # lazily: cold starts
+
     try:
         result = validate_email(raw, check_deliverability=rules.check_deliverability)
     except EmailNotValidError:
@@ -126,6 +125,8 @@ def _phone(raw: str, errors: dict[str, str]) -> str:
     raw = _text(raw)
     if not raw:
         return ""
+    import phonenumbers  # lazily: it is the heaviest import on the cold-start path
+
     try:
         number = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException:
