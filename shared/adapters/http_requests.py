@@ -1,7 +1,7 @@
 """Decoding HTTP requests (Flask/werkzeug, as functions-framework hands them) into commands."""
 from __future__ import annotations
 
-from shared.services.attachment_checks import UploadedFile
+from shared.services.attachments import UploadedFile
 from shared.services.status_lookup import AddInformation
 from shared.services.submissions import SubmitCase
 

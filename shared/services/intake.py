@@ -13,7 +13,7 @@ from shared.domain.errors import CaseNumberTaken
 from shared.domain.outbox import OutboxMessage, Template
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 
-from .attachment_checks import safe_filename, sniff_type
+from .attachments import store_upload
 from .submissions import CleanSubmission, SubmissionRules, SubmitCase, clean
 
 NUMBER_ATTEMPTS = 8
@@ -56,13 +56,7 @@ class Intake:
             raise
 
     def _store_files(self, submission: CleanSubmission) -> list[Attachment]:
-        stored = []
-        for upload in submission.files:
-            content_type = sniff_type(upload.data)
-            key = f"attachments/{uuid.uuid4().hex}/{safe_filename(upload.filename)}"
-            self._files.put(key, upload.data, content_type)
-            stored.append(Attachment(key, safe_filename(upload.filename), content_type, upload.size))
-        return stored
+        return [store_upload(self._files, upload) for upload in submission.files]
 
     def _register(self, submission, attachments, now) -> CaseRegistered:
         access_code = new_access_code()

@@ -6,7 +6,6 @@ and per case number, so nobody can probe which numbers exist or guess a code.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +15,7 @@ from shared.domain.cases import Attachment, Case, EventType, TimelineEvent
 from shared.domain.errors import CaseNotFound, InvalidSubmission, TooManyAttempts
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 
-from .attachment_checks import UploadedFile, check_files, safe_filename, sniff_type
+from .attachments import UploadedFile, check_files, store_upload
 
 MAX_ADDED_TEXT = 10000
 
@@ -90,7 +89,7 @@ class StatusLookup:
             errors["files"] = file_error or "too_many_files"
         if errors:
             raise InvalidSubmission(errors)
-        stored = [self._store_file(u) for u in uploads]
+        stored = [store_upload(self._files, u) for u in uploads]
 
         def append(current: Case):
             now = self._clock.now()
@@ -99,13 +98,6 @@ class StatusLookup:
                                          data={"files": [a.filename for a in stored]}))
 
         return CaseView.of(self._store.update_case(case.number, append))
-
-    def _store_file(self, upload: UploadedFile) -> Attachment:
-        content_type = sniff_type(upload.data)
-        name = safe_filename(upload.filename)
-        key = f"attachments/{uuid.uuid4().hex}/{name}"
-        self._files.put(key, upload.data, content_type)
-        return Attachment(key, name, content_type, upload.size)
 
     def _authorised_case(self, number: str, access_code: str, client: str) -> Case:
         now = self._clock.now()

@@ -8,7 +8,7 @@ from shared.domain.cases import Channel, Kind
 from shared.domain.categories import is_valid_category
 from shared.domain.errors import InvalidSubmission
 
-from .attachment_checks import UploadedFile, check_files
+from .attachments import UploadedFile, check_files
 
 LIMITS = {"subject": 500, "description": 10000, "desired_outcome": 2000, "name": 100}
 MIN_DESCRIPTION = 5

@@ -108,7 +108,7 @@ def test_attachments_round_trip_through_cloud_storage(gcs):
 @pytest.mark.firestore
 def test_intake_on_firestore_and_cloud_storage(gcs, firestore_store, settings, clock, ses):
     """The cloud configuration end to end: Firestore, Cloud Storage, SES."""
-    from shared.services.attachment_checks import UploadedFile
+    from shared.services.attachments import UploadedFile
 
     client, backend = ses
     app = build_services(settings, store=firestore_store, clock=clock,

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 import re
 import sqlite3
+from datetime import UTC, datetime
 
 from shared import bootstrap
 from shared.domain.cases import Channel, Status

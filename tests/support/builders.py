@@ -6,7 +6,14 @@ from datetime import datetime, timedelta
 
 from shared.domain.access_codes import hash_access_code
 from shared.domain.cases import (
-    Attachment, Case, Channel, EventType, Kind, ReporterIdentity, TimelineEvent)
+    Attachment,
+    Case,
+    Channel,
+    EventType,
+    Kind,
+    ReporterIdentity,
+    TimelineEvent,
+)
 from shared.domain.outbox import OutboxMessage, Template
 
 

@@ -1,9 +1,8 @@
-"""Run the local stack (`python -m shared.local_stack`) as a subprocess for end-to-end tests."""
+"""Run the local stack through `bin/serve` (the README command) for end-to-end tests."""
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -34,7 +33,8 @@ def running_local_stack(folder: Path):
                CD_LOCAL_WORKER_INTERVAL="0.2")
     log = folder / "local_stack.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "shared.local_stack"], cwd=PROJECT_ROOT,
+        # The README's own command, as a new user runs it.
+        process = subprocess.Popen([str(PROJECT_ROOT / "bin" / "serve")], cwd=PROJECT_ROOT,
                                    env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{http_port}"
     try:

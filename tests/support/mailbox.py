@@ -8,8 +8,6 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
-from shared.mailbox import MailboxHandler
-
 
 def free_port() -> int:
     with socket.socket() as s:

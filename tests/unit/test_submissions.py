@@ -2,7 +2,7 @@ import pytest
 
 from shared.domain.cases import Kind
 from shared.domain.errors import InvalidSubmission
-from shared.services.attachment_checks import UploadedFile, safe_filename, sniff_type
+from shared.services.attachments import UploadedFile, safe_filename, sniff_type
 from shared.services.submissions import SubmissionRules, SubmitCase, clean
 
 RULES = SubmissionRules(frozenset({"report"}), False, 5, 1024)

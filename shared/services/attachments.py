@@ -1,11 +1,16 @@
-"""Attachment checks: count and size limits, type by content (not by name), safe file names."""
+"""Attachments: count and size limits, type by content (not by name), safe file names, and
+putting accepted files into object storage."""
 from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass
 
 import filetype
+
+from shared.domain.cases import Attachment
+from shared.domain.ports import AttachmentStore
 
 ALLOWED_TYPES = {
     "image/jpeg",
@@ -64,3 +69,12 @@ def check_files(files: list[UploadedFile], max_files: int, max_bytes: int) -> st
         if upload.size == 0 or sniff_type(upload.data) is None:
             return "file_type_not_allowed"
     return None
+
+
+def store_upload(files: AttachmentStore, upload: UploadedFile) -> Attachment:
+    """Put an already checked upload into object storage under a fresh key."""
+    content_type = sniff_type(upload.data)
+    name = safe_filename(upload.filename)
+    key = f"attachments/{uuid.uuid4().hex}/{name}"
+    files.put(key, upload.data, content_type)
+    return Attachment(key, name, content_type, upload.size)
