@@ -2,20 +2,22 @@
 
 Collections: `cases/{number}` (the case with its timeline), `reporter_identities/{number}` (the
 private record, R20), `outbox/{id}` (creation triggers the delivery function), `hit_counters/{key}`
-(rate limits, with an `expires_at` timestamp for a TTL policy). The only composite query is the
+(rate limits, with an `expires_at` timestamp for a TTL policy), `mail_index/{key}` (every inbound
+message's and every sent message's key → its case or held entry: duplicates and threading) and
+`held_mail/{id}` (mail that belongs to no case). The only composite query is the
 outbox's "what is due": `awaiting == true AND due_at <= now ORDER BY due_at LIMIT n`; infra/ holds
 its index. No `== None` filters, offsets, cursors or collection-group queries.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
-from shared.domain.cases import Case, ReporterIdentity
-from shared.domain.errors import CaseNotFound, CaseNumberTaken
+from shared.domain.cases import Case, HeldMail, MailRecord, ReporterIdentity
+from shared.domain.errors import CaseNotFound, CaseNumberTaken, MailAlreadyRecorded
 from shared.domain.outbox import OutboxMessage
 
 from . import records
@@ -24,6 +26,8 @@ CASES = "cases"
 IDENTITIES = "reporter_identities"
 OUTBOX = "outbox"
 HIT_COUNTERS = "hit_counters"
+MAIL_INDEX = "mail_index"
+HELD_MAIL = "held_mail"
 _MAX_ATTEMPTS = 30
 
 
@@ -52,8 +56,12 @@ class FirestoreCaseStore:
 
     # -- cases -------------------------------------------------------------------------------
 
-    def register(self, case: Case, identity: ReporterIdentity, outbox: list[OutboxMessage]):
+    def register(self, case: Case, identity: ReporterIdentity, outbox: list[OutboxMessage],
+                 mail_keys: Sequence[str] = ()):
         batch = self.client.batch()
+        for key in mail_keys:
+            batch.create(self._doc(MAIL_INDEX, key), _mail_record(case_number=case.number))
+        self.operations += len(mail_keys)
         batch.create(self._doc(CASES, case.number), records.case_to_record(case))
         batch.create(self._doc(IDENTITIES, case.number), records.identity_to_record(identity))
         for message in outbox:
@@ -62,6 +70,9 @@ class FirestoreCaseStore:
         try:
             batch.commit()  # one atomic commit: all documents or none
         except (gexc.AlreadyExists, gexc.Conflict) as exc:
+            for key in mail_keys:  # which document was there already?
+                if self._get(MAIL_INDEX, key) is not None:
+                    raise MailAlreadyRecorded(key) from exc
             raise CaseNumberTaken(case.number) from exc
 
     def get_case(self, number: str) -> Case | None:
@@ -72,12 +83,18 @@ class FirestoreCaseStore:
         record = self._get(IDENTITIES, number)
         return records.identity_from_record(record) if record else None
 
-    def update_case(self, number, change: Callable[[Case], list[OutboxMessage] | None]) -> Case:
+    def update_case(self, number, change: Callable[[Case], list[OutboxMessage] | None],
+                    mail_keys: Sequence[str] = ()) -> Case:
         @firestore.transactional
         def run(transaction) -> Case:
             record = self._get(CASES, number, transaction)
             if record is None:
                 raise CaseNotFound(number)
+            for key in mail_keys:
+                if self._get(MAIL_INDEX, key, transaction) is not None:
+                    raise MailAlreadyRecorded(key)
+            for key in mail_keys:
+                transaction.create(self._doc(MAIL_INDEX, key), _mail_record(case_number=number))
             case = records.case_from_record(record)
             for message in change(case) or []:
                 self.operations += 1
@@ -94,7 +111,8 @@ class FirestoreCaseStore:
         record = self._get(OUTBOX, message_id)
         return records.outbox_from_record(record) if record else None
 
-    def update_outbox(self, message_id, change: Callable[[OutboxMessage, Case], bool]):
+    def update_outbox(self, message_id, change: Callable[[OutboxMessage, Case], bool],
+                      mail_keys: Sequence[str] = ()):
         @firestore.transactional
         def run(transaction) -> OutboxMessage | None:
             record = self._get(OUTBOX, message_id, transaction)
@@ -110,6 +128,9 @@ class FirestoreCaseStore:
             self.operations += 2
             transaction.set(self._doc(OUTBOX, message_id), records.outbox_to_record(message))
             transaction.set(self._doc(CASES, case.number), records.case_to_record(case))
+            for key in mail_keys:
+                self.operations += 1
+                transaction.set(self._doc(MAIL_INDEX, key), _mail_record(case_number=case.number))
             return message
 
         return run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
@@ -123,6 +144,30 @@ class FirestoreCaseStore:
             .limit(limit)
         )
         found = [records.outbox_from_record(s.to_dict()) for s in query.stream()]
+        self.operations += max(1, len(found))
+        return found
+
+    # -- inbound mail ------------------------------------------------------------------------
+
+    def find_mail(self, key: str) -> MailRecord | None:
+        record = self._get(MAIL_INDEX, key)
+        return MailRecord(record["case_number"], record["held_id"]) if record else None
+
+    def hold_mail(self, held: HeldMail, mail_keys: Sequence[str]) -> None:
+        batch = self.client.batch()
+        for key in mail_keys:
+            batch.create(self._doc(MAIL_INDEX, key), _mail_record(held_id=held.id))
+        batch.create(self._doc(HELD_MAIL, held.id), records.held_to_record(held))
+        self.operations += 1 + len(mail_keys)
+        try:
+            batch.commit()
+        except (gexc.AlreadyExists, gexc.Conflict) as exc:
+            raise MailAlreadyRecorded(held.id) from exc
+
+    def held_mail(self, limit: int) -> list[HeldMail]:
+        query = (self.client.collection(HELD_MAIL)
+                 .order_by("received_at", direction=firestore.Query.DESCENDING).limit(limit))
+        found = [records.held_from_record(s.to_dict()) for s in query.stream()]
         self.operations += max(1, len(found))
         return found
 
@@ -141,3 +186,7 @@ class FirestoreCaseStore:
             return count
 
         return run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
+
+
+def _mail_record(case_number: str = "", held_id: str = "") -> dict:
+    return {"case_number": case_number, "held_id": held_id}

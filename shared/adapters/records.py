@@ -11,6 +11,7 @@ from shared.domain.cases import (
     Case,
     Channel,
     EventType,
+    HeldMail,
     Kind,
     ReporterIdentity,
     Severity,
@@ -51,6 +52,7 @@ def case_to_record(case: Case) -> dict:
         "language": case.language,
         "status": case.status.value,
         "severity": case.severity.value,
+        "reporter_unreachable": case.reporter_unreachable,
         "attachments": [vars(a).copy() for a in case.attachments],
         "timeline": [_event_to_record(e) for e in case.timeline],
     }
@@ -73,6 +75,7 @@ def case_from_record(record: dict) -> Case:
         language=record["language"],
         status=Status(record["status"]),
         severity=Severity(record["severity"]),
+        reporter_unreachable=record.get("reporter_unreachable", False),
         attachments=[Attachment(**a) for a in record["attachments"]],
         timeline=[_event_from_record(e) for e in record["timeline"]],
     )
@@ -117,6 +120,8 @@ def outbox_to_record(message: OutboxMessage) -> dict:
         "lease_until": time_text(message.lease_until),
         "sent_at": time_text(message.sent_at),
         "last_error": message.last_error,
+        "in_reply_to": message.in_reply_to,
+        "notes": list(message.notes),
         # Derived, for the one "what is due" query: an explicit flag (never `== None`) and the
         # moment the entry next needs a worker.
         "awaiting": message.status in (OutboxStatus.PENDING, OutboxStatus.SENDING),
@@ -141,4 +146,16 @@ def outbox_from_record(record: dict) -> OutboxMessage:
         lease_until=parse_time(record["lease_until"]),
         sent_at=parse_time(record["sent_at"]),
         last_error=record["last_error"],
+        in_reply_to=record.get("in_reply_to", ""),
+        notes=list(record.get("notes", [])),
     )
+
+
+def held_to_record(held: HeldMail) -> dict:
+    return {"id": held.id, "received_at": time_text(held.received_at), "sender": held.sender,
+            "subject": held.subject, "reason": held.reason, "raw_key": held.raw_key}
+
+
+def held_from_record(record: dict) -> HeldMail:
+    return HeldMail(record["id"], parse_time(record["received_at"]), record["sender"],
+                    record["subject"], record["reason"], record["raw_key"])

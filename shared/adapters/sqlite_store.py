@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from shared.domain.cases import Case, ReporterIdentity
-from shared.domain.errors import CaseNotFound, CaseNumberTaken
+from shared.domain.cases import Case, HeldMail, MailRecord, ReporterIdentity
+from shared.domain.errors import CaseNotFound, CaseNumberTaken, MailAlreadyRecorded
 from shared.domain.outbox import OutboxMessage
 
 from . import records
@@ -26,6 +26,11 @@ CREATE TABLE IF NOT EXISTS outbox (
     id TEXT PRIMARY KEY, case_number TEXT NOT NULL, awaiting INTEGER NOT NULL,
     due_at TEXT, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (awaiting, due_at);
+CREATE TABLE IF NOT EXISTS mail_index (key TEXT PRIMARY KEY, case_number TEXT NOT NULL,
+    held_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS held_mail (id TEXT PRIMARY KEY, received_at TEXT NOT NULL,
+    doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS held_mail_received ON held_mail (received_at);
 CREATE TABLE IF NOT EXISTS hit_counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL,
     expires_at TEXT NOT NULL);
 """
@@ -70,8 +75,10 @@ class SqliteCaseStore:
 
     # -- cases -------------------------------------------------------------------------------
 
-    def register(self, case: Case, identity: ReporterIdentity, outbox: list[OutboxMessage]):
+    def register(self, case: Case, identity: ReporterIdentity, outbox: list[OutboxMessage],
+                 mail_keys: Sequence[str] = ()):
         with self._transaction() as db:
+            self._claim_mail_keys(db, mail_keys, MailRecord(case_number=case.number))
             self.operations += 1
             try:
                 db.execute(
@@ -95,11 +102,13 @@ class SqliteCaseStore:
         record = self._read("reporter_identities", "number", number)
         return records.identity_from_record(record) if record else None
 
-    def update_case(self, number, change: Callable[[Case], list[OutboxMessage] | None]) -> Case:
+    def update_case(self, number, change: Callable[[Case], list[OutboxMessage] | None],
+                    mail_keys: Sequence[str] = ()) -> Case:
         with self._transaction() as db:
             case = self._case_in(db, number)
             if case is None:
                 raise CaseNotFound(number)
+            self._claim_mail_keys(db, mail_keys, MailRecord(case_number=number))
             new_outbox = change(case) or []
             self._write_case(db, case)
             self._insert_outbox(db, new_outbox)
@@ -111,7 +120,8 @@ class SqliteCaseStore:
         record = self._read("outbox", "id", message_id)
         return records.outbox_from_record(record) if record else None
 
-    def update_outbox(self, message_id, change: Callable[[OutboxMessage, Case], bool]):
+    def update_outbox(self, message_id, change: Callable[[OutboxMessage, Case], bool],
+                      mail_keys: Sequence[str] = ()):
         with self._transaction() as db:
             self.operations += 1
             row = db.execute("SELECT doc FROM outbox WHERE id = ?", (message_id,)).fetchone()
@@ -123,6 +133,10 @@ class SqliteCaseStore:
                 return None
             self._write_case(db, case)
             self._upsert_outbox(db, message)
+            for key in mail_keys:
+                self.operations += 1
+                db.execute("INSERT OR REPLACE INTO mail_index VALUES (?, ?, '')",
+                           (key, case.number))
             return message
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
@@ -132,6 +146,36 @@ class SqliteCaseStore:
             (records.time_text(now), limit),
         ).fetchall()
         return [records.outbox_from_record(json.loads(r[0])) for r in rows]
+
+    # -- inbound mail ------------------------------------------------------------------------
+
+    def find_mail(self, key: str) -> MailRecord | None:
+        self.operations += 1
+        row = self._connection().execute(
+            "SELECT case_number, held_id FROM mail_index WHERE key = ?", (key,)).fetchone()
+        return MailRecord(*row) if row else None
+
+    def hold_mail(self, held: HeldMail, mail_keys: Sequence[str]) -> None:
+        with self._transaction() as db:
+            self._claim_mail_keys(db, mail_keys, MailRecord(held_id=held.id))
+            self.operations += 1
+            db.execute("INSERT INTO held_mail (id, received_at, doc) VALUES (?, ?, ?)",
+                       (held.id, records.time_text(held.received_at),
+                        _dump(records.held_to_record(held))))
+
+    def held_mail(self, limit: int) -> list[HeldMail]:
+        self.operations += 1
+        rows = self._connection().execute(
+            "SELECT doc FROM held_mail ORDER BY received_at DESC LIMIT ?", (limit,)).fetchall()
+        return [records.held_from_record(json.loads(r[0])) for r in rows]
+
+    def _claim_mail_keys(self, db, keys: Sequence[str], target: MailRecord) -> None:
+        for key in keys:
+            self.operations += 1
+            if db.execute("SELECT 1 FROM mail_index WHERE key = ?", (key,)).fetchone():
+                raise MailAlreadyRecorded(key)
+            db.execute("INSERT INTO mail_index VALUES (?, ?, ?)",
+                       (key, target.case_number, target.held_id))
 
     # -- rate limits -------------------------------------------------------------------------
 

@@ -48,6 +48,11 @@ class EventType(StrEnum):
     ACKNOWLEDGMENT_RETRYING = "acknowledgment_retrying"
     ACKNOWLEDGMENT_FAILED = "acknowledgment_failed"
     INFORMATION_ADDED = "information_added"
+    REPORTER_REPLIED = "reporter_replied"
+    AUTOMATED_MAIL_RECEIVED = "automated_mail_received"
+    ATTACHMENT_DROPPED = "attachment_dropped"
+    MAIL_BOUNCED = "mail_bounced"
+    ACKNOWLEDGMENT_SKIPPED = "acknowledgment_skipped"
     NOTE = "note"
 
 
@@ -58,6 +63,9 @@ PUBLIC_EVENTS = frozenset(
         EventType.ACKNOWLEDGMENT_SENT,
         EventType.ACKNOWLEDGMENT_FAILED,
         EventType.INFORMATION_ADDED,
+        EventType.REPORTER_REPLIED,
+        EventType.ATTACHMENT_DROPPED,
+        EventType.MAIL_BOUNCED,
     }
 )
 
@@ -107,6 +115,7 @@ class Case:
     language: str = "zh-CN"
     status: Status = Status.RECEIVED
     severity: Severity = Severity.GENERAL
+    reporter_unreachable: bool = False  # our mail to the reporter bounced
     attachments: list[Attachment] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
     updated_at: datetime | None = None
@@ -119,6 +128,27 @@ class Case:
     @property
     def public_timeline(self) -> list[TimelineEvent]:
         return [e for e in self.timeline if e.public]
+
+
+@dataclass(frozen=True)
+class HeldMail:
+    """Inbound mail that is neither a case nor part of one (auto-replies, unmatched bounces):
+    kept for staff, never answered, never lost."""
+
+    id: str
+    received_at: datetime
+    sender: str
+    subject: str
+    reason: str
+    raw_key: str  # the raw message in attachment storage
+
+
+@dataclass(frozen=True)
+class MailRecord:
+    """What a known message key (Message-ID or content hash) points at."""
+
+    case_number: str = ""
+    held_id: str = ""
 
 
 @dataclass

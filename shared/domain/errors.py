@@ -13,6 +13,10 @@ class CaseNumberTaken(DomainError):
     """The random case number already exists; the caller draws another."""
 
 
+class MailAlreadyRecorded(DomainError):
+    """This inbound message (same Message-ID or content) was recorded before."""
+
+
 class TooManyAttempts(DomainError):
     """Rate limit reached."""
 

@@ -2,7 +2,7 @@
 state change that caused it, then delivered idempotently (never twice, never lost)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -34,6 +34,8 @@ class OutboxMessage:
     lease_until: datetime | None = None
     sent_at: datetime | None = None
     last_error: str = ""
+    in_reply_to: str = ""  # the reporter's message this answers, for In-Reply-To/References
+    notes: list[str] = field(default_factory=list)  # lines for the reply, e.g. dropped files
 
     def message_id(self, domain: str) -> str:
         """Stable per outbox entry: a resend after a crash carries the same Message-ID, which mail

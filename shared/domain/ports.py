@@ -1,12 +1,12 @@
 """Ports: what the services need from the outside world. Adapters implement them."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from .cases import Case, ReporterIdentity
+from .cases import Case, HeldMail, MailRecord, ReporterIdentity
 from .outbox import OutboxMessage
 
 
@@ -20,10 +20,12 @@ class CaseStore(Protocol):
     transaction and retry it on conflict, so it must have no side effects besides its arguments."""
 
     def register(
-        self, case: Case, identity: ReporterIdentity, outbox: list[OutboxMessage]
+        self, case: Case, identity: ReporterIdentity, outbox: list[OutboxMessage],
+        mail_keys: Sequence[str] = (),
     ) -> None:
-        """Write the case, its private record and its outbox entries in one transaction.
-        Raises CaseNumberTaken (and writes nothing) when the number exists."""
+        """Write the case, its private record, its outbox entries and the keys of the inbound
+        message that opened it in one transaction. Raises CaseNumberTaken or MailAlreadyRecorded
+        (and writes nothing) when the number or a mail key exists."""
 
     def get_case(self, number: str) -> Case | None:
         """The case, or None."""
@@ -32,22 +34,34 @@ class CaseStore(Protocol):
         """The private record of the case's reporter, or None."""
 
     def update_case(
-        self, number: str, change: Callable[[Case], list[OutboxMessage] | None]
+        self, number: str, change: Callable[[Case], list[OutboxMessage] | None],
+        mail_keys: Sequence[str] = (),
     ) -> Case:
-        """Read the case, apply `change`, write it back with any outbox entries it returns.
-        Raises CaseNotFound."""
+        """Read the case, apply `change`, write it back with any outbox entries it returns and
+        the given inbound mail keys. Raises CaseNotFound or MailAlreadyRecorded."""
 
     def get_outbox(self, message_id: str) -> OutboxMessage | None:
         """One outbox entry, or None."""
 
     def update_outbox(
-        self, message_id: str, change: Callable[[OutboxMessage, Case], bool]
+        self, message_id: str, change: Callable[[OutboxMessage, Case], bool],
+        mail_keys: Sequence[str] = (),
     ) -> OutboxMessage | None:
         """Read an outbox entry and its case, apply `change` to both; write them back when it
-        returns True. Returns the entry as written, or None when it was not written or is missing."""
+        returns True, with `mail_keys` (our sent Message-IDs) pointing at the case. Returns the
+        entry as written, or None when it was not written or is missing."""
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Pending entries due by `now`, and sending entries whose lease ran out, oldest first."""
+
+    def find_mail(self, key: str) -> MailRecord | None:
+        """What an inbound or sent message key points at, or None when unknown."""
+
+    def hold_mail(self, held: HeldMail, mail_keys: Sequence[str]) -> None:
+        """Keep mail that belongs to no case. Raises MailAlreadyRecorded."""
+
+    def held_mail(self, limit: int) -> list[HeldMail]:
+        """Held mail, newest first."""
 
     def count_hit(self, key: str, window: timedelta, now: datetime) -> int:
         """Count one more event for `key` in the current fixed window; return the window's count."""

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
 
-from shared.domain.cases import EventType, TimelineEvent
-from shared.domain.errors import CaseNotFound, CaseNumberTaken
+from shared.domain.cases import EventType, HeldMail, MailRecord, TimelineEvent
+from shared.domain.errors import CaseNotFound, CaseNumberTaken, MailAlreadyRecorded
 from shared.domain.outbox import OutboxStatus
 from tests.conftest import START
 from tests.support.builders import a_case, an_identity, an_outbox_message, unique_number
@@ -150,3 +151,58 @@ def test_hit_counts_are_per_key_and_per_window(store):
     assert [store.count_hit(key, window, START) for _ in range(3)] == [1, 2, 3]
     assert store.count_hit(key + "x", window, START) == 1
     assert store.count_hit(key, window, START + window) == 1
+
+
+def test_mail_keys_point_at_their_case_and_are_recorded_once(store):
+    number = unique_number()
+    key = f"mid:{uuid.uuid4().hex}"
+    store.register(a_case(number, START), an_identity(number), [], mail_keys=[key])
+    assert store.find_mail(key) == MailRecord(case_number=number)
+    again = unique_number()
+    with pytest.raises(MailAlreadyRecorded):
+        store.register(a_case(again, START), an_identity(again), [], mail_keys=[key])
+    assert store.get_case(again) is None and store.get_identity(again) is None
+    assert store.find_mail(f"mid:{uuid.uuid4().hex}") is None
+
+
+def test_a_follow_up_records_its_key_with_the_change_or_not_at_all(store):
+    number, _ = registered(store, outbox=False)
+    key = f"mid:{uuid.uuid4().hex}"
+
+    def reply(case):
+        case.record(TimelineEvent(EventType.REPORTER_REPLIED, START, text="补充"))
+
+    store.update_case(number, reply, mail_keys=[key])
+    with pytest.raises(MailAlreadyRecorded):
+        store.update_case(number, reply, mail_keys=[key])
+    replies = [e for e in store.get_case(number).timeline if e.type == EventType.REPORTER_REPLIED]
+    assert len(replies) == 1
+    assert store.find_mail(key).case_number == number
+
+
+def test_sent_message_ids_are_indexed_when_the_outbox_settles(store):
+    number, [message] = registered(store)
+    key = f"mid:{uuid.uuid4().hex}"
+
+    def sent(m, case):
+        m.succeeded(START)
+        return True
+
+    store.update_outbox(message.id, sent, mail_keys=[key])
+    store.update_outbox(message.id, sent, mail_keys=[key])  # settling again is harmless
+    assert store.find_mail(key) == MailRecord(case_number=number)
+
+
+def test_held_mail_is_kept_newest_first_and_recorded_once(store):
+    key = f"mid:{uuid.uuid4().hex}"
+    older = HeldMail(uuid.uuid4().hex, START, "mailer-daemon@qq.com", "退信", "automated",
+                     "mail/a.eml")
+    newer = HeldMail(uuid.uuid4().hex, START + timedelta(minutes=1), "bob@example.com",
+                     "Out of office", "automated", "mail/b.eml")
+    store.hold_mail(older, [key])
+    store.hold_mail(newer, [f"mid:{uuid.uuid4().hex}"])
+    with pytest.raises(MailAlreadyRecorded):
+        store.hold_mail(HeldMail(uuid.uuid4().hex, START, "x", "y", "z", "w"), [key])
+    held = store.held_mail(10)
+    assert [h.id for h in held[:2]] == [newer.id, older.id]
+    assert store.find_mail(key) == MailRecord(held_id=older.id)

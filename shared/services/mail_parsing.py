@@ -1,0 +1,275 @@
+"""Reading inbound email: whatever the client, encoding or damage, get the text a person wrote.
+
+Standard library `email` with the modern policy for the structure; our own decoding for text,
+because mail labelled gb2312 is usually GBK or GB18030, labels are often wrong, and headers arrive
+as raw 8-bit bytes or broken RFC 2047 words. Nothing here raises on content: problems become
+`notes`, and the body text is never dropped.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.header import decode_header
+from email.message import EmailMessage, Message
+from email.utils import getaddresses, parseaddr
+
+from .html_text import html_to_text
+
+# Labels that lie: decode them as the superset that GBK/GB18030 mail really is.
+_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+                    "euc-cn": "gb18030", "gb_2312-80": "gb18030", "chinese": "gb18030",
+                    "x-euc-cn": "gb18030", "big5": "big5hkscs", "ks_c_5601-1987": "cp949",
+                    "iso-8859-1": "cp1252", "us-ascii": "utf-8", "ascii": "utf-8",
+                    "unknown-8bit": "utf-8", "x-unknown": "utf-8", "utf8": "utf-8"}
+_FALLBACKS = ("utf-8", "gb18030", "big5hkscs", "cp1252")
+MAX_PARTS = 100
+MAX_HEADER_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class MailAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class ParsedMail:
+    message_id: str
+    subject: str
+    from_name: str
+    from_address: str
+    recipients: list[str]
+    in_reply_to: list[str]
+    references: list[str]
+    text: str
+    html: str
+    attachments: list[MailAttachment]
+    headers: dict[str, str]
+    content_hash: str
+    size: int
+    notes: list[str] = field(default_factory=list)
+    delivery_report: DeliveryReport | None = None
+
+    @property
+    def dedup_key(self) -> str:
+        """One key per distinct message: its Message-ID, or its content when it has none."""
+        if self.message_id:
+            return message_key(self.message_id)
+        return "sha256:" + self.content_hash
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """A DSN (multipart/report; report-type=delivery-status)."""
+
+    failed: bool
+    recipients: list[str]
+    status: str
+    original_message_ids: list[str]
+
+
+def message_key(message_id: str) -> str:
+    return "mid:" + hashlib.sha256(message_id.strip().lower().encode()).hexdigest()
+
+
+def decode_bytes(data: bytes, charset: str | None) -> tuple[str, bool]:
+    """Text from bytes in a declared charset; (text, clean) where clean is False when the label
+    was unknown or wrong and a fallback, or replacement characters, were needed."""
+    label = (charset or "").strip().strip('"').lower()
+    candidates = [_CHARSET_ALIASES.get(label, label)] if label else []
+    candidates += [c for c in _FALLBACKS if c not in candidates]
+    for index, candidate in enumerate(candidates):
+        try:
+            return data.decode(candidate), index == 0 and bool(label)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", errors="replace"), False  # unreachable: cp1252 nearly always works
+
+
+def decode_header_value(raw: str) -> str:
+    """A header's text: RFC 2047 words in any (mislabelled) charset, or raw 8-bit bytes."""
+    raw = raw[:MAX_HEADER_CHARS * 4]
+    try:
+        chunks = decode_header(raw)
+    except Exception:  # a broken encoded word: keep the raw text
+        chunks = [(raw, None)]
+    parts = []
+    for chunk, charset in chunks:
+        if isinstance(chunk, str):
+            chunk = chunk.encode("utf-8", "surrogateescape")
+        parts.append(decode_bytes(chunk, charset)[0])
+    text = "".join(parts) if len(chunks) > 1 else parts[0] if parts else ""
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:MAX_HEADER_CHARS]
+
+
+def _raw_header(message: Message, name: str) -> str:
+    for key, value in message.raw_items():
+        if key.lower() == name.lower():
+            return str(value)
+    return ""
+
+
+def _ids(value: str) -> list[str]:
+    return re.findall(r"<[^<>\s]+>", value or "")
+
+
+def parse_mail(raw: bytes) -> ParsedMail:
+    """Parse raw RFC 5322 bytes. Never raises for content reasons."""
+    notes: list[str] = []
+    try:
+        message = message_from_bytes(raw, policy=policy.default)
+    except Exception as exc:  # pragma: no cover - the parser is lenient, but be sure
+        notes.append(f"unparseable message: {type(exc).__name__}")
+        message = EmailMessage()
+        message.set_content(raw.decode("utf-8", "replace"))
+    if message.defects:
+        notes.append("malformed MIME: " + ", ".join(sorted({type(d).__name__ for d in message.defects}))[:300])
+    headers = {name: decode_header_value(_raw_header(message, name)) for name in (
+        "Message-ID", "Subject", "From", "Reply-To", "Return-Path", "Auto-Submitted", "Precedence",
+        "X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", "List-Id", "List-Unsubscribe",
+        "Sender", "In-Reply-To", "References", "To", "Cc", "Delivered-To", "X-Original-To",
+        "Content-Type")}
+    headers = {k: v for k, v in headers.items() if v or _raw_header(message, k) != ""}
+    from_name, from_address = parseaddr(headers.get("From", ""))
+    recipients = [addr.lower() for _, addr in getaddresses(
+        [headers.get(h, "") for h in ("To", "Cc", "Delivered-To", "X-Original-To")]) if addr]
+    body = _Body(notes)
+    body.walk(message)
+    text = body.text()
+    return ParsedMail(
+        message_id=(_ids(headers.get("Message-ID", "")) or [""])[0],
+        subject=headers.get("Subject", ""),
+        from_name=from_name,
+        from_address=from_address.lower(),
+        recipients=recipients,
+        in_reply_to=_ids(headers.get("In-Reply-To", "")),
+        references=_ids(headers.get("References", "")),
+        text=text,
+        html=body.html,
+        attachments=body.attachments,
+        headers=headers,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        size=len(raw),
+        notes=notes,
+        delivery_report=body.report,
+    )
+
+
+class _Body:
+    """Walks the MIME tree once, collecting text, HTML, attachments and any DSN."""
+
+    def __init__(self, notes: list[str]):
+        self.notes = notes
+        self.plain: list[str] = []
+        self.html = ""
+        self.attachments: list[MailAttachment] = []
+        self.report: DeliveryReport | None = None
+        self.parts = 0
+
+    def walk(self, message: Message) -> None:
+        if message.get_content_type() == "multipart/report":
+            self.report = _delivery_report(message)
+        for part in message.walk():
+            self.parts += 1
+            if self.parts > MAX_PARTS:
+                self.notes.append(f"only the first {MAX_PARTS} MIME parts were read")
+                return
+            if part.is_multipart():
+                continue
+            self._part(part)
+
+    def _part(self, part: Message) -> None:
+        ctype = part.get_content_type()
+        disposition = (part.get_content_disposition() or "").lower()
+        filename = _filename(part)
+        if ctype in ("message/delivery-status", "message/rfc822", "text/rfc822-headers"):
+            return
+        if disposition != "attachment" and not filename and ctype in ("text/plain", "text/html"):
+            text = self._decode(part)
+            if ctype == "text/plain":
+                self.plain.append(text)
+            elif not self.html:
+                self.html = text
+            return
+        data = _payload(part)
+        if data is None:
+            self.notes.append(f"unreadable part {ctype}")
+            return
+        self.attachments.append(MailAttachment(filename or f"part-{self.parts}", ctype, data))
+
+    def _decode(self, part: Message) -> str:
+        data = _payload(part) or b""
+        text, clean = decode_bytes(data, part.get_content_charset())
+        if not clean and data:
+            self.notes.append(f"text decoded with a fallback (declared {part.get_content_charset()!r})")
+        return text
+
+    def text(self) -> str:
+        text = "\n\n".join(t.strip() for t in self.plain if t.strip())
+        if not text and self.html:
+            text = html_to_text(self.html)
+        return text.replace("\r\n", "\n").strip()
+
+
+def _payload(part: Message) -> bytes | None:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:
+        return None
+    if data is None:
+        payload = part.get_payload()
+        return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else None
+    return data
+
+
+def _filename(part: Message) -> str:
+    raw = part.get_param("filename", header="content-disposition") or part.get_param("name")
+    if raw is None:
+        return ""
+    if isinstance(raw, tuple):  # RFC 2231: (charset, language, value)
+        charset, _, value = raw
+        data = value.encode("latin-1", "surrogateescape") if isinstance(value, str) else value
+        return decode_bytes(data, charset)[0]
+    return decode_header_value(str(raw))
+
+
+def _delivery_report(message: Message) -> DeliveryReport | None:
+    if (message.get_param("report-type") or "").lower() != "delivery-status":
+        return None
+    actions, recipients, status, originals = [], [], "", []
+    for part in message.walk():
+        ctype = part.get_content_type()
+        if ctype == "message/delivery-status":
+            fields = _dsn_fields(part)
+            actions += [v.lower() for k, v in fields if k == "action"]
+            recipients += [v.split(";")[-1].strip() for k, v in fields if k == "final-recipient"]
+            status = next((v for k, v in fields if k == "status"), status)
+        elif ctype in ("message/rfc822", "text/rfc822-headers"):
+            originals += _original_ids(part)
+    failed = not actions or any(a == "failed" for a in actions)
+    return DeliveryReport(failed, recipients, status, originals)
+
+
+def _dsn_fields(part: Message) -> list[tuple[str, str]]:
+    payload = part.get_payload()
+    if isinstance(payload, list):  # the parser split it into header blocks
+        pairs = []
+        for block in payload:
+            pairs += [(k.lower(), str(v)) for k, v in block.items()]
+        return pairs
+    text = payload if isinstance(payload, str) else ""
+    return [(k.strip().lower(), v.strip()) for k, _, v in
+            (line.partition(":") for line in text.splitlines()) if v]
+
+
+def _original_ids(part: Message) -> list[str]:
+    payload = part.get_payload()
+    if isinstance(payload, list) and payload:
+        return _ids(str(payload[0].get("Message-ID", "")))
+    text = payload if isinstance(payload, str) else ""
+    match = re.search(r"^Message-ID:\s*(<[^>]+>)", text, re.IGNORECASE | re.MULTILINE)
+    return [match.group(1)] if match else []
