@@ -12,6 +12,7 @@ from shared.adapters.rendering import Renderer
 from shared.domain.ports import AttachmentStore, CaseStore, Clock, MailTransport
 from shared.services.intake import Intake
 from shared.services.mail_delivery import MailDelivery
+from shared.services.mail_intake import MailIntake, MailIntakeRules
 from shared.services.status_lookup import LookupLimits, StatusLookup
 from shared.services.submissions import SubmissionRules
 from shared.settings import Settings
@@ -24,6 +25,7 @@ class Services:
     intake: Intake
     status: StatusLookup
     delivery: MailDelivery
+    mail_intake: MailIntake
     pages: Pages
 
 
@@ -71,7 +73,8 @@ def build_services(settings: Settings, store: CaseStore | None = None,
     rules = SubmissionRules(settings.anonymous_kinds, settings.check_email_deliverability,
                             settings.max_attachments, settings.max_attachment_bytes)
     composer = MailComposer(renderer, settings.mail_from, settings.mail_domain,
-                            settings.public_status_url, clock)
+                            settings.public_status_url, clock, settings.reply_key,
+                            settings.inbound_address)
     return Services(
         settings=settings,
         store=store,
@@ -84,8 +87,25 @@ def build_services(settings: Settings, store: CaseStore | None = None,
                             settings.max_attachments, settings.max_attachment_bytes),
         delivery=MailDelivery(store, transport, composer, clock,
                               max_attempts=settings.delivery_max_attempts),
+        mail_intake=MailIntake(store, attachments, clock, mail_rules(settings)),
         pages=Pages(renderer, settings.public_status_url, settings.anonymous_kinds,
                     settings.max_attachments, settings.max_attachment_bytes),
+    )
+
+
+def mail_rules(settings: Settings) -> MailIntakeRules:
+    return MailIntakeRules(
+        inbound_address=settings.inbound_address,
+        own_addresses=frozenset({settings.inbound_address, settings.mail_from.lower()}),
+        mail_domain=settings.mail_domain.lower(),
+        reply_key=settings.reply_key,
+        default_kind=settings.email_default_kind,
+        acknowledgments_per_hour=settings.acknowledgments_per_sender_per_hour,
+        max_message_bytes=settings.max_message_bytes,
+        max_files=settings.max_attachments,
+        max_file_bytes=settings.max_attachment_bytes,
+        initial_review=settings.initial_review,
+        timezone=settings.timezone,
     )
 
 

@@ -45,11 +45,28 @@ class Settings:
     lookup_attempts_per_case: int = 20
     lookup_window: timedelta = timedelta(minutes=15)
     delivery_max_attempts: int = 8
+    # Email intake.
+    report_address: str = ""  # where the public writes; empty: mail_from
+    reply_token_key: str = "local-development-only-reply-token-key"  # a secret in the cloud
+    email_default_kind: str = "report"
+    acknowledgments_per_sender_per_hour: int = 5
+    max_message_bytes: int = 40 * 1024 * 1024
+    inbound_mail_bucket: str = ""  # S3 bucket the SES receipt rule writes to
+    inbound_topic_arn: str = ""  # the SNS topic whose notifications are accepted
     templates_dir: Path = PROJECT_ROOT / "templates"
     # The local stack only.
     local_http_port: int = 8080
     local_mailbox: Path = PROJECT_ROOT / "var" / "mail"
     local_worker_interval: float = 1.0
+    local_inbound_smtp_port: int = 2525
+
+    @property
+    def inbound_address(self) -> str:
+        return (self.report_address or self.mail_from).lower()
+
+    @property
+    def reply_key(self) -> bytes:
+        return self.reply_token_key.encode()
 
     @property
     def public_status_url(self) -> str:

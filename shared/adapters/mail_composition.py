@@ -1,38 +1,54 @@
-"""Compose outbox entries into emails: plain text plus HTML, rendered by Jinja2."""
+"""Compose outbox entries into emails: plain text plus HTML, rendered by Jinja2.
+
+Every message carries a Reply-To with the case's reply token, a stable Message-ID, and, when it
+answers a message of the reporter's, In-Reply-To and References so that it threads in Gmail,
+Outlook and QQMail.
+"""
 from __future__ import annotations
 
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from urllib.parse import urlencode
 
-from shared.domain.cases import Case
+from shared.domain.cases import Case, Channel
 from shared.domain.outbox import OutboxMessage
+from shared.domain.reply_tokens import derived_access_code, reply_address
 
 from .rendering import Renderer
 
 
 class MailComposer:
     def __init__(self, renderer: Renderer, mail_from: str, mail_domain: str, status_url: str,
-                 clock):
+                 clock, reply_key: bytes, inbound_address: str):
         self._renderer = renderer
         self._from = mail_from
         self._domain = mail_domain
         self._status_url = status_url
         self._clock = clock
+        self._reply_key = reply_key
+        self._inbound = inbound_address
 
     def compose(self, message: OutboxMessage, case: Case, recipient: str) -> EmailMessage:
         lang = message.language
         texts = self._renderer.texts(lang)
         link = f"{self._status_url}?{urlencode({'number': case.number, 'lang': lang})}"
-        context = {"case": case, "status_link": link}
+        by_email = case.channel == Channel.EMAIL
+        context = {
+            "case": case, "status_link": link, "notes": message.notes, "by_email": by_email,
+            # A reporter who wrote by email never saw a receipt page: the code comes by mail.
+            "access_code": derived_access_code(self._reply_key, case.number) if by_email else "",
+        }
         name = message.template.value
         email = EmailMessage()
         email["From"] = formataddr((texts["mail"]["sender_name"], self._from))
         email["To"] = recipient
-        email["Reply-To"] = self._from
+        email["Reply-To"] = reply_address(self._inbound, self._reply_key, case.number)
         email["Subject"] = self._renderer.render(f"mail/{name}.subject.txt", lang, **context).strip()
         email["Date"] = format_datetime(self._clock.now())
         email["Message-ID"] = message.message_id(self._domain)
+        if message.in_reply_to:
+            email["In-Reply-To"] = message.in_reply_to
+            email["References"] = message.in_reply_to
         email["Auto-Submitted"] = "auto-replied"  # RFC 3834: never answer this automatically
         email["X-Auto-Response-Suppress"] = "All"  # and ask Exchange not to, either
         email["Content-Language"] = lang

@@ -23,15 +23,18 @@ class SesTransport:
             self._client = boto3.client("ses", region_name=self._region)
         return self._client
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage) -> list[str]:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            self.client.send_raw_email(
+            response = self.client.send_raw_email(
                 Source=parseaddr(str(message["From"]))[1],
                 Destinations=[addr for _, addr in getaddresses([str(message["To"])])],
                 RawMessage={"Data": message.as_bytes()},
             )
+            # SES may put its own Message-ID on the message; replies then reference that one.
+            ses_id = f"<{response['MessageId']}@{self._region}.amazonses.com>"
+            return [str(message["Message-ID"]), ses_id]
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             raise DeliveryFailed(f"SES {code}: {exc}", permanent=code in _PERMANENT) from exc

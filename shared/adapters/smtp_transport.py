@@ -13,10 +13,11 @@ class SmtpTransport:
         self._port = port
         self._timeout = timeout
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage) -> list[str]:
         try:
             with smtplib.SMTP(self._host, self._port, timeout=self._timeout) as smtp:
                 smtp.send_message(message)
+                return [str(message["Message-ID"])]
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             raise DeliveryFailed(f"recipient refused: {exc.recipients}",

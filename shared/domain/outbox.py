@@ -16,6 +16,7 @@ class OutboxStatus(StrEnum):
 
 class Template(StrEnum):
     ACKNOWLEDGMENT = "acknowledgment"
+    FOLLOW_UP_RECEIVED = "follow_up_received"  # only when a reply's files had to be dropped
 
 
 @dataclass

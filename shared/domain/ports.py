@@ -68,8 +68,9 @@ class CaseStore(Protocol):
 
 
 class MailTransport(Protocol):
-    def send(self, message: EmailMessage) -> None:
-        """Hand the message over for delivery. Raises DeliveryFailed."""
+    def send(self, message: EmailMessage) -> list[str]:
+        """Hand the message over for delivery; return the Message-IDs it will carry (a provider
+        may add its own). Raises DeliveryFailed."""
 
 
 class AttachmentStore(Protocol):

@@ -18,6 +18,8 @@ from shared.domain.errors import DeliveryFailed
 from shared.domain.outbox import OutboxMessage, OutboxStatus, backoff
 from shared.domain.ports import CaseStore, Clock, MailComposer, MailTransport
 
+from .mail_parsing import message_key
+
 
 class Outcome(StrEnum):
     SENT = "sent"
@@ -61,35 +63,40 @@ class MailDelivery:
         if message is None:
             return DeliveryResult(outbox_id, Outcome.SKIPPED)
         try:
-            self._send(message, claimed["case"])
+            sent_ids = self._send(message, claimed["case"])
         except DeliveryFailed as exc:
             return self._settle_failure(message, str(exc), exc.permanent)
         except Exception as exc:  # a bug or an unexpected library error: retry, visibly
             return self._settle_failure(message, f"{type(exc).__name__}: {exc}", False)
-        return self._settle_success(message)
+        return self._settle_success(message, sent_ids)
 
     def deliver_due(self, limit: int = 50) -> list[DeliveryResult]:
         """Deliver every entry that is due now (the local worker and the sweep call this)."""
         due = self._store.due_outbox(self._clock.now(), limit)
         return [self.deliver(message.id) for message in due]
 
-    def _send(self, message: OutboxMessage, case) -> None:
+    def _send(self, message: OutboxMessage, case) -> list[str]:
         identity = self._store.get_identity(message.case_number)
         if identity is None or not identity.reachable_by_email:
             raise DeliveryFailed("the reporter left no email address", permanent=True)
-        self._transport.send(self._composer.compose(message, case, identity.email))
+        if case.reporter_unreachable:
+            raise DeliveryFailed("earlier mail to the reporter bounced", permanent=True)
+        return self._transport.send(self._composer.compose(message, case, identity.email))
 
-    def _settle_success(self, message: OutboxMessage) -> DeliveryResult:
+    def _settle_success(self, message: OutboxMessage, sent_ids: list[str]) -> DeliveryResult:
         def settle(current: OutboxMessage, case) -> bool:
             now = self._clock.now()
             if current.status == OutboxStatus.SENT:
                 return False
             current.succeeded(now)
             case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_SENT, now,
-                                      data={"outbox_id": current.id}))
+                                      data={"outbox_id": current.id,
+                                            "template": current.template.value}))
             return True
 
-        self._store.update_outbox(message.id, settle)
+        # Index what we sent, so that a reply quoting it in References joins the case.
+        keys = [message_key(i) for i in sent_ids or []]
+        self._store.update_outbox(message.id, settle, mail_keys=keys)
         return DeliveryResult(message.id, Outcome.SENT)
 
     def _settle_failure(self, message: OutboxMessage, error: str, permanent: bool):

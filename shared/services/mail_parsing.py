@@ -51,6 +51,7 @@ class ParsedMail:
     content_hash: str
     size: int
     notes: list[str] = field(default_factory=list)
+    text_from_html: bool = False  # an HTML-only message, turned into text
     delivery_report: DeliveryReport | None = None
 
     @property
@@ -127,7 +128,8 @@ def parse_mail(raw: bytes) -> ParsedMail:
         message = EmailMessage()
         message.set_content(raw.decode("utf-8", "replace"))
     if message.defects:
-        notes.append("malformed MIME: " + ", ".join(sorted({type(d).__name__ for d in message.defects}))[:300])
+        kinds = sorted({type(d).__name__ for d in message.defects})
+        notes.append("malformed MIME: " + ", ".join(kinds)[:300])
     headers = {name: decode_header_value(_raw_header(message, name)) for name in (
         "Message-ID", "Subject", "From", "Reply-To", "Return-Path", "Auto-Submitted", "Precedence",
         "X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", "List-Id", "List-Unsubscribe",
@@ -155,6 +157,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
         content_hash=hashlib.sha256(raw).hexdigest(),
         size=len(raw),
         notes=notes,
+        text_from_html=bool(body.html) and not any(t.strip() for t in body.plain),
         delivery_report=body.report,
     )
 

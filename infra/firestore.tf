@@ -1,0 +1,43 @@
+# Firestore (native mode). Collections (shared/adapters/firestore_store.py): cases,
+# reporter_identities, outbox (creation triggers deliver_mail), hit_counters (rate limits).
+
+resource "google_firestore_database" "main" {
+  name                              = var.firestore_database
+  location_id                       = local.firestore_location
+  type                              = "FIRESTORE_NATIVE"
+  concurrency_mode                  = "PESSIMISTIC"
+  app_engine_integration_mode       = "DISABLED"
+  point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"
+  delete_protection_state           = "DELETE_PROTECTION_ENABLED"
+  deletion_policy                   = "ABANDON"
+
+  depends_on = [google_project_service.required]
+}
+
+# FirestoreCaseStore.due_outbox: awaiting == true AND due_at <= now ORDER BY due_at LIMIT n.
+resource "google_firestore_index" "outbox_due" {
+  database   = google_firestore_database.main.name
+  collection = "outbox"
+
+  fields {
+    field_path = "awaiting"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "due_at"
+    order      = "ASCENDING"
+  }
+}
+
+# Rate-limit counters carry `expires_at`; Firestore deletes them after it (within about a day).
+# The empty index_config exempts the field from single-field indexes (no hot-spotting on writes).
+resource "google_firestore_field" "hit_counters_ttl" {
+  database   = google_firestore_database.main.name
+  collection = "hit_counters"
+  field      = "expires_at"
+
+  ttl_config {}
+
+  index_config {}
+}

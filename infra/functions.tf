@@ -1,0 +1,28 @@
+# What every function shares. Each function, with its own service account and exactly the grants it
+# needs, is in function_<entry point>.tf. tests/integration/test_infra.py holds these files against
+# functions/*.py: an entry point without its function here (or a function without its entry point)
+# fails the tests.
+
+locals {
+  firestore_location = coalesce(var.firestore_location, var.region)
+  attachment_bucket  = var.attachment_bucket_name != "" ? var.attachment_bucket_name : "${var.project_id}-attachments"
+  public_base_url    = var.public_base_url != "" ? var.public_base_url : "https://${var.region}-${var.project_id}.cloudfunctions.net"
+
+  # Settings (shared/settings.py, docs/configuration.md) every function runs with.
+  common_env = {
+    CD_CASE_STORE         = "firestore"
+    CD_FIRESTORE_PROJECT  = var.project_id
+    CD_FIRESTORE_DATABASE = google_firestore_database.main.name
+    CD_MAIL_TRANSPORT     = "ses"
+    CD_SES_REGION         = var.ses_region
+    CD_ATTACHMENT_STORE   = "gcs"
+    CD_ATTACHMENT_BUCKET  = google_storage_bucket.attachments.name
+    CD_MAIL_FROM          = var.report_address
+    CD_MAIL_DOMAIN        = var.domain
+    CD_REPORT_ADDRESS     = var.report_address
+    CD_STATUS_URL         = "${local.public_base_url}/case-status"
+    CD_PLATFORM_NAME      = var.platform_name
+    CD_DEFAULT_LANGUAGE   = var.default_language
+    CD_TIMEZONE           = var.timezone
+  }
+}

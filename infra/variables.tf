@@ -1,0 +1,107 @@
+# -- Google Cloud ---------------------------------------------------------------------------------
+
+variable "project_id" {
+  description = "The Google Cloud project that runs the functions, Firestore and the buckets."
+  type        = string
+}
+
+variable "region" {
+  description = "Region of the functions and buckets, e.g. asia-east1."
+  type        = string
+}
+
+variable "firestore_location" {
+  description = "Firestore location (a region such as asia-east1, or a multi-region such as nam5). Empty: the same as region. Cannot be changed after creation."
+  type        = string
+  default     = ""
+}
+
+variable "firestore_database" {
+  description = "Firestore database id."
+  type        = string
+  default     = "(default)"
+}
+
+variable "attachment_bucket_name" {
+  description = "Name of the Cloud Storage bucket for attachments. Empty: <project_id>-attachments."
+  type        = string
+  default     = ""
+}
+
+variable "noncurrent_attachment_days" {
+  description = "Days an overwritten or deleted attachment stays recoverable (bucket versioning) before it is removed."
+  type        = number
+  default     = 30
+}
+
+variable "max_instances" {
+  description = "Upper bound of instances per function (cost and abuse ceiling)."
+  type        = number
+  default     = 10
+}
+
+variable "public_base_url" {
+  description = "Public base URL in front of the functions (a load balancer or custom domain), without a trailing slash. Empty: the functions' own https://<region>-<project>.cloudfunctions.net URLs."
+  type        = string
+  default     = ""
+}
+
+# -- The desk ---------------------------------------------------------------------------------------
+
+variable "platform_name" {
+  description = "The platform's name, shown on pages and in mail (CD_PLATFORM_NAME)."
+  type        = string
+}
+
+variable "default_language" {
+  description = "Language when neither ?lang= nor Accept-Language decides (CD_DEFAULT_LANGUAGE). One of the languages in templates/i18n/."
+  type        = string
+  default     = "zh-CN"
+
+  validation {
+    condition     = contains(["zh-CN", "en"], var.default_language)
+    error_message = "default_language must be one of the languages in templates/i18n/: zh-CN, en."
+  }
+}
+
+variable "timezone" {
+  description = "The platform's time zone: dates in case numbers, times on pages and in mail (CD_TIMEZONE)."
+  type        = string
+  default     = "Asia/Shanghai"
+}
+
+# -- Email (Amazon SES) ---------------------------------------------------------------------------
+
+variable "domain" {
+  description = "Mail domain of the desk, e.g. complaints.example.com. Use a domain (or subdomain) dedicated to the desk: its MX record points at SES and SES receives all of its mail."
+  type        = string
+}
+
+variable "report_address" {
+  description = "The desk's address, e.g. report@complaints.example.com: sender of every message and where the public writes. Must be in var.domain."
+  type        = string
+}
+
+variable "ses_region" {
+  description = "AWS region of SES (it must offer email receiving) and of the raw-mail bucket and topic (CD_SES_REGION)."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "activate_receipt_rule_set" {
+  description = "Make this configuration's receipt rule set the active one of the AWS account in ses_region. Only one set can be active per account and region: set false if the account already uses another, and add the rule to that one."
+  type        = bool
+  default     = true
+}
+
+variable "raw_mail_retention_days" {
+  description = "Days raw incoming mail stays in the S3 bucket (receive_email copies what it keeps into the case)."
+  type        = number
+  default     = 30
+}
+
+variable "dmarc_report_address" {
+  description = "Where DMARC aggregate reports go (rua). Empty: no reports requested."
+  type        = string
+  default     = ""
+}
