@@ -9,10 +9,18 @@ from shared.adapters.clock import SystemClock
 from shared.adapters.mail_composition import MailComposer
 from shared.adapters.pages import Pages
 from shared.adapters.rendering import Renderer
-from shared.domain.ports import AttachmentStore, CaseStore, Clock, MailTransport
+from shared.domain.ports import (
+    AttachmentStore,
+    CaseStore,
+    Clock,
+    MailTransport,
+    NotificationVerifier,
+    RawMailSource,
+)
 from shared.services.intake import Intake
 from shared.services.mail_delivery import MailDelivery
 from shared.services.mail_intake import MailIntake, MailIntakeRules
+from shared.services.mail_webhook import MailWebhook
 from shared.services.status_lookup import LookupLimits, StatusLookup
 from shared.services.submissions import SubmissionRules
 from shared.settings import Settings
@@ -26,6 +34,7 @@ class Services:
     status: StatusLookup
     delivery: MailDelivery
     mail_intake: MailIntake
+    mail_webhook: MailWebhook
     pages: Pages
 
 
@@ -60,15 +69,29 @@ def build_attachments(settings: Settings) -> AttachmentStore:
     return FolderAttachmentStore(settings.attachment_folder)
 
 
+def build_verifier(settings: Settings) -> NotificationVerifier:
+    from shared.adapters.amazon_inbound import SnsSignatureVerifier
+
+    return SnsSignatureVerifier(settings.inbound_topic_arn)
+
+
+def build_raw_mail(settings: Settings) -> RawMailSource:
+    from shared.adapters.amazon_inbound import S3RawMail
+
+    return S3RawMail(settings.ses_region)
+
+
 def build_services(settings: Settings, store: CaseStore | None = None,
                    transport: MailTransport | None = None,
                    attachments: AttachmentStore | None = None,
-                   clock: Clock | None = None) -> Services:
+                   clock: Clock | None = None, verifier: NotificationVerifier | None = None,
+                   raw_mail: RawMailSource | None = None) -> Services:
     """Wire every service; tests pass their own adapters or clock."""
     clock = clock or SystemClock()
     store = store or build_store(settings)
     transport = transport or build_transport(settings)
     attachments = attachments or build_attachments(settings)
+    mail_intake = MailIntake(store, attachments, clock, mail_rules(settings))
     renderer = Renderer(settings.templates_dir, settings.timezone, settings.platform_name)
     rules = SubmissionRules(settings.anonymous_kinds, settings.check_email_deliverability,
                             settings.max_attachments, settings.max_attachment_bytes)
@@ -87,7 +110,10 @@ def build_services(settings: Settings, store: CaseStore | None = None,
                             settings.max_attachments, settings.max_attachment_bytes),
         delivery=MailDelivery(store, transport, composer, clock,
                               max_attempts=settings.delivery_max_attempts),
-        mail_intake=MailIntake(store, attachments, clock, mail_rules(settings)),
+        mail_intake=mail_intake,
+        mail_webhook=MailWebhook(verifier or build_verifier(settings),
+                                 raw_mail or build_raw_mail(settings), mail_intake,
+                                 settings.inbound_mail_bucket),
         pages=Pages(renderer, settings.public_status_url, settings.anonymous_kinds,
                     settings.max_attachments, settings.max_attachment_bytes),
     )

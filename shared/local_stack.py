@@ -1,6 +1,6 @@
 """The local stack: every function in one process on http://127.0.0.1:8080, SQLite as the case
-store, a loopback SMTP mailbox that writes `.eml` files, and a worker that plays the role of the
-cloud's outbox trigger.
+store, a loopback SMTP mailbox that writes `.eml` files, the report address as a real SMTP server
+on 127.0.0.1:2525, and a worker that plays the role of the cloud's outbox trigger.
 
 Run: `./bin/serve` (or `python -m shared.local_stack`).
 """
@@ -15,10 +15,11 @@ from werkzeug.serving import run_simple
 from werkzeug.wrappers import Response
 
 from shared.bootstrap import services
+from shared.inbound_smtp import start_inbound_smtp
 from shared.mailbox import start_mailbox
 from shared.settings import PROJECT_ROOT
 
-HTTP_FUNCTIONS = ("submit_form", "case_status")
+HTTP_FUNCTIONS = ("submit_form", "case_status", "receive_email")
 EVENT_FUNCTIONS = ("deliver_mail",)
 log = logging.getLogger("local_stack")
 
@@ -66,14 +67,19 @@ def run_outbox_worker(stop: threading.Event) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    settings = services().settings
+    app = services()
+    settings = app.settings
     mailbox = start_mailbox(settings.local_mailbox, settings.smtp_host, settings.smtp_port)
+    inbound = start_inbound_smtp(app.mail_intake, settings.inbound_address, "127.0.0.1",
+                                 settings.local_inbound_smtp_port, settings.max_message_bytes)
     stop = threading.Event()
     worker = threading.Thread(target=run_outbox_worker, args=(stop,), daemon=True)
     worker.start()
     base = f"http://127.0.0.1:{settings.local_http_port}"
     print(f"Complaint form:   {base}/submit_form", flush=True)
     print(f"Case status:      {base}/case_status", flush=True)
+    print(f"Report address:   {settings.inbound_address} (SMTP on "
+          f"127.0.0.1:{settings.local_inbound_smtp_port})", flush=True)
     print(f"Case store:       {settings.sqlite_path}", flush=True)
     print(f"Mailbox (.eml):   {settings.local_mailbox}  (SMTP on "
           f"{settings.smtp_host}:{settings.smtp_port})", flush=True)
@@ -82,6 +88,7 @@ def main() -> None:
     finally:
         stop.set()
         mailbox.stop()
+        inbound.stop()
 
 
 if __name__ == "__main__":

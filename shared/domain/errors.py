@@ -17,6 +17,10 @@ class MailAlreadyRecorded(DomainError):
     """This inbound message (same Message-ID or content) was recorded before."""
 
 
+class ForgedNotification(DomainError):
+    """A webhook call that is unsigned, badly signed, or not from our topic."""
+
+
 class TooManyAttempts(DomainError):
     """Rate limit reached."""
 

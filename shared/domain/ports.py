@@ -87,3 +87,16 @@ class AttachmentStore(Protocol):
 class MailComposer(Protocol):
     def compose(self, message: OutboxMessage, case: Case, recipient: str) -> EmailMessage:
         """Render the outbox entry into a complete email addressed to `recipient`."""
+
+
+class NotificationVerifier(Protocol):
+    def verify(self, notification: dict) -> None:
+        """Check an SNS message's signature and origin. Raises ForgedNotification."""
+
+    def confirm_subscription(self, notification: dict) -> None:
+        """Confirm a verified SubscriptionConfirmation."""
+
+
+class RawMailSource(Protocol):
+    def fetch(self, bucket: str, key: str) -> bytes:
+        """The raw message the SES receipt rule stored. Raises KeyError when it is missing."""

@@ -1,0 +1,20 @@
+"""HTTP function `receive_email`: the SNS webhook for mail that SES received (public; every call
+is verified by its SNS signature). Content never causes a 5xx, which would make SNS retry forever;
+only a missing S3 object or a store outage does."""
+import functions_framework
+
+from shared.bootstrap import services
+from shared.domain.errors import ForgedNotification
+
+
+@functions_framework.http
+def receive_email(request):
+    if request.method != "POST":
+        return "method not allowed", 405, {"Allow": "POST"}
+    try:
+        result = services().mail_webhook.handle(request.get_data())
+    except ForgedNotification as forged:
+        return f"refused: {forged}", 403
+    except KeyError:
+        return "raw message not found yet", 503
+    return {"status": result.status, "case": result.case_number}, 200

@@ -1,0 +1,104 @@
+output "form_url" {
+  description = "The public complaint and report form."
+  value       = "${local.public_base_url}/submit-form"
+}
+
+output "status_url" {
+  description = "The reporter's status page (CD_STATUS_URL)."
+  value       = "${local.public_base_url}/case-status"
+}
+
+output "receive_email_url" {
+  description = "The SNS webhook that receives incoming mail."
+  value       = "${local.public_base_url}/receive-email"
+}
+
+output "function_urls" {
+  description = "Each function's own URL (deliver-mail is internal: Eventarc only)."
+  value = {
+    submit_form   = google_cloudfunctions2_function.submit_form.url
+    case_status   = google_cloudfunctions2_function.case_status.url
+    deliver_mail  = google_cloudfunctions2_function.deliver_mail.url
+    receive_email = google_cloudfunctions2_function.receive_email.url
+  }
+}
+
+output "dns_records" {
+  description = "DNS records the operator must create at the domain's DNS provider (docs/deploy.md)."
+  value = concat(
+    [
+      {
+        purpose = "SES domain verification"
+        name    = "_amazonses.${var.domain}"
+        type    = "TXT"
+        value   = aws_ses_domain_identity.desk.verification_token
+      },
+      {
+        purpose = "Incoming mail goes to SES"
+        name    = var.domain
+        type    = "MX"
+        value   = "10 inbound-smtp.${var.ses_region}.amazonaws.com"
+      },
+      {
+        purpose = "Bounces of outgoing mail (custom MAIL FROM)"
+        name    = local.mail_from_domain
+        type    = "MX"
+        value   = "10 feedback-smtp.${var.ses_region}.amazonses.com"
+      },
+      {
+        purpose = "SPF of the MAIL FROM domain"
+        name    = local.mail_from_domain
+        type    = "TXT"
+        value   = "v=spf1 include:amazonses.com -all"
+      },
+      {
+        purpose = "DMARC"
+        name    = "_dmarc.${var.domain}"
+        type    = "TXT"
+        value   = var.dmarc_report_address != "" ? "v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:${var.dmarc_report_address}" : "v=DMARC1; p=quarantine; adkim=r; aspf=r"
+      },
+    ],
+    [
+      for token in aws_ses_domain_dkim.desk.dkim_tokens : {
+        purpose = "DKIM"
+        name    = "${token}._domainkey.${var.domain}"
+        type    = "CNAME"
+        value   = "${token}.dkim.amazonses.com"
+      }
+    ],
+  )
+}
+
+output "inbound_mail_bucket" {
+  description = "S3 bucket of raw incoming mail (CD_INBOUND_MAIL_BUCKET)."
+  value       = aws_s3_bucket.inbound_mail.bucket
+}
+
+output "inbound_topic_arn" {
+  description = "SNS topic of incoming mail (CD_INBOUND_TOPIC_ARN)."
+  value       = aws_sns_topic.inbound_mail.arn
+}
+
+output "attachment_bucket" {
+  description = "Cloud Storage bucket of attachments (CD_ATTACHMENT_BUCKET)."
+  value       = google_storage_bucket.attachments.name
+}
+
+output "secrets" {
+  description = "Secret Manager secrets whose values the operator adds (docs/deploy.md)."
+  value = {
+    reply_token_key              = google_secret_manager_secret.reply_token_key.secret_id
+    aws_sender_access_key_id     = google_secret_manager_secret.aws_sender_access_key_id.secret_id
+    aws_sender_secret_access_key = google_secret_manager_secret.aws_sender_secret_access_key.secret_id
+    aws_reader_access_key_id     = google_secret_manager_secret.aws_reader_access_key_id.secret_id
+    aws_reader_secret_access_key = google_secret_manager_secret.aws_reader_secret_access_key.secret_id
+  }
+}
+
+output "aws_users" {
+  description = "The AWS IAM users whose access keys go into the secrets above."
+  value = {
+    sender = aws_iam_user.sender.name
+    reader = aws_iam_user.reader.name
+  }
+}

@@ -1,0 +1,56 @@
+"""The SNS webhook behind `receive_email`: SES stored a message in S3 and told SNS; SNS tells us.
+Unsigned or forged calls are refused and change nothing; a confirmed subscription is confirmed;
+a notification of received mail hands the raw bytes to email intake."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from shared.domain.errors import ForgedNotification
+from shared.domain.ports import NotificationVerifier, RawMailSource
+
+from .mail_intake import MailIntake
+
+
+@dataclass(frozen=True)
+class WebhookResult:
+    status: str  # confirmed | ignored | registered | joined | held | ... (a MailOutcome)
+    case_number: str = ""
+
+
+class MailWebhook:
+    def __init__(self, verifier: NotificationVerifier, source: RawMailSource, intake: MailIntake,
+                 inbound_bucket: str):
+        self._verifier = verifier
+        self._source = source
+        self._intake = intake
+        self._bucket = inbound_bucket
+
+    def handle(self, body: bytes) -> WebhookResult:
+        """Raises ForgedNotification (answer 403) and KeyError when SES's object is missing
+        (answer 5xx so SNS retries). Never raises for what the mail contains."""
+        try:
+            notification = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ForgedNotification("body is not JSON") from exc
+        self._verifier.verify(notification)
+        kind = notification["Type"]
+        if kind == "SubscriptionConfirmation":
+            self._verifier.confirm_subscription(notification)
+            return WebhookResult("confirmed")
+        if kind != "Notification":
+            return WebhookResult("ignored")
+        try:
+            ses = json.loads(notification["Message"])
+            receipt = ses["receipt"]
+            action = receipt["action"]
+        except (ValueError, KeyError, TypeError):
+            return WebhookResult("ignored")  # a signed message of another shape: not mail
+        if ses.get("notificationType") != "Received" or action.get("type") != "S3":
+            return WebhookResult("ignored")
+        if self._bucket and action.get("bucketName") != self._bucket:
+            raise ForgedNotification(f"not our bucket: {action.get('bucketName')}")
+        raw = self._source.fetch(action["bucketName"], action["objectKey"])
+        received = self._intake.receive(raw, receipt.get("recipients", []),
+                                        ses.get("mail", {}).get("source"))
+        return WebhookResult(received.outcome.value, received.case_number)
