@@ -39,6 +39,7 @@ resource "google_secret_manager_secret_iam_member" "receive_email_aws_secret_key
 }
 
 resource "google_cloudfunctions2_function" "receive_email" {
+  # checkov:skip=CKV_GCP_124: Amazon SNS delivers from the internet; every call must carry a valid SNS signature of the configured topic.
   name        = "receive-email"
   location    = var.region
   description = "Incoming mail: the SNS webhook of the SES receipt rule (public, checks SNS signatures)."
@@ -103,7 +104,7 @@ resource "google_cloudfunctions2_function" "receive_email" {
 }
 
 resource "google_cloud_run_v2_service_iam_member" "receive_email_public" {
-  # checkov:skip=CKV_GCP_102: Amazon SNS cannot send Google ID tokens; the function accepts only notifications with a valid SNS signature from the configured topic (CD_INBOUND_TOPIC_ARN).
+  # Public on purpose: Amazon SNS cannot send Google ID tokens; the function accepts only notifications with a valid SNS signature from the configured topic (CD_INBOUND_TOPIC_ARN).
   project  = var.project_id
   location = google_cloudfunctions2_function.receive_email.location
   name     = google_cloudfunctions2_function.receive_email.name

@@ -43,7 +43,9 @@ class MailComposer:
         email["From"] = formataddr((texts["mail"]["sender_name"], self._from))
         email["To"] = recipient
         email["Reply-To"] = reply_address(self._inbound, self._reply_key, case.number)
-        email["Subject"] = self._renderer.render(f"mail/{name}.subject.txt", lang, **context).strip()
+        subject = self._renderer.render(f"mail/{name}.subject.txt", lang, **context).strip()
+        # Text a person wrote that looks like an RFC 2047 word must not be decoded as one.
+        email["Subject"] = subject.replace("=?", "=\u200b?")
         email["Date"] = format_datetime(self._clock.now())
         email["Message-ID"] = message.message_id(self._domain)
         if message.in_reply_to:

@@ -7,11 +7,13 @@ as raw 8-bit bytes or broken RFC 2047 words. Nothing here raises on content: pro
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import quopri
 import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
-from email.header import decode_header
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr
 
@@ -90,21 +92,30 @@ def decode_bytes(data: bytes, charset: str | None) -> tuple[str, bool]:
     return data.decode("utf-8", errors="replace"), False  # unreachable: cp1252 nearly always works
 
 
-def decode_header_value(raw: str) -> str:
-    """A header's text: RFC 2047 words in any (mislabelled) charset, or raw 8-bit bytes."""
-    raw = raw[:MAX_HEADER_CHARS * 4]
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
+_BETWEEN_WORDS = re.compile(r"(?<=\?=)\s+(?==\?)")
+
+
+def _decode_word(match: re.Match) -> str:
+    charset, encoding, payload = match.group(1).split("*")[0], match.group(2).upper(), match.group(3)
     try:
-        chunks = decode_header(raw)
-    except Exception:  # a broken encoded word: keep the raw text
-        chunks = [(raw, None)]
-    parts = []
-    for chunk, charset in chunks:
-        if isinstance(chunk, str):
-            chunk = chunk.encode("utf-8", "surrogateescape")
-        parts.append(decode_bytes(chunk, charset)[0])
-    text = "".join(parts) if len(chunks) > 1 else parts[0] if parts else ""
-    text = re.sub(r"\s+", " ", text).strip()
-    return text[:MAX_HEADER_CHARS]
+        if encoding == "B":
+            data = base64.b64decode(payload + "=" * (-len(payload) % 4), validate=True)
+        else:
+            data = quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
+    except (ValueError, binascii.Error):
+        return match.group(0)  # a broken word stays as it was written
+    return decode_bytes(data, charset)[0]
+
+
+def decode_header_value(raw: str) -> str:
+    """A header's text: each RFC 2047 word in its (mislabelled) charset, broken words kept
+    literally, raw 8-bit bytes decoded as UTF-8 or GB18030."""
+    raw = raw[: MAX_HEADER_CHARS * 4]
+    if any("\udc80" <= ch <= "\udcff" for ch in raw):  # raw 8-bit header bytes
+        raw = decode_bytes(raw.encode("utf-8", "surrogateescape"), None)[0]
+    text = _ENCODED_WORD.sub(_decode_word, _BETWEEN_WORDS.sub("", raw))
+    return re.sub(r"\s+", " ", text).strip()[:MAX_HEADER_CHARS]
 
 
 def _raw_header(message: Message, name: str) -> str:
@@ -136,9 +147,11 @@ def parse_mail(raw: bytes) -> ParsedMail:
         "Sender", "In-Reply-To", "References", "To", "Cc", "Delivered-To", "X-Original-To",
         "Content-Type")}
     headers = {k: v for k, v in headers.items() if v or _raw_header(message, k) != ""}
-    from_name, from_address = parseaddr(headers.get("From", ""))
+    # Addresses from the raw headers (a decoded display name may hold commas or brackets).
+    from_name, from_address = parseaddr(_raw_header(message, "From"))
+    from_name = decode_header_value(from_name)
     recipients = [addr.lower() for _, addr in getaddresses(
-        [headers.get(h, "") for h in ("To", "Cc", "Delivered-To", "X-Original-To")]) if addr]
+        [_raw_header(message, h) for h in ("To", "Cc", "Delivered-To", "X-Original-To")]) if addr]
     body = _Body(notes)
     body.walk(message)
     text = body.text()

@@ -1,0 +1,258 @@
+"""Email intake with real SQLite, a real SMTP server for the replies, and mail from a corpus that
+looks like what QQMail, Foxmail, 163, Outlook, Apple Mail, Gmail and phones really send."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from shared.bootstrap import build_services
+from shared.domain.cases import Channel, EventType, Kind
+from shared.domain.reply_tokens import derived_access_code, reply_address
+from shared.services.mail_intake import MailOutcome
+from tests.support.mailbox import read_mailbox
+
+CORPUS = Path(__file__).parent.parent / "mail_corpus"
+
+
+def corpus(name: str, **replacements) -> bytes:
+    raw = (CORPUS / name).read_bytes()
+    for key, value in replacements.items():
+        raw = raw.replace(("{%s}" % key.upper()).encode(), value.encode())
+    return raw
+
+
+def deliver(app):
+    return app.delivery.deliver_due()
+
+
+def events(app, number, kind):
+    return [e for e in app.store.get_case(number).timeline if e.type == kind]
+
+
+@pytest.mark.parametrize("name, subject, text, files", [
+    ("qqmail_report.eml", "举报：某账号发布赌博广告", "财神到888", ["赌博广告截图.jpg"]),
+    ("foxmail_gbk.eml", "投诉门店客服", "朱镕基路门店（镕、啰、赟）", ["购物小票.pdf"]),
+    ("163_complaint.eml", "电饭煲 质量问题", "希望退款 299 元", []),
+    ("outlook_html_winmail.eml", "会员自动续费扣费", "在我取消后仍然扣费 30 元", ["message.html"]),
+    ("apple_mail.eml", "个人信息被泄露", "我的手机号和住址被人贴在论坛帖子里", ["帖子截图.png"]),
+    ("gmail_forwarded.eml", "Fw: 您的账户已冻结", "请立即转账 5000 元到安全账户解冻", []),
+    ("phone_client_8bit.eml", "直播间有人辱骂主播", "说要人肉她", []),
+    ("big5_report.eml", "舉報詐騙帳號", "騙取用戶密碼", []),
+    ("iso2022jp.eml", "著作権侵害の報告", "無断で使用されています", []),
+    ("wrong_charsets.eml", "=?gb2312?B?broken!!?=举报", "有人在评论区发布淫秽链接", []),
+])
+def test_mail_from_every_client_becomes_a_readable_case(app, mailbox, name, subject, text, files):
+    received = app.mail_intake.receive(corpus(name))
+    assert received.outcome == MailOutcome.REGISTERED
+    case = app.store.get_case(received.case_number)
+    assert case.channel == Channel.EMAIL and case.kind == Kind.REPORT
+    assert case.subject == subject
+    assert text in case.description
+    assert [a.filename for a in case.attachments] == files
+    assert app.store.get_identity(case.number).email == message_from_bytes(
+        corpus(name), policy=policy.default)["From"].addresses[0].addr_spec.lower()
+    [result] = deliver(app)
+    assert result.outcome.value == "sent"
+
+
+def test_forbidden_and_oversize_attachments_are_dropped_with_a_note_and_a_line_in_the_reply(
+        app, mailbox):
+    _, folder = mailbox
+    received = app.mail_intake.receive(corpus("foxmail_gbk.eml"))
+    dropped = events(app, received.case_number, EventType.ATTACHMENT_DROPPED)
+    assert [e.text for e in dropped] == ["setup.exe (file_type_not_allowed, 202 bytes)"]
+    assert "朱镕基路门店" in app.store.get_case(received.case_number).description
+    deliver(app)
+    [ack] = read_mailbox(folder)
+    body = ack.get_body(("plain",)).get_content()
+    assert "setup.exe" in body and "以下附件未能接收" in body
+    assert "winmail" not in body
+
+
+def test_the_acknowledgment_threads_and_carries_the_way_back(app, mailbox, settings):
+    _, folder = mailbox
+    received = app.mail_intake.receive(corpus("qqmail_report.eml"))
+    deliver(app)
+    [ack] = read_mailbox(folder)
+    number = received.case_number
+    assert ack["To"] == "87654321@qq.com"
+    assert ack["In-Reply-To"] == "<tencent_2B1C0A4D5E6F7A8B9C0D1E2F@qq.com>"
+    assert ack["References"] == "<tencent_2B1C0A4D5E6F7A8B9C0D1E2F@qq.com>"
+    assert ack["Subject"] == f"Re: 举报：某账号发布赌博广告 [{number}]"
+    assert ack["Reply-To"] == reply_address("report@example.com", settings.reply_key, number)
+    assert ack["Auto-Submitted"] == "auto-replied"
+    code = derived_access_code(settings.reply_key, number)
+    assert code in ack.get_body(("plain",)).get_content()
+    view = app.status.look_up(number, code, "203.0.113.5")  # the code in the mail works
+    assert view.subject == "举报：某账号发布赌博广告"
+
+
+def reply(to: str, sender: str, subject: str, body: str, **headers) -> bytes:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = headers.pop("message_id", f"<reply-{abs(hash(body))}@qq.com>")
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content(body, charset="gb18030")
+    return message.as_bytes()
+
+
+def first_case(app, name="qqmail_report.eml"):
+    received = app.mail_intake.receive(corpus(name))
+    deliver(app)
+    return received.case_number
+
+
+def test_a_reply_to_the_token_address_joins_its_case(app, mailbox, settings):
+    number = first_case(app)
+    token_address = reply_address("report@example.com", settings.reply_key, number)
+    received = app.mail_intake.receive(reply(token_address, "87654321@qq.com", "回复：收到",
+                                             "他们又发了新帖。\n\n------------------ 原始邮件 "
+                                             "------------------\n> 旧内容"))
+    assert (received.outcome, received.case_number) == (MailOutcome.JOINED, number)
+    [event] = events(app, number, EventType.REPORTER_REPLIED)
+    assert event.text == "他们又发了新帖。"  # the quoted history is trimmed
+    assert event.data["raw"].startswith("mail/")  # the whole message is kept
+
+
+def test_a_forged_token_does_not_join(app, mailbox):
+    number = first_case(app)
+    forged = f"report+{number.replace('-', '').lower()}.aaaaaaaaaaaaaaaa@example.com"
+    received = app.mail_intake.receive(reply(forged, "mallory@example.net", "hi", "let me in"))
+    assert received.outcome == MailOutcome.REGISTERED and received.case_number != number
+
+
+def test_a_reply_that_keeps_references_joins_by_message_id(app, mailbox):
+    _, folder = mailbox
+    number = first_case(app)
+    [ack] = read_mailbox(folder)
+    received = app.mail_intake.receive(reply("report@example.com", "friend@163.com", "Re: 举报",
+                                             "我是他朋友，补充一个链接。",
+                                             In_Reply_To=ack["Message-ID"],
+                                             References=ack["Message-ID"]))
+    assert (received.outcome, received.case_number) == (MailOutcome.JOINED, number)
+
+
+def test_qqmail_reply_without_threading_headers_joins_by_case_number_from_its_reporter(
+        app, mailbox):
+    number = first_case(app)
+    received = app.mail_intake.receive(reply("report@example.com", "87654321@qq.com",
+                                             f"回复：Re: 举报 [{number}]", "还有这个账号也在发。"))
+    assert (received.outcome, received.case_number) == (MailOutcome.JOINED, number)
+
+
+def test_a_stranger_quoting_a_case_number_opens_a_new_case_and_learns_nothing(app, mailbox):
+    _, folder = mailbox
+    number = first_case(app)
+    received = app.mail_intake.receive(reply("report@example.com", "stranger@example.net",
+                                             f"About {number}", "What is the status of this?"))
+    assert received.outcome == MailOutcome.REGISTERED and received.case_number != number
+    assert events(app, number, EventType.REPORTER_REPLIED) == []
+    deliver(app)
+    answer = next(m for m in read_mailbox(folder) if m["To"] == "stranger@example.net")
+    text = answer.get_body(("plain",)).get_content()
+    assert "赌博" not in text and "财神到888" not in text  # nothing of the old case
+    assert received.case_number in answer["Subject"]  # only the stranger's own new case
+
+
+def test_machines_are_never_answered_but_always_recorded(app, mailbox):
+    _, folder = mailbox
+    for name in ("out_of_office.eml", "mailing_list.eml"):
+        assert app.mail_intake.receive(corpus(name)).outcome == MailOutcome.HELD
+    assert deliver(app) == [] and read_mailbox(folder) == []
+    held = app.store.held_mail(10)
+    assert {h.sender for h in held} == {"zhoujie@corp.example.cn", "digest@lists.example.org"}
+    assert all(h.raw_key.startswith("mail/") for h in held)
+
+
+def test_an_out_of_office_reply_on_a_case_is_recorded_there_and_not_answered(app, mailbox,
+                                                                             settings):
+    _, folder = mailbox
+    number = first_case(app)
+    token_address = reply_address("report@example.com", settings.reply_key, number)
+    auto = reply(token_address, "87654321@qq.com", "自动回复", "我在休假", Auto_Submitted="auto-replied")
+    received = app.mail_intake.receive(auto)
+    assert (received.outcome, received.case_number) == (MailOutcome.JOINED, number)
+    assert len(events(app, number, EventType.AUTOMATED_MAIL_RECEIVED)) == 1
+    assert deliver(app) == [] and len(read_mailbox(folder)) == 1  # only the first acknowledgment
+
+
+def test_our_own_mail_coming_back_is_never_answered(app, mailbox):
+    own = reply("report@example.com", "report@example.com", "loop?", "我们自己的邮件")
+    assert app.mail_intake.receive(own).outcome == MailOutcome.HELD
+    assert deliver(app) == []
+
+
+def test_a_bounce_marks_our_message_failed_and_the_reporter_unreachable(app, mailbox, settings):
+    _, folder = mailbox
+    number = first_case(app)
+    [ack] = read_mailbox(folder)
+    received = app.mail_intake.receive(corpus("dsn_bounce.eml", our_message_id=ack["Message-ID"]))
+    assert (received.outcome, received.case_number) == (MailOutcome.BOUNCE_RECORDED, number)
+    case = app.store.get_case(number)
+    assert case.reporter_unreachable
+    assert events(app, number, EventType.MAIL_BOUNCED)[0].text.startswith("5.1.1")
+    outbox_id = ack["Message-ID"].strip("<>").split("@")[0]
+    assert app.store.get_outbox(outbox_id).status.value == "failed"
+    code = derived_access_code(settings.reply_key, number)
+    public = [e.type for e in app.status.look_up(number, code, "c").timeline]
+    assert EventType.MAIL_BOUNCED in public
+
+
+def test_a_bounce_for_no_message_of_ours_is_held_and_opens_no_case(app):
+    received = app.mail_intake.receive(corpus("dsn_bounce.eml", our_message_id="<x@elsewhere>"))
+    assert received.outcome == MailOutcome.HELD
+    assert app.store.held_mail(1)[0].reason.startswith("delivery report")
+
+
+def test_the_same_message_twice_registers_once(app, mailbox):
+    raw = corpus("163_complaint.eml")
+    first = app.mail_intake.receive(raw)
+    assert app.mail_intake.receive(raw).outcome == MailOutcome.DUPLICATE
+    without_id = b"\r\n".join(line for line in raw.split(b"\r\n")
+                                if not line.startswith(b"Message-ID"))
+    assert app.mail_intake.receive(without_id).outcome == MailOutcome.REGISTERED
+    assert app.mail_intake.receive(without_id).outcome == MailOutcome.DUPLICATE
+    assert len(deliver(app)) == 2 and first.outcome == MailOutcome.REGISTERED
+
+
+def test_acknowledgments_per_sender_are_limited(settings, mailbox, clock, sqlite_store):
+    port, folder = mailbox
+    app = build_services(dataclasses.replace(settings, smtp_port=port,
+                                             acknowledgments_per_sender_per_hour=2),
+                         store=sqlite_store, clock=clock)
+    outcomes = [app.mail_intake.receive(reply("report@example.com", "flood@example.net",
+                                              f"report {i}", f"内容 {i}")) for i in range(4)]
+    assert {o.outcome for o in outcomes} == {MailOutcome.REGISTERED}
+    deliver(app)
+    assert len(read_mailbox(folder)) == 2
+    skipped = events(app, outcomes[-1].case_number, EventType.ACKNOWLEDGMENT_SKIPPED)
+    assert len(skipped) == 1
+    clock.advance(timedelta(hours=1))
+    app.mail_intake.receive(reply("report@example.com", "flood@example.net", "later", "新的"))
+    deliver(app)
+    assert len(read_mailbox(folder)) == 3
+
+
+def test_a_reply_with_a_dropped_file_is_answered_with_that_line(app, mailbox, settings):
+    _, folder = mailbox
+    number = first_case(app)
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = (
+        "87654321@qq.com", reply_address("report@example.com", settings.reply_key, number), "补充")
+    message["Message-ID"] = "<with-exe@qq.com>"
+    message.set_content("补充材料见附件")
+    message.add_attachment(b"MZ" + bytes(100), maintype="application", subtype="octet-stream",
+                           filename="证据.exe")
+    assert app.mail_intake.receive(message.as_bytes()).outcome == MailOutcome.JOINED
+    deliver(app)
+    notice = next(m for m in read_mailbox(folder) if "部分附件未能接收" in m["Subject"])
+    assert "证据.exe" in notice.get_body(("plain",)).get_content()
+    assert notice["In-Reply-To"] == "<with-exe@qq.com>"

@@ -1,0 +1,99 @@
+"""The mail parser: whatever arrives, it never raises and never loses the text."""
+from __future__ import annotations
+
+import base64
+from email.message import EmailMessage
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shared.services.automated_mail import automated_reason
+from shared.services.mail_parsing import decode_bytes, decode_header_value, parse_mail
+from shared.services.quoted_text import trim_quoted
+
+CORPUS = Path(__file__).parent.parent / "mail_corpus"
+OWN = frozenset({"report@example.com"})
+
+
+def test_gb2312_labels_are_read_as_gb18030():
+    text = "朱镕基路、啰嗦、赟"  # characters GB2312 does not have
+    assert decode_bytes(text.encode("gbk"), "gb2312") == (text, True)
+    assert decode_bytes(text.encode("gb18030"), "GBK")[0] == text
+
+
+def test_wrong_or_unknown_labels_fall_back_without_loss():
+    text = "有人在评论区发布淫秽链接"
+    assert decode_bytes(text.encode("utf-8"), "x-unknown-charset") == (text, False)
+    assert decode_bytes(text.encode("utf-8"), "iso-8859-1")[0] != ""
+    assert decode_bytes(text.encode("gb18030"), None)[0] == text
+
+
+def test_encoded_words_broken_words_and_raw_8bit_headers():
+    assert decode_header_value("=?gb2312?B?1tDOxA==?= =?utf-8?q?a_b?=") == "中文a b"
+    assert decode_header_value("=?gb2312?B?broken!!?= ok") == "=?gb2312?B?broken!!?= ok"
+    raw8 = "直播间".encode("utf-8").decode("ascii", "surrogateescape")
+    assert decode_header_value(raw8) == "直播间"
+    assert len(decode_header_value("x" * 200_000)) == 2000
+
+
+def test_quoted_history_is_trimmed_from_replies():
+    qq = "补充一下截图。\n\n------------------ 原始邮件 ------------------\n发件人: 举报中心"
+    outlook = "新的情况\n\n发件人: 举报中心 <report@example.com>\n发送时间: 2026年11月28日\n收件人: 我"
+    gmail = "Thanks\n\nOn Sat, 28 Nov 2026 at 10:00, Desk <r@example.com> wrote:\n> hi"
+    apple = "好的\n\n在 2026年11月28日，举报中心 <report@example.com> 写道：\n> 已收到"
+    assert [trim_quoted(t) for t in (qq, outlook, gmail, apple)] == [
+        "补充一下截图。", "新的情况", "Thanks", "好的"]
+    assert trim_quoted("> only quoted") == "> only quoted"  # never empty a message
+
+
+def test_what_machines_write_is_recognised():
+    def reason(name, **kw):
+        return automated_reason(parse_mail((CORPUS / name).read_bytes()), OWN, "example.com", **kw)
+
+    assert reason("out_of_office.eml").startswith("Auto-Submitted")
+    assert reason("mailing_list.eml") == "Precedence: list"
+    assert reason("dsn_bounce.eml") != ""
+    assert reason("qqmail_report.eml") == ""
+    assert reason("qqmail_report.eml", envelope_sender="") == "empty Return-Path"
+
+
+def _message(body: str, charset: str, subject: str) -> bytes:
+    message = EmailMessage()
+    message["From"] = "someone@example.com"
+    message["To"] = "report@example.com"
+    message["Subject"] = subject
+    message.set_content(body, charset=charset)
+    return message.as_bytes()
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=st.text(min_size=1, max_size=400).filter(lambda t: t.strip()),
+       charset=st.sampled_from(["utf-8", "gb18030"]),
+       subject=st.text(max_size=80))
+def test_the_body_text_is_never_lost(body, charset, subject):
+    try:
+        raw = _message(body, charset, subject.replace("\r", " ").replace("\n", " "))
+    except (UnicodeEncodeError, ValueError):
+        return  # not representable in that charset: nothing to test
+    mail = parse_mail(raw)
+    expected = " ".join(body.replace("\r\n", "\n").replace("\r", "\n").split())
+    assert " ".join(mail.text.split()) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=3000))
+def test_arbitrary_bytes_never_raise(raw):
+    mail = parse_mail(raw)
+    assert isinstance(mail.text, str) and mail.size == len(raw)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([
+    b"Content-Type: multipart/mixed; boundary=x\r\n", b"--x\r\n", b"--x--\r\n",
+    b"Content-Transfer-Encoding: base64\r\n", b"Content-Type: text/plain; charset=gb2312\r\n",
+    b"Subject: =?gb2312?B?1tDOxA?=\r\n", b"\r\n", b"\xd6\xd0\xce\xc4\r\n", b"=?utf-8?q?=E4?=\r\n",
+    b"Content-Type: message/rfc822\r\n", b"Content-Disposition: attachment; filename*=gbk''%D6\r\n",
+    base64.b64encode("正文".encode()) + b"\r\n"]), max_size=40))
+def test_mime_shaped_garbage_never_raises(lines):
+    parse_mail(b"".join(lines))
