@@ -17,6 +17,7 @@ from tests.support.mailbox import free_port
 class LocalStack:
     base_url: str
     smtp_port: int
+    inbound_smtp_port: int
     mailbox: Path
     database: Path
     log: Path
@@ -24,13 +25,13 @@ class LocalStack:
 
 @contextmanager
 def running_local_stack(folder: Path):
-    http_port, smtp_port = free_port(), free_port()
+    http_port, smtp_port, inbound_port = free_port(), free_port(), free_port()
     env = dict(os.environ,
                CD_LOCAL_HTTP_PORT=str(http_port), CD_SMTP_PORT=str(smtp_port),
                CD_SQLITE_PATH=str(folder / "cases.sqlite3"),
                CD_LOCAL_MAILBOX=str(folder / "mail"),
                CD_ATTACHMENT_FOLDER=str(folder / "attachments"),
-               CD_LOCAL_WORKER_INTERVAL="0.2")
+               CD_LOCAL_WORKER_INTERVAL="0.2", CD_LOCAL_INBOUND_SMTP_PORT=str(inbound_port))
     log = folder / "local_stack.log"
     with open(log, "wb") as out:
         # The README's own command, as a new user runs it.
@@ -39,7 +40,7 @@ def running_local_stack(folder: Path):
     base = f"http://127.0.0.1:{http_port}"
     try:
         _wait_until_up(base + "/submit_form", process, log)
-        yield LocalStack(base, smtp_port, folder / "mail", folder / "cases.sqlite3", log)
+        yield LocalStack(base, smtp_port, inbound_port, folder / "mail", folder / "cases.sqlite3", log)
     finally:
         process.terminate()
         try:
