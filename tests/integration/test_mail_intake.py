@@ -256,3 +256,91 @@ def test_a_reply_with_a_dropped_file_is_answered_with_that_line(app, mailbox, se
     notice = next(m for m in read_mailbox(folder) if "部分附件未能接收" in m["Subject"])
     assert "证据.exe" in notice.get_body(("plain",)).get_content()
     assert notice["In-Reply-To"] == "<with-exe@qq.com>"
+
+
+# -- bad input: each gets a clear outcome, never an exception ------------------------------------
+
+def plain(subject="坏邮件", body="正文还在。", **headers) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "bad@example.com", "report@example.com", subject
+    for name, value in headers.items():
+        message[name] = value
+    message.set_content(body)
+    return message
+
+
+def test_malformed_mime_keeps_what_can_be_read_with_a_note(app):
+    raw = (b"From: bad@example.com\r\nTo: report@example.com\r\nSubject: broken\r\n"
+           b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\n\r\n\xe8\xbf\x98\xe8\x83\xbd\xe8\xaf\xbb\r\n"
+           b"--b\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!notbase64")
+    received = app.mail_intake.receive(raw)
+    assert received.outcome == MailOutcome.REGISTERED
+    case = app.store.get_case(received.case_number)
+    assert "还能读" in case.description
+    assert any("malformed MIME" in e.text for e in case.timeline if e.type == EventType.NOTE)
+
+
+@pytest.mark.slow
+def test_a_30_mb_message_keeps_its_text_and_drops_the_huge_file(app, mailbox):
+    _, folder = mailbox
+    message = plain(body="附件是 23MB 的录像（邮件约 31MB）。")
+    message.add_attachment(b"\x00\x00\x00\x18ftypmp42" + bytes(23 * 1024 * 1024),
+                           maintype="video", subtype="mp4", filename="录像.mp4")
+    raw = message.as_bytes()
+    assert len(raw) > 30 * 1024 * 1024
+    received = app.mail_intake.receive(raw)
+    assert received.outcome == MailOutcome.REGISTERED
+    case = app.store.get_case(received.case_number)
+    assert case.description == "附件是 23MB 的录像（邮件约 31MB）。" and case.attachments == []
+    [dropped] = events(app, case.number, EventType.ATTACHMENT_DROPPED)
+    assert dropped.text.startswith("录像.mp4 (file_too_large")
+    deliver(app)
+    assert "录像.mp4" in read_mailbox(folder)[0].get_body(("plain",)).get_content()
+
+
+def test_a_message_over_the_limit_is_refused_and_recorded(settings, clock, sqlite_store):
+    app = build_services(dataclasses.replace(settings, max_message_bytes=100_000),
+                         store=sqlite_store, clock=clock)
+    raw = plain(body="x" * 200_000).as_bytes()
+    received = app.mail_intake.receive(raw)
+    assert received.outcome == MailOutcome.REJECTED and "too large" in received.detail
+    [held] = app.store.held_mail(5)
+    assert held.sender == "bad@example.com" and "too large" in held.reason
+    assert app.mail_intake.receive(raw).outcome == MailOutcome.DUPLICATE
+
+
+def test_five_hundred_parts_are_read_up_to_a_limit(app):
+    message = plain(body="五百个附件")
+    for i in range(500):
+        message.add_attachment(f"part {i}".encode(), maintype="text", subtype="plain",
+                               filename=f"{i}.txt")
+    received = app.mail_intake.receive(message.as_bytes())
+    case = app.store.get_case(received.case_number)
+    assert case.description == "五百个附件" and len(case.attachments) == 5
+    notes = [e.text for e in case.timeline if e.type == EventType.NOTE]
+    assert "only the first 100 MIME parts were read" in notes
+
+
+def test_a_zip_bomb_is_never_opened_only_dropped(app):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("inner.txt", b"0" * 10_000_000)
+    message = plain(body="见压缩包")
+    message.add_attachment(buffer.getvalue(), maintype="application", subtype="zip",
+                           filename="42.zip")
+    received = app.mail_intake.receive(message.as_bytes())
+    [dropped] = events(app, received.case_number, EventType.ATTACHMENT_DROPPED)
+    assert dropped.text.startswith("42.zip (file_type_not_allowed")
+
+
+def test_a_100_kb_header_is_cut_to_size(app):
+    raw = ("From: bad@example.com\r\nTo: report@example.com\r\nSubject: " + "长" * 34_000 +
+           "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n正文还在。\r\n").encode()
+    assert len(raw) > 100_000
+    received = app.mail_intake.receive(raw)
+    case = app.store.get_case(received.case_number)
+    assert received.outcome == MailOutcome.REGISTERED and case.subject == "长" * 500
