@@ -75,21 +75,21 @@ resource "google_cloudfunctions2_function" "receive_email" {
       key        = "CD_REPLY_TOKEN_KEY"
       project_id = var.project_id
       secret     = google_secret_manager_secret.reply_token_key.secret_id
-      version    = "latest"
+      version    = var.secret_versions.reply_token_key
     }
 
     secret_environment_variables {
       key        = "AWS_ACCESS_KEY_ID"
       project_id = var.project_id
       secret     = google_secret_manager_secret.aws_reader_access_key_id.secret_id
-      version    = "latest"
+      version    = var.secret_versions.aws_reader_access_key_id
     }
 
     secret_environment_variables {
       key        = "AWS_SECRET_ACCESS_KEY"
       project_id = var.project_id
       secret     = google_secret_manager_secret.aws_reader_secret_access_key.secret_id
-      version    = "latest"
+      version    = var.secret_versions.aws_reader_secret_access_key
     }
   }
 

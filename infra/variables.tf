@@ -105,3 +105,17 @@ variable "dmarc_report_address" {
   type        = string
   default     = ""
 }
+
+# -- Secrets --------------------------------------------------------------------------------------
+
+variable "secret_versions" {
+  description = "Secret Manager version each function reads. \"latest\" is resolved when an instance starts; pin a number to roll a rotation out to every instance at once with terraform apply (docs/deploy.md)."
+  type = object({
+    reply_token_key              = optional(string, "latest")
+    aws_sender_access_key_id     = optional(string, "latest")
+    aws_sender_secret_access_key = optional(string, "latest")
+    aws_reader_access_key_id     = optional(string, "latest")
+    aws_reader_secret_access_key = optional(string, "latest")
+  })
+  default = {}
+}

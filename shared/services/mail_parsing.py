@@ -111,9 +111,9 @@ def _decode_word(match: re.Match) -> str:
 def decode_header_value(raw: str) -> str:
     """A header's text: each RFC 2047 word in its (mislabelled) charset, broken words kept
     literally, raw 8-bit bytes decoded as UTF-8 or GB18030."""
-    raw = raw[: MAX_HEADER_CHARS * 4]
     if any("\udc80" <= ch <= "\udcff" for ch in raw):  # raw 8-bit header bytes
         raw = decode_bytes(raw.encode("utf-8", "surrogateescape"), None)[0]
+    raw = raw[: MAX_HEADER_CHARS * 4]  # after decoding: never cut a multi-byte character
     text = _ENCODED_WORD.sub(_decode_word, _BETWEEN_WORDS.sub("", raw))
     return re.sub(r"\s+", " ", text).strip()[:MAX_HEADER_CHARS]
 

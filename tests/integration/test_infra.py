@@ -387,8 +387,13 @@ def test_functions_read_exactly_the_secrets_they_may_access():
         granted = {scope for role, scope in grants_by_account().get(function_account(entry_point), ())
                    if scope.startswith("secret:")}
         assert mounted == granted, f"{label}: secrets in its environment vs. secrets it may read"
-        assert all(s.get("version") == "latest"
-                   for s in config.get("secret_environment_variables", [])), label
+        for mount in config.get("secret_environment_variables", []):
+            name = ref(mount["secret"], "google_secret_manager_secret")
+            assert mount.get("version") == f"${{var.secret_versions.{name}}}", \
+                f"{label}: {mount['key']} must read the version pinned in var.secret_versions"
+    declared = module()["variable"]["secret_versions"]["type"]
+    assert set(re.findall(r"(\w+)\s*=\s*optional", declared)) == \
+        set(resources("google_secret_manager_secret")), "one var.secret_versions entry per secret"
 
 
 def test_every_setting_in_infra_is_a_setting_the_code_reads():
