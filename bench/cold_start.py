@@ -13,7 +13,7 @@ import sys
 from shared.settings import PROJECT_ROOT
 
 MODULES = ["bench.bare_function", "functions.submit_form", "functions.case_status",
-           "functions.deliver_mail"]
+           "functions.deliver_mail", "functions.receive_email"]
 PROBE = ("import time; t = time.perf_counter(); import {module}; "
          "print(time.perf_counter() - t)")
 
