@@ -2,11 +2,9 @@
 import functions_framework
 
 from shared.adapters import http_requests as decode
+from shared.adapters.pages import PAGE_HEADERS as HTML
 from shared.bootstrap import services
 from shared.domain.errors import InvalidSubmission
-
-HTML = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
-        "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff"}
 
 
 @functions_framework.http

@@ -8,6 +8,12 @@ from shared.services.status_lookup import CaseView
 
 from .rendering import Renderer
 
+# Every hosted page: never cached (receipts hold an access code), never framed, no sniffing,
+# and no Referer carrying a case number to other sites.
+PAGE_HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
+                "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer"}
+
 FORM_FIELDS = ("category", "subject", "description", "desired_outcome", "name", "email", "phone",
                "anonymous", "good_faith")
 
