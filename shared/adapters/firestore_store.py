@@ -70,6 +70,11 @@ class FirestoreCaseStore:
         try:
             batch.commit()  # one atomic commit: all documents or none
         except (gexc.AlreadyExists, gexc.Conflict) as exc:
+            # The client retries a commit whose answer was lost; if that first commit landed,
+            # the "collision" is our own case, and the registration has succeeded.
+            existing = self._get(CASES, case.number)
+            if existing is not None and existing["access_code_hash"] == case.access_code_hash:
+                return
             for key in mail_keys:  # which document was there already?
                 if self._get(MAIL_INDEX, key) is not None:
                     raise MailAlreadyRecorded(key) from exc
@@ -130,7 +135,8 @@ class FirestoreCaseStore:
             transaction.set(self._doc(CASES, case.number), records.case_to_record(case))
             for key in mail_keys:
                 self.operations += 1
-                transaction.set(self._doc(MAIL_INDEX, key), _mail_record(case_number=case.number))
+                transaction.set(self._doc(MAIL_INDEX, key),
+                                _mail_record(case_number=case.number, sent=True))
             return message
 
         return run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
@@ -151,7 +157,9 @@ class FirestoreCaseStore:
 
     def find_mail(self, key: str) -> MailRecord | None:
         record = self._get(MAIL_INDEX, key)
-        return MailRecord(record["case_number"], record["held_id"]) if record else None
+        if record is None:
+            return None
+        return MailRecord(record["case_number"], record["held_id"], record.get("sent", False))
 
     def hold_mail(self, held: HeldMail, mail_keys: Sequence[str]) -> None:
         batch = self.client.batch()
@@ -188,5 +196,5 @@ class FirestoreCaseStore:
         return run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
 
 
-def _mail_record(case_number: str = "", held_id: str = "") -> dict:
-    return {"case_number": case_number, "held_id": held_id}
+def _mail_record(case_number: str = "", held_id: str = "", sent: bool = False) -> dict:
+    return {"case_number": case_number, "held_id": held_id, "sent": sent}

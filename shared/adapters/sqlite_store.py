@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     due_at TEXT, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (awaiting, due_at);
 CREATE TABLE IF NOT EXISTS mail_index (key TEXT PRIMARY KEY, case_number TEXT NOT NULL,
-    held_id TEXT NOT NULL);
+    held_id TEXT NOT NULL, sent INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS held_mail (id TEXT PRIMARY KEY, received_at TEXT NOT NULL,
     doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS held_mail_received ON held_mail (received_at);
@@ -135,7 +135,7 @@ class SqliteCaseStore:
             self._upsert_outbox(db, message)
             for key in mail_keys:
                 self.operations += 1
-                db.execute("INSERT OR REPLACE INTO mail_index VALUES (?, ?, '')",
+                db.execute("INSERT OR REPLACE INTO mail_index VALUES (?, ?, '', 1)",
                            (key, case.number))
             return message
 
@@ -152,8 +152,8 @@ class SqliteCaseStore:
     def find_mail(self, key: str) -> MailRecord | None:
         self.operations += 1
         row = self._connection().execute(
-            "SELECT case_number, held_id FROM mail_index WHERE key = ?", (key,)).fetchone()
-        return MailRecord(*row) if row else None
+            "SELECT case_number, held_id, sent FROM mail_index WHERE key = ?", (key,)).fetchone()
+        return MailRecord(row[0], row[1], bool(row[2])) if row else None
 
     def hold_mail(self, held: HeldMail, mail_keys: Sequence[str]) -> None:
         with self._transaction() as db:
@@ -174,7 +174,7 @@ class SqliteCaseStore:
             self.operations += 1
             if db.execute("SELECT 1 FROM mail_index WHERE key = ?", (key,)).fetchone():
                 raise MailAlreadyRecorded(key)
-            db.execute("INSERT INTO mail_index VALUES (?, ?, ?)",
+            db.execute("INSERT INTO mail_index VALUES (?, ?, ?, 0)",
                        (key, target.case_number, target.held_id))
 
     # -- rate limits -------------------------------------------------------------------------

@@ -149,6 +149,7 @@ class MailRecord:
 
     case_number: str = ""
     held_id: str = ""
+    sent: bool = False  # a message we sent (not one we received)
 
 
 @dataclass

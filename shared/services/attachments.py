@@ -71,9 +71,10 @@ def check_files(files: list[UploadedFile], max_files: int, max_bytes: int) -> st
     return None
 
 
-def store_upload(files: AttachmentStore, upload: UploadedFile) -> Attachment:
+def store_upload(files: AttachmentStore, upload: UploadedFile,
+                 content_type: str | None = None) -> Attachment:
     """Put an already checked upload into object storage under a fresh key."""
-    content_type = sniff_type(upload.data)
+    content_type = content_type or sniff_type(upload.data)
     name = safe_filename(upload.filename)
     key = f"attachments/{uuid.uuid4().hex}/{name}"
     files.put(key, upload.data, content_type)

@@ -23,7 +23,7 @@ def automated_reason(mail: ParsedMail, own_addresses: frozenset[str], own_domain
             return f"{name} present"
     if "List-Id" in h or "List-Unsubscribe" in h:
         return "mailing list"
-    if envelope_sender == "" or h.get("Return-Path", "").replace(" ", "") == "<>":
+    if envelope_sender in ("", "<>") or h.get("Return-Path", "").replace(" ", "") == "<>":
         return "empty Return-Path"
     if mail.delivery_report is not None:
         return "delivery status notification"

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
            "table", "ul", "ol", "pre", "hr", "section", "article"}
-_SKIP = {"script", "style", "head", "title"}
+_SKIP = {"script", "style", "title"}
 
 
 class _Text(HTMLParser):
@@ -16,6 +16,8 @@ class _Text(HTMLParser):
         self.skipping = 0
 
     def handle_starttag(self, tag, attrs):
+        if tag == "body":  # whatever was left open in <head> (a <title>, say) ends here
+            self.skipping = 0
         if tag in _SKIP:
             self.skipping += 1
         elif tag in _BLOCKS:

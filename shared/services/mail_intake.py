@@ -38,7 +38,9 @@ from .mail_parsing import ParsedMail, message_key, parse_mail
 from .quoted_text import trim_quoted
 
 MAX_TEXT = 100_000
-_CASE_NUMBER = re.compile(r"\b(?:TS|JB)[-\s]?\d{8}[-\s]?[0-9A-Za-z]{6}[-\s]?[0-9A-Za-z]\b", re.I)
+# Not \b: between a CJK character and a Latin letter there is no word boundary.
+_CASE_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])(?:TS|JB)[-\s]?\d{8}[-\s]?[0-9A-Za-z]{6}[-\s]?[0-9A-Za-z](?![0-9A-Za-z])", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -86,8 +88,14 @@ class MailIntake:
         self._rules = rules
 
     def receive(self, raw: bytes, envelope_recipients: list[str] | tuple = (),
-                envelope_sender: str | None = None) -> MailReceived:
-        """Record one message. Never raises for what the message contains."""
+                envelope_sender: str | None = None,
+                sender_verified: bool | None = None) -> MailReceived:
+        """Record one message. Never raises for what the message contains.
+
+        `sender_verified` is what the receiving server learnt of the From address (SES: SPF or
+        DKIM passed and DMARC did not fail); None when it cannot tell (local SMTP). An
+        unverified sender is never acknowledged — an acknowledgment to a forged From is spam
+        from our domain — and cannot join a case by quoting its number."""
         now = self._clock.now()
         if len(raw) > self._rules.max_message_bytes:
             return self._reject_oversize(raw, now)
@@ -102,18 +110,18 @@ class MailIntake:
                 return self._bounce(mail, raw_key, keys, now)
             reason = automated_reason(mail, self._rules.own_addresses, self._rules.mail_domain,
                                       envelope_sender)
-            number = self._thread(mail, envelope_recipients)
+            number = self._thread(mail, envelope_recipients, sender_verified is not False)
             if number:
                 return self._join(number, mail, raw_key, reason, keys, now)
             if reason:
                 return self._hold(mail, raw_key, reason, keys, now)
-            return self._register(mail, raw_key, keys, now)
+            return self._register(mail, raw_key, keys, now, sender_verified is not False)
         except MailAlreadyRecorded:
             return MailReceived(MailOutcome.DUPLICATE)
 
     # -- which case? -------------------------------------------------------------------------
 
-    def _thread(self, mail: ParsedMail, envelope_recipients) -> str:
+    def _thread(self, mail: ParsedMail, envelope_recipients, trust_sender: bool) -> str:
         for address in list(envelope_recipients) + mail.recipients:
             number = case_from_reply_address(address, self._rules.inbound_address,
                                              self._rules.reply_key)
@@ -121,17 +129,26 @@ class MailIntake:
                 return number
         for reference in mail.in_reply_to + mail.references[::-1]:
             record = self._store.find_mail(message_key(reference))
-            if record is not None and record.case_number:
+            if record is None or not record.case_number:
+                continue
+            # Our own Message-IDs are known only to the people we wrote to; the reporter's
+            # are known to everyone they copied, so those join only from the reporter.
+            if record.sent or (trust_sender and self._is_reporter(record.case_number, mail)):
                 return record.case_number
+        if not trust_sender:
+            return ""
         for candidate in _CASE_NUMBER.findall(mail.subject):
             number = parse_case_number(candidate)
-            identity = self._store.get_identity(number) if number else None
             # Only the case's own reporter may join it by quoting its number: anyone else opens
             # a new case and learns nothing about this one.
-            if identity is not None and identity.email and \
-                    identity.email.lower() == mail.from_address:
+            if number and self._is_reporter(number, mail):
                 return number
         return ""
+
+    def _is_reporter(self, number: str, mail: ParsedMail) -> bool:
+        identity = self._store.get_identity(number)
+        return bool(identity is not None and identity.email and mail.from_address and
+                    identity.email.lower() == mail.from_address)
 
     # -- outcomes ----------------------------------------------------------------------------
 
@@ -159,9 +176,11 @@ class MailIntake:
         self._with_files(stored, lambda: self._store.update_case(number, reply, mail_keys=keys))
         return MailReceived(MailOutcome.JOINED, number)
 
-    def _register(self, mail: ParsedMail, raw_key, keys, now) -> MailReceived:
+    def _register(self, mail: ParsedMail, raw_key, keys, now, verified: bool) -> MailReceived:
         stored, dropped = self._attachments(mail)
-        acknowledge = self._may_acknowledge(mail.from_address, now)
+        acknowledge = verified and self._may_acknowledge(mail.from_address, now)
+        skipped = "the sender's address failed SPF, DKIM or DMARC" if not verified else \
+            "too many acknowledgments to this sender"
 
         def attempt() -> str:
             for _ in range(8):
@@ -174,7 +193,7 @@ class MailIntake:
                                               data={"outbox_id": outbox[0].id}))
                 else:
                     case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_SKIPPED, now,
-                                              text="too many acknowledgments to this sender"))
+                                              text=skipped))
                 identity = ReporterIdentity(case.number, mail.from_name[:100], mail.from_address)
                 try:
                     self._store.register(case, identity, outbox, mail_keys=keys)
@@ -196,7 +215,9 @@ class MailIntake:
         report = mail.delivery_report
         for original in report.original_message_ids:
             record = self._store.find_mail(message_key(original))
-            if record is None or not record.case_number or not report.failed:
+            # Only a failure report about a message *we sent* counts: anyone can write a DSN
+            # quoting the reporter's own Message-ID.
+            if record is None or not record.sent or not record.case_number or not report.failed:
                 continue
             detail = f"{report.status} {', '.join(report.recipients)}".strip()
 
@@ -277,13 +298,17 @@ class MailIntake:
         stored, dropped = [], []
         for part in mail.attachments:
             upload = UploadedFile(part.filename, part.data)
-            problem = check_files([upload], 1, self._rules.max_file_bytes)
+            if part.content_type == "message/rfc822":  # a forwarded message: evidence, kept whole
+                problem = "file_too_large" if upload.size > self._rules.max_file_bytes else None
+            else:
+                problem = check_files([upload], 1, self._rules.max_file_bytes)
             if problem is None and len(stored) >= self._rules.max_files:
                 problem = "too_many_files"
             if problem:
                 dropped.append(f"{upload.filename} ({problem}, {upload.size} bytes)")
                 continue
-            stored.append(store_upload(self._files, upload))
+            stored.append(store_upload(self._files, upload, part.content_type
+                                       if part.content_type == "message/rfc822" else None))
         if mail.text_from_html:
             key = f"mail/{mail.content_hash}.html"
             self._files.put(key, mail.html.encode("utf-8"), "text/html")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import hashlib
 import quopri
 import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
-from email.utils import getaddresses, parseaddr
+from email.utils import getaddresses
 
 from .html_text import html_to_text
 
@@ -26,6 +27,8 @@ _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "
                     "iso-8859-1": "cp1252", "us-ascii": "utf-8", "ascii": "utf-8",
                     "unknown-8bit": "utf-8", "x-unknown": "utf-8", "utf8": "utf-8"}
 _FALLBACKS = ("utf-8", "gb18030", "big5hkscs", "cp1252")
+_NOT_MAIL_CODECS = {"raw-unicode-escape", "unicode-escape", "punycode", "idna", "undefined",
+                    "raw_unicode_escape", "unicode_escape"}
 MAX_PARTS = 100
 MAX_HEADER_CHARS = 2000
 
@@ -78,17 +81,32 @@ def message_key(message_id: str) -> str:
     return "mid:" + hashlib.sha256(message_id.strip().lower().encode()).hexdigest()
 
 
+def _text_codec(label: str) -> str | None:
+    """The codec for a charset label, or None when it names no text encoding we trust in mail
+    (unknown names, `undefined`, and the escape codecs that "succeed" with mangled text)."""
+    name = _CHARSET_ALIASES.get(label, label)
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError, TypeError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_MAIL_CODECS:
+        return None
+    return info.name
+
+
 def decode_bytes(data: bytes, charset: str | None) -> tuple[str, bool]:
     """Text from bytes in a declared charset; (text, clean) where clean is False when the label
-    was unknown or wrong and a fallback, or replacement characters, were needed."""
-    label = (charset or "").strip().strip('"').lower()
-    candidates = [_CHARSET_ALIASES.get(label, label)] if label else []
+    was unknown or wrong and a fallback was needed."""
+    label = (charset or "").strip().strip('"\'').lower()
+    declared = _text_codec(label) if label else None
+    candidates = [declared] if declared else []
     candidates += [c for c in _FALLBACKS if c not in candidates]
     for index, candidate in enumerate(candidates):
         try:
-            return data.decode(candidate), index == 0 and bool(label)
-        except (LookupError, UnicodeDecodeError):
+            text = data.decode(candidate)
+        except (UnicodeError, ValueError, LookupError):
             continue
+        return text, index == 0 and (declared is not None or not label)
     return data.decode("utf-8", errors="replace"), False  # unreachable: cp1252 nearly always works
 
 
@@ -116,6 +134,35 @@ def decode_header_value(raw: str) -> str:
     raw = raw[: MAX_HEADER_CHARS * 4]  # after decoding: never cut a multi-byte character
     text = _ENCODED_WORD.sub(_decode_word, _BETWEEN_WORDS.sub("", raw))
     return re.sub(r"\s+", " ", text).strip()[:MAX_HEADER_CHARS]
+
+
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_COMMENT = re.compile(r"\([^()]*\)")
+_ADDR_SPEC = re.compile(r"^[^@\s<>,;:\"()]+@[^@\s<>,;:\"()]+\.[^@\s<>,;:\"()]+$")
+
+
+def _sender(message: Message) -> tuple[str, str]:
+    """(display name, address) of the one mailbox in From, or ("", "") when there is not exactly
+    one unambiguous mailbox. The lenient `parseaddr` reads `victim@qq.com <attacker@evil.com>`
+    as the victim; here the angle-bracketed address is the mailbox, as RFC 5322 says, and a From
+    with two candidate addresses has none. Encoded words in quoted names (QQMail, Foxmail) are
+    fine: quoted strings and comments are set aside before looking for the address."""
+    raw = " ".join(_raw_header(message, "From").split())
+    bare = _COMMENT.sub(" ", _QUOTED.sub('""', raw))
+    angles = re.findall(r"<([^<>]*)>", bare)
+    if len(angles) > 1 or bare.count("<") != len(angles):
+        return "", ""
+    if angles:
+        address = angles[0].strip()
+        name_part = raw[: raw.rfind("<")].strip()
+    else:
+        address, name_part = bare.strip(), ""
+        comment = _COMMENT.search(raw)
+        name_part = comment.group(0)[1:-1] if comment else ""
+    if not _ADDR_SPEC.match(address):
+        return "", ""
+    name = decode_header_value(name_part.strip('"').replace('\\"', '"'))
+    return name, address.lower()
 
 
 def _raw_header(message: Message, name: str) -> str:
@@ -147,9 +194,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
         "Sender", "In-Reply-To", "References", "To", "Cc", "Delivered-To", "X-Original-To",
         "Content-Type")}
     headers = {k: v for k, v in headers.items() if v or _raw_header(message, k) != ""}
-    # Addresses from the raw headers (a decoded display name may hold commas or brackets).
-    from_name, from_address = parseaddr(_raw_header(message, "From"))
-    from_name = decode_header_value(from_name)
+    from_name, from_address = _sender(message)
     recipients = [addr.lower() for _, addr in getaddresses(
         [_raw_header(message, h) for h in ("To", "Cc", "Delivered-To", "X-Original-To")]) if addr]
     body = _Body(notes)
@@ -189,22 +234,46 @@ class _Body:
     def walk(self, message: Message) -> None:
         if message.get_content_type() == "multipart/report":
             self.report = _delivery_report(message)
-        for part in message.walk():
-            self.parts += 1
-            if self.parts > MAX_PARTS:
+        self._visit(message)
+
+    def _visit(self, part: Message) -> None:
+        self.parts += 1
+        if self.parts > MAX_PARTS:
+            if self.parts == MAX_PARTS + 1:
                 self.notes.append(f"only the first {MAX_PARTS} MIME parts were read")
-                return
-            if part.is_multipart():
-                continue
+            return
+        ctype = part.get_content_type()
+        if ctype in ("message/delivery-status", "text/rfc822-headers"):
+            return  # read by _delivery_report
+        if ctype == "message/rfc822":
+            self._forwarded(part)
+        elif part.is_multipart():
+            for child in part.get_payload():
+                self._visit(child)
+        else:
             self._part(part)
+
+    def _forwarded(self, part: Message) -> None:
+        """A message forwarded as an attachment stays one .eml file: its body is evidence, not
+        the sender's own words."""
+        inner = part.get_payload()
+        inner = inner[0] if isinstance(inner, list) and inner else None
+        if not isinstance(inner, Message):
+            return
+        try:
+            data = inner.as_bytes(policy=policy.default.clone(linesep="\r\n"))
+        except Exception:  # an inner message too broken to write back: keep its source bytes
+            data = str(inner).encode("utf-8", "surrogateescape")
+        subject = decode_header_value(_raw_header(inner, "Subject")) or "forwarded"
+        self.attachments.append(MailAttachment(f"{subject[:80]}.eml", "message/rfc822", data))
 
     def _part(self, part: Message) -> None:
         ctype = part.get_content_type()
         disposition = (part.get_content_disposition() or "").lower()
         filename = _filename(part)
-        if ctype in ("message/delivery-status", "message/rfc822", "text/rfc822-headers"):
-            return
-        if disposition != "attachment" and not filename and ctype in ("text/plain", "text/html"):
+        if ctype in ("text/plain", "text/html") and (disposition != "attachment" or
+                                                     (not filename and ctype == "text/plain")):
+            # Inline text is the body even when a client gave it a file name.
             text = self._decode(part)
             if ctype == "text/plain":
                 self.plain.append(text)
@@ -228,6 +297,11 @@ class _Body:
         text = "\n\n".join(t.strip() for t in self.plain if t.strip())
         if not text and self.html:
             text = html_to_text(self.html)
+        if not text:  # no body at all: a text file attached is the next best thing
+            for attachment in self.attachments:
+                if attachment.content_type == "text/plain":
+                    text = decode_bytes(attachment.data, None)[0]
+                    break
         return text.replace("\r\n", "\n").strip()
 
 
@@ -266,7 +340,7 @@ def _delivery_report(message: Message) -> DeliveryReport | None:
             status = next((v for k, v in fields if k == "status"), status)
         elif ctype in ("message/rfc822", "text/rfc822-headers"):
             originals += _original_ids(part)
-    failed = not actions or any(a == "failed" for a in actions)
+    failed = any(a == "failed" for a in actions)
     return DeliveryReport(failed, recipients, status, originals)
 
 

@@ -1,5 +1,6 @@
 """Trim the quoted history from a reply, so the timeline shows what the person just wrote.
-The full message is always kept as the raw .eml of record."""
+The full message is always kept as the raw .eml of record. A forwarded message is not history:
+it is evidence, and stays."""
 from __future__ import annotations
 
 import re
@@ -8,7 +9,6 @@ import re
 _MARKERS = [
     r"^-{2,}\s*原始邮件\s*-{2,}",  # QQMail, Foxmail
     r"^-{2,}\s*Original Message\s*-{2,}",  # Outlook, Foxmail (en)
-    r"^-{2,}\s*Forwarded message\s*-{2,}",
     r"^在\s*.{4,80}写道[:：]\s*$",  # Apple Mail, Gmail, 163 (zh)
     r"^On\s.{4,200}wrote:\s*$",  # Gmail, Apple Mail (en)
     r"^(发件人|From)\s*[:：].+\n(发送时间|日期|Sent|Date)\s*[:：]",  # Outlook, 163 headers block

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from shared.domain.access_codes import hash_access_code
 from shared.domain.cases import EventType, HeldMail, MailRecord, TimelineEvent
 from shared.domain.errors import CaseNotFound, CaseNumberTaken, MailAlreadyRecorded
 from shared.domain.outbox import OutboxStatus
@@ -39,7 +40,8 @@ def test_unknown_records_are_none(store):
 def test_a_taken_number_raises_and_writes_nothing(store):
     number, _ = registered(store)
     intruder = an_outbox_message(number, START)
-    other = a_case(number, START, subject="someone else's case")
+    other = a_case(number, START, subject="someone else's case",
+                   access_code_hash=hash_access_code(number, "ZZZZ-ZZZZ-ZZZZ-ZZZZ"))
     with pytest.raises(CaseNumberTaken):
         store.register(other, an_identity(number).__class__(number, email="x@example.com"),
                        [intruder])
@@ -190,7 +192,7 @@ def test_sent_message_ids_are_indexed_when_the_outbox_settles(store):
 
     store.update_outbox(message.id, sent, mail_keys=[key])
     store.update_outbox(message.id, sent, mail_keys=[key])  # settling again is harmless
-    assert store.find_mail(key) == MailRecord(case_number=number)
+    assert store.find_mail(key) == MailRecord(case_number=number, sent=True)
 
 
 def test_held_mail_is_kept_newest_first_and_recorded_once(store):
