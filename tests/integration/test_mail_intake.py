@@ -344,3 +344,87 @@ def test_a_100_kb_header_is_cut_to_size(app):
     received = app.mail_intake.receive(raw)
     case = app.store.get_case(received.case_number)
     assert received.outcome == MailOutcome.REGISTERED and case.subject == "长" * 500
+
+
+# -- attacks and awkward clients (from review) -----------------------------------------------------
+
+def test_a_forged_dsn_quoting_the_reporters_own_message_id_changes_nothing(app, mailbox):
+    number = first_case(app)
+    forged = corpus("dsn_bounce.eml", our_message_id="<tencent_2B1C0A4D5E6F7A8B9C0D1E2F@qq.com>")
+    assert app.mail_intake.receive(forged).outcome == MailOutcome.HELD
+    assert not app.store.get_case(number).reporter_unreachable
+
+
+def test_a_report_without_a_failed_action_is_no_bounce(app, mailbox):
+    _, folder = mailbox
+    first_case(app)
+    [ack] = read_mailbox(folder)
+    delayed = corpus("dsn_bounce.eml", our_message_id=ack["Message-ID"]).replace(
+        b"Action: failed", b"Action: delayed")
+    assert app.mail_intake.receive(delayed).outcome == MailOutcome.HELD
+
+
+def test_a_display_name_that_looks_like_the_reporter_does_not_join(app, mailbox):
+    number = first_case(app)
+    spoof = reply("report@example.com", "87654321@qq.com <att@evil.com>", f"Re: {number}",
+                  "I withdraw my complaint.")
+    received = app.mail_intake.receive(spoof)
+    assert received.case_number != number
+    assert events(app, number, EventType.REPORTER_REPLIED) == []
+
+
+def test_a_stranger_replying_to_the_reporters_message_opens_a_new_case(app, mailbox):
+    number = first_case(app)
+    cc_reply = reply("report@example.com", "att@evil.com", "Re: 举报", "Injected text.",
+                     In_Reply_To="<tencent_2B1C0A4D5E6F7A8B9C0D1E2F@qq.com>")
+    received = app.mail_intake.receive(cc_reply)
+    assert received.outcome == MailOutcome.REGISTERED and received.case_number != number
+    own = reply("report@example.com", "87654321@qq.com", "Re: 举报", "我自己补充。",
+                In_Reply_To="<tencent_2B1C0A4D5E6F7A8B9C0D1E2F@qq.com>")
+    assert app.mail_intake.receive(own).case_number == number
+
+
+def test_a_null_sender_is_never_answered(app):
+    received = app.mail_intake.receive(reply("report@example.com", "someone@example.org",
+                                             "Out of office", "away"), envelope_sender="<>")
+    assert received.outcome == MailOutcome.HELD and app.delivery.deliver_due() == []
+
+
+def test_a_case_number_right_after_chinese_text_is_found(app, mailbox):
+    number = first_case(app)
+    received = app.mail_intake.receive(reply("report@example.com", "87654321@qq.com",
+                                             f"关于案件{number}的补充", "补充内容"))
+    assert received.case_number == number
+
+
+def test_forwarded_evidence_in_a_follow_up_is_kept(app, mailbox, settings):
+    number = first_case(app)
+    text = ("补充证据如下：\n\n---------- Forwarded message ---------\nFrom: 骗子 <x@evil.com>\n"
+            "请立即转账")
+    app.mail_intake.receive(reply(reply_address("report@example.com", settings.reply_key, number),
+                                  "87654321@qq.com", "补充", text))
+    [event] = events(app, number, EventType.REPORTER_REPLIED)
+    assert "请立即转账" in event.text
+
+
+def test_an_unverified_sender_gets_no_acknowledgment_and_cannot_join_by_number(app, mailbox):
+    number = first_case(app)
+    spoofed = reply("report@example.com", "87654321@qq.com", f"Re: [{number}]", "withdraw",
+                    message_id="<spoofed@evil.com>")
+    received = app.mail_intake.receive(spoofed, sender_verified=False)
+    assert received.outcome == MailOutcome.REGISTERED and received.case_number != number
+    assert app.delivery.deliver_due() == []
+    skipped = events(app, received.case_number, EventType.ACKNOWLEDGMENT_SKIPPED)
+    assert "SPF" in skipped[0].text
+
+
+def test_a_message_forwarded_as_an_attachment_is_kept_as_one_eml(app):
+    inner = plain(subject="您的账户已冻结", body="请立即转账 5000 元")
+    outer = plain(subject="Fw: 诈骗邮件", body="请看附件里的诈骗邮件。")
+    outer.add_attachment(inner)
+    received = app.mail_intake.receive(outer.as_bytes())
+    case = app.store.get_case(received.case_number)
+    assert case.description == "请看附件里的诈骗邮件。"
+    [attachment] = case.attachments
+    assert attachment.filename == "您的账户已冻结.eml"
+    assert attachment.content_type == "message/rfc822"

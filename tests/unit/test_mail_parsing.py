@@ -97,3 +97,41 @@ def test_arbitrary_bytes_never_raise(raw):
     base64.b64encode("正文".encode()) + b"\r\n"]), max_size=40))
 def test_mime_shaped_garbage_never_raises(lines):
     parse_mail(b"".join(lines))
+
+
+def test_undefined_and_escape_charsets_fall_back_instead_of_raising():
+    raw = (b"From: a@example.com\r\nSubject: =?undefined?B?5Lit?=\r\n"
+           b"Content-Type: text/plain; charset=undefined\r\n\r\n\xe4\xb8\xad\xe6\x96\x87")
+    mail = parse_mail(raw)
+    assert (mail.subject, mail.text) == ("中", "中文")
+    assert decode_bytes(b"\\u4e2d", "unicode_escape")[0] == "\\u4e2d"
+
+
+def test_html_without_closing_head_keeps_its_text():
+    from shared.services.html_text import html_to_text
+
+    assert html_to_text("<html><head><meta charset=utf-8><body><p>举报内容：诈骗</p>") == \
+        "举报内容：诈骗"
+    assert html_to_text("<html><head><title>t<body><p>正文</p><script>x()</script>") == "正文"
+
+
+def test_inline_text_with_a_file_name_is_the_body():
+    body = base64.b64encode("正文内容".encode("gbk"))
+    raw = (b"From: a@example.com\r\nContent-Type: text/plain; charset=gbk; name=body.txt\r\n"
+           b"Content-Disposition: inline; filename=body.txt\r\n"
+           b"Content-Transfer-Encoding: base64\r\n\r\n" + body)
+    mail = parse_mail(raw)
+    assert mail.text == "正文内容" and mail.attachments == []
+
+
+def test_the_sender_is_the_angle_bracketed_mailbox_or_nobody():
+    def sender(value: bytes):
+        mail = parse_mail(b"From: " + value + b"\r\n\r\nx")
+        return mail.from_name, mail.from_address
+
+    assert sender(b"victim@qq.com <att@evil.com>") == ("victim@qq.com", "att@evil.com")
+    assert sender(b"<victim@qq.com>, <att@evil.com>") == ("", "")
+    assert sender(b"a@b.com, c@d.com") == ("", "")
+    assert sender(b'"=?gb18030?B?0KHN9Q==?=" <87654321@qq.com>') == ("小王", "87654321@qq.com")
+    assert sender(b"MAILER-DAEMON@mx.example.net (Mail Delivery System)") == (
+        "Mail Delivery System", "mailer-daemon@mx.example.net")
