@@ -48,14 +48,20 @@ def _topic_region(topic_arn: str) -> str:
     return parts[3]
 
 
-def check_sns_url(url: str, region: str) -> None:
-    """An URL we may fetch: https on the SNS host of the topic's region, nothing else."""
-    parsed = urlparse(url or "")
-    host = parsed.hostname or ""
+def check_sns_url(url: str, region: str, certificate: bool = False) -> None:
+    """An URL we may fetch: https on the SNS host of the topic's region, nothing else; for a
+    signing certificate, a `.pem` path without a query."""
+    try:
+        parsed = urlparse(url or "")
+        host, port = parsed.hostname or "", parsed.port
+    except ValueError as exc:
+        raise ForgedNotification(f"refusing URL {url!r}") from exc
     match = _SNS_HOST.match(host)
     if parsed.scheme != "https" or match is None or match.group(1) != region or \
-            parsed.username or parsed.password or parsed.port not in (None, 443):
+            parsed.username or parsed.password or port not in (None, 443):
         raise ForgedNotification(f"refusing URL {url!r}")
+    if certificate and (not parsed.path.endswith(".pem") or parsed.query or parsed.fragment):
+        raise ForgedNotification(f"refusing certificate URL {url!r}")
 
 
 class SnsSignatureVerifier:
@@ -69,6 +75,12 @@ class SnsSignatureVerifier:
     def verify(self, notification: dict) -> None:
         if not isinstance(notification, dict):
             raise ForgedNotification("not a JSON object")
+        fields = _SIGNED_FIELDS.get(notification.get("Type"))
+        if fields is None:
+            raise ForgedNotification(f"unknown message type {notification.get('Type')!r}")
+        for name in (*fields, "Signature", "SignatureVersion", "SigningCertURL"):
+            if name in notification and not isinstance(notification[name], str):
+                raise ForgedNotification(f"{name} is not a string")
         topic = str(notification.get("TopicArn", ""))
         region = _topic_region(topic)
         if self._allowed_topic and topic != self._allowed_topic:
@@ -77,7 +89,7 @@ class SnsSignatureVerifier:
         if digest is None:
             raise ForgedNotification("unknown or missing SignatureVersion")
         url = str(notification.get("SigningCertURL", ""))
-        check_sns_url(url, region)
+        check_sns_url(url, region, certificate=True)
         try:
             signature = base64.b64decode(notification.get("Signature", ""), validate=True)
         except ValueError as exc:
@@ -96,9 +108,16 @@ class SnsSignatureVerifier:
     def _certificate(self, url: str) -> x509.Certificate:
         if url not in self._certificates:
             try:
-                self._certificates[url] = x509.load_pem_x509_certificate(self._http_get(url))
+                pem = self._http_get(url)
+            except Exception as exc:  # unreachable or 404: we cannot trust the message
+                raise ForgedNotification(f"signing certificate unavailable: {exc}") from exc
+            try:
+                certificate = x509.load_pem_x509_certificate(pem)
             except ValueError as exc:
                 raise ForgedNotification("signing certificate is not a PEM certificate") from exc
+            if len(self._certificates) >= 16:  # SNS rotates rarely; keep the cache small
+                self._certificates.pop(next(iter(self._certificates)))
+            self._certificates[url] = certificate
         return self._certificates[url]
 
 

@@ -52,5 +52,19 @@ class MailWebhook:
             raise ForgedNotification(f"not our bucket: {action.get('bucketName')}")
         raw = self._source.fetch(action["bucketName"], action["objectKey"])
         received = self._intake.receive(raw, receipt.get("recipients", []),
-                                        ses.get("mail", {}).get("source"))
+                                        ses.get("mail", {}).get("source"),
+                                        sender_verified(receipt))
         return WebhookResult(received.outcome.value, received.case_number)
+
+
+def sender_verified(receipt: dict) -> bool | None:
+    """SES's verdicts on the From address: SPF or DKIM passed and DMARC did not fail. None when
+    the notification carries no verdicts."""
+    def verdict(name: str) -> str:
+        value = receipt.get(name)
+        return str(value.get("status", "")).upper() if isinstance(value, dict) else ""
+
+    spf, dkim, dmarc = verdict("spfVerdict"), verdict("dkimVerdict"), verdict("dmarcVerdict")
+    if not (spf or dkim or dmarc):
+        return None
+    return (spf == "PASS" or dkim == "PASS") and dmarc != "FAIL"

@@ -214,3 +214,45 @@ def test_the_function_answers_403_to_forgeries_and_200_to_content(aws_env, webho
     assert post(b"\xff\xfe garbage") == 403
     unsigned = notification(ses_notification("inbound-mail", "x"))
     assert post(json.dumps(unsigned).encode()) == 403
+
+
+def test_unauthenticated_senders_are_recorded_but_not_acknowledged(signer, settings, clock,
+                                                                  sqlite_store):
+    from shared.services.mail_webhook import sender_verified
+
+    assert sender_verified({"spfVerdict": {"status": "PASS"}, "dmarcVerdict": {"status": "PASS"}})
+    assert sender_verified({"dkimVerdict": {"status": "PASS"}, "spfVerdict": {"status": "FAIL"}})
+    assert not sender_verified({"spfVerdict": {"status": "FAIL"}, "dkimVerdict": {"status": "FAIL"}})
+    assert not sender_verified({"spfVerdict": {"status": "PASS"}, "dmarcVerdict": {"status": "FAIL"}})
+    assert sender_verified({}) is None
+    raw = (CORPUS / "163_complaint.eml").read_bytes()
+    app_webhook = webhook_for(signer, settings, clock, sqlite_store, {"m": raw})
+    message = json.loads(ses_notification("", "m"))
+    message["receipt"].update(spfVerdict={"status": "FAIL"}, dkimVerdict={"status": "FAIL"},
+                              dmarcVerdict={"status": "FAIL"})
+    body = json.dumps(signer.sign(notification(json.dumps(message)))).encode()
+    assert app_webhook.handle(body).status == "registered"
+    assert sqlite_store.due_outbox(clock.now(), 10) == []
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda m: m.update(SigningCertURL=CERT_URL.replace(".pem", ".txt")),
+    lambda m: m.update(SigningCertURL=CERT_URL + "?x=1"),
+    lambda m: m.update(Signature=12345),
+    lambda m: m.update(Message={"not": "a string"}),
+])
+def test_odd_certificate_urls_and_field_types_are_refused_before_any_fetch(verifier, signer,
+                                                                         tamper):
+    message = signer.sign(notification("{}"))
+    tamper(message)
+    with pytest.raises(ForgedNotification):
+        verifier.verify(message)
+    assert signer.fetched == []
+
+
+def test_an_unreachable_certificate_is_a_refusal_not_a_crash(signer):
+    def failing_get(url):
+        raise OSError("connection refused")
+
+    with pytest.raises(ForgedNotification):
+        SnsSignatureVerifier(TOPIC, http_get=failing_get).verify(signer.sign(notification("{}")))
