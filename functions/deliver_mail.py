@@ -1,5 +1,7 @@
 """CloudEvent function `deliver_mail`: triggered by the creation of an outbox document (Eventarc
-Firestore trigger); delivers that one message. A transient failure raises so Eventarc retries."""
+Firestore trigger); delivers that one message. Until the message is settled — a transient failure
+waiting for its retry time, or another worker's lease not yet run out — it raises, so that
+Eventarc's retry policy calls again; a sent or given-up message returns normally."""
 import functions_framework
 
 from shared.bootstrap import services
@@ -23,6 +25,6 @@ def deliver_mail(event):
     message_id = outbox_id(event)
     if message_id is None:
         return  # not an outbox document: nothing to do, and no retry
-    result = services().delivery.deliver(message_id, respect_schedule=False)
-    if result.outcome == Outcome.RETRYING:
-        raise DeliveryRetry(result.error)
+    result = services().delivery.deliver(message_id)
+    if result.outcome in (Outcome.RETRYING, Outcome.BUSY):
+        raise DeliveryRetry(result.error or result.outcome.value)

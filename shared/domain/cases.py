@@ -45,6 +45,7 @@ class EventType(StrEnum):
     ACKNOWLEDGMENT_QUEUED = "acknowledgment_queued"
     ACKNOWLEDGMENT_NOT_POSSIBLE = "acknowledgment_not_possible"
     ACKNOWLEDGMENT_SENT = "acknowledgment_sent"
+    NOTICE_SENT = "notice_sent"
     ACKNOWLEDGMENT_RETRYING = "acknowledgment_retrying"
     ACKNOWLEDGMENT_FAILED = "acknowledgment_failed"
     INFORMATION_ADDED = "information_added"
@@ -61,6 +62,7 @@ PUBLIC_EVENTS = frozenset(
     {
         EventType.CASE_REGISTERED,
         EventType.ACKNOWLEDGMENT_SENT,
+        EventType.NOTICE_SENT,
         EventType.ACKNOWLEDGMENT_FAILED,
         EventType.INFORMATION_ADDED,
         EventType.REPORTER_REPLIED,

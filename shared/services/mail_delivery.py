@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from shared.domain.cases import EventType, TimelineEvent
 from shared.domain.errors import DeliveryFailed
-from shared.domain.outbox import OutboxMessage, OutboxStatus, backoff
+from shared.domain.outbox import OutboxMessage, OutboxStatus, Template, backoff
 from shared.domain.ports import CaseStore, Clock, MailComposer, MailTransport
 
 from .mail_parsing import message_key
@@ -23,7 +23,8 @@ from .mail_parsing import message_key
 
 class Outcome(StrEnum):
     SENT = "sent"
-    SKIPPED = "skipped"  # already sent, leased by another worker, or not due yet
+    SKIPPED = "skipped"  # nothing left to do: already sent, given up, or no such entry
+    BUSY = "busy"  # leased by another worker, or not due yet: ask again later
     RETRYING = "retrying"
     FAILED = "failed"
 
@@ -54,6 +55,8 @@ class MailDelivery:
         def claim(message: OutboxMessage, case) -> bool:
             now = self._clock.now()
             if not message.claimable(now, respect_schedule):
+                finished = message.status in (OutboxStatus.SENT, OutboxStatus.FAILED)
+                claimed["outcome"] = Outcome.SKIPPED if finished else Outcome.BUSY
                 return False
             message.claim(now, self._lease)
             claimed["case"] = case
@@ -61,7 +64,7 @@ class MailDelivery:
 
         message = self._store.update_outbox(outbox_id, claim)
         if message is None:
-            return DeliveryResult(outbox_id, Outcome.SKIPPED)
+            return DeliveryResult(outbox_id, claimed.get("outcome", Outcome.SKIPPED))
         try:
             sent_ids = self._send(message, claimed["case"])
         except DeliveryFailed as exc:
@@ -89,7 +92,9 @@ class MailDelivery:
             if current.status == OutboxStatus.SENT:
                 return False
             current.succeeded(now)
-            case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_SENT, now,
+            sent = EventType.ACKNOWLEDGMENT_SENT \
+                if current.template == Template.ACKNOWLEDGMENT else EventType.NOTICE_SENT
+            case.record(TimelineEvent(sent, now,
                                       data={"outbox_id": current.id,
                                             "template": current.template.value}))
             return True

@@ -58,3 +58,29 @@ def test_a_transient_failure_answers_an_error_so_eventarc_retries(function_clien
                     firestore_created_event(f"documents/outbox/{outbox_id}"))
     assert response.status_code == 500
     assert bootstrap.services().store.get_outbox(outbox_id).attempts == 1
+
+
+def test_a_delivery_cut_off_mid_send_is_retried_until_it_is_settled(function_client, mailbox,
+                                                                   monkeypatch):
+    from datetime import timedelta
+
+    from shared.adapters.clock import FixedClock
+    from shared.domain.outbox import OutboxStatus
+
+    _, folder = mailbox
+    number, _ = receipt(function_client("submit_form").post("/", data=complaint_form())
+                        .get_data(as_text=True))
+    store = bootstrap.services().store
+    outbox_id = next(e.data["outbox_id"] for e in store.get_case(number).timeline
+                     if e.type == EventType.ACKNOWLEDGMENT_QUEUED)
+    clock = FixedClock(store.get_outbox(outbox_id).created_at)
+    # A worker claimed the message and died before settling it.
+    store.update_outbox(outbox_id, lambda m, c: m.claim(clock.now(), timedelta(minutes=5)) or True)
+    monkeypatch.setattr(bootstrap.services().delivery, "_clock", clock)
+    client = function_client("deliver_mail", "cloudevent")
+    event = firestore_created_event(f"documents/outbox/{outbox_id}")
+    assert post(client, event).status_code == 500  # still leased: Eventarc must call again
+    clock.advance(timedelta(minutes=6))
+    assert post(client, event).status_code == 200
+    assert store.get_outbox(outbox_id).status == OutboxStatus.SENT
+    assert len(read_mailbox(folder)) == 1

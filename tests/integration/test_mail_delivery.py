@@ -87,7 +87,8 @@ def test_concurrent_workers_send_once(app, mailbox):
         t.start()
     for t in threads:
         t.join()
-    assert sorted(sent) == [Outcome.SENT] + [Outcome.SKIPPED] * 3
+    assert sent.count(Outcome.SENT) == 1
+    assert set(sent) - {Outcome.SENT} <= {Outcome.BUSY, Outcome.SKIPPED}  # leased, or done
     assert len(read_mailbox(folder)) == 1
 
 
