@@ -4,7 +4,7 @@ import functions_framework
 from shared.adapters import http_requests as decode
 from shared.adapters.pages import PAGE_HEADERS as HTML
 from shared.bootstrap import services
-from shared.domain.errors import CaseNotFound, InvalidSubmission, TooManyAttempts
+from shared.domain.errors import CaseNotFound, TooManyAttempts
 
 
 @functions_framework.http
@@ -18,14 +18,13 @@ def case_status(request):
     number, code = request.form.get("number", ""), request.form.get("code", "")
     try:
         if request.form.get("action") == "add":
-            view = app.status.add_information(decode.add_information(request))
-            return app.pages.case(lang, view, code, notice=True), 200, HTML
+            added = app.status.add_information(decode.add_information(request))
+            page = app.pages.case(lang, added.view, code, notice=not added.errors,
+                                  errors=added.errors)
+            return page, 422 if added.errors else 200, HTML
         view = app.status.look_up(number, code, decode.client_address(request))
     except CaseNotFound:
         return app.pages.lookup(lang, number, "not_found"), 404, HTML
     except TooManyAttempts:
         return app.pages.lookup(lang, number, "too_many_attempts"), 429, HTML
-    except InvalidSubmission as invalid:
-        view = app.status.look_up(number, code, decode.client_address(request))
-        return app.pages.case(lang, view, code, errors=invalid.errors), 422, HTML
     return app.pages.case(lang, view, code), 200, HTML

@@ -181,9 +181,13 @@ class FirestoreCaseStore:
 
     # -- rate limits -------------------------------------------------------------------------
 
-    def count_hit(self, key: str, window: timedelta, now: datetime) -> int:
+    def count_hit(self, key: str, window: timedelta, now: datetime,
+                  increment: bool = True) -> int:
         window_start = int(now.timestamp() // window.total_seconds())
         ref = self._doc(HIT_COUNTERS, f"{key}@{window_start}")
+        if not increment:
+            record = self._get(HIT_COUNTERS, f"{key}@{window_start}")
+            return record["count"] if record else 0
 
         @firestore.transactional
         def run(transaction) -> int:

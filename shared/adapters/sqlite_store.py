@@ -179,10 +179,16 @@ class SqliteCaseStore:
 
     # -- rate limits -------------------------------------------------------------------------
 
-    def count_hit(self, key: str, window: timedelta, now: datetime) -> int:
+    def count_hit(self, key: str, window: timedelta, now: datetime,
+                  increment: bool = True) -> int:
         window_start = int(now.timestamp() // window.total_seconds())
         slot = f"{key}@{window_start}"
         expires = records.time_text(now + window)
+        if not increment:
+            self.operations += 1
+            row = self._connection().execute(
+                "SELECT count FROM hit_counters WHERE key = ?", (slot,)).fetchone()
+            return row[0] if row else 0
         with self._transaction() as db:
             self.operations += 1
             db.execute("DELETE FROM hit_counters WHERE expires_at < ?", (records.time_text(now),))

@@ -63,8 +63,10 @@ class CaseStore(Protocol):
     def held_mail(self, limit: int) -> list[HeldMail]:
         """Held mail, newest first."""
 
-    def count_hit(self, key: str, window: timedelta, now: datetime) -> int:
-        """Count one more event for `key` in the current fixed window; return the window's count."""
+    def count_hit(self, key: str, window: timedelta, now: datetime,
+                  increment: bool = True) -> int:
+        """Count one more event for `key` in the current fixed window (or, with
+        increment=False, only read); return the window's count."""
 
 
 class MailTransport(Protocol):

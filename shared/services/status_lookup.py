@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from shared.domain.access_codes import access_code_matches, hash_access_code
 from shared.domain.case_numbers import parse_case_number
 from shared.domain.cases import Attachment, Case, EventType, TimelineEvent
-from shared.domain.errors import CaseNotFound, InvalidSubmission, TooManyAttempts
+from shared.domain.errors import CaseNotFound, TooManyAttempts
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 
 from .attachments import UploadedFile, check_files, store_upload
@@ -48,6 +48,14 @@ class CaseView:
                    list(case.attachments))
 
 
+@dataclass(frozen=True)
+class InformationAdded:
+    """The case as it is now, and what was wrong with the input (empty when it was added)."""
+
+    view: CaseView
+    errors: dict[str, str]
+
+
 @dataclass
 class AddInformation:
     """Command: the reporter adds text and/or files to their case."""
@@ -73,8 +81,10 @@ class StatusLookup:
         """The case's public view. Raises CaseNotFound or TooManyAttempts."""
         return CaseView.of(self._authorised_case(number, access_code, client))
 
-    def add_information(self, command: AddInformation) -> CaseView:
-        """Append the reporter's text and files to the timeline. Raises InvalidSubmission."""
+    def add_information(self, command: AddInformation) -> InformationAdded:
+        """Append the reporter's text and files to the timeline; when the input is not
+        acceptable, nothing is added and the result carries the errors. Raises CaseNotFound or
+        TooManyAttempts."""
         case = self._authorised_case(command.number, command.access_code, command.client)
         text = (command.text or "").strip()
         uploads = command.files or []
@@ -88,7 +98,7 @@ class StatusLookup:
         if file_error or total > self._max_files * 4:
             errors["files"] = file_error or "too_many_files"
         if errors:
-            raise InvalidSubmission(errors)
+            return InformationAdded(CaseView.of(case), errors)
         stored = [store_upload(self._files, u) for u in uploads]
 
         def append(current: Case):
@@ -97,24 +107,25 @@ class StatusLookup:
             current.record(TimelineEvent(EventType.INFORMATION_ADDED, now, text=text,
                                          data={"files": [a.filename for a in stored]}))
 
-        return CaseView.of(self._store.update_case(case.number, append))
+        return InformationAdded(CaseView.of(self._store.update_case(case.number, append)), {})
 
     def _authorised_case(self, number: str, access_code: str, client: str) -> Case:
-        now = self._clock.now()
-        canonical = parse_case_number(number or "")
+        """The case if number and code match. Only failures count towards the limits: a client
+        that failed too often is refused before anything is checked; a case whose number others
+        keep guessing refuses their wrong codes, but its own reporter's code still works, so
+        nobody can lock a reporter out of their case."""
+        now, window = self._clock.now(), self._limits.window
         client_key = "lookup-client-" + hashlib.sha256(client.encode()).hexdigest()[:32]
-        if self._store.count_hit(client_key, self._limits.window, now) > self._limits.per_client:
+        if self._store.count_hit(client_key, window, now, increment=False) >= \
+                self._limits.per_client:
             raise TooManyAttempts()
-        if canonical is None:
-            hash_access_code("TS-00000000-000000-0", access_code or "")  # same work either way
-            raise CaseNotFound()
-        if self._store.count_hit("lookup-case-" + canonical, self._limits.window, now) > \
+        canonical = parse_case_number(number or "")
+        case = self._store.get_case(canonical) if canonical else None
+        stored_hash = case.access_code_hash if case else hash_access_code("-", "")  # same work
+        if case is not None and access_code_matches(canonical, access_code or "", stored_hash):
+            return case
+        self._store.count_hit(client_key, window, now)
+        if canonical and self._store.count_hit("lookup-case-" + canonical, window, now) > \
                 self._limits.per_case:
             raise TooManyAttempts()
-        case = self._store.get_case(canonical)
-        if case is None:
-            hash_access_code(canonical, access_code or "")
-            raise CaseNotFound()
-        if not access_code_matches(canonical, access_code or "", case.access_code_hash):
-            raise CaseNotFound()
-        return case
+        raise CaseNotFound()

@@ -45,18 +45,35 @@ def test_a_wrong_code_and_an_unknown_number_look_exactly_alike(function_client):
     assert body(wrong) == body(unknown) == body(garbage)
 
 
-def test_guessing_is_rate_limited_per_client(function_client):
+def test_guessing_is_limited_per_client_and_per_case(function_client):
     number, code = file_case(function_client)
     client = function_client("case_status")
-    statuses = [look_up(client, number, f"AAAA-BBBB-CCCC-{i:04d}").status_code for i in range(20)]
-    assert statuses == [404] * 20
-    assert look_up(client, number, code).status_code == 429  # the case's own limit (20) is spent
-    other_case_number, other_code = file_case(function_client)
-    attacker = [look_up(client, other_case_number, "X", ip="198.51.100.9").status_code
-                for _ in range(31)]
-    assert attacker[:20] == [404] * 20 and attacker[-1] == 429
-    assert look_up(client, other_case_number, other_code, ip="198.51.100.10").status_code == 429
-    assert "尝试次数过多" in look_up(client, number, code).get_data(as_text=True)
+    # One client guessing: 30 failures, then refused whatever it sends.
+    guesses = [look_up(client, number, f"AAAA-BBBB-CCCC-{i:04d}", ip="198.51.100.9").status_code
+               for i in range(31)]
+    assert guesses[:21] == [404] * 20 + [429]  # the case's own limit: 20 wrong codes
+    assert guesses[-1] == 429
+    assert look_up(client, number, code, ip="198.51.100.9").status_code == 429
+    assert "尝试次数过多" in look_up(client, number, code, ip="198.51.100.9").get_data(as_text=True)
+    # Guessing from many addresses: wrong codes meet a wall, the reporter still gets in.
+    assert look_up(client, number, "AAAA", ip="203.0.113.77").status_code == 429
+    assert look_up(client, number, code, ip="203.0.113.8").status_code == 200
+
+
+def test_correct_lookups_do_not_count_against_the_reporter(function_client):
+    number, code = file_case(function_client)
+    client = function_client("case_status")
+    assert {look_up(client, number, code).status_code for _ in range(40)} == {200}
+
+
+def test_an_invalid_addition_at_the_rate_limit_boundary_is_a_422_not_a_crash(function_client):
+    number, code = file_case(function_client)
+    client = function_client("case_status")
+    for _ in range(29):
+        look_up(client, number, "WRONG", ip="192.0.2.1")
+    empty = client.post("/", data={"action": "add", "number": number, "code": code, "text": ""},
+                        headers={"X-Forwarded-For": "192.0.2.1"})
+    assert empty.status_code == 422
 
 
 def test_the_reporter_adds_information_and_a_file(function_client):

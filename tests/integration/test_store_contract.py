@@ -150,7 +150,9 @@ def test_due_outbox_lists_what_needs_a_worker_oldest_first(store):
 def test_hit_counts_are_per_key_and_per_window(store):
     window = timedelta(minutes=15)
     key = f"k-{unique_number()}"
+    assert store.count_hit(key, window, START, increment=False) == 0
     assert [store.count_hit(key, window, START) for _ in range(3)] == [1, 2, 3]
+    assert store.count_hit(key, window, START, increment=False) == 3
     assert store.count_hit(key + "x", window, START) == 1
     assert store.count_hit(key, window, START + window) == 1
 
