@@ -4,7 +4,7 @@ import functions_framework
 from shared.adapters import http_requests as decode
 from shared.adapters.pages import PAGE_HEADERS as HTML
 from shared.bootstrap import services
-from shared.domain.errors import InvalidSubmission
+from shared.domain.errors import InvalidSubmission, TooManyAttempts
 
 
 @functions_framework.http
@@ -18,10 +18,12 @@ def submit_form(request):
     limit = app.settings.max_attachments * app.settings.max_attachment_bytes + 1024 * 1024
     if (request.content_length or 0) > limit:
         return app.pages.form(lang, "complaint", errors={"files": "file_too_large"}), 413, HTML
+    kind, values = request.form.get("kind", ""), decode.form_values(request)
     try:
-        registered = app.intake.submit(decode.submit_case(request, lang))
+        registered = app.intake.submit(decode.submit_case(request, lang),
+                                       decode.client_address(request))
     except InvalidSubmission as invalid:
-        page = app.pages.form(lang, request.form.get("kind", ""), decode.form_values(request),
-                              invalid.errors)
-        return page, 422, HTML
+        return app.pages.form(lang, kind, values, invalid.errors), 422, HTML
+    except TooManyAttempts:
+        return app.pages.form(lang, kind, values, {"submission": "too_many_attempts"}), 429, HTML
     return app.pages.success(lang, registered), 201, HTML

@@ -87,6 +87,7 @@ def build_services(settings: Settings, store: CaseStore | None = None,
                    clock: Clock | None = None, verifier: NotificationVerifier | None = None,
                    raw_mail: RawMailSource | None = None) -> Services:
     """Wire every service; tests pass their own adapters or clock."""
+    settings.check()
     clock = clock or SystemClock()
     store = store or build_store(settings)
     transport = transport or build_transport(settings)
@@ -102,7 +103,8 @@ def build_services(settings: Settings, store: CaseStore | None = None,
         settings=settings,
         store=store,
         intake=Intake(store, attachments, clock, rules, settings.initial_review,
-                      settings.timezone),
+                      settings.timezone, settings.submissions_per_client_per_hour,
+                      settings.acknowledgments_per_sender_per_hour),
         status=StatusLookup(store, attachments, clock,
                             LookupLimits(settings.lookup_attempts_per_client,
                                          settings.lookup_attempts_per_case,

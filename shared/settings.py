@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_REPLY_KEY = "local-development-only-reply-token-key"
 
 
 def _flag(value: str) -> bool:
@@ -41,13 +42,14 @@ class Settings:
     check_email_deliverability: bool = False
     max_attachments: int = 5
     max_attachment_bytes: int = 10 * 1024 * 1024
+    submissions_per_client_per_hour: int = 20
     lookup_attempts_per_client: int = 30
     lookup_attempts_per_case: int = 20
     lookup_window: timedelta = timedelta(minutes=15)
     delivery_max_attempts: int = 8
     # Email intake.
     report_address: str = ""  # where the public writes; empty: mail_from
-    reply_token_key: str = "local-development-only-reply-token-key"  # a secret in the cloud
+    reply_token_key: str = DEVELOPMENT_REPLY_KEY  # a secret in the cloud
     email_default_kind: str = "report"
     acknowledgments_per_sender_per_hour: int = 5
     max_message_bytes: int = 40 * 1024 * 1024
@@ -59,6 +61,13 @@ class Settings:
     local_mailbox: Path = PROJECT_ROOT / "var" / "mail"
     local_worker_interval: float = 1.0
     local_inbound_smtp_port: int = 2525
+
+    def check(self) -> None:
+        """Refuse a configuration that would be unsafe: a cloud deployment with the public
+        development key would let anyone compute reply tokens and email cases' access codes."""
+        cloud = self.case_store == "firestore" or self.mail_transport == "ses"
+        if cloud and self.reply_token_key == DEVELOPMENT_REPLY_KEY:
+            raise ValueError("CD_REPLY_TOKEN_KEY must be set to a secret outside the local stack")
 
     @property
     def inbound_address(self) -> str:

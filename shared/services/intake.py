@@ -1,18 +1,20 @@
 """Intake: register a complaint or report and queue its acknowledgment (R2, R4)."""
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.domain.access_codes import hash_access_code, new_access_code
 from shared.domain.case_numbers import new_case_number
 from shared.domain.cases import Attachment, Case, EventType, Kind, ReporterIdentity, TimelineEvent
-from shared.domain.errors import CaseNumberTaken
+from shared.domain.errors import CaseNumberTaken, TooManyAttempts
 from shared.domain.outbox import OutboxMessage, Template
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 
+from .acknowledgment_limits import acknowledgment_allowed
 from .attachments import store_upload
 from .submissions import CleanSubmission, SubmissionRules, SubmitCase, clean
 
@@ -35,7 +37,10 @@ class Intake:
     """Registers cases. Everything about a case is written in one transaction, or nothing is."""
 
     def __init__(self, store: CaseStore, files: AttachmentStore, clock: Clock,
-                 rules: SubmissionRules, initial_review, timezone: str):
+                 rules: SubmissionRules, initial_review, timezone: str,
+                 submissions_per_client_per_hour: int = 20, acknowledgments_per_hour: int = 5):
+        self._submissions_per_hour = submissions_per_client_per_hour
+        self._acknowledgments_per_hour = acknowledgments_per_hour
         self._store = store
         self._files = files
         self._clock = clock
@@ -43,10 +48,15 @@ class Intake:
         self._initial_review = initial_review
         self._zone = ZoneInfo(timezone)
 
-    def submit(self, command: SubmitCase) -> CaseRegistered:
-        """Validate and register. Raises InvalidSubmission, storing nothing."""
+    def submit(self, command: SubmitCase, client: str = "") -> CaseRegistered:
+        """Validate and register. Raises InvalidSubmission or TooManyAttempts (a client over
+        its hourly number of cases), storing nothing."""
         submission = clean(command, self._rules)
         now = self._clock.now()
+        if client:
+            key = "submit-client-" + hashlib.sha256(client.encode()).hexdigest()[:32]
+            if self._store.count_hit(key, timedelta(hours=1), now) > self._submissions_per_hour:
+                raise TooManyAttempts()
         attachments = self._store_files(submission)
         try:
             return self._register(submission, attachments, now)
@@ -97,6 +107,11 @@ class Intake:
         if not identity.reachable_by_email:
             case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_NOT_POSSIBLE, now,
                                       text="no email address given"))
+            return []
+        if not acknowledgment_allowed(self._store, identity.email, self._acknowledgments_per_hour,
+                                      now):
+            case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_SKIPPED, now,
+                                      text="too many acknowledgments to this address"))
             return []
         message = OutboxMessage(
             id=uuid.uuid4().hex,

@@ -32,6 +32,7 @@ from shared.domain.outbox import OutboxMessage, Template
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 from shared.domain.reply_tokens import case_from_reply_address, derived_access_code
 
+from .acknowledgment_limits import acknowledgment_allowed
 from .attachments import UploadedFile, check_files, store_upload
 from .automated_mail import automated_reason
 from .mail_parsing import ParsedMail, message_key, parse_mail
@@ -325,6 +326,5 @@ class MailIntake:
             raise
 
     def _may_acknowledge(self, sender: str, now: datetime) -> bool:
-        key = "ack-sender-" + hashlib.sha256(sender.encode()).hexdigest()[:32]
-        return self._store.count_hit(key, timedelta(hours=1), now) <= \
-            self._rules.acknowledgments_per_hour
+        return acknowledgment_allowed(self._store, sender, self._rules.acknowledgments_per_hour,
+                                      now)

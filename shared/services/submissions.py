@@ -114,11 +114,14 @@ def _email(raw: str, rules: SubmissionRules, errors: dict[str, str]) -> str:
     from email_validator import EmailNotValidError, validate_email  # lazily: cold starts
 
     try:
-        result = validate_email(raw, check_deliverability=rules.check_deliverability)
+        # No SMTPUTF8: SES and most servers cannot deliver to a non-ASCII mailbox name; an
+        # internationalised domain is fine and is sent in its ASCII (punycode) form.
+        result = validate_email(raw, check_deliverability=rules.check_deliverability,
+                                allow_smtputf8=False)
     except EmailNotValidError:
         errors["email"] = "invalid_email"
         return ""
-    return result.normalized
+    return result.ascii_email or result.normalized
 
 
 def _phone(raw: str, errors: dict[str, str]) -> str:

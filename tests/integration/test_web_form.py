@@ -4,10 +4,13 @@ from __future__ import annotations
 import io
 import re
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from shared import bootstrap
 from shared.domain.cases import Channel, Status
+from shared.domain.errors import InvalidSubmission
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -108,3 +111,37 @@ def test_an_oversized_request_is_refused_before_reading(function_client):
     response = client.post("/", data=complaint_form(files=[(io.BytesIO(big), "big.bin")]),
                            content_type="multipart/form-data")
     assert response.status_code == 413
+
+
+def test_one_client_cannot_flood_the_form(function_client, monkeypatch):
+    monkeypatch.setenv("CD_SUBMISSIONS_PER_CLIENT_PER_HOUR", "3")
+    bootstrap.services.cache_clear()
+    client = function_client("submit_form")
+
+    def post(ip):
+        return client.post("/", data=complaint_form(email=f"x{ip}@example.com"),
+                           headers={"X-Forwarded-For": ip}).status_code
+
+    assert [post("198.51.100.1") for _ in range(4)] == [201, 201, 201, 429]
+    assert post("198.51.100.2") == 201
+
+
+def test_a_third_party_address_gets_at_most_a_few_acknowledgments(function_client):
+    client = function_client("submit_form")
+    for i in range(7):
+        client.post("/", data=complaint_form(email="victim@example.com"),
+                    headers={"X-Forwarded-For": f"198.51.100.{i}"})
+    store = bootstrap.services().store
+    assert len(store.due_outbox(datetime.now(UTC) + timedelta(days=1), 100)) == 5
+
+
+def test_non_ascii_mailbox_names_are_refused_but_idn_domains_are_sent_as_ascii():
+    from shared.services.submissions import SubmissionRules, SubmitCase, clean
+
+    rules = SubmissionRules(frozenset({"report"}), False, 5, 1024)
+    command = SubmitCase(kind="complaint", category="service", subject="s", description="描述写清楚",
+                         email="用户@例子.中国")
+    with pytest.raises(InvalidSubmission):
+        clean(command, rules)
+    command.email = "user@例子.中国"
+    assert clean(command, rules).email == "user@xn--fsqu00a.xn--fiqs8s"

@@ -42,3 +42,4 @@ def test_sent_and_permanently_failed_messages_are_never_claimed_again():
     failed.failed(NOW, "550 no such user", None)
     for m in (sent, failed):
         assert not m.claimable(NOW + timedelta(days=1), respect_schedule=False)
+
