@@ -1,14 +1,10 @@
 """The one place that picks adapters, from one Settings object. Nothing is built at import time:
-entry points call `services()` on their first request."""
+entry points call `services()` on their first request, and each service (with the adapters it
+needs) is built the first time it is used, so a function builds only what it runs."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
-from shared.adapters.clock import SystemClock
-from shared.adapters.mail_composition import MailComposer
-from shared.adapters.pages import Pages
-from shared.adapters.rendering import Renderer
 from shared.domain.ports import (
     AttachmentStore,
     CaseStore,
@@ -17,25 +13,7 @@ from shared.domain.ports import (
     NotificationVerifier,
     RawMailSource,
 )
-from shared.services.intake import Intake
-from shared.services.mail_delivery import MailDelivery
-from shared.services.mail_intake import MailIntake, MailIntakeRules
-from shared.services.mail_webhook import MailWebhook
-from shared.services.status_lookup import LookupLimits, StatusLookup
-from shared.services.submissions import SubmissionRules
 from shared.settings import Settings
-
-
-@dataclass
-class Services:
-    settings: Settings
-    store: CaseStore
-    intake: Intake
-    status: StatusLookup
-    delivery: MailDelivery
-    mail_intake: MailIntake
-    mail_webhook: MailWebhook
-    pages: Pages
 
 
 def build_store(settings: Settings) -> CaseStore:
@@ -81,47 +59,104 @@ def build_raw_mail(settings: Settings) -> RawMailSource:
     return S3RawMail(settings.ses_region)
 
 
-def build_services(settings: Settings, store: CaseStore | None = None,
-                   transport: MailTransport | None = None,
-                   attachments: AttachmentStore | None = None,
-                   clock: Clock | None = None, verifier: NotificationVerifier | None = None,
-                   raw_mail: RawMailSource | None = None) -> Services:
-    """Wire every service; tests pass their own adapters or clock."""
-    settings.check()
-    clock = clock or SystemClock()
-    store = store or build_store(settings)
-    transport = transport or build_transport(settings)
-    attachments = attachments or build_attachments(settings)
-    mail_intake = MailIntake(store, attachments, clock, mail_rules(settings))
-    renderer = Renderer(settings.templates_dir, settings.timezone, settings.platform_name)
-    rules = SubmissionRules(settings.anonymous_kinds, settings.check_email_deliverability,
-                            settings.max_attachments, settings.max_attachment_bytes)
-    composer = MailComposer(renderer, settings.mail_from, settings.mail_domain,
-                            settings.public_status_url, clock, settings.reply_key,
-                            settings.inbound_address)
-    return Services(
-        settings=settings,
-        store=store,
-        intake=Intake(store, attachments, clock, rules, settings.initial_review,
-                      settings.timezone, settings.submissions_per_client_per_hour,
-                      settings.acknowledgments_per_sender_per_hour),
-        status=StatusLookup(store, attachments, clock,
-                            LookupLimits(settings.lookup_attempts_per_client,
-                                         settings.lookup_attempts_per_case,
-                                         settings.lookup_window),
-                            settings.max_attachments, settings.max_attachment_bytes),
-        delivery=MailDelivery(store, transport, composer, clock,
-                              max_attempts=settings.delivery_max_attempts),
-        mail_intake=mail_intake,
-        mail_webhook=MailWebhook(verifier or build_verifier(settings),
-                                 raw_mail or build_raw_mail(settings), mail_intake,
-                                 settings.inbound_mail_bucket),
-        pages=Pages(renderer, settings.public_status_url, settings.anonymous_kinds,
-                    settings.max_attachments, settings.max_attachment_bytes),
-    )
+class Services:
+    """Every service of the system, wired as configured; tests pass their own adapters."""
+
+    def __init__(self, settings: Settings, store: CaseStore | None = None,
+                 transport: MailTransport | None = None,
+                 attachments: AttachmentStore | None = None, clock: Clock | None = None,
+                 verifier: NotificationVerifier | None = None,
+                 raw_mail: RawMailSource | None = None):
+        self.settings = settings
+        self._given = {"store": store, "transport": transport, "attachments": attachments,
+                       "clock": clock, "verifier": verifier, "raw_mail": raw_mail}
+
+    # -- adapters ----------------------------------------------------------------------------
+
+    @cached_property
+    def clock(self) -> Clock:
+        from shared.adapters.clock import SystemClock
+
+        return self._given["clock"] or SystemClock()
+
+    @cached_property
+    def store(self) -> CaseStore:
+        return self._given["store"] or build_store(self.settings)
+
+    @cached_property
+    def attachments(self) -> AttachmentStore:
+        return self._given["attachments"] or build_attachments(self.settings)
+
+    @cached_property
+    def renderer(self):
+        from shared.adapters.rendering import Renderer
+
+        s = self.settings
+        return Renderer(s.templates_dir, s.timezone, s.platform_name)
+
+    # -- services ----------------------------------------------------------------------------
+
+    @cached_property
+    def intake(self):
+        from shared.services.intake import Intake
+        from shared.services.submissions import SubmissionRules
+
+        s = self.settings
+        rules = SubmissionRules(s.anonymous_kinds, s.check_email_deliverability,
+                                s.max_attachments, s.max_attachment_bytes)
+        return Intake(self.store, self.attachments, self.clock, rules, s.initial_review,
+                      s.timezone, s.submissions_per_client_per_hour,
+                      s.acknowledgments_per_sender_per_hour)
+
+    @cached_property
+    def status(self):
+        from shared.services.status_lookup import LookupLimits, StatusLookup
+
+        s = self.settings
+        limits = LookupLimits(s.lookup_attempts_per_client, s.lookup_attempts_per_case,
+                              s.lookup_window)
+        return StatusLookup(self.store, self.attachments, self.clock, limits, s.max_attachments,
+                            s.max_attachment_bytes)
+
+    @cached_property
+    def delivery(self):
+        from shared.adapters.mail_composition import MailComposer
+        from shared.services.mail_delivery import MailDelivery
+
+        s = self.settings
+        composer = MailComposer(self.renderer, s.mail_from, s.mail_domain, s.public_status_url,
+                                self.clock, s.reply_key, s.inbound_address)
+        transport = self._given["transport"] or build_transport(s)
+        return MailDelivery(self.store, transport, composer, self.clock,
+                            max_attempts=s.delivery_max_attempts)
+
+    @cached_property
+    def mail_intake(self):
+        from shared.services.mail_intake import MailIntake
+
+        return MailIntake(self.store, self.attachments, self.clock, mail_rules(self.settings))
+
+    @cached_property
+    def mail_webhook(self):
+        from shared.services.mail_webhook import MailWebhook
+
+        s = self.settings
+        return MailWebhook(self._given["verifier"] or build_verifier(s),
+                           self._given["raw_mail"] or build_raw_mail(s), self.mail_intake,
+                           s.inbound_mail_bucket)
+
+    @cached_property
+    def pages(self):
+        from shared.adapters.pages import Pages
+
+        s = self.settings
+        return Pages(self.renderer, s.public_status_url, s.anonymous_kinds, s.max_attachments,
+                     s.max_attachment_bytes)
 
 
-def mail_rules(settings: Settings) -> MailIntakeRules:
+def mail_rules(settings: Settings):
+    from shared.services.mail_intake import MailIntakeRules
+
     return MailIntakeRules(
         inbound_address=settings.inbound_address,
         own_addresses=frozenset({settings.inbound_address, settings.mail_from.lower()}),
@@ -135,6 +170,12 @@ def mail_rules(settings: Settings) -> MailIntakeRules:
         initial_review=settings.initial_review,
         timezone=settings.timezone,
     )
+
+
+def build_services(settings: Settings, **adapters) -> Services:
+    """Wire every service; tests pass their own adapters (store, transport, attachments, clock,
+    verifier, raw_mail)."""
+    return Services(settings, **adapters)
 
 
 @cache

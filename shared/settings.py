@@ -62,19 +62,18 @@ class Settings:
     local_worker_interval: float = 1.0
     local_inbound_smtp_port: int = 2525
 
-    def check(self) -> None:
-        """Refuse a configuration that would be unsafe: a cloud deployment with the public
-        development key would let anyone compute reply tokens and email cases' access codes."""
-        cloud = self.case_store == "firestore" or self.mail_transport == "ses"
-        if cloud and self.reply_token_key == DEVELOPMENT_REPLY_KEY:
-            raise ValueError("CD_REPLY_TOKEN_KEY must be set to a secret outside the local stack")
-
     @property
     def inbound_address(self) -> str:
         return (self.report_address or self.mail_from).lower()
 
     @property
     def reply_key(self) -> bytes:
+        """The reply-token key. Refused when a cloud deployment still has the public development
+        key: anyone could then compute reply tokens and the access codes of email cases. Only the
+        functions that sign or check tokens ask for it (and hold the secret)."""
+        cloud = self.case_store == "firestore" or self.mail_transport == "ses"
+        if cloud and self.reply_token_key == DEVELOPMENT_REPLY_KEY:
+            raise ValueError("CD_REPLY_TOKEN_KEY must be set to a secret outside the local stack")
         return self.reply_token_key.encode()
 
     @property
