@@ -57,6 +57,8 @@ def percentile(samples: list[float], q: float) -> float:
 def measure(backend: str, requests: int, folder: Path) -> dict:
     os.environ.update(CD_CASE_STORE=backend, CD_SQLITE_PATH=str(folder / f"{backend}.sqlite3"),
                       CD_ATTACHMENT_FOLDER=str(folder / "files"), CD_SMTP_PORT="1",
+                      CD_SUBMISSIONS_PER_CLIENT_PER_HOUR="1000000000",
+                      CD_ACKNOWLEDGMENTS_PER_SENDER_PER_HOUR="1000000000",
                       BENCH_BACKEND=backend, BENCH_SQLITE_PATH=str(folder / "baseline.sqlite3"),
                       CD_FIRESTORE_PROJECT=f"bench-{uuid.uuid4().hex[:8]}",
                       BENCH_FIRESTORE_PROJECT=f"bench-base-{uuid.uuid4().hex[:8]}")

@@ -16,9 +16,11 @@ from pathlib import Path
 from shared.domain.cases import Case, HeldMail, MailRecord, ReporterIdentity
 from shared.domain.errors import CaseNotFound, CaseNumberTaken, MailAlreadyRecorded
 from shared.domain.outbox import OutboxMessage
+from shared.domain.rate_limits import CounterSlot
 
 from . import records
 
+_LONGEST_WINDOW = timedelta(days=1)  # slots older than this are swept away
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (number TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reporter_identities (number TEXT PRIMARY KEY, doc TEXT NOT NULL);
@@ -76,9 +78,10 @@ class SqliteCaseStore:
     # -- cases -------------------------------------------------------------------------------
 
     def register(self, case: Case, identity: ReporterIdentity, outbox: list[OutboxMessage],
-                 mail_keys: Sequence[str] = ()):
+                 mail_keys: Sequence[str] = (), counters: Sequence[CounterSlot] = ()):
         with self._transaction() as db:
             self._claim_mail_keys(db, mail_keys, MailRecord(case_number=case.number))
+            self._count(db, counters)
             self.operations += 1
             try:
                 db.execute(
@@ -179,25 +182,31 @@ class SqliteCaseStore:
 
     # -- rate limits -------------------------------------------------------------------------
 
-    def count_hit(self, key: str, window: timedelta, now: datetime,
-                  increment: bool = True) -> int:
-        window_start = int(now.timestamp() // window.total_seconds())
-        slot = f"{key}@{window_start}"
-        expires = records.time_text(now + window)
-        if not increment:
-            self.operations += 1
-            row = self._connection().execute(
-                "SELECT count FROM hit_counters WHERE key = ?", (slot,)).fetchone()
-            return row[0] if row else 0
+    def count_hit(self, slot: CounterSlot) -> int:
         with self._transaction() as db:
+            self._count(db, [slot])
+            return db.execute("SELECT count FROM hit_counters WHERE key = ?",
+                              (slot.id,)).fetchone()[0]
+
+    def read_counters(self, slots: Sequence[CounterSlot]) -> list[int]:
+        self.operations += 1
+        db = self._connection()
+        found = {}
+        for slot in slots:
+            row = db.execute("SELECT count FROM hit_counters WHERE key = ?", (slot.id,)).fetchone()
+            found[slot.id] = row[0] if row else 0
+        return [found[slot.id] for slot in slots]
+
+    def _count(self, db: sqlite3.Connection, slots: Sequence[CounterSlot]) -> None:
+        for slot in slots:
             self.operations += 1
-            db.execute("DELETE FROM hit_counters WHERE expires_at < ?", (records.time_text(now),))
             db.execute(
                 "INSERT INTO hit_counters (key, count, expires_at) VALUES (?, 1, ?) "
                 "ON CONFLICT(key) DO UPDATE SET count = count + 1",
-                (slot, expires),
-            )
-            return db.execute("SELECT count FROM hit_counters WHERE key = ?", (slot,)).fetchone()[0]
+                (slot.id, records.time_text(slot.expires_at)))
+        if slots:
+            db.execute("DELETE FROM hit_counters WHERE expires_at < ?",
+                       (records.time_text(slots[0].expires_at - _LONGEST_WINDOW),))
 
     # -- helpers -----------------------------------------------------------------------------
 

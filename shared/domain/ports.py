@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Protocol
 
 from .cases import Case, HeldMail, MailRecord, ReporterIdentity
 from .outbox import OutboxMessage
+from .rate_limits import CounterSlot
 
 
 class Clock(Protocol):
@@ -21,11 +22,12 @@ class CaseStore(Protocol):
 
     def register(
         self, case: Case, identity: ReporterIdentity, outbox: list[OutboxMessage],
-        mail_keys: Sequence[str] = (),
+        mail_keys: Sequence[str] = (), counters: Sequence[CounterSlot] = (),
     ) -> None:
         """Write the case, its private record, its outbox entries and the keys of the inbound
-        message that opened it in one transaction. Raises CaseNumberTaken or MailAlreadyRecorded
-        (and writes nothing) when the number or a mail key exists."""
+        message that opened it in one transaction, and count one more in each counter slot.
+        Raises CaseNumberTaken or MailAlreadyRecorded (and writes nothing) when the number or a
+        mail key exists."""
 
     def get_case(self, number: str) -> Case | None:
         """The case, or None."""
@@ -63,10 +65,11 @@ class CaseStore(Protocol):
     def held_mail(self, limit: int) -> list[HeldMail]:
         """Held mail, newest first."""
 
-    def count_hit(self, key: str, window: timedelta, now: datetime,
-                  increment: bool = True) -> int:
-        """Count one more event for `key` in the current fixed window (or, with
-        increment=False, only read); return the window's count."""
+    def count_hit(self, slot: CounterSlot) -> int:
+        """Count one more event in the slot; return its count."""
+
+    def read_counters(self, slots: Sequence[CounterSlot]) -> list[int]:
+        """The current counts of the slots (0 for a slot never counted), in one read."""
 
 
 class MailTransport(Protocol):

@@ -1,7 +1,6 @@
 """Intake: register a complaint or report and queue its acknowledgment (R2, R4)."""
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,8 +12,8 @@ from shared.domain.cases import Attachment, Case, EventType, Kind, ReporterIdent
 from shared.domain.errors import CaseNumberTaken, TooManyAttempts
 from shared.domain.outbox import OutboxMessage, Template
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
+from shared.domain.rate_limits import CounterSlot, acknowledgment_slot, client_slot
 
-from .acknowledgment_limits import acknowledgment_allowed
 from .attachments import store_upload
 from .submissions import CleanSubmission, SubmissionRules, SubmitCase, clean
 
@@ -31,6 +30,13 @@ class CaseRegistered:
     received_at: datetime
     review_due_at: datetime
     acknowledgment_queued: bool
+
+
+@dataclass(frozen=True)
+class _Limits:
+    submitted: CounterSlot | None  # the client's counter, when the client is known
+    acknowledged: CounterSlot  # the recipient's counter
+    acknowledge: bool  # the recipient may be sent one more acknowledgment
 
 
 class Intake:
@@ -53,13 +59,17 @@ class Intake:
         its hourly number of cases), storing nothing."""
         submission = clean(command, self._rules)
         now = self._clock.now()
-        if client:
-            key = "submit-client-" + hashlib.sha256(client.encode()).hexdigest()[:32]
-            if self._store.count_hit(key, timedelta(hours=1), now) > self._submissions_per_hour:
-                raise TooManyAttempts()
+        # One read of both counters now; they are counted in the registration's own write.
+        submitted = client_slot("submit-client", client or "-", timedelta(hours=1), now)
+        acknowledged = acknowledgment_slot(submission.email or "-", now)
+        submissions, acknowledgments = self._store.read_counters([submitted, acknowledged])
+        if client and submissions >= self._submissions_per_hour:
+            raise TooManyAttempts()
+        limits = _Limits(submitted if client else None, acknowledged,
+                         acknowledgments < self._acknowledgments_per_hour)
         attachments = self._store_files(submission)
         try:
-            return self._register(submission, attachments, now)
+            return self._register(submission, attachments, now, limits)
         except BaseException:
             for attachment in attachments:
                 self._files.delete(attachment.key)
@@ -68,15 +78,16 @@ class Intake:
     def _store_files(self, submission: CleanSubmission) -> list[Attachment]:
         return [store_upload(self._files, upload) for upload in submission.files]
 
-    def _register(self, submission, attachments, now) -> CaseRegistered:
+    def _register(self, submission, attachments, now, limits: _Limits) -> CaseRegistered:
         access_code = new_access_code()
         for _ in range(NUMBER_ATTEMPTS):
             number = new_case_number(submission.kind, now.astimezone(self._zone).date())
             case = self._new_case(number, submission, attachments, access_code, now)
             identity = ReporterIdentity(number, submission.name, submission.email, submission.phone)
-            outbox = self._acknowledgment(case, identity, now)
+            outbox = self._acknowledgment(case, identity, now, limits.acknowledge)
+            counters = [slot for slot in (limits.submitted, outbox and limits.acknowledged) if slot]
             try:
-                self._store.register(case, identity, outbox)
+                self._store.register(case, identity, outbox, counters=counters)
             except CaseNumberTaken:
                 continue
             return CaseRegistered(number, access_code, case.kind, now, case.review_due_at,
@@ -103,13 +114,13 @@ class Intake:
                                   data={"channel": submission.channel.value}))
         return case
 
-    def _acknowledgment(self, case: Case, identity: ReporterIdentity, now) -> list[OutboxMessage]:
+    def _acknowledgment(self, case: Case, identity: ReporterIdentity, now,
+                        allowed: bool) -> list[OutboxMessage]:
         if not identity.reachable_by_email:
             case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_NOT_POSSIBLE, now,
                                       text="no email address given"))
             return []
-        if not acknowledgment_allowed(self._store, identity.email, self._acknowledgments_per_hour,
-                                      now):
+        if not allowed:
             case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_SKIPPED, now,
                                       text="too many acknowledgments to this address"))
             return []

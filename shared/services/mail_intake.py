@@ -30,9 +30,9 @@ from shared.domain.cases import (
 from shared.domain.errors import CaseNumberTaken, MailAlreadyRecorded
 from shared.domain.outbox import OutboxMessage, Template
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
+from shared.domain.rate_limits import acknowledgment_slot
 from shared.domain.reply_tokens import case_from_reply_address, derived_access_code
 
-from .acknowledgment_limits import acknowledgment_allowed
 from .attachments import UploadedFile, check_files, store_upload
 from .automated_mail import automated_reason
 from .mail_parsing import ParsedMail, message_key, parse_mail
@@ -326,5 +326,5 @@ class MailIntake:
             raise
 
     def _may_acknowledge(self, sender: str, now: datetime) -> bool:
-        return acknowledgment_allowed(self._store, sender, self._rules.acknowledgments_per_hour,
-                                      now)
+        count = self._store.count_hit(acknowledgment_slot(sender, now))
+        return count <= self._rules.acknowledgments_per_hour

@@ -251,7 +251,7 @@ class _Body:
             for child in part.get_payload():
                 self._visit(child)
         else:
-            self._part(part)
+            self._part(part, ctype)
 
     def _forwarded(self, part: Message) -> None:
         """A message forwarded as an attachment stays one .eml file: its body is evidence, not
@@ -267,8 +267,7 @@ class _Body:
         subject = decode_header_value(_raw_header(inner, "Subject")) or "forwarded"
         self.attachments.append(MailAttachment(f"{subject[:80]}.eml", "message/rfc822", data))
 
-    def _part(self, part: Message) -> None:
-        ctype = part.get_content_type()
+    def _part(self, part: Message, ctype: str) -> None:
         disposition = (part.get_content_disposition() or "").lower()
         filename = _filename(part)
         if ctype in ("text/plain", "text/html") and (disposition != "attachment" or

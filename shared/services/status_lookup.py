@@ -5,7 +5,6 @@ and per case number, so nobody can probe which numbers exist or guess a code.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +13,7 @@ from shared.domain.case_numbers import parse_case_number
 from shared.domain.cases import Attachment, Case, EventType, TimelineEvent
 from shared.domain.errors import CaseNotFound, TooManyAttempts
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
+from shared.domain.rate_limits import client_slot, counter_slot
 
 from .attachments import UploadedFile, check_files, store_upload
 
@@ -115,17 +115,16 @@ class StatusLookup:
         keep guessing refuses their wrong codes, but its own reporter's code still works, so
         nobody can lock a reporter out of their case."""
         now, window = self._clock.now(), self._limits.window
-        client_key = "lookup-client-" + hashlib.sha256(client.encode()).hexdigest()[:32]
-        if self._store.count_hit(client_key, window, now, increment=False) >= \
-                self._limits.per_client:
+        client_failures = client_slot("lookup-client", client, window, now)
+        if self._store.read_counters([client_failures])[0] >= self._limits.per_client:
             raise TooManyAttempts()
         canonical = parse_case_number(number or "")
         case = self._store.get_case(canonical) if canonical else None
         stored_hash = case.access_code_hash if case else hash_access_code("-", "")  # same work
         if case is not None and access_code_matches(canonical, access_code or "", stored_hash):
             return case
-        self._store.count_hit(client_key, window, now)
-        if canonical and self._store.count_hit("lookup-case-" + canonical, window, now) > \
-                self._limits.per_case:
+        self._store.count_hit(client_failures)
+        case_failures = counter_slot("lookup-case-" + canonical, window, now) if canonical else None
+        if case_failures and self._store.count_hit(case_failures) > self._limits.per_case:
             raise TooManyAttempts()
         raise CaseNotFound()

@@ -29,7 +29,7 @@ def test_a_colliding_case_number_is_redrawn_and_the_old_case_untouched(app, monk
 
 
 def test_a_store_failure_removes_the_files_already_put(app, monkeypatch, settings):
-    def broken_register(*args):
+    def broken_register(*args, **kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(app.store, "register", broken_register)

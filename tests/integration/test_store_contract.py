@@ -11,6 +11,7 @@ from shared.domain.access_codes import hash_access_code
 from shared.domain.cases import EventType, HeldMail, MailRecord, TimelineEvent
 from shared.domain.errors import CaseNotFound, CaseNumberTaken, MailAlreadyRecorded
 from shared.domain.outbox import OutboxStatus
+from shared.domain.rate_limits import counter_slot
 from tests.conftest import START
 from tests.support.builders import a_case, an_identity, an_outbox_message, unique_number
 
@@ -150,11 +151,23 @@ def test_due_outbox_lists_what_needs_a_worker_oldest_first(store):
 def test_hit_counts_are_per_key_and_per_window(store):
     window = timedelta(minutes=15)
     key = f"k-{unique_number()}"
-    assert store.count_hit(key, window, START, increment=False) == 0
-    assert [store.count_hit(key, window, START) for _ in range(3)] == [1, 2, 3]
-    assert store.count_hit(key, window, START, increment=False) == 3
-    assert store.count_hit(key + "x", window, START) == 1
-    assert store.count_hit(key, window, START + window) == 1
+    slot = counter_slot(key, window, START)
+    assert store.read_counters([slot]) == [0]
+    assert [store.count_hit(slot) for _ in range(3)] == [1, 2, 3]
+    other = counter_slot(key + "x", window, START)
+    assert store.read_counters([slot, other]) == [3, 0]
+    assert store.count_hit(counter_slot(key, window, START + window)) == 1
+
+
+def test_registration_counts_its_counters_in_the_same_write(store):
+    slot = counter_slot(f"submit-{unique_number()}", timedelta(hours=1), START)
+    number = unique_number()
+    store.register(a_case(number, START), an_identity(number), [], counters=[slot, slot])
+    assert store.read_counters([slot]) == [2]
+    with pytest.raises(CaseNumberTaken):
+        store.register(a_case(number, START, access_code_hash="other"), an_identity(number), [],
+                       counters=[slot])
+    assert store.read_counters([slot]) == [2]  # nothing of a refused registration is written
 
 
 def test_mail_keys_point_at_their_case_and_are_recorded_once(store):
