@@ -100,7 +100,8 @@ def case_record_bytes(store) -> int:
 
 def report(result: dict) -> None:
     print(f"\n{result['backend']}: case document {result['doc_bytes']} bytes, "
-          f"{result['ops_per_case']:.1f} store operations per registered case")
+          f"{result['ops_per_case']:.1f} store operations per registered case "
+          "(SQLite: statements; Firestore: documents read or written)")
     for q in (50, 99):
         ours, base = result[f"ours_{q}"], result[f"baseline_{q}"]
         print(f"  p{q}: intake {ours:7.2f} ms   baseline {base:7.2f} ms   ratio {ours / base:5.2f}")

@@ -196,7 +196,7 @@ class FirestoreCaseStore:
     def read_counters(self, slots: Sequence[CounterSlot]) -> list[int]:
         refs = [self._doc(HIT_COUNTERS, slot.id) for slot in slots]
         found = {snap.id: snap.get("count") for snap in self.client.get_all(refs) if snap.exists}
-        self.operations += 1
+        self.operations += len(refs)  # billed per document, found or not
         return [found.get(slot.id, 0) for slot in slots]
 
 
