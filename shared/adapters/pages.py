@@ -14,8 +14,8 @@ PAGE_HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no
                 "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
                 "Referrer-Policy": "no-referrer"}
 
-FORM_FIELDS = ("category", "subject", "description", "desired_outcome", "name", "email", "phone",
-               "anonymous", "good_faith")
+FORM_FIELDS = ("category", "subject", "description", "desired_outcome", "files", "anonymous",
+               "name", "email", "phone", "good_faith")  # in the order the form shows them
 
 
 def _category_groups(kind: str):
@@ -37,6 +37,8 @@ class Pages:
              errors: dict | None = None) -> str:
         kind = kind if kind in set(Kind) else Kind.COMPLAINT.value
         values = {name: (values or {}).get(name, "") for name in FORM_FIELDS}
+        order = {name: i for i, name in enumerate(FORM_FIELDS)}
+        errors = dict(sorted((errors or {}).items(), key=lambda item: order.get(item[0], -1)))
         return self._renderer.render(
             "form.html", lang, kind=kind, values=values, errors=errors or {},
             category_groups=_category_groups(kind), status_url=self._status_url,
