@@ -270,7 +270,7 @@ resource "aws_sns_topic_subscription" "receive_email" {
     }
   })
 
-  depends_on = [google_cloud_run_v2_service_iam_member.receive_email_public]
+  depends_on = [module.receive_email] # the function and its allUsers invoker
 }
 
 # -- Incoming: the receipt rule --------------------------------------------------------------------

@@ -38,76 +38,45 @@ resource "google_secret_manager_secret_iam_member" "receive_email_aws_secret_key
   member    = google_service_account.receive_email.member
 }
 
-resource "google_cloudfunctions2_function" "receive_email" {
+module "receive_email" {
   # checkov:skip=CKV_GCP_124: Amazon SNS delivers from the internet; every call must carry a valid SNS signature of the configured topic.
-  name        = "receive-email"
-  location    = var.region
-  description = "Incoming mail: the SNS webhook of the SES receipt rule (public, checks SNS signatures)."
+  source = "./modules/function"
+  shared = local.function_shared
 
-  build_config {
-    runtime           = "python311"
-    entry_point       = "receive_email"
-    service_account   = google_service_account.build.id
-    docker_repository = google_artifact_registry_repository.functions.id
+  name            = "receive-email"
+  entry_point     = "receive_email"
+  description     = "Incoming mail: the SNS webhook of the SES receipt rule (public, checks SNS signatures)."
+  timeout_seconds = 120
 
-    source {
-      storage_source {
-        bucket = google_storage_bucket.function_source.name
-        object = google_storage_bucket_object.function_source.name
-      }
+  # Public on purpose: Amazon SNS cannot send Google ID tokens; the function accepts only
+  # notifications with a valid SNS signature from the configured topic (CD_INBOUND_TOPIC_ARN).
+  public                = true
+  ingress               = "ALLOW_ALL"
+  service_account_email = google_service_account.receive_email.email
+
+  environment = merge(local.common_env, {
+    CD_INBOUND_MAIL_BUCKET = aws_s3_bucket.inbound_mail.bucket
+    CD_INBOUND_TOPIC_ARN   = aws_sns_topic.inbound_mail.arn
+  })
+
+  secret_environment = {
+    CD_REPLY_TOKEN_KEY = {
+      secret  = google_secret_manager_secret.reply_token_key.secret_id
+      version = var.secret_versions.reply_token_key
     }
-  }
-
-  service_config {
-    service_account_email          = google_service_account.receive_email.email
-    ingress_settings               = "ALLOW_ALL"
-    all_traffic_on_latest_revision = true
-    available_memory               = "512Mi"
-    timeout_seconds                = 120
-    max_instance_count             = var.max_instances
-
-    environment_variables = merge(local.common_env, {
-      CD_INBOUND_MAIL_BUCKET = aws_s3_bucket.inbound_mail.bucket
-      CD_INBOUND_TOPIC_ARN   = aws_sns_topic.inbound_mail.arn
-    })
-
-    secret_environment_variables {
-      key        = "CD_REPLY_TOKEN_KEY"
-      project_id = var.project_id
-      secret     = google_secret_manager_secret.reply_token_key.secret_id
-      version    = var.secret_versions.reply_token_key
+    AWS_ACCESS_KEY_ID = {
+      secret  = google_secret_manager_secret.aws_reader_access_key_id.secret_id
+      version = var.secret_versions.aws_reader_access_key_id
     }
-
-    secret_environment_variables {
-      key        = "AWS_ACCESS_KEY_ID"
-      project_id = var.project_id
-      secret     = google_secret_manager_secret.aws_reader_access_key_id.secret_id
-      version    = var.secret_versions.aws_reader_access_key_id
-    }
-
-    secret_environment_variables {
-      key        = "AWS_SECRET_ACCESS_KEY"
-      project_id = var.project_id
-      secret     = google_secret_manager_secret.aws_reader_secret_access_key.secret_id
-      version    = var.secret_versions.aws_reader_secret_access_key
+    AWS_SECRET_ACCESS_KEY = {
+      secret  = google_secret_manager_secret.aws_reader_secret_access_key.secret_id
+      version = var.secret_versions.aws_reader_secret_access_key
     }
   }
 
   depends_on = [
-    google_project_iam_member.build_logs,
-    google_project_iam_member.build_sources,
-    google_artifact_registry_repository_iam_member.build_images,
     google_secret_manager_secret_iam_member.receive_email_reply_token_key,
     google_secret_manager_secret_iam_member.receive_email_aws_key_id,
     google_secret_manager_secret_iam_member.receive_email_aws_secret_key,
   ]
-}
-
-resource "google_cloud_run_v2_service_iam_member" "receive_email_public" {
-  # Public on purpose: Amazon SNS cannot send Google ID tokens; the function accepts only notifications with a valid SNS signature from the configured topic (CD_INBOUND_TOPIC_ARN).
-  project  = var.project_id
-  location = google_cloudfunctions2_function.receive_email.location
-  name     = google_cloudfunctions2_function.receive_email.name
-  role     = "roles/run.invoker"
-  member   = "allUsers"
 }

@@ -1,12 +1,29 @@
 # What every function shares. Each function, with its own service account and exactly the grants it
-# needs, is in function_<entry point>.tf. tests/integration/test_infra.py holds these files against
-# functions/*.py: an entry point without its function here (or a function without its entry point)
-# fails the tests.
+# needs, is in function_<entry point>.tf: a call of modules/function (the function and, when public,
+# its allUsers invoker). tests/integration/test_infra.py holds these files against functions/*.py: an
+# entry point without its function here (or a function without its entry point) fails the tests.
 
 locals {
   firestore_location = coalesce(var.firestore_location, var.region)
   attachment_bucket  = var.attachment_bucket_name != "" ? var.attachment_bucket_name : "${var.project_id}-attachments"
   public_base_url    = var.public_base_url != "" ? var.public_base_url : "https://${var.region}-${var.project_id}.cloudfunctions.net"
+
+  # The `shared` input of every modules/function call: where it runs, what it is built from and by.
+  function_shared = {
+    project_id            = var.project_id
+    region                = var.region
+    max_instances         = var.max_instances
+    source_bucket         = google_storage_bucket.function_source.name
+    source_object         = google_storage_bucket_object.function_source.name
+    build_service_account = google_service_account.build.id
+    docker_repository     = google_artifact_registry_repository.functions.id
+    # Referenced so that every build waits until the build account has its grants (source.tf).
+    build_grants = [
+      google_project_iam_member.build_logs.id,
+      google_project_iam_member.build_sources.id,
+      google_artifact_registry_repository_iam_member.build_images.id,
+    ]
+  }
 
   # Settings (shared/settings.py, docs/configuration.md) every function runs with.
   common_env = {

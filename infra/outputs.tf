@@ -16,10 +16,10 @@ output "receive_email_url" {
 output "function_urls" {
   description = "Each function's own URL (deliver-mail is internal: Eventarc only)."
   value = {
-    submit_form   = google_cloudfunctions2_function.submit_form.url
-    case_status   = google_cloudfunctions2_function.case_status.url
-    deliver_mail  = google_cloudfunctions2_function.deliver_mail.url
-    receive_email = google_cloudfunctions2_function.receive_email.url
+    submit_form   = module.submit_form.url
+    case_status   = module.case_status.url
+    deliver_mail  = module.deliver_mail.url
+    receive_email = module.receive_email.url
   }
 }
 

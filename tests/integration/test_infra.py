@@ -226,7 +226,7 @@ _OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False,
 @cache
 def module(directory: Path = INFRA) -> dict[str, dict]:
     """One Terraform module: {"resource": {(type, label): body}, "data": ..., "variable":
-    {name: body}, ...}."""
+    {name: body}, "module": {name: body}, ...}."""
     merged: dict[str, dict] = {}
     for path in sorted(directory.glob("*.tf")):
         with path.open(encoding="utf-8") as file:
@@ -240,6 +240,8 @@ def module(directory: Path = INFRA) -> dict[str, dict]:
                             assert (key, label) not in target, f"{key}.{label} defined twice"
                             target[(key, label)] = body
                     else:
+                        assert kind not in {"module", "variable", "output"} or key not in target, \
+                            f"{kind} {key} defined twice"
                         target[key] = value
     return merged
 
@@ -265,14 +267,184 @@ def ref(expression, type_: str) -> str | None:
     return match.group(1) if match else None
 
 
+# -- Module calls, read as what they create ------------------------------------------------------
+# A call of a local module that holds a google_cloudfunctions2_function (modules/function) is read
+# as the resources it creates: the module's bodies with each `var.x` (and dynamic-block iterator)
+# replaced by the call's input or the variable's default, `count` and `dynamic` blocks expanded.
+# What this reader cannot evaluate stays as written (and then fails the checks that read it) or,
+# where the number of resources depends on it (count, for_each), fails at once.
+
+_TRAVERSAL = re.compile(r"[A-Za-z_][\w-]*(?:\.[\w-]+)*")
+_INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
+
+
+def _module_source(call: dict) -> Path | None:
+    source = str(call.get("source", ""))
+    return (INFRA / source).resolve() if source.startswith("./") else None
+
+
+def function_module_calls() -> dict[str, tuple[dict, Path]]:
+    """{call name: (call body, module directory)} of every call of a module that holds a
+    google_cloudfunctions2_function."""
+    calls = {}
+    for name, call in module().get("module", {}).items():
+        directory = _module_source(call)
+        if directory is None or not resources("google_cloudfunctions2_function", directory):
+            continue
+        assert len(resources("google_cloudfunctions2_function", directory)) == 1, \
+            f"{directory.name}: one function per function module"
+        assert "count" not in call and "for_each" not in call, \
+            f"module.{name}: count/for_each on a function module call is not read by this test"
+        calls[name] = (call, directory)
+    return calls
+
+
+def _root_locals(value):
+    """A call's input with every `${local.x}` replaced by that local's value (of the root)."""
+    if isinstance(value, str):
+        match = re.fullmatch(r"\$\{local\.(\w+)\}", value)
+        return _root_locals(module().get("locals", {})[match.group(1)]) if match else value
+    if isinstance(value, dict):
+        return {k: _root_locals(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_root_locals(v) for v in value]
+    return value
+
+
+_UNREADABLE = object()
+
+
+def _lookup(path: str, scope: dict):
+    """The value of traversal `path` in `scope`, or _UNREADABLE when it does not start in scope."""
+    head, *rest = path.split(".")
+    if head not in scope:
+        return _UNREADABLE
+    value = scope[head]
+    for part in rest:
+        assert isinstance(value, dict), f"cannot read {path}: {value!r} is no object"
+        value = value.get(part)  # absent: an optional attribute, null
+    return value
+
+
+def _render(value, scope: dict):
+    if isinstance(value, list):
+        return [_render(v, scope) for v in value]
+    if isinstance(value, dict):
+        rendered = {k: _render(v, scope) for k, v in value.items() if k != "dynamic"}
+        for dynamic in value.get("dynamic", []):
+            for name, spec in dynamic.items():
+                items = _for_each(spec["for_each"], scope)
+                iterator = spec.get("iterator", name)
+                rendered[name] = rendered.get(name, []) + [
+                    _render(spec["content"][0], {**scope, iterator: {"key": k, "value": v}})
+                    for k, v in items]
+        return rendered
+    if not isinstance(value, str):
+        return value
+    whole = re.fullmatch(r"\$\{(.*)\}", value, re.S)
+    if whole and _TRAVERSAL.fullmatch(whole.group(1)):
+        found = _lookup(whole.group(1), scope)
+        return value if found is _UNREADABLE else found
+
+    def substitute(match: re.Match) -> str:
+        if not _TRAVERSAL.fullmatch(match.group(1)):
+            return match.group(0)
+        found = _lookup(match.group(1), scope)
+        if found is _UNREADABLE:
+            return match.group(0)
+        assert isinstance(found, str), f"cannot put {found!r} into {value!r}"
+        return found
+
+    return _INTERPOLATION.sub(substitute, value)
+
+
+def _for_each(expression, scope: dict) -> list[tuple]:
+    """The (key, value) pairs a dynamic block iterates over."""
+    text = str(expression)
+    conditional = re.fullmatch(r"\$\{(var\.\w+) == null \? \[\] : \[\1\]\}", text)
+    if conditional:
+        found = _lookup(conditional.group(1), scope)
+        return [] if found is None else [(0, found)]
+    found = _render(text, scope)
+    assert isinstance(found, (dict, list)), f"for_each {text}: not read by this test"
+    return list(found.items()) if isinstance(found, dict) else list(enumerate(found))
+
+
+def _count(body: dict, scope: dict) -> int:
+    assert "for_each" not in body, "for_each on a resource of a function module is not read here"
+    if "count" not in body:
+        return 1
+    text = str(body["count"])
+    conditional = re.fullmatch(r"\$\{(var\.\w+) \? 1 : 0\}", text)
+    assert conditional, f"count {text}: not read by this test"
+    flag = _lookup(conditional.group(1), scope)
+    assert isinstance(flag, bool), f"{conditional.group(1)} must be true or false, not {flag!r}"
+    return int(flag)
+
+
+@cache
+def rendered_call(name: str) -> dict[tuple[str, str], list[dict]]:
+    """{(type, label): [body of each instance]} that `module.<name>` creates."""
+    call, directory = function_module_calls()[name]
+    declared = module(directory).get("variable", {})
+    inputs = {k: v for k, v in call.items() if k not in {"source", "depends_on", "providers"}}
+    unknown = sorted(set(inputs) - set(declared))
+    assert not unknown, f"module.{name}: inputs the module does not declare: {unknown}"
+    variables = {}
+    for variable, spec in declared.items():
+        assert variable in inputs or "default" in spec, f"module.{name}: {variable} is required"
+        variables[variable] = _root_locals(inputs[variable]) if variable in inputs \
+            else spec["default"]
+    scope = {"var": variables}
+    created = {}
+    for key, body in module(directory).get("resource", {}).items():
+        try:
+            created[key] = [_render(body, scope) for _ in range(_count(body, scope))]
+        except AssertionError as error:
+            raise AssertionError(f"module.{name}, {'.'.join(key)}: {error}") from error
+    return created
+
+
+def _call_function(name: str) -> tuple[str, dict]:
+    ((kind, label), bodies), = [(key, bodies) for key, bodies in rendered_call(name).items()
+                                if key[0] == "google_cloudfunctions2_function"]
+    (body,) = bodies
+    return label, body
+
+
 @cache
 def functions_by_entry_point() -> dict[str, tuple[str, dict]]:
+    """{entry point: (label, body)} of every function: google_cloudfunctions2_function resources of
+    the root (label: theirs) and calls of a function module (label: "module.<name>", body: the
+    function as the call renders it)."""
     found: dict[str, list[tuple[str, dict]]] = {}
     for label, body in resources("google_cloudfunctions2_function").items():
         found.setdefault(block(body, "build_config").get("entry_point"), []).append((label, body))
+    for name in function_module_calls():
+        _, body = _call_function(name)
+        found.setdefault(block(body, "build_config").get("entry_point"), []).append(
+            (f"module.{name}", body))
     duplicated = {ep: [label for label, _ in defs] for ep, defs in found.items() if len(defs) > 1}
-    assert not duplicated, f"entry points with more than one function resource: {duplicated}"
+    assert not duplicated, f"entry points with more than one function: {duplicated}"
     return {ep: defs[0] for ep, defs in found.items()}
+
+
+def function_label(expression) -> str | None:
+    """The function an expression of the root refers to: google_cloudfunctions2_function.<label>.x
+    → label; module.<name>.<output> of a function module, where that output is its function's →
+    "module.<name>"."""
+    label = ref(expression, "google_cloudfunctions2_function")
+    if label:
+        return label
+    match = re.search(r"\bmodule\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)", str(expression))
+    if not match or match.group(1) not in function_module_calls():
+        return None
+    directory = function_module_calls()[match.group(1)][1]
+    output = module(directory).get("output", {}).get(match.group(2), {})
+    inner, _ = _call_function(match.group(1))
+    assert ref(output.get("value"), "google_cloudfunctions2_function") == inner, \
+        f"module.{match.group(1)}.{match.group(2)} is not an attribute of its function"
+    return f"module.{match.group(1)}"
 
 
 def function_account(entry_point: str) -> str:
@@ -283,17 +455,33 @@ def function_account(entry_point: str) -> str:
     return account
 
 
-def grants_by_account(directory: Path = INFRA) -> dict[str, set[tuple[str, str]]]:
-    """{google_service_account label: {(role, scope)}} from every IAM resource of a module."""
+def _iam_resources() -> list[tuple[str, str, dict, str | None]]:
+    """(kind, label, body, function label of the module call or None) of every IAM resource of the
+    root and of what each function module call creates."""
+    found = []
+    for (kind, label), body in module().get("resource", {}).items():
+        found.append((kind, label, body, None))
+    for name in function_module_calls():
+        for (kind, label), bodies in rendered_call(name).items():
+            found += [(kind, f"module.{name}.{label}", body, f"module.{name}") for body in bodies]
+    return [entry for entry in found if re.search(r"_iam_(member|binding|policy)$", entry[0])]
+
+
+PUBLIC_MEMBERS = {"allUsers", "allAuthenticatedUsers"}
+
+
+def grants_by_account() -> dict[str, set[tuple[str, str]]]:
+    """{google_service_account label: {(role, scope)}} from every IAM resource of the root and of
+    the function module calls."""
     functions = {label: ep for ep, (label, _) in functions_by_entry_point().items()}
     grants: dict[str, set[tuple[str, str]]] = {}
-    for (kind, label), body in module(directory).get("resource", {}).items():
-        if not re.search(r"_iam_(member|binding|policy)$", kind):
-            continue
+    for kind, label, body, call in _iam_resources():
         assert kind in IAM_TYPES, f"{kind}.{label}: an IAM resource kind this test does not read"
         account = ref(body.get("member"), "google_service_account")
         if account is None:
-            continue  # allUsers and the like: test_only_public_functions_allow_unauthenticated
+            assert body.get("member") in PUBLIC_MEMBERS, \
+                f"{kind}.{label}: member {body.get('member')!r} is no service account of infra/"
+            continue  # test_only_public_functions_allow_unauthenticated_calls
         role = body["role"]
         custom = ref(role, "google_project_iam_custom_role")
         role = f"custom:{custom}" if custom else role
@@ -306,7 +494,10 @@ def grants_by_account(directory: Path = INFRA) -> dict[str, set[tuple[str, str]]
         elif kind == "google_secret_manager_secret_iam_member":
             scope = f"secret:{ref(body['secret_id'], 'google_secret_manager_secret')}"
         elif kind == "google_cloud_run_v2_service_iam_member":
-            target = ref(body["name"], "google_cloudfunctions2_function")
+            target = function_label(body["name"])
+            if call and ref(body["name"], "google_cloudfunctions2_function") == \
+                    _call_function(call.removeprefix("module."))[0]:
+                target = call  # the module's own function
             scope = f"function:{functions.get(target, target or body['name'])}"
         else:
             scope = f"repository:{ref(body['repository'], 'google_artifact_registry_repository')}"
@@ -329,8 +520,39 @@ def test_every_entry_point_has_exactly_one_function_and_vice_versa():
     deployed = functions_by_entry_point()
     missing = sorted(set(entry_points()) - set(deployed))
     orphans = sorted(set(deployed) - set(entry_points()))
-    assert not missing, f"entry points without a google_cloudfunctions2_function in infra/: {missing}"
+    assert not missing, f"entry points without a function (modules/function call) in infra/: {missing}"
     assert not orphans, f"functions in infra/ whose entry point is not in functions/*.py: {orphans}"
+
+
+_REFERENCE = re.compile(r"(?<![\w.])(data\.)?((?:google|aws|archive)_\w+)\.([\w-]+)"
+                        r"|(?<![\w.])module\.([\w-]+)")
+
+
+def test_every_reference_in_infra_is_declared():
+    """What `terraform validate` would say about dangling references (it needs the providers)."""
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+
+    for directory in all_modules():
+        parsed = module(directory)
+        declared = {("resource", kind, label) for kind, label in parsed.get("resource", {})} \
+            | {("data", kind, label) for kind, label in parsed.get("data", {})} \
+            | {("module", name) for name in parsed.get("module", {})}
+        for section in ("resource", "data", "module", "output", "locals"):
+            for text in strings(list(parsed.get(section, {}).values())):
+                for expression in _INTERPOLATION.findall(text) + re.findall(r"\$\{(.*)\}", text):
+                    for data, kind, label, call in _REFERENCE.findall(expression):
+                        wanted = ("module", call) if call else \
+                            ("data" if data else "resource", kind, label)
+                        assert wanted in declared, \
+                            f"{directory.relative_to(ROOT)}: {'.'.join(wanted[1:])} is not declared"
 
 
 def test_every_entry_point_has_its_needs_declared():
@@ -403,6 +625,11 @@ def test_every_setting_in_infra_is_a_setting_the_code_reads():
     for path, text in tf_sources().items():
         names |= set(re.findall(r"\b(CD_[A-Z0-9_]+)\s*=", text))
         names |= set(re.findall(r'key\s*=\s*"([A-Z0-9_]+)"', text))
+    for _, body in functions_by_entry_point().values():
+        config = block(body, "service_config")
+        names |= {mount["key"] for mount in config.get("secret_environment_variables", [])}
+        if isinstance(config.get("environment_variables"), dict):
+            names |= set(config["environment_variables"])
     unknown = sorted(n for n in names - NON_SETTINGS_ENV
                      if not n.startswith("CD_") or n[3:].lower() not in fields)
     assert not unknown, f"environment variables in infra/ that no Settings field reads: {unknown}"
@@ -444,17 +671,34 @@ def test_deliver_mail_is_triggered_by_new_outbox_documents():
     assert {f["attribute"]: f["value"] for f in trigger["event_filters"]}["document"] == "outbox/{id}"
 
 
+def _is_public(body: dict) -> bool:
+    members = json.dumps({k: v for k, v in body.items() if k.startswith("member")})
+    return any(member in members for member in PUBLIC_MEMBERS)
+
+
 def test_only_public_functions_allow_unauthenticated_calls():
     functions = {label: ep for ep, (label, _) in functions_by_entry_point().items()}
+    function_modules = {directory for _, directory in function_module_calls().values()}
     public = set()
+    # As written: public bindings only in the root or in a function module (read per call below).
     for directory in all_modules():
         for (kind, label), body in module(directory).get("resource", {}).items():
-            members = json.dumps({k: v for k, v in body.items() if k.startswith("member")})
-            if "allUsers" not in members and "allAuthenticatedUsers" not in members:
+            if not _is_public(body):
                 continue
-            assert directory == INFRA and kind == "google_cloud_run_v2_service_iam_member" \
+            assert directory == INFRA or directory in function_modules, \
+                f"{directory.name}: {kind}.{label} is public"
+            assert kind == "google_cloud_run_v2_service_iam_member" \
                 and body["role"] == "roles/run.invoker", f"{kind}.{label} is public"
-            public.add(functions.get(ref(body["name"], "google_cloudfunctions2_function")))
+            if directory == INFRA:
+                public.add(functions.get(function_label(body["name"])))
+    # As each function module call creates them (count evaluated with the call's inputs).
+    for name in function_module_calls():
+        inner, _ = _call_function(name)
+        for (kind, label), bodies in rendered_call(name).items():
+            for body in filter(_is_public, bodies):
+                assert ref(body["name"], "google_cloudfunctions2_function") == inner, \
+                    f"module.{name}: {kind}.{label} makes something else than its function public"
+                public.add(functions[f"module.{name}"])
     assert public == PUBLIC_ENTRY_POINTS & set(functions.values())
     for entry_point, (label, body) in functions_by_entry_point().items():
         ingress = block(body, "service_config").get("ingress_settings")
