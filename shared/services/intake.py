@@ -9,15 +9,14 @@ from zoneinfo import ZoneInfo
 from shared.domain.access_codes import hash_access_code, new_access_code
 from shared.domain.case_numbers import new_case_number
 from shared.domain.cases import Attachment, Case, EventType, Kind, ReporterIdentity, TimelineEvent
-from shared.domain.errors import CaseNumberTaken, TooManyAttempts
+from shared.domain.errors import TooManyAttempts
 from shared.domain.outbox import OutboxMessage, Template
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 from shared.domain.rate_limits import CounterSlot, acknowledgment_slot, client_slot
 
 from .attachments import store_upload
+from .registration import register_new_case
 from .submissions import CleanSubmission, SubmissionRules, SubmitCase, clean
-
-NUMBER_ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -80,19 +79,19 @@ class Intake:
 
     def _register(self, submission, attachments, now, limits: _Limits) -> CaseRegistered:
         access_code = new_access_code()
-        for _ in range(NUMBER_ATTEMPTS):
+        counters = [limits.submitted] if limits.submitted else []
+        if submission.email and limits.acknowledge:
+            counters.append(limits.acknowledged)  # counted only when one is queued
+
+        def draft():
             number = new_case_number(submission.kind, now.astimezone(self._zone).date())
             case = self._new_case(number, submission, attachments, access_code, now)
             identity = ReporterIdentity(number, submission.name, submission.email, submission.phone)
-            outbox = self._acknowledgment(case, identity, now, limits.acknowledge)
-            counters = [slot for slot in (limits.submitted, outbox and limits.acknowledged) if slot]
-            try:
-                self._store.register(case, identity, outbox, counters=counters)
-            except CaseNumberTaken:
-                continue
-            return CaseRegistered(number, access_code, case.kind, now, case.review_due_at,
-                                  bool(outbox))
-        raise CaseNumberTaken("no free case number after several draws")
+            return case, identity, self._acknowledgment(case, identity, now, limits.acknowledge)
+
+        case, _, outbox = register_new_case(self._store, draft, counters=counters)
+        return CaseRegistered(case.number, access_code, case.kind, now, case.review_due_at,
+                              bool(outbox))
 
     def _new_case(self, number, submission, attachments, access_code, now) -> Case:
         case = Case(

@@ -27,7 +27,7 @@ from shared.domain.cases import (
     ReporterIdentity,
     TimelineEvent,
 )
-from shared.domain.errors import CaseNumberTaken, MailAlreadyRecorded
+from shared.domain.errors import MailAlreadyRecorded
 from shared.domain.outbox import OutboxMessage, Template
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 from shared.domain.rate_limits import acknowledgment_slot
@@ -37,6 +37,7 @@ from .attachments import UploadedFile, check_files, store_upload
 from .automated_mail import automated_reason
 from .mail_parsing import ParsedMail, message_key, parse_mail
 from .quoted_text import trim_quoted
+from .registration import register_new_case
 
 MAX_TEXT = 100_000
 # Not \b: between a CJK character and a Latin letter there is no word boundary.
@@ -183,28 +184,22 @@ class MailIntake:
         skipped = "the sender's address failed SPF, DKIM or DMARC" if not verified else \
             "too many acknowledgments to this sender"
 
-        def attempt() -> str:
-            for _ in range(8):
-                case = self._new_case(mail, raw_key, stored, now)
-                self._record_problems(case, mail, dropped, now)
-                outbox = []
-                if acknowledge:
-                    outbox = [self._outbox(case, Template.ACKNOWLEDGMENT, mail, dropped, now)]
-                    case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_QUEUED, now,
-                                              data={"outbox_id": outbox[0].id}))
-                else:
-                    case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_SKIPPED, now,
-                                              text=skipped))
-                identity = ReporterIdentity(case.number, mail.from_name[:100], mail.from_address)
-                try:
-                    self._store.register(case, identity, outbox, mail_keys=keys)
-                except CaseNumberTaken:
-                    continue
-                return case.number
-            raise CaseNumberTaken("no free case number after several draws")
+        def draft():
+            case = self._new_case(mail, raw_key, stored, now)
+            self._record_problems(case, mail, dropped, now)
+            outbox = []
+            if acknowledge:
+                outbox = [self._outbox(case, Template.ACKNOWLEDGMENT, mail, dropped, now)]
+                case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_QUEUED, now,
+                                          data={"outbox_id": outbox[0].id}))
+            else:
+                case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_SKIPPED, now, text=skipped))
+            return case, ReporterIdentity(case.number, mail.from_name[:100], mail.from_address), \
+                outbox
 
-        number = self._with_files(stored, attempt)
-        return MailReceived(MailOutcome.REGISTERED, number)
+        case, _, _ = self._with_files(
+            stored, lambda: register_new_case(self._store, draft, mail_keys=keys))
+        return MailReceived(MailOutcome.REGISTERED, case.number)
 
     def _hold(self, mail: ParsedMail, raw_key, reason, keys, now) -> MailReceived:
         held = HeldMail(uuid.uuid4().hex, now, mail.from_address, mail.subject[:200], reason,

@@ -18,6 +18,7 @@ from shared.domain.rate_limits import client_slot, counter_slot
 from .attachments import UploadedFile, check_files, store_upload
 
 MAX_ADDED_TEXT = 10000
+CASE_FILES_PER_FORM_LIMIT = 4  # a case may gather four times the files one form may carry
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class StatusLookup:
             errors["text"] = "too_long"
         total = len(case.attachments) + len(uploads)
         file_error = check_files(uploads, self._max_files, self._max_file_bytes)
-        if file_error or total > self._max_files * 4:
+        if file_error or total > self._max_files * CASE_FILES_PER_FORM_LIMIT:
             errors["files"] = file_error or "too_many_files"
         if errors:
             return InformationAdded(CaseView.of(case), errors)

@@ -42,9 +42,5 @@ def test_a_store_failure_removes_the_files_already_put(app, monkeypatch, setting
 def test_the_receipt_carries_the_review_deadline(app, clock):
     registered = app.intake.submit(complaint())
     assert registered.kind == Kind.COMPLAINT
-    assert registered.review_due_at - registered.received_at == settings_review(app)
+    assert registered.review_due_at - registered.received_at == app.settings.initial_review
     assert registered.received_at == clock.now()
-
-
-def settings_review(app):
-    return app.settings.initial_review
