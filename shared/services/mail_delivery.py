@@ -105,8 +105,6 @@ class MailDelivery:
         return DeliveryResult(message.id, Outcome.SENT)
 
     def _settle_failure(self, message: OutboxMessage, error: str, permanent: bool):
-        outcome = {}
-
         def settle(current: OutboxMessage, case) -> bool:
             now = self._clock.now()
             if current.status != OutboxStatus.SENDING:
@@ -117,8 +115,10 @@ class MailDelivery:
             event = EventType.ACKNOWLEDGMENT_FAILED if give_up else EventType.ACKNOWLEDGMENT_RETRYING
             case.record(TimelineEvent(event, now, text=error[:500],
                                       data={"outbox_id": current.id, "attempt": current.attempts}))
-            outcome["value"] = Outcome.FAILED if give_up else Outcome.RETRYING
             return True
 
-        self._store.update_outbox(message.id, settle)
-        return DeliveryResult(message.id, outcome.get("value", Outcome.SKIPPED), error)
+        written = self._store.update_outbox(message.id, settle)
+        if written is None:
+            return DeliveryResult(message.id, Outcome.SKIPPED, error)
+        failed = written.status == OutboxStatus.FAILED
+        return DeliveryResult(message.id, Outcome.FAILED if failed else Outcome.RETRYING, error)
