@@ -1,10 +1,10 @@
 """HTTP function `case_status`: the reporter's status page (number + access code)."""
 import functions_framework
 
-from shared.adapters import http_requests as decode
-from shared.adapters.pages import PAGE_HEADERS as HTML
 from shared.bootstrap import services
 from shared.domain.errors import CaseNotFound, TooManyAttempts
+from shared.web import http_requests as decode
+from shared.web.pages import PAGE_HEADERS as HTML
 
 
 @functions_framework.http

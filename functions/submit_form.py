@@ -1,10 +1,10 @@
 """HTTP function `submit_form`: the hosted complaint and report form (R1-R4)."""
 import functions_framework
 
-from shared.adapters import http_requests as decode
-from shared.adapters.pages import PAGE_HEADERS as HTML
 from shared.bootstrap import services
 from shared.domain.errors import InvalidSubmission, TooManyAttempts
+from shared.web import http_requests as decode
+from shared.web.pages import PAGE_HEADERS as HTML
 
 
 @functions_framework.http

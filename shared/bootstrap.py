@@ -89,7 +89,7 @@ class Services:
 
     @cached_property
     def renderer(self):
-        from shared.adapters.rendering import Renderer
+        from shared.web.rendering import Renderer
 
         s = self.settings
         return Renderer(s.templates_dir, s.timezone, s.platform_name)
@@ -147,7 +147,7 @@ class Services:
 
     @cached_property
     def pages(self):
-        from shared.adapters.pages import Pages
+        from shared.web.pages import Pages
 
         s = self.settings
         return Pages(self.renderer, s.public_status_url, s.anonymous_kinds, s.max_attachments,

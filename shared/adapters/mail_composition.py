@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from shared.domain.cases import Case, Channel
 from shared.domain.outbox import OutboxMessage
 from shared.domain.reply_tokens import derived_access_code, reply_address
 
-from .rendering import Renderer
+if TYPE_CHECKING:  # the Jinja2 renderer is the web edge's; bootstrap hands it in
+    from shared.web.rendering import Renderer
+
 
 
 class MailComposer:

@@ -25,12 +25,19 @@ class Channel(StrEnum):
 
 
 class Status(StrEnum):
+    """Where a case is in its lifecycle; the moves between them are `lifecycle.TRANSITIONS`."""
+
     RECEIVED = "received"  # registered, awaiting initial review (R6)
     ACCEPTED = "accepted"
-    REJECTED = "rejected"
+    REJECTED = "rejected"  # not admissible, with the reason told (R6)
+    ASSIGNED = "assigned"  # to a department or handler, with a deadline (R10)
     IN_PROGRESS = "in_progress"
-    DECIDED = "decided"
-    CLOSED = "closed"
+    AWAITING_REPORTER = "awaiting_reporter"  # more information asked of the person (R11)
+    DECISION_DRAFTED = "decision_drafted"  # awaiting the service centre's approval (R12)
+    DECISION_APPROVED = "decision_approved"
+    CLOSED = "closed"  # the person was told the result (R15)
+    APPEALED = "appealed"  # a review of the decision was asked for (R16)
+    ARCHIVED = "archived"  # R18
 
 
 class Severity(StrEnum):
@@ -82,12 +89,25 @@ class Attachment:
     size: int
 
 
+SYSTEM = "system"  # the actor of what the system does by itself
+REPORTER = "reporter"  # the actor of what the complainant or reporter does
+
+
+def staff_actor(staff_id: str) -> str:
+    """The actor name of a staff member's action."""
+    return f"staff:{staff_id}"
+
+
 @dataclass(frozen=True)
 class TimelineEvent:
+    """One entry of a case's append-only timeline: what happened, when, who acted
+    (`SYSTEM`, `REPORTER` or `staff_actor(id)`) and why (`text`)."""
+
     type: EventType
     at: datetime
     text: str = ""
     data: dict = field(default_factory=dict)
+    actor: str = SYSTEM
 
     @property
     def public(self) -> bool:

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from shared.bootstrap import build_services
-from shared.mailbox import MailboxHandler
+from shared.local.mailbox import MailboxHandler
 from tests.support.mailbox import smtp_server
 
 

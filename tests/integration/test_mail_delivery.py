@@ -121,7 +121,7 @@ def test_a_crash_after_sending_resends_with_the_same_message_id(app, mailbox, cl
 
 def test_an_unreachable_mail_server_is_retried_with_backoff_and_shown(settings, clock, tmp_path):
     from shared.adapters.sqlite_store import SqliteCaseStore
-    from shared.mailbox import MailboxHandler
+    from shared.local.mailbox import MailboxHandler
 
     port = free_port()  # nothing listens here yet
     app = build_services(dataclasses.replace(settings, smtp_port=port),

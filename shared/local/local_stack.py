@@ -2,7 +2,7 @@
 store, a loopback SMTP mailbox that writes `.eml` files, the report address as a real SMTP server
 on 127.0.0.1:2525, and a worker that plays the role of the cloud's outbox trigger.
 
-Run: `./bin/serve` (or `python -m shared.local_stack`).
+Run: `./bin/serve` (or `python -m shared.local.local_stack`).
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from werkzeug.serving import run_simple
 from werkzeug.wrappers import Response
 
 from shared.bootstrap import services
-from shared.inbound_smtp import start_inbound_smtp
-from shared.mailbox import start_mailbox
+from shared.local.inbound_smtp import start_inbound_smtp
+from shared.local.mailbox import start_mailbox
 from shared.settings import PROJECT_ROOT
 
 HTTP_FUNCTIONS = ("submit_form", "case_status", "receive_email")

@@ -1,0 +1,1 @@
+"""The HTTP edge: request decoding, hosted pages, rendering. Neither domain nor adapters."""
