@@ -16,7 +16,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from shared.domain.access_codes import hash_access_code
-from shared.domain.case_numbers import new_case_number, parse_case_number
+from shared.domain.case_numbers import new_case_number
 from shared.domain.cases import (
     Attachment,
     Case,
@@ -31,18 +31,16 @@ from shared.domain.errors import MailAlreadyRecorded
 from shared.domain.outbox import OutboxMessage, Template
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 from shared.domain.rate_limits import acknowledgment_slot
-from shared.domain.reply_tokens import case_from_reply_address, derived_access_code
+from shared.domain.reply_tokens import derived_access_code
 
 from .attachments import UploadedFile, check_files, store_upload
 from .automated_mail import automated_reason
 from .mail_parsing import ParsedMail, message_key, parse_mail
+from .mail_threading import MailThreading
 from .quoted_text import trim_quoted
 from .registration import register_new_case
 
 MAX_TEXT = 100_000
-# Not \b: between a CJK character and a Latin letter there is no word boundary.
-_CASE_NUMBER = re.compile(
-    r"(?<![0-9A-Za-z])(?:TS|JB)[-\s]?\d{8}[-\s]?[0-9A-Za-z]{6}[-\s]?[0-9A-Za-z](?![0-9A-Za-z])", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -88,6 +86,7 @@ class MailIntake:
         self._files = files
         self._clock = clock
         self._rules = rules
+        self._threading = MailThreading(store, rules.inbound_address, rules.reply_key)
 
     def receive(self, raw: bytes, envelope_recipients: list[str] | tuple = (),
                 envelope_sender: str | None = None,
@@ -112,7 +111,8 @@ class MailIntake:
                 return self._bounce(mail, raw_key, keys, now)
             reason = automated_reason(mail, self._rules.own_addresses, self._rules.mail_domain,
                                       envelope_sender)
-            number = self._thread(mail, envelope_recipients, sender_verified is not False)
+            number = self._threading.case_for(mail, envelope_recipients,
+                                              sender_verified is not False)
             if number:
                 return self._join(number, mail, raw_key, reason, keys, now)
             if reason:
@@ -120,37 +120,6 @@ class MailIntake:
             return self._register(mail, raw_key, keys, now, sender_verified is not False)
         except MailAlreadyRecorded:
             return MailReceived(MailOutcome.DUPLICATE)
-
-    # -- which case? -------------------------------------------------------------------------
-
-    def _thread(self, mail: ParsedMail, envelope_recipients, trust_sender: bool) -> str:
-        for address in list(envelope_recipients) + mail.recipients:
-            number = case_from_reply_address(address, self._rules.inbound_address,
-                                             self._rules.reply_key)
-            if number and self._store.get_case(number) is not None:
-                return number
-        for reference in mail.in_reply_to + mail.references[::-1]:
-            record = self._store.find_mail(message_key(reference))
-            if record is None or not record.case_number:
-                continue
-            # Our own Message-IDs are known only to the people we wrote to; the reporter's
-            # are known to everyone they copied, so those join only from the reporter.
-            if record.sent or (trust_sender and self._is_reporter(record.case_number, mail)):
-                return record.case_number
-        if not trust_sender:
-            return ""
-        for candidate in _CASE_NUMBER.findall(mail.subject):
-            number = parse_case_number(candidate)
-            # Only the case's own reporter may join it by quoting its number: anyone else opens
-            # a new case and learns nothing about this one.
-            if number and self._is_reporter(number, mail):
-                return number
-        return ""
-
-    def _is_reporter(self, number: str, mail: ParsedMail) -> bool:
-        identity = self._store.get_identity(number)
-        return bool(identity is not None and identity.email and mail.from_address and
-                    identity.email.lower() == mail.from_address)
 
     # -- outcomes ----------------------------------------------------------------------------
 

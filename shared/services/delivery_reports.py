@@ -1,0 +1,60 @@
+"""Delivery status notifications (RFC 3464): which of our messages failed, and for whom."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.message import Message
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """A DSN (multipart/report; report-type=delivery-status)."""
+
+    failed: bool
+    recipients: list[str]
+    status: str
+    original_message_ids: list[str]
+
+
+def message_ids(value: str) -> list[str]:
+    """The `<id@host>` tokens of a Message-ID, In-Reply-To or References value, in order."""
+    return re.findall(r"<[^<>\s]+>", value or "")
+
+
+def delivery_report(message: Message) -> DeliveryReport | None:
+    """The DSN a multipart/report carries, or None when it reports something else."""
+    if (message.get_param("report-type") or "").lower() != "delivery-status":
+        return None
+    actions, recipients, status, originals = [], [], "", []
+    for part in message.walk():
+        ctype = part.get_content_type()
+        if ctype == "message/delivery-status":
+            fields = _dsn_fields(part)
+            actions += [v.lower() for k, v in fields if k == "action"]
+            recipients += [v.split(";")[-1].strip() for k, v in fields if k == "final-recipient"]
+            status = next((v for k, v in fields if k == "status"), status)
+        elif ctype in ("message/rfc822", "text/rfc822-headers"):
+            originals += _original_ids(part)
+    failed = any(a == "failed" for a in actions)
+    return DeliveryReport(failed, recipients, status, originals)
+
+
+def _dsn_fields(part: Message) -> list[tuple[str, str]]:
+    payload = part.get_payload()
+    if isinstance(payload, list):  # the parser split it into header blocks
+        pairs = []
+        for block in payload:
+            pairs += [(k.lower(), str(v)) for k, v in block.items()]
+        return pairs
+    text = payload if isinstance(payload, str) else ""
+    return [(k.strip().lower(), v.strip()) for k, _, v in
+            (line.partition(":") for line in text.splitlines()) if v]
+
+
+def _original_ids(part: Message) -> list[str]:
+    payload = part.get_payload()
+    if isinstance(payload, list) and payload:
+        return message_ids(str(payload[0].get("Message-ID", "")))
+    text = payload if isinstance(payload, str) else ""
+    match = re.search(r"^Message-ID:\s*(<[^>]+>)", text, re.IGNORECASE | re.MULTILINE)
+    return [match.group(1)] if match else []

@@ -1,0 +1,89 @@
+"""Text in mail headers and parameters, whatever label it carries.
+
+Mail labelled gb2312 is usually GBK or GB18030, labels are often wrong, and headers and MIME
+parameters arrive as raw 8-bit bytes, RFC 2047 words (even inside `filename=`, as Foxmail and
+Outlook write them, though RFC 2047 forbids it) or RFC 2231 values. One rule for all of them: the
+lying Chinese labels are read as GB18030, an unknown or wrong label falls back, nothing raises.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import quopri
+import re
+from email.message import Message
+
+# Labels that lie: decode them as the superset that GBK/GB18030 mail really is.
+_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+                    "euc-cn": "gb18030", "gb_2312-80": "gb18030", "chinese": "gb18030",
+                    "x-euc-cn": "gb18030", "big5": "big5hkscs", "ks_c_5601-1987": "cp949",
+                    "iso-8859-1": "cp1252", "us-ascii": "utf-8", "ascii": "utf-8",
+                    "unknown-8bit": "utf-8", "x-unknown": "utf-8", "utf8": "utf-8"}
+_FALLBACKS = ("utf-8", "gb18030", "big5hkscs", "cp1252")
+_NOT_MAIL_CODECS = {"raw-unicode-escape", "unicode-escape", "punycode", "idna", "undefined",
+                    "raw_unicode_escape", "unicode_escape"}
+MAX_HEADER_CHARS = 2000
+
+
+def _text_codec(label: str) -> str | None:
+    """The codec for a charset label, or None when it names no text encoding we trust in mail
+    (unknown names, `undefined`, and the escape codecs that "succeed" with mangled text)."""
+    name = _CHARSET_ALIASES.get(label, label)
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError, TypeError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_MAIL_CODECS:
+        return None
+    return info.name
+
+
+def decode_bytes(data: bytes, charset: str | None) -> tuple[str, bool]:
+    """Text from bytes in a declared charset; (text, clean) where clean is False when the label
+    was unknown or wrong and a fallback was needed."""
+    label = (charset or "").strip().strip('"\'').lower()
+    declared = _text_codec(label) if label else None
+    candidates = [declared] if declared else []
+    candidates += [c for c in _FALLBACKS if c not in candidates]
+    for index, candidate in enumerate(candidates):
+        try:
+            text = data.decode(candidate)
+        except (UnicodeError, ValueError, LookupError):
+            continue
+        return text, index == 0 and (declared is not None or not label)
+    return data.decode("utf-8", errors="replace"), False  # unreachable: cp1252 nearly always works
+
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
+_BETWEEN_WORDS = re.compile(r"(?<=\?=)\s+(?==\?)")
+
+
+def _decode_word(match: re.Match) -> str:
+    charset, encoding, payload = match.group(1).split("*")[0], match.group(2).upper(), match.group(3)
+    try:
+        if encoding == "B":
+            data = base64.b64decode(payload + "=" * (-len(payload) % 4), validate=True)
+        else:
+            data = quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
+    except (ValueError, binascii.Error):
+        return match.group(0)  # a broken word stays as it was written
+    return decode_bytes(data, charset)[0]
+
+
+def decode_header_value(raw: str) -> str:
+    """A header's text: each RFC 2047 word in its (mislabelled) charset, broken words kept
+    literally, raw 8-bit bytes decoded as UTF-8 or GB18030."""
+    if any("\udc80" <= ch <= "\udcff" for ch in raw):  # raw 8-bit header bytes
+        raw = decode_bytes(raw.encode("utf-8", "surrogateescape"), None)[0]
+    raw = raw[: MAX_HEADER_CHARS * 4]  # after decoding: never cut a multi-byte character
+    text = _ENCODED_WORD.sub(_decode_word, _BETWEEN_WORDS.sub("", raw))
+    return re.sub(r"\s+", " ", text).strip()[:MAX_HEADER_CHARS]
+
+
+def raw_header(message: Message, name: str) -> str:
+    """The first `name` header as it was written, before any decoding ("" when absent)."""
+    for key, value in message.raw_items():
+        if key.lower() == name.lower():
+            return str(value)
+    return ""
