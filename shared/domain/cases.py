@@ -48,33 +48,83 @@ class Severity(StrEnum):
 
 
 class EventType(StrEnum):
+    """What happened to a case, in the past tense. Values are stored: never rename one."""
+
     CASE_REGISTERED = "case_registered"
-    ACKNOWLEDGMENT_QUEUED = "acknowledgment_queued"
-    ACKNOWLEDGMENT_NOT_POSSIBLE = "acknowledgment_not_possible"
-    ACKNOWLEDGMENT_SENT = "acknowledgment_sent"
+    # Notices: every email to the reporter, whichever template (`data["template"]`, `["outbox_id"]`).
+    NOTICE_QUEUED = "notice_queued"
     NOTICE_SENT = "notice_sent"
-    ACKNOWLEDGMENT_RETRYING = "acknowledgment_retrying"
-    ACKNOWLEDGMENT_FAILED = "acknowledgment_failed"
+    NOTICE_RETRYING = "notice_retrying"
+    NOTICE_FAILED = "notice_failed"
+    ACKNOWLEDGMENT_NOT_POSSIBLE = "acknowledgment_not_possible"
+    ACKNOWLEDGMENT_SKIPPED = "acknowledgment_skipped"
     INFORMATION_ADDED = "information_added"
     REPORTER_REPLIED = "reporter_replied"
     AUTOMATED_MAIL_RECEIVED = "automated_mail_received"
     ATTACHMENT_DROPPED = "attachment_dropped"
     MAIL_BOUNCED = "mail_bounced"
-    ACKNOWLEDGMENT_SKIPPED = "acknowledgment_skipped"
     NOTE = "note"
+    # The lifecycle (`lifecycle.TRANSITIONS`): one event per command, naming the actor and reason.
+    CASE_ACCEPTED = "case_accepted"
+    CASE_REJECTED = "case_rejected"
+    CASE_REOPENED = "case_reopened"
+    CASE_ASSIGNED = "case_assigned"
+    WORK_STARTED = "work_started"
+    INFORMATION_REQUESTED = "information_requested"
+    REPORTER_ANSWERED = "reporter_answered"
+    DECISION_DRAFTED = "decision_drafted"
+    DECISION_APPROVED = "decision_approved"
+    DECISION_SENT_BACK = "decision_sent_back"
+    CASE_CLOSED = "case_closed"
+    APPEAL_LODGED = "appeal_lodged"
+    APPEAL_DECIDED = "appeal_decided"
+    CASE_ARCHIVED = "case_archived"
+    SEVERITY_SET = "severity_set"
+    # Legacy: stored by earlier versions (acknowledgments only), read as their notice_* equivalent
+    # (`as_current`); nothing emits them any more.
+    ACKNOWLEDGMENT_QUEUED = "acknowledgment_queued"
+    ACKNOWLEDGMENT_SENT = "acknowledgment_sent"
+    ACKNOWLEDGMENT_RETRYING = "acknowledgment_retrying"
+    ACKNOWLEDGMENT_FAILED = "acknowledgment_failed"
+
+    @property
+    def as_current(self) -> EventType:
+        """The type this one is read as today: a legacy acknowledgment type becomes its notice."""
+        return _LEGACY_NOTICES.get(self, self)
 
 
-# Events the reporter sees on the status page; the rest are for staff only.
+_LEGACY_NOTICES = {
+    EventType.ACKNOWLEDGMENT_QUEUED: EventType.NOTICE_QUEUED,
+    EventType.ACKNOWLEDGMENT_SENT: EventType.NOTICE_SENT,
+    EventType.ACKNOWLEDGMENT_RETRYING: EventType.NOTICE_RETRYING,
+    EventType.ACKNOWLEDGMENT_FAILED: EventType.NOTICE_FAILED,
+}
+# Legacy notice events were all acknowledgments; the ones stored without a template name.
+LEGACY_NOTICE_TEMPLATE = "acknowledgment"
+
+# Events the reporter sees on the status page; the rest are for staff only. The handling steps
+# inside the organisation (assignment, drafts, approval, severity) are not the reporter's to see;
+# what is addressed to them or changes what they may do is.
 PUBLIC_EVENTS = frozenset(
     {
         EventType.CASE_REGISTERED,
-        EventType.ACKNOWLEDGMENT_SENT,
         EventType.NOTICE_SENT,
+        EventType.NOTICE_FAILED,
+        EventType.ACKNOWLEDGMENT_SENT,
         EventType.ACKNOWLEDGMENT_FAILED,
         EventType.INFORMATION_ADDED,
         EventType.REPORTER_REPLIED,
         EventType.ATTACHMENT_DROPPED,
         EventType.MAIL_BOUNCED,
+        EventType.CASE_ACCEPTED,
+        EventType.CASE_REJECTED,
+        EventType.CASE_REOPENED,
+        EventType.INFORMATION_REQUESTED,
+        EventType.REPORTER_ANSWERED,
+        EventType.CASE_CLOSED,
+        EventType.APPEAL_LODGED,
+        EventType.APPEAL_DECIDED,
+        EventType.CASE_ARCHIVED,
     }
 )
 

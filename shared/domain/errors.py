@@ -25,12 +25,34 @@ class TooManyAttempts(DomainError):
     """Rate limit reached."""
 
 
+class LimitReached(DomainError):
+    """A counter slot with a limit was already at it: the write that would count one more was
+    refused, and nothing of it was written."""
+
+    def __init__(self, slot_id: str):
+        super().__init__(slot_id)
+        self.slot_id = slot_id
+
+
 class InvalidSubmission(DomainError):
     """Input that cannot be registered; `errors` maps each field to an error code."""
 
     def __init__(self, errors: dict[str, str]):
         super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+class TransitionNotAllowed(DomainError):
+    """A lifecycle command that the case's current status does not allow (`lifecycle.TRANSITIONS`)."""
+
+    def __init__(self, status: str, command: str):
+        super().__init__(f"{command} is not allowed on a case that is {status}")
+        self.status = status
+        self.command = command
+
+
+class CommandRefused(DomainError):
+    """A lifecycle command whose actor may not give it, or that lacks a required reason."""
 
 
 class DeliveryFailed(DomainError):
