@@ -8,7 +8,7 @@ from email.message import Message
 
 from .delivery_reports import DeliveryReport, delivery_report
 from .html_text import html_to_text
-from .mail_charsets import decode_bytes, decode_header_value, raw_header
+from .mail_charsets import decode_bytes, decode_header_value, header_parameter, raw_header
 
 MAX_PARTS = 100
 
@@ -121,11 +121,8 @@ def _payload(part: Message) -> bytes | None:
 
 
 def _filename(part: Message) -> str:
-    raw = part.get_param("filename", header="content-disposition") or part.get_param("name")
-    if raw is None:
-        return ""
-    if isinstance(raw, tuple):  # RFC 2231: (charset, language, value)
-        charset, _, value = raw
-        data = value.encode("latin-1", "surrogateescape") if isinstance(value, str) else value
-        return decode_bytes(data, charset)[0]
-    return decode_header_value(str(raw))
+    for header, parameter in (("Content-Disposition", "filename"), ("Content-Type", "name")):
+        name = header_parameter(raw_header(part, header), parameter)
+        if name:
+            return name
+    return ""

@@ -12,6 +12,7 @@ import binascii
 import codecs
 import quopri
 import re
+import urllib.parse
 from email.message import Message
 
 # Labels that lie: decode them as the superset that GBK/GB18030 mail really is.
@@ -87,3 +88,39 @@ def raw_header(message: Message, name: str) -> str:
         if key.lower() == name.lower():
             return str(value)
     return ""
+
+
+# One MIME parameter: name, RFC 2231 section number, RFC 2231 extended marker, value (quoted or not).
+_PARAMETER = re.compile(r';\s*([^\s=;*]+)(?:\*(\d+))?(\*)?\s*=\s*("(?:[^"\\]|\\.)*"?|[^;]*)')
+
+
+def header_parameter(value: str, name: str) -> str | None:
+    """The decoded text of one parameter of a raw header value (None when absent).
+
+    The standard library reads `filename="=?gb2312?B?...?="` and `filename*=gb2312''...` with
+    the strict GB2312 codec and turns every GBK-only character into U+FFFD, and it mangles raw
+    8-bit names; here all three go through `decode_bytes`, like every other text in mail."""
+    plain, sections = None, {}
+    for key, number, extended, raw in _PARAMETER.findall(re.sub(r"\r?\n", "", value)):
+        if key.lower() != name:
+            continue
+        raw = raw.strip()
+        if raw.startswith('"'):
+            raw = re.sub(r"\\(.)", r"\1", raw[1:-1] if raw.endswith('"') and len(raw) > 1 else raw[1:])
+        if number or extended:
+            sections.setdefault(int(number or 0), (bool(extended), raw))
+        elif plain is None:
+            plain = raw
+    if sections:  # RFC 2231 is the precise form: it wins over a plain fallback
+        return _extended_parameter([sections[n] for n in sorted(sections)])
+    return None if plain is None else decode_header_value(plain)
+
+
+def _extended_parameter(sections: list[tuple[bool, str]]) -> str:
+    charset, data = "", b""
+    for index, (encoded, text) in enumerate(sections):
+        if index == 0 and encoded and text.count("'") >= 2:
+            charset, _, text = text.split("'", 2)
+        raw = text.encode("utf-8", "surrogateescape")
+        data += urllib.parse.unquote_to_bytes(raw) if encoded else raw
+    return decode_bytes(data, charset)[0][:MAX_HEADER_CHARS]

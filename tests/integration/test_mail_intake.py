@@ -37,6 +37,8 @@ def events(app, number, kind):
 @pytest.mark.parametrize("name, subject, text, files", [
     ("qqmail_report.eml", "举报：某账号发布赌博广告", "财神到888", ["赌博广告截图.jpg"]),
     ("foxmail_gbk.eml", "投诉门店客服", "朱镕基路门店（镕、啰、赟）", ["购物小票.pdf"]),
+    ("foxmail_gbk_attachment_names.eml", "举报冒用身份注册的账号", "冒用我的名字王喆",
+     ["王喆被冒用的账号截图.jpg", "王喆身份证明.pdf", "喆哥聊天记录.png"]),
     ("163_complaint.eml", "电饭煲 质量问题", "希望退款 299 元", []),
     ("outlook_html_winmail.eml", "会员自动续费扣费", "在我取消后仍然扣费 30 元", ["message.html"]),
     ("apple_mail.eml", "个人信息被泄露", "我的手机号和住址被人贴在论坛帖子里", ["帖子截图.png"]),

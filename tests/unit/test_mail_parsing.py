@@ -5,6 +5,7 @@ import base64
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -135,3 +136,34 @@ def test_the_sender_is_the_angle_bracketed_mailbox_or_nobody():
     assert sender(b'"=?gb18030?B?0KHN9Q==?=" <87654321@qq.com>') == ("小王", "87654321@qq.com")
     assert sender(b"MAILER-DAEMON@mx.example.net (Mail Delivery System)") == (
         "Mail Delivery System", "mailer-daemon@mx.example.net")
+
+
+def test_gbk_attachment_names_keep_characters_gb2312_lacks():
+    # Foxmail: RFC 2047 words labelled gb2312 inside filename=/name=; RFC 2231 continuations;
+    # raw 8-bit GBK. 喆 is in GBK, not in GB2312.
+    mail = parse_mail((CORPUS / "foxmail_gbk_attachment_names.eml").read_bytes())
+    assert [a.filename for a in mail.attachments] == [
+        "王喆被冒用的账号截图.jpg", "王喆身份证明.pdf", "喆哥聊天记录.png"]
+    assert mail.from_name == "王喆" and "冒用我的名字王喆" in mail.text
+
+
+def _with_attachment(disposition: bytes) -> bytes:
+    return (b"From: a@example.com\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+            b"Content-Type: text/plain; charset=utf-8\r\n\r\nbody\r\n--b\r\n"
+            b"Content-Type: application/pdf\r\nContent-Disposition: attachment; " + disposition +
+            b"\r\n\r\n%PDF-1.4\r\n--b--\r\n")
+
+
+@pytest.mark.parametrize("disposition, name", [
+    (b'filename="=?GB2312?Q?=CD=F5=86=B4.pdf?="', "王喆.pdf"),
+    (b"filename*=gbk''%CD%F5%86%B4.pdf", "王喆.pdf"),
+    (b"filename*=''%E7%8E%8B%E5%96%86.pdf", "王喆.pdf"),  # no charset: UTF-8 first
+    (b'filename="' + "王喆.pdf".encode() + b'"', "王喆.pdf"),  # raw 8-bit UTF-8
+    (b'filename="\xcd\xf5\x86\xb4.pdf"', "王喆.pdf"),  # raw 8-bit GBK
+    (b"filename=plain.pdf", "plain.pdf"),
+    (b'filename="a \\"quoted\\" name.pdf"', 'a "quoted" name.pdf'),
+    (b'filename*=utf-8\'\'%E4%B8%AD.pdf; filename="fallback.pdf"', "中.pdf"),  # RFC 2231 wins
+])
+def test_attachment_name_parameters_in_every_encoding(disposition, name):
+    [attachment] = parse_mail(_with_attachment(disposition)).attachments
+    assert attachment.filename == name
