@@ -24,6 +24,9 @@ _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "
 _FALLBACKS = ("utf-8", "gb18030", "big5hkscs", "cp1252")
 _NOT_MAIL_CODECS = {"raw-unicode-escape", "unicode-escape", "punycode", "idna", "undefined",
                     "raw_unicode_escape", "unicode_escape"}
+# Single-byte Western labels: any byte string "decodes", so a UTF-8 message labelled with one of
+# them would silently become mojibake. Non-ASCII bytes that are valid UTF-8 are UTF-8.
+_SINGLE_BYTE_WESTERN = {"cp1252", "iso8859-1", "iso8859-15", "latin-1"}
 MAX_HEADER_CHARS = 2000
 
 
@@ -45,6 +48,11 @@ def decode_bytes(data: bytes, charset: str | None) -> tuple[str, bool]:
     was unknown or wrong and a fallback was needed."""
     label = (charset or "").strip().strip('"\'').lower()
     declared = _text_codec(label) if label else None
+    if declared in _SINGLE_BYTE_WESTERN and not data.isascii():
+        try:
+            return data.decode("utf-8"), False
+        except UnicodeDecodeError:
+            pass
     candidates = [declared] if declared else []
     candidates += [c for c in _FALLBACKS if c not in candidates]
     for index, candidate in enumerate(candidates):

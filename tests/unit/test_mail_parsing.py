@@ -26,7 +26,9 @@ def test_gb2312_labels_are_read_as_gb18030():
 def test_wrong_or_unknown_labels_fall_back_without_loss():
     text = "有人在评论区发布淫秽链接"
     assert decode_bytes(text.encode("utf-8"), "x-unknown-charset") == (text, False)
-    assert decode_bytes(text.encode("utf-8"), "iso-8859-1")[0] != ""
+    assert decode_bytes(text.encode("utf-8"), "iso-8859-1") == (text, False)
+    assert decode_bytes("评论".encode("utf-8"), "iso-8859-1") == ("评论", False)  # no bad byte
+    assert decode_bytes("café".encode("cp1252"), "iso-8859-1") == ("café", True)
     assert decode_bytes(text.encode("gb18030"), None)[0] == text
 
 
