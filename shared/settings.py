@@ -1,18 +1,24 @@
-"""Settings: built once from the environment. Nothing else in the code reads `os.environ`."""
+"""Settings: built once from the environment. Nothing else in the code reads `os.environ`.
+
+A value that makes no sense (an unknown choice, a malformed number, flag or duration, a limit
+below its minimum) stops start-up with a `ConfigurationError` naming every bad variable and what it
+accepts: a typo must never silently give another store, transport or rule."""
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
 
+from shared.settings_rules import ConfigurationError, field_problem, parse_value
+
+__all__ = ["ConfigurationError", "DEVELOPMENT_REPLY_KEY", "PROJECT_ROOT", "Settings"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Published in the source: whoever uses it lets anyone compute reply tokens and access codes.
 DEVELOPMENT_REPLY_KEY = "local-development-only-reply-token-key"
-
-
-def _flag(value: str) -> bool:
-    return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)
@@ -47,34 +53,70 @@ class Settings:
     lookup_attempts_per_case: int = 20
     lookup_window: timedelta = timedelta(minutes=15)
     delivery_max_attempts: int = 8
+    # Whom we trust: proxies that append to X-Forwarded-For, and the MTA's verdicts on senders.
+    trusted_proxies: int = 0
+    trusted_authserv_id: str = ""
     # Email intake.
     report_address: str = ""  # where the public writes; empty: mail_from
-    reply_token_key: str = DEVELOPMENT_REPLY_KEY  # a secret in the cloud
+    reply_token_key: str = ""  # a secret in the cloud; empty: generated into reply_token_key_file
+    reply_token_key_file: Path | None = None  # empty: reply_token.key next to the SQLite file
     email_default_kind: str = "report"
     acknowledgments_per_sender_per_hour: int = 5
     max_message_bytes: int = 40 * 1024 * 1024
     inbound_mail_bucket: str = ""  # S3 bucket the SES receipt rule writes to
     inbound_topic_arn: str = ""  # the SNS topic whose notifications are accepted
     templates_dir: Path = PROJECT_ROOT / "templates"
-    # The local stack only.
+    # The local stack (and self-hosting) only.
+    local_http_host: str = "127.0.0.1"
     local_http_port: int = 8080
     local_mailbox: Path = PROJECT_ROOT / "var" / "mail"
     local_worker_interval: float = 1.0
+    local_inbound_smtp_host: str = "127.0.0.1"
     local_inbound_smtp_port: int = 2525
+
+    def __post_init__(self):
+        problems = [problem for f in fields(self)
+                    if (problem := field_problem(f.name, getattr(self, f.name)))]
+        if problems:
+            raise ConfigurationError(problems)
 
     @property
     def inbound_address(self) -> str:
         return (self.report_address or self.mail_from).lower()
 
     @property
+    def in_the_cloud(self) -> bool:
+        return self.case_store == "firestore" or self.mail_transport == "ses"
+
+    @property
+    def listens_beyond_loopback(self) -> bool:
+        """Whether the local stack binds an address other people can reach."""
+        return not all(_is_loopback(host)
+                       for host in (self.local_http_host, self.local_inbound_smtp_host))
+
+    @property
+    def reply_key_file(self) -> Path:
+        return self.reply_token_key_file or self.sqlite_path.parent / "reply_token.key"
+
+    @property
     def reply_key(self) -> bytes:
-        """The reply-token key. Refused when a cloud deployment still has the public development
-        key: anyone could then compute reply tokens and the access codes of email cases. Only the
-        functions that sign or check tokens ask for it (and hold the secret)."""
-        cloud = self.case_store == "firestore" or self.mail_transport == "ses"
-        if cloud and self.reply_token_key == DEVELOPMENT_REPLY_KEY:
-            raise ValueError("CD_REPLY_TOKEN_KEY must be set to a secret outside the local stack")
-        return self.reply_token_key.encode()
+        """The reply-token key: `CD_REPLY_TOKEN_KEY`, or else (self-hosted, never in the cloud) a
+        random key generated at first use and kept, owner-only, in `reply_key_file`. The
+        published development key is refused in the cloud and whenever the local stack listens
+        beyond loopback: anyone could then compute reply tokens and the access codes of email
+        cases. Only the functions that sign or check tokens ask for it (and hold the secret)."""
+        key = self.reply_token_key
+        if key == DEVELOPMENT_REPLY_KEY and (self.in_the_cloud or self.listens_beyond_loopback):
+            raise ConfigurationError([
+                "CD_REPLY_TOKEN_KEY: the published development key is refused outside a "
+                "loopback-only local stack; set a secret or leave it unset to generate one"])
+        if key:
+            return key.encode()
+        if self.in_the_cloud:
+            raise ConfigurationError(["CD_REPLY_TOKEN_KEY must be set to a secret in the cloud"])
+        from shared.reply_key_file import read_or_create_key
+
+        return read_or_create_key(self.reply_key_file).encode()
 
     @property
     def public_status_url(self) -> str:
@@ -82,29 +124,31 @@ class Settings:
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read `CD_*` variables (see docs/configuration.md); unset ones keep their defaults."""
+        """Read `CD_*` variables (see docs/configuration.md); unset ones keep their defaults.
+        Raises `ConfigurationError` listing every variable whose value makes no sense."""
         env = os.environ if env is None else env
-        defaults = cls()
         values: dict = {}
-        for name, current in vars(defaults).items():
-            raw = env.get(f"CD_{name.upper()}")
+        problems: list[str] = []
+        for f in fields(cls):
+            raw = env.get(f"CD_{f.name.upper()}")
             if raw is None:
                 continue
-            values[name] = _convert(current, raw)
+            try:
+                values[f.name] = parse_value(f.name, f.type, raw)
+            except ValueError as bad:
+                problems.append(str(bad))
+                continue
+            if problem := field_problem(f.name, values[f.name]):
+                problems.append(problem)
+        if problems:
+            raise ConfigurationError(problems)
         return cls(**values)
 
 
-def _convert(current, raw: str):
-    if isinstance(current, bool):
-        return _flag(raw)
-    if isinstance(current, float):
-        return float(raw)
-    if isinstance(current, int):
-        return int(raw)
-    if isinstance(current, Path):
-        return Path(raw)
-    if isinstance(current, timedelta):
-        return timedelta(seconds=float(raw))
-    if isinstance(current, frozenset):
-        return frozenset(p.strip() for p in raw.split(",") if p.strip())
-    return raw
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,143 @@
+"""What each setting accepts: how a `CD_*` value is read, and which values make sense. Used by
+shared/settings.py (the only reader of the environment)."""
+from __future__ import annotations
+
+import math
+import re
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from shared.domain.cases import Kind
+
+KINDS = tuple(kind.value for kind in Kind)
+# Choices are matched without regard to case (`Firestore` is firestore) and stored as written here.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "case_store": ("sqlite", "firestore"),
+    "mail_transport": ("smtp", "ses"),
+    "attachment_store": ("folder", "gcs"),
+    "email_default_kind": KINDS,
+    "anonymous_kinds": KINDS,
+    "default_language": ("zh-CN", "en"),  # the languages of templates/i18n
+}
+# The smallest value that makes sense; a limit of 0 would switch a channel or a rule off unseen.
+MINIMUMS: dict[str, int] = {
+    "max_attachments": 1, "max_attachment_bytes": 1, "submissions_per_client_per_hour": 1,
+    "lookup_attempts_per_client": 1, "lookup_attempts_per_case": 1, "delivery_max_attempts": 1,
+    "acknowledgments_per_sender_per_hour": 1, "max_message_bytes": 1024, "trusted_proxies": 0,
+}
+PORTS = ("smtp_port", "local_http_port", "local_inbound_smtp_port")
+REQUIRED = ("firestore_project", "firestore_database", "smtp_host", "ses_region", "platform_name",
+            "mail_from", "mail_domain", "timezone", "local_http_host", "local_inbound_smtp_host")
+ADDRESSES = ("mail_from", "report_address")
+SECRETS = ("reply_token_key",)
+FLAGS = {"1": True, "true": True, "yes": True, "on": True,
+         "0": False, "false": False, "no": False, "off": False}
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)?\s*$", re.IGNORECASE)
+UNITS = {"": 1, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+
+
+class ConfigurationError(ValueError):
+    """Settings that make no sense; `problems` has one line per bad variable."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("configuration refused:\n  " + "\n  ".join(self.problems))
+
+
+def variable(name: str) -> str:
+    return f"CD_{name.upper()}"
+
+
+def parse_value(name: str, type_name: str, raw: str):
+    """The typed value of `CD_<NAME>`; ValueError naming the variable and what it accepts."""
+    shown = "(hidden)" if name in SECRETS else repr(raw)
+
+    def refuse(accepted: str):
+        return ValueError(f"{variable(name)}={shown}: {accepted}")
+
+    text = raw.strip()
+    if type_name == "bool":
+        if text.lower() not in FLAGS:
+            raise refuse("must be true or false (also 1/0, yes/no, on/off)")
+        return FLAGS[text.lower()]
+    if type_name == "int":
+        try:
+            return int(text)
+        except ValueError:
+            raise refuse("must be a whole number") from None
+    if type_name == "float":
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise refuse("must be a number of seconds, like 1.0")
+        return number
+    if type_name == "timedelta":
+        match = DURATION.match(text)
+        if not match:
+            raise refuse("must be a duration in seconds, or with a unit: 900, 15m, 24h, 2d")
+        return timedelta(seconds=float(match[1]) * UNITS[(match[2] or "").lower()])
+    if type_name == "Path | None":
+        return Path(text) if text else None
+    if type_name == "Path":
+        if not text:
+            raise refuse("must be a path")
+        return Path(text)
+    if type_name == "frozenset[str]":
+        return frozenset(_choice(name, part, refuse) for part in text.split(",") if part.strip())
+    if name in CHOICES:
+        return _choice(name, text, refuse)
+    return raw
+
+
+def _choice(name: str, text: str, refuse) -> str:
+    allowed = {choice.lower(): choice for choice in CHOICES[name]}
+    if text.strip().lower() not in allowed:
+        each = "each (comma-separated) " if name == "anonymous_kinds" else ""
+        raise refuse(f"{each}must be {_one_of(CHOICES[name])}")
+    return allowed[text.strip().lower()]
+
+
+def _one_of(choices) -> str:
+    return "one of " + ", ".join(choices) if len(choices) > 2 else " or ".join(choices)
+
+
+def field_problem(name: str, value) -> str | None:
+    """Why `value` makes no sense for the setting `name`, or None."""
+    var = variable(name)
+    if name in CHOICES:
+        members = value if isinstance(value, frozenset) else {value}
+        if not members <= set(CHOICES[name]):
+            return f"{var}={sorted(members)!r}: must be {_one_of(CHOICES[name])}"
+    if name in MINIMUMS and value < MINIMUMS[name]:
+        return f"{var}={value}: must be at least {MINIMUMS[name]}"
+    if name in PORTS and not 1 <= value <= 65535:
+        return f"{var}={value}: must be a port number from 1 to 65535"
+    if isinstance(value, timedelta) and value <= timedelta(0):
+        return f"{var}: must be a duration longer than zero"
+    if isinstance(value, float) and not value > 0:
+        return f"{var}={value}: must be more than zero seconds"
+    if name in REQUIRED and not value.strip():
+        return f"{var}: must not be empty"
+    if name in ADDRESSES and value and not _looks_like_address(value):
+        return f"{var}={value!r}: must be an email address, like report@example.com"
+    if name == "status_url" and value and not value.startswith(("https://", "http://")):
+        return f"{var}={value!r}: must be an http:// or https:// URL"
+    if name == "timezone" and value.strip():
+        return _timezone_problem(var, value)
+    return None
+
+
+def _looks_like_address(value: str) -> bool:
+    local, at, domain = value.rpartition("@")
+    return bool(at and local and "." in domain and not re.search(r"[\s<>,;]", value))
+
+
+def _timezone_problem(var: str, value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return f"{var}={value!r}: must be an IANA time zone, like Asia/Shanghai or UTC"
+    return None
