@@ -35,6 +35,7 @@ from shared.domain.reply_tokens import derived_access_code
 
 from .attachments import UploadedFile, check_files, store_upload
 from .automated_mail import automated_reason
+from .mail_kind import guess_kind
 from .mail_parsing import ParsedMail, message_key, parse_mail
 from .mail_threading import MailThreading
 from .quoted_text import trim_quoted
@@ -229,7 +230,7 @@ class MailIntake:
     # -- pieces ------------------------------------------------------------------------------
 
     def _new_case(self, mail: ParsedMail, raw_key, stored, now) -> Case:
-        kind = Kind(self._rules.default_kind)
+        kind = guess_kind(mail.subject, mail.text, Kind(self._rules.default_kind))
         day = now.astimezone(ZoneInfo(self._rules.timezone)).date()
         number = new_case_number(kind, day)
         code = derived_access_code(self._rules.reply_key, number)

@@ -15,6 +15,7 @@ from shared.domain.cases import Channel, EventType, Kind
 from shared.domain.reply_tokens import derived_access_code, reply_address
 from shared.services.mail_intake import MailOutcome
 from tests.support.mailbox import read_mailbox
+from tests.support.timeline import events_of
 
 CORPUS = Path(__file__).parent.parent / "mail_corpus"
 
@@ -31,28 +32,32 @@ def deliver(app):
 
 
 def events(app, number, kind):
-    return [e for e in app.store.get_case(number).timeline if e.type == kind]
+    return [e for e in events_of(app.store, number) if e.type == kind]
 
 
-@pytest.mark.parametrize("name, subject, text, files", [
-    ("qqmail_report.eml", "举报：某账号发布赌博广告", "财神到888", ["赌博广告截图.jpg"]),
-    ("foxmail_gbk.eml", "投诉门店客服", "朱镕基路门店（镕、啰、赟）", ["购物小票.pdf"]),
+C, R = Kind.COMPLAINT, Kind.REPORT
+
+
+@pytest.mark.parametrize("name, subject, text, files, kind", [
+    ("qqmail_report.eml", "举报：某账号发布赌博广告", "财神到888", ["赌博广告截图.jpg"], R),
+    ("foxmail_gbk.eml", "投诉门店客服", "朱镕基路门店（镕、啰、赟）", ["购物小票.pdf"], C),
     ("foxmail_gbk_attachment_names.eml", "举报冒用身份注册的账号", "冒用我的名字王喆",
-     ["王喆被冒用的账号截图.jpg", "王喆身份证明.pdf", "喆哥聊天记录.png"]),
-    ("163_complaint.eml", "电饭煲 质量问题", "希望退款 299 元", []),
-    ("outlook_html_winmail.eml", "会员自动续费扣费", "在我取消后仍然扣费 30 元", ["message.html"]),
-    ("apple_mail.eml", "个人信息被泄露", "我的手机号和住址被人贴在论坛帖子里", ["帖子截图.png"]),
-    ("gmail_forwarded.eml", "Fw: 您的账户已冻结", "请立即转账 5000 元到安全账户解冻", []),
-    ("phone_client_8bit.eml", "直播间有人辱骂主播", "说要人肉她", []),
-    ("big5_report.eml", "舉報詐騙帳號", "騙取用戶密碼", []),
-    ("iso2022jp.eml", "著作権侵害の報告", "無断で使用されています", []),
-    ("wrong_charsets.eml", "=?gb2312?B?broken!!?=举报", "有人在评论区发布淫秽链接", []),
+     ["王喆被冒用的账号截图.jpg", "王喆身份证明.pdf", "喆哥聊天记录.png"], R),
+    ("163_complaint.eml", "电饭煲 质量问题", "希望退款 299 元", [], R),  # says neither: the setting
+    ("outlook_html_winmail.eml", "会员自动续费扣费", "在我取消后仍然扣费 30 元", ["message.html"], R),
+    ("apple_mail.eml", "个人信息被泄露", "我的手机号和住址被人贴在论坛帖子里", ["帖子截图.png"], R),
+    ("gmail_forwarded.eml", "Fw: 您的账户已冻结", "请立即转账 5000 元到安全账户解冻", [], R),
+    ("phone_client_8bit.eml", "直播间有人辱骂主播", "说要人肉她", [], R),
+    ("big5_report.eml", "舉報詐騙帳號", "騙取用戶密碼", [], R),
+    ("iso2022jp.eml", "著作権侵害の報告", "無断で使用されています", [], R),
+    ("wrong_charsets.eml", "=?gb2312?B?broken!!?=举报", "有人在评论区发布淫秽链接", [], R),
 ])
-def test_mail_from_every_client_becomes_a_readable_case(app, mailbox, name, subject, text, files):
+def test_mail_from_every_client_becomes_a_readable_case(app, mailbox, name, subject, text, files,
+                                                        kind):
     received = app.mail_intake.receive(corpus(name))
     assert received.outcome == MailOutcome.REGISTERED
     case = app.store.get_case(received.case_number)
-    assert case.channel == Channel.EMAIL and case.kind == Kind.REPORT
+    assert case.channel == Channel.EMAIL and case.kind == kind
     assert case.subject == subject
     assert text in case.description
     assert [a.filename for a in case.attachments] == files
@@ -60,6 +65,22 @@ def test_mail_from_every_client_becomes_a_readable_case(app, mailbox, name, subj
         corpus(name), policy=policy.default)["From"].addresses[0].addr_spec.lower()
     [result] = deliver(app)
     assert result.outcome.value == "sent"
+
+
+def test_a_complaint_by_email_is_a_complaint_and_acknowledged_as_one(app, mailbox):
+    _, folder = mailbox
+    complaint = app.mail_intake.receive(corpus("foxmail_gbk.eml"))  # 「投诉门店客服」
+    english = app.mail_intake.receive(reply("report@example.com", "ann@example.org",
+                                            "Order 1234", "I want to complain about the courier."))
+    report = app.mail_intake.receive(corpus("qqmail_report.eml"))  # 「举报：…」
+    assert complaint.case_number.startswith("TS-") and english.case_number.startswith("TS-")
+    assert report.case_number.startswith("JB-")
+    deliver(app)
+    bodies = {m["To"]: m.get_body(("plain",)).get_content() for m in read_mailbox(folder)}
+    assert "我们已收到您的投诉" in bodies["zhaoyun@foxmail.com"]
+    assert "您的举报" not in bodies["zhaoyun@foxmail.com"]
+    assert "received and registered your complaint" in bodies["ann@example.org"]
+    assert "我们已收到您的举报" in bodies["87654321@qq.com"]
 
 
 def test_forbidden_and_oversize_attachments_are_dropped_with_a_note_and_a_line_in_the_reply(
@@ -280,7 +301,7 @@ def test_malformed_mime_keeps_what_can_be_read_with_a_note(app):
     assert received.outcome == MailOutcome.REGISTERED
     case = app.store.get_case(received.case_number)
     assert "还能读" in case.description
-    assert any("malformed MIME" in e.text for e in case.timeline if e.type == EventType.NOTE)
+    assert any("malformed MIME" in e.text for e in events(app, case.number, EventType.NOTE))
 
 
 @pytest.mark.slow
@@ -320,7 +341,7 @@ def test_five_hundred_parts_are_read_up_to_a_limit(app):
     received = app.mail_intake.receive(message.as_bytes())
     case = app.store.get_case(received.case_number)
     assert case.description == "五百个附件" and len(case.attachments) == 5
-    notes = [e.text for e in case.timeline if e.type == EventType.NOTE]
+    notes = [e.text for e in events(app, case.number, EventType.NOTE)]
     assert "only the first 100 MIME parts were read" in notes
 
 

@@ -81,7 +81,7 @@ def test_mail_received_by_ses_becomes_a_case_through_a_moto_signed_notification(
         sns.publish(TopicArn=topic, Message=ses_notification("inbound-mail", "msg-1"))
         store = bootstrap.services().store
         found = store.find_mail(message_key("<202611281002117318420@foxmail.com>"))
-        assert found is not None and found.case_number.startswith("JB-")
+        assert found is not None and found.case_number.startswith("TS-")  # 「投诉门店客服」
         case = store.get_case(found.case_number)
         assert "朱镕基路门店" in case.description
         assert [a.filename for a in case.attachments] == ["购物小票.pdf"]
