@@ -1,10 +1,15 @@
-"""HTTP function `submit_form`: the hosted complaint and report form (R1-R4)."""
+"""HTTP function `submit_form`: the hosted complaint and report form (R1-R4).
+
+GET shows the form (each rendering with a fresh form token), or with `?receipt=` the receipt of a
+registered form. POST registers and answers 303 to the receipt, so a reload never posts again.
+"""
 import functions_framework
 
 from shared.bootstrap import services
 from shared.domain.errors import InvalidSubmission, TooManyAttempts
 from shared.web import http_requests as decode
 from shared.web.pages import PAGE_HEADERS as HTML
+from shared.web.pages import minutes_until
 
 
 @functions_framework.http
@@ -12,18 +17,34 @@ def submit_form(request):
     app = services()
     lang = decode.language(request, app.settings.default_language)
     if request.method == "GET":
+        if "receipt" in request.args:
+            return _receipt(app, lang, request.args.get("receipt", ""))
         return app.pages.form(lang, request.args.get("kind", "complaint")), 200, HTML
     if request.method != "POST":
         return "method not allowed", 405, {"Allow": "GET, POST"}
+    # The body is not read when it is too large, so the kind comes from the form's own URL.
+    kind = request.args.get("kind", "complaint")
     limit = app.settings.max_attachments * app.settings.max_attachment_bytes + 1024 * 1024
     if (request.content_length or 0) > limit:
-        return app.pages.form(lang, "complaint", errors={"files": "file_too_large"}), 413, HTML
-    kind, values = request.form.get("kind", ""), decode.form_values(request)
+        return app.pages.form(lang, kind, errors={"submission": "too_large"}), 413, HTML
+    kind, values = request.form.get("kind", kind), decode.form_values(request)
     try:
-        registered = app.intake.submit(decode.submit_case(request, lang),
-                                       decode.client_address(request))
+        registered = app.intake.submit(
+            decode.submit_case(request, lang),
+            decode.client_address(request, app.settings.trusted_proxies))
     except InvalidSubmission as invalid:
         return app.pages.form(lang, kind, values, invalid.errors), 422, HTML
-    except TooManyAttempts:
-        return app.pages.form(lang, kind, values, {"submission": "too_many_attempts"}), 429, HTML
-    return app.pages.success(lang, registered), 201, HTML
+    except TooManyAttempts as refused:
+        page = app.pages.form(lang, kind, values, {"submission": "too_many_attempts"},
+                              retry_minutes=minutes_until(refused.retry_after))
+        return page, 429, HTML
+    link = app.receipt_links.sign(registered.form_token)
+    return "", 303, {**HTML, "Location": f"?receipt={link}&lang={lang}"}
+
+
+def _receipt(app, lang: str, link: str):
+    token = app.receipt_links.form_token(link)
+    registered = app.intake.receipt(token) if token else None
+    if registered is None:
+        return app.pages.receipt_gone(lang), 404, HTML
+    return app.pages.success(lang, registered, link), 200, HTML

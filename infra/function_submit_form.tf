@@ -17,6 +17,14 @@ resource "google_storage_bucket_iam_member" "submit_form_attachments" {
   member = google_service_account.submit_form.member
 }
 
+# A form case's access code is derived from its form token with this key, so a form sent again
+# (a reload, a lost answer) shows its receipt again instead of opening a second case.
+resource "google_secret_manager_secret_iam_member" "submit_form_reply_token_key" {
+  secret_id = google_secret_manager_secret.reply_token_key.id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.submit_form.member
+}
+
 module "submit_form" {
   # checkov:skip=CKV_GCP_124: The public form must be reachable from the internet; the function itself is the only entry (no load balancer in front by default).
   source = "./modules/function"
@@ -31,4 +39,13 @@ module "submit_form" {
   ingress               = "ALLOW_ALL"
   service_account_email = google_service_account.submit_form.email
   environment           = local.common_env
+
+  secret_environment = {
+    CD_REPLY_TOKEN_KEY = {
+      secret  = google_secret_manager_secret.reply_token_key.secret_id
+      version = var.secret_versions.reply_token_key
+    }
+  }
+
+  depends_on = [google_secret_manager_secret_iam_member.submit_form_reply_token_key]
 }

@@ -97,6 +97,17 @@ class Services:
     # -- services ----------------------------------------------------------------------------
 
     @cached_property
+    def registration(self):
+        """The one path that opens a case, for the form, email and staff."""
+        from shared.services.registration import Registration, RegistrationLimits
+
+        s = self.settings
+        limits = RegistrationLimits(s.submissions_per_client_per_hour,
+                                    s.acknowledgments_per_sender_per_hour)
+        return Registration(self.store, self.attachments, self.clock, limits, s.initial_review,
+                            s.timezone)
+
+    @cached_property
     def intake(self):
         from shared.services.intake import Intake
         from shared.services.submissions import SubmissionRules
@@ -104,9 +115,14 @@ class Services:
         s = self.settings
         rules = SubmissionRules(s.anonymous_kinds, s.check_email_deliverability,
                                 s.max_attachments, s.max_attachment_bytes)
-        return Intake(self.store, self.attachments, self.clock, rules, s.initial_review,
-                      s.timezone, s.submissions_per_client_per_hour,
-                      s.acknowledgments_per_sender_per_hour)
+        # The key derives a form case's access code from its form token and signs receipts.
+        return Intake(self.registration, self.store, rules, s.reply_key)
+
+    @cached_property
+    def receipt_links(self):
+        from shared.web.receipts import ReceiptLinks
+
+        return ReceiptLinks(self.settings.reply_key)
 
     @cached_property
     def status(self):

@@ -22,7 +22,11 @@ class ForgedNotification(DomainError):
 
 
 class TooManyAttempts(DomainError):
-    """Rate limit reached."""
+    """Rate limit reached; `retry_after` (a timedelta, when known) says when the window ends."""
+
+    def __init__(self, retry_after=None):
+        super().__init__("rate limit reached")
+        self.retry_after = retry_after
 
 
 class LimitReached(DomainError):

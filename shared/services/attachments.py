@@ -1,10 +1,13 @@
-"""Attachments: count and size limits, type by content (not by name), safe file names, and
-putting accepted files into object storage."""
+"""Attachments: count and size limits, type by content (not by name), the name a person gave a
+file (kept as data), a storage key bounded in bytes, and putting accepted files into object
+storage — and taking them out again when what they belong to was not registered."""
 from __future__ import annotations
 
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import filetype
@@ -22,12 +25,19 @@ ALLOWED_TYPES = {
     "text/plain",
 }
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+# Directional controls make "exe.png" read as "gnp.exe"; they are never part of a name.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+MAX_NAME_CHARS = 255  # the name as data: generous, but bounded
+# The name inside a storage key: file systems allow 255 bytes per path component (ext4, APFS),
+# and a UTF-8 Chinese character takes 3, so 84 of them no longer fit. Bytes, not characters.
+MAX_KEY_NAME_BYTES = 100
 
 
 @dataclass(frozen=True)
 class UploadedFile:
     filename: str
     data: bytes
+    content_type: str | None = None  # when known from elsewhere (a forwarded message/rfc822)
 
     @property
     def size(self) -> int:
@@ -48,18 +58,36 @@ def sniff_type(data: bytes) -> str | None:
     return "text/plain"
 
 
-def safe_filename(name: str) -> str:
-    """The last path component, NFC-normalised, without control or reserved characters."""
+def attachment_name(name: str) -> str:
+    """The name a person gave the file, kept as data and shown (escaped): its last path
+    component, NFC, without control or directional characters, at most 255 characters."""
     base = re.split(r"[/\\]", name or "")[-1]
-    base = unicodedata.normalize("NFC", base)
-    base = _UNSAFE.sub("_", base).strip(" .")
-    if len(base) > 100:
-        stem, dot, ext = base.rpartition(".")
-        base = (stem[: 100 - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else base[:100]
+    base = BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", base))
+    base = "".join(ch for ch in base if unicodedata.category(ch) != "Cc").strip(" .")
+    return _shortened(base, lambda text: len(text) <= MAX_NAME_CHARS) or "attachment"
+
+
+def safe_filename(name: str) -> str:
+    """The name as part of a storage key: no reserved characters, at most 100 bytes in UTF-8,
+    the extension kept."""
+    base = _UNSAFE.sub("_", attachment_name(name)).strip(" .")
+    base = _shortened(base, lambda text: len(text.encode()) <= MAX_KEY_NAME_BYTES)
     return base if base.strip("_ .") else "attachment"
 
 
-def check_files(files: list[UploadedFile], max_files: int, max_bytes: int) -> str | None:
+def _shortened(name: str, fits) -> str:
+    """The name cut at a character boundary until it fits, keeping a short extension."""
+    if fits(name):
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 10:
+        stem, dot, ext = name, "", ""
+    while stem and not fits(stem + dot + ext):
+        stem = stem[:-1]
+    return stem + dot + ext if stem else ""
+
+
+def check_files(files: Sequence[UploadedFile], max_files: int, max_bytes: int) -> str | None:
     """An error code for the first problem with the files, or None when they are acceptable."""
     if len(files) > max_files:
         return "too_many_files"
@@ -74,8 +102,23 @@ def check_files(files: list[UploadedFile], max_files: int, max_bytes: int) -> st
 def store_upload(files: AttachmentStore, upload: UploadedFile,
                  content_type: str | None = None) -> Attachment:
     """Put an already checked upload into object storage under a fresh key."""
-    content_type = content_type or sniff_type(upload.data)
-    name = safe_filename(upload.filename)
-    key = f"attachments/{uuid.uuid4().hex}/{name}"
+    content_type = content_type or upload.content_type or sniff_type(upload.data)
+    key = f"attachments/{uuid.uuid4().hex}/{safe_filename(upload.filename)}"
     files.put(key, upload.data, content_type)
-    return Attachment(key, name, content_type, upload.size)
+    return Attachment(key, attachment_name(upload.filename), content_type, upload.size)
+
+
+@contextmanager
+def stored_uploads(files: AttachmentStore, uploads: Sequence[UploadedFile]
+                   ) -> Iterator[list[Attachment]]:
+    """Store the uploads for the block; when the block (or a later put) fails, delete every file
+    stored here, so no file outlives the case or addition it was for."""
+    stored: list[Attachment] = []
+    try:
+        for upload in uploads:
+            stored.append(store_upload(files, upload))
+        yield stored
+    except BaseException:
+        for attachment in stored:
+            files.delete(attachment.key)
+        raise

@@ -1,136 +1,82 @@
-"""Intake: register a complaint or report and queue its acknowledgment (R2, R4)."""
+"""Intake: the hosted form's way into registration (R2, R4), sent once however often it is sent.
+
+A form carries a random token (`shared.domain.form_tokens`). The case registered from it carries
+the token as a unique key and an access code derived from it, so the same form sent again — a
+double click, a reload, Back and submit, a resubmission after a lost answer — finds that case and
+shows its receipt, code included, instead of opening a second one.
+"""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from shared.domain.access_codes import hash_access_code, new_access_code
-from shared.domain.case_numbers import new_case_number
-from shared.domain.cases import Attachment, Case, EventType, Kind, ReporterIdentity, TimelineEvent
-from shared.domain.errors import TooManyAttempts
-from shared.domain.outbox import OutboxMessage, Template
-from shared.domain.ports import AttachmentStore, CaseStore, Clock
-from shared.domain.rate_limits import CounterSlot, acknowledgment_slot, client_slot
+from shared.domain.cases import Channel, EventType
+from shared.domain.errors import MailAlreadyRecorded
+from shared.domain.form_tokens import form_access_code, form_key, is_form_token, new_form_token
+from shared.domain.ports import CaseStore
 
-from .attachments import store_upload
-from .registration import register_new_case
-from .submissions import CleanSubmission, SubmissionRules, SubmitCase, clean
+from .registration import Acknowledgment, CaseRegistered, NewCase, Registration
+from .submissions import SubmissionRules, SubmitCase, clean
 
+__all__ = ["CaseRegistered", "FormReceipt", "Intake"]
 
-@dataclass(frozen=True)
-class CaseRegistered:
-    """Event: a case exists. The access code is here once and nowhere else in clear."""
-
-    number: str
-    access_code: str
-    kind: Kind
-    received_at: datetime
-    review_due_at: datetime
-    acknowledgment_queued: bool
+_ACKNOWLEDGMENT_EVENTS = {EventType.NOTICE_QUEUED: Acknowledgment.QUEUED,
+                          EventType.ACKNOWLEDGMENT_QUEUED: Acknowledgment.QUEUED,
+                          EventType.ACKNOWLEDGMENT_NOT_POSSIBLE: Acknowledgment.NO_ADDRESS}
 
 
 @dataclass(frozen=True)
-class _Limits:
-    submitted: CounterSlot | None  # the client's counter, when the client is known
-    acknowledged: CounterSlot  # the recipient's counter
-    acknowledge: bool  # the recipient may be sent one more acknowledgment
+class FormReceipt(CaseRegistered):
+    """A registered case and the token of the form it came from: the key to its receipt."""
+
+    form_token: str
 
 
 class Intake:
-    """Registers cases. Everything about a case is written in one transaction, or nothing is."""
+    """Registers what the hosted form sends, once per form."""
 
-    def __init__(self, store: CaseStore, files: AttachmentStore, clock: Clock,
-                 rules: SubmissionRules, initial_review, timezone: str,
-                 submissions_per_client_per_hour: int = 20, acknowledgments_per_hour: int = 5):
-        self._submissions_per_hour = submissions_per_client_per_hour
-        self._acknowledgments_per_hour = acknowledgments_per_hour
+    def __init__(self, registration: Registration, store: CaseStore, rules: SubmissionRules,
+                 form_key_secret: bytes):
+        self._registration = registration
         self._store = store
-        self._files = files
-        self._clock = clock
         self._rules = rules
-        self._initial_review = initial_review
-        self._zone = ZoneInfo(timezone)
+        self._secret = form_key_secret
 
-    def submit(self, command: SubmitCase, client: str = "") -> CaseRegistered:
-        """Validate and register. Raises InvalidSubmission or TooManyAttempts (a client over
-        its hourly number of cases), storing nothing."""
+    def submit(self, command: SubmitCase, client: str = "") -> FormReceipt:
+        """Validate and register; a form sent before gets its first receipt back. Raises
+        InvalidSubmission or TooManyAttempts (a client over its hourly number of cases),
+        storing nothing."""
+        token = command.form_token if is_form_token(command.form_token) else new_form_token()
+        earlier = self.receipt(token)
+        if earlier is not None:
+            return earlier
         submission = clean(command, self._rules)
-        now = self._clock.now()
-        # One read of both counters now; they are counted in the registration's own write.
-        submitted = client_slot("submit-client", client or "-", timedelta(hours=1), now)
-        acknowledged = acknowledgment_slot(submission.email or "-", now)
-        submissions, acknowledgments = self._store.read_counters([submitted, acknowledged])
-        if client and submissions >= self._submissions_per_hour:
-            raise TooManyAttempts()
-        limits = _Limits(submitted if client else None, acknowledged,
-                         acknowledgments < self._acknowledgments_per_hour)
-        attachments = self._store_files(submission)
+        case = NewCase(
+            kind=submission.kind, channel=Channel.WEB_FORM, category=submission.category,
+            subject=submission.subject, description=submission.description,
+            language=submission.language, desired_outcome=submission.desired_outcome,
+            name=submission.name, email=submission.email, phone=submission.phone,
+            anonymous=submission.anonymous, files=submission.files,
+            access_code=lambda number: form_access_code(self._secret, token),
+            unique_keys=[form_key(token)], client=client)
         try:
-            return self._register(submission, attachments, now, limits)
-        except BaseException:
-            for attachment in attachments:
-                self._files.delete(attachment.key)
-            raise
+            registered = self._registration.register(case)
+        except MailAlreadyRecorded:  # the same form, sent at the same moment, won the race
+            return self.receipt(token)
+        return FormReceipt(**vars(registered), form_token=token)
 
-    def _store_files(self, submission: CleanSubmission) -> list[Attachment]:
-        return [store_upload(self._files, upload) for upload in submission.files]
+    def receipt(self, token: str) -> FormReceipt | None:
+        """The receipt of the case registered from the form that carried `token`, or None."""
+        record = self._store.find_mail(form_key(token)) if is_form_token(token) else None
+        case = self._store.get_case(record.case_number) if record and record.case_number else None
+        if case is None:
+            return None
+        return FormReceipt(case.number, form_access_code(self._secret, token), case.kind,
+                           case.received_at, case.review_due_at, self._acknowledgment(case), token)
 
-    def _register(self, submission, attachments, now, limits: _Limits) -> CaseRegistered:
-        access_code = new_access_code()
-        counters = [limits.submitted] if limits.submitted else []
-        if submission.email and limits.acknowledge:
-            counters.append(limits.acknowledged)  # counted only when one is queued
-
-        def draft():
-            number = new_case_number(submission.kind, now.astimezone(self._zone).date())
-            case = self._new_case(number, submission, attachments, access_code, now)
-            identity = ReporterIdentity(number, submission.name, submission.email, submission.phone)
-            return case, identity, self._acknowledgment(case, identity, now, limits.acknowledge)
-
-        case, _, outbox = register_new_case(self._store, draft, counters=counters)
-        return CaseRegistered(case.number, access_code, case.kind, now, case.review_due_at,
-                              bool(outbox))
-
-    def _new_case(self, number, submission, attachments, access_code, now) -> Case:
-        case = Case(
-            number=number,
-            kind=submission.kind,
-            channel=submission.channel,
-            category=submission.category,
-            subject=submission.subject,
-            description=submission.description,
-            desired_outcome=submission.desired_outcome,
-            received_at=now,
-            review_due_at=now + self._initial_review,
-            access_code_hash=hash_access_code(number, access_code),
-            anonymous=submission.anonymous,
-            language=submission.language,
-            attachments=attachments,
-        )
-        case.record(TimelineEvent(EventType.CASE_REGISTERED, now,
-                                  data={"channel": submission.channel.value}))
-        return case
-
-    def _acknowledgment(self, case: Case, identity: ReporterIdentity, now,
-                        allowed: bool) -> list[OutboxMessage]:
-        if not identity.reachable_by_email:
-            case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_NOT_POSSIBLE, now,
-                                      text="no email address given"))
-            return []
-        if not allowed:
-            case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_SKIPPED, now,
-                                      text="too many acknowledgments to this address"))
-            return []
-        message = OutboxMessage(
-            id=uuid.uuid4().hex,
-            case_number=case.number,
-            template=Template.ACKNOWLEDGMENT,
-            language=case.language,
-            created_at=now,
-            next_attempt_at=now,
-        )
-        case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_QUEUED, now,
-                                  data={"outbox_id": message.id}))
-        return [message]
+    def _acknowledgment(self, case) -> Acknowledgment:
+        for event in self._store.case_events(case.number, public_only=False, limit=20):
+            if event.type in _ACKNOWLEDGMENT_EVENTS:
+                return _ACKNOWLEDGMENT_EVENTS[event.type]
+            if event.type == EventType.ACKNOWLEDGMENT_SKIPPED:
+                return Acknowledgment(event.data.get("reason", Acknowledgment.ADDRESS_LIMIT))
+        return Acknowledgment.NO_ADDRESS

@@ -1,26 +1,204 @@
-"""Registering a new case under a freshly drawn number, whatever channel it came by."""
+"""Registration: the one path by which a case is opened, whatever the channel (R1, R2, R4) —
+the hosted form, email, and staff registering a call, a letter, a visit or a referral.
+
+Store the files, draft the case under a freshly drawn number, register it with its counters and
+unique keys in one transaction, queue the acknowledgment unless the address had its share this
+hour, and delete the stored files again if anything fails.
+"""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
 
-from shared.domain.cases import Case, ReporterIdentity
-from shared.domain.errors import CaseNumberTaken
-from shared.domain.outbox import OutboxMessage
-from shared.domain.ports import CaseStore
+from shared.domain.access_codes import hash_access_code, new_access_code
+from shared.domain.case_numbers import new_case_number
+from shared.domain.cases import (
+    REPORTER,
+    Attachment,
+    Case,
+    Channel,
+    EventType,
+    Kind,
+    ReporterIdentity,
+    TimelineEvent,
+)
+from shared.domain.errors import CaseNumberTaken, LimitReached, TooManyAttempts
+from shared.domain.outbox import OutboxMessage, Template, queue_notice
+from shared.domain.ports import AttachmentStore, CaseStore, Clock
+from shared.domain.rate_limits import CounterSlot, acknowledgment_slot, client_slot
+
+from .attachments import UploadedFile, stored_uploads
 
 NUMBER_DRAWS = 8
+CLIENT_WINDOW = timedelta(hours=1)
 
-Draft = tuple[Case, ReporterIdentity, list[OutboxMessage]]
+
+class Acknowledgment(StrEnum):
+    """What became of the acknowledgment of a new case."""
+
+    QUEUED = "queued"
+    NO_ADDRESS = "no_address"  # nobody to send it to
+    ADDRESS_LIMIT = "address_limit"  # the address had its share this hour
+    UNVERIFIED_SENDER = "unverified_sender"  # the mail's From could be forged: never answered
 
 
-def register_new_case(store: CaseStore, draft: Callable[[], Draft], **write) -> Draft:
-    """Build a case with a new random number and register it (with `write`'s mail keys or
-    counters); a number that is taken already is drawn again."""
-    for _ in range(NUMBER_DRAWS):
-        drafted = draft()
+@dataclass(frozen=True)
+class NewCase:
+    """Command: open a case. The channel's own checks are done; the files are checked but not
+    stored yet."""
+
+    kind: Kind
+    channel: Channel
+    category: str
+    subject: str
+    description: str
+    language: str = "zh-CN"
+    desired_outcome: str = ""
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    anonymous: bool = False
+    files: Sequence[UploadedFile] = ()  # stored by the registration, deleted if it fails
+    kept_files: Sequence[Attachment] = ()  # stored already and kept whatever happens (raw mail)
+    access_code: Callable[[str], str] | None = None  # the code of a number; None: a random one
+    unique_keys: Sequence[str] = ()  # a form token, inbound Message-IDs: a second use is refused
+    client: str = ""  # who sent it (an address), limited per hour; empty: not limited
+    sender_verified: bool = True  # False: the From may be forged, so nothing is sent to it
+    in_reply_to: str = ""  # the acknowledgment answers in this email thread
+    acknowledgment_notes: Sequence[str] = ()  # lines the acknowledgment must add (dropped files)
+    events: Sequence[TimelineEvent] = ()  # recorded after the registration (dropped files, notes)
+    registered_data: Mapping = field(default_factory=dict)  # on the case_registered event
+    registered_by: str = REPORTER  # the actor: the person, or staff registering for them
+
+
+@dataclass(frozen=True)
+class CaseRegistered:
+    """Event: a case exists. The access code is here and nowhere else in clear."""
+
+    number: str
+    access_code: str
+    kind: Kind
+    received_at: datetime
+    review_due_at: datetime
+    acknowledgment: Acknowledgment
+
+    @property
+    def acknowledgment_queued(self) -> bool:
+        return self.acknowledgment == Acknowledgment.QUEUED
+
+
+@dataclass(frozen=True)
+class RegistrationLimits:
+    cases_per_client_per_hour: int = 20
+    acknowledgments_per_address_per_hour: int = 5
+
+
+class Registration:
+    """Opens cases. Everything about a new case is written in one transaction, or nothing is —
+    and then no file it brought stays in storage either."""
+
+    def __init__(self, store: CaseStore, files: AttachmentStore, clock: Clock,
+                 limits: RegistrationLimits, initial_review: timedelta, timezone: str):
+        self._store = store
+        self._files = files
+        self._clock = clock
+        self._limits = limits
+        self._initial_review = initial_review
+        self._zone = ZoneInfo(timezone)
+
+    def register(self, command: NewCase) -> CaseRegistered:
+        """Register the case. Raises TooManyAttempts (the client's cases this hour are used up)
+        or MailAlreadyRecorded (a unique key was registered before), having stored nothing."""
+        now = self._clock.now()
+        with stored_uploads(self._files, command.files) as stored:
+            return self._register(command, [*command.kept_files, *stored], now)
+
+    def _register(self, command: NewCase, attachments, now: datetime) -> CaseRegistered:
+        client = self._client_slot(command, now)
+        outcome = self._acknowledgment(command)
+        counters = [client] if client else []
+        if outcome == Acknowledgment.QUEUED:
+            limited = acknowledgment_slot(command.email, now,
+                                          self._limits.acknowledgments_per_address_per_hour)
+            try:
+                return self._draw_and_write(command, attachments, now, outcome,
+                                            [*counters, limited])
+            except LimitReached as reached:
+                if client and reached.slot_id == client.id:
+                    raise TooManyAttempts(retry_after=client.expires_at - now) from reached
+            outcome = Acknowledgment.ADDRESS_LIMIT  # register it all the same, unacknowledged
         try:
-            store.register(*drafted, **write)
-        except CaseNumberTaken:
-            continue
-        return drafted
-    raise CaseNumberTaken("no free case number after several draws")
+            return self._draw_and_write(command, attachments, now, outcome, counters)
+        except LimitReached as reached:
+            raise TooManyAttempts(retry_after=client.expires_at - now) from reached
+
+    def _client_slot(self, command: NewCase, now) -> CounterSlot | None:
+        if not command.client:
+            return None
+        return client_slot("submit-client", command.client, CLIENT_WINDOW, now,
+                           self._limits.cases_per_client_per_hour)
+
+    @staticmethod
+    def _acknowledgment(command: NewCase) -> Acknowledgment:
+        if not command.email:
+            return Acknowledgment.NO_ADDRESS
+        if not command.sender_verified:
+            return Acknowledgment.UNVERIFIED_SENDER
+        return Acknowledgment.QUEUED
+
+    def _draw_and_write(self, command: NewCase, attachments, now, outcome: Acknowledgment,
+                        counters: list[CounterSlot]) -> CaseRegistered:
+        """Write the case under a fresh number; a number that is taken already is drawn again."""
+        random_code = new_access_code()
+        for _ in range(NUMBER_DRAWS):
+            number = new_case_number(command.kind, now.astimezone(self._zone).date())
+            code = command.access_code(number) if command.access_code else random_code
+            case = self._new_case(number, command, attachments, code, now)
+            outbox = self._acknowledge(case, command, outcome, now)
+            identity = ReporterIdentity(number, "" if command.anonymous else command.name,
+                                        command.email, "" if command.anonymous else command.phone)
+            try:
+                self._store.register(case, identity, outbox, mail_keys=command.unique_keys,
+                                     counters=counters)
+            except CaseNumberTaken:
+                continue
+            return CaseRegistered(number, code, command.kind, now, case.review_due_at, outcome)
+        raise CaseNumberTaken("no free case number after several draws")
+
+    def _new_case(self, number: str, command: NewCase, attachments, code: str, now) -> Case:
+        case = Case(
+            number=number, kind=command.kind, channel=command.channel,
+            category=command.category, subject=command.subject,
+            description=command.description, desired_outcome=command.desired_outcome,
+            received_at=now, review_due_at=now + self._initial_review,
+            access_code_hash=hash_access_code(number, code), anonymous=command.anonymous,
+            language=command.language, attachments=list(attachments))
+        data = {"channel": command.channel.value, **command.registered_data}
+        case.record(TimelineEvent(EventType.CASE_REGISTERED, now, data=data,
+                                  actor=command.registered_by))
+        for event in command.events:
+            case.record(event)
+        return case
+
+    def _acknowledge(self, case: Case, command: NewCase, outcome: Acknowledgment,
+                     now) -> list[OutboxMessage]:
+        if outcome == Acknowledgment.NO_ADDRESS:
+            case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_NOT_POSSIBLE, now,
+                                      text="no email address given"))
+            return []
+        if outcome != Acknowledgment.QUEUED:
+            reason = SKIPPED_BECAUSE[outcome]
+            case.record(TimelineEvent(EventType.ACKNOWLEDGMENT_SKIPPED, now, text=reason,
+                                      data={"reason": outcome.value}))
+            return []
+        return [queue_notice(case, Template.ACKNOWLEDGMENT, now, in_reply_to=command.in_reply_to,
+                             notes=list(command.acknowledgment_notes))]
+
+
+SKIPPED_BECAUSE = {
+    Acknowledgment.ADDRESS_LIMIT: "too many acknowledgments to this address this hour",
+    Acknowledgment.UNVERIFIED_SENDER: "the sender's address failed SPF, DKIM or DMARC",
+}

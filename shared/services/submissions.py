@@ -1,6 +1,7 @@
 """What a person submits, and the checks it must pass before anything is stored (R2, R3)."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -8,7 +9,7 @@ from shared.domain.cases import Channel, Kind
 from shared.domain.categories import is_valid_category
 from shared.domain.errors import InvalidSubmission
 
-from .attachments import UploadedFile, check_files
+from .attachments import BIDI_CONTROLS, UploadedFile, check_files
 
 LIMITS = {"subject": 500, "description": 10000, "desired_outcome": 2000, "name": 100}
 MIN_DESCRIPTION = 5
@@ -31,6 +32,7 @@ class SubmitCase:
     language: str = "zh-CN"
     channel: Channel = Channel.WEB_FORM
     files: list[UploadedFile] = field(default_factory=list)
+    form_token: str = ""  # the rendered form's token: the same form registers once
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,31 @@ class CleanSubmission:
     files: list[UploadedFile]
 
 
+# Characters that show nothing: a text made only of them is empty, whatever its length.
+_BLANK_LETTERS = re.compile("[\u115f\u1160\u3164\uffa0\u2800]")
+
+
+def clean_text(value: str) -> str:
+    """Text as typed, NFC, with Windows line ends and NUL characters gone, trimmed."""
+    value = (value or "").replace("\r\n", "\n").replace("\x00", "")
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing in the text can be seen: only spaces, zero-width characters, direction
+    controls and the like."""
+    return not any(unicodedata.category(ch)[0] not in "CZ" and not ch.isspace()
+                   for ch in _BLANK_LETTERS.sub("", text))
+
+
 def _text(value: str) -> str:
-    return unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n")).strip()
+    text = clean_text(value)
+    return "" if is_blank(text) else text
+
+
+def _name(value: str) -> str:
+    # A name is shown to staff beside others; direction controls could make it read as another.
+    return _text(BIDI_CONTROLS.sub("", value or ""))
 
 
 def clean(command: SubmitCase, rules: SubmissionRules) -> CleanSubmission:
@@ -70,6 +95,7 @@ def clean(command: SubmitCase, rules: SubmissionRules) -> CleanSubmission:
     elif not is_valid_category(kind, command.category):
         errors["category"] = "invalid_choice"
     texts = {name: _text(getattr(command, name)) for name in LIMITS}
+    texts["name"] = _name(command.name)
     for name, limit in LIMITS.items():
         if len(texts[name]) > limit:
             errors[name] = "too_long"
@@ -85,7 +111,8 @@ def clean(command: SubmitCase, rules: SubmissionRules) -> CleanSubmission:
     email = _email(command.email, rules, errors)
     phone = _phone(command.phone, errors)
     if not anonymous and not (email or phone) and "email" not in errors and "phone" not in errors:
-        errors["email"] = "contact_required"
+        may_be_anonymous = kind is not None and kind.value in rules.anonymous_kinds
+        errors["email"] = "contact_or_anonymous" if may_be_anonymous else "contact_required"
     file_error = check_files(command.files, rules.max_files, rules.max_file_bytes)
     if file_error:
         errors["files"] = file_error

@@ -43,6 +43,7 @@ def submit_case(request, lang: str) -> SubmitCase:
         good_faith=form.get("good_faith") == "yes",
         language=lang,
         files=uploads(request),
+        form_token=form.get("form_token", ""),
     )
 
 

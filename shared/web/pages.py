@@ -1,9 +1,13 @@
 """The hosted pages (form, receipt, status), rendered from templates/."""
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+
 from shared.domain.cases import Kind
 from shared.domain.categories import COMPLAINT_TYPES, HARMFUL_INFORMATION, REPORT_CATEGORIES
-from shared.services.intake import CaseRegistered
+from shared.domain.form_tokens import is_form_token, new_form_token
+from shared.services.intake import FormReceipt
 from shared.services.status_lookup import CaseView
 
 from .rendering import Renderer
@@ -16,6 +20,13 @@ PAGE_HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no
 
 FORM_FIELDS = ("category", "subject", "description", "desired_outcome", "files", "anonymous",
                "name", "email", "phone", "good_faith")  # in the order the form shows them
+
+
+def minutes_until(delay: timedelta | None) -> int | None:
+    """Whole minutes, rounded up, for "try again in N minutes"; None when unknown."""
+    if delay is None:
+        return None
+    return max(1, math.ceil(delay.total_seconds() / 60))
 
 
 def _category_groups(kind: str):
@@ -34,26 +45,37 @@ class Pages:
         self._limits = {"max_files": max_files, "max_mb": max_file_bytes // (1024 * 1024)}
 
     def form(self, lang: str, kind: str, values: dict | None = None,
-             errors: dict | None = None) -> str:
+             errors: dict | None = None, retry_minutes: int | None = None) -> str:
+        """The form, with what was typed and what was wrong. A form shown again after an error
+        keeps its token: it has not been registered, and sending it twice must still count once."""
         kind = kind if kind in set(Kind) else Kind.COMPLAINT.value
+        token = (values or {}).get("form_token", "")
         values = {name: (values or {}).get(name, "") for name in FORM_FIELDS}
         order = {name: i for i, name in enumerate(FORM_FIELDS)}
         errors = dict(sorted((errors or {}).items(), key=lambda item: order.get(item[0], -1)))
         return self._renderer.render(
             "form.html", lang, kind=kind, values=values, errors=errors or {},
             category_groups=_category_groups(kind), status_url=self._status_url,
-            anonymous_allowed=kind in self._anonymous_kinds, **self._limits)
+            anonymous_allowed=kind in self._anonymous_kinds, retry_minutes=retry_minutes,
+            form_token=token if is_form_token(token) else new_form_token(), **self._limits)
 
-    def success(self, lang: str, registered: CaseRegistered) -> str:
+    def success(self, lang: str, registered: FormReceipt, link: str) -> str:
+        """The receipt; its language switch keeps the link, and with it the access code."""
         return self._renderer.render("success.html", lang, registered=registered,
-                                     status_url=self._status_url)
+                                     status_url=self._status_url, receipt_link=link)
 
-    def lookup(self, lang: str, number: str = "", error: str | None = None) -> str:
-        return self._renderer.render("status.html", lang, view=None, number=number, error=error)
+    def receipt_gone(self, lang: str) -> str:
+        return self._renderer.render("receipt_gone.html", lang, status_url=self._status_url)
+
+    def lookup(self, lang: str, number: str = "", error: str | None = None,
+               retry_minutes: int | None = None) -> str:
+        return self._renderer.render("status.html", lang, view=None, number=number, error=error,
+                                     retry_minutes=retry_minutes)
 
     def case(self, lang: str, view: CaseView, code: str, notice: bool = False,
-             errors: dict | None = None) -> str:
+             errors: dict | None = None, text: str = "") -> str:
+        """The case as its reporter sees it; an addition that failed keeps its `text`."""
         texts = self._renderer.texts(lang)
         return self._renderer.render(
-            "status.html", lang, view=view, code=code, errors=errors or {},
+            "status.html", lang, view=view, code=code, errors=errors or {}, text=text,
             notice=texts["status"]["added"] if notice else "", **self._limits)

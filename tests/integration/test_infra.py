@@ -52,7 +52,8 @@ def secret(label: str) -> tuple[str, str]:
 
 # Each entry point's own service account, and exactly what it may do.
 FUNCTION_GRANTS: dict[str, set[tuple[str, str]]] = {
-    "submit_form": {FIRESTORE, ATTACHMENTS},
+    # Derives a form case's access code from its form token, to show a receipt again.
+    "submit_form": {FIRESTORE, ATTACHMENTS, secret("reply_token_key")},
     "case_status": {FIRESTORE, ATTACHMENTS},
     # Sends through SES as the report address; signs the per-case reply address of every message.
     "deliver_mail": {FIRESTORE, secret("reply_token_key"), secret("aws_sender_access_key_id"),

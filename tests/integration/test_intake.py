@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from shared.domain.cases import Kind
-from shared.services import intake as intake_module
+from shared.services import registration as registration_module
 from shared.services.attachments import UploadedFile
 from shared.services.submissions import SubmitCase
 from tests.integration.test_web_form import PNG
@@ -20,7 +20,7 @@ def complaint(**overrides):
 def test_a_colliding_case_number_is_redrawn_and_the_old_case_untouched(app, monkeypatch):
     first = app.intake.submit(complaint(subject="the first case"))
     draws = iter([first.number, first.number, "TS-20261128-ZZZZZZ-0"])
-    monkeypatch.setattr(intake_module, "new_case_number", lambda kind, day: next(draws))
+    monkeypatch.setattr(registration_module, "new_case_number", lambda kind, day: next(draws))
     second = app.intake.submit(complaint(subject="the second case"))
     assert second.number == "TS-20261128-ZZZZZZ-0"
     assert app.store.get_case(first.number).subject == "the first case"

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from shared import bootstrap
-from tests.integration.test_web_form import complaint_form, receipt
+from tests.integration.test_web_form import complaint_form, receipt, submit
+from tests.support.timeline import events_of
+
+
+@pytest.fixture(autouse=True)
+def behind_one_proxy(monkeypatch):
+    """As in the cloud: one proxy in front appends the client's address to X-Forwarded-For."""
+    monkeypatch.setenv("CD_TRUSTED_PROXIES", "1")
 
 
 def file_case(function_client) -> tuple[str, str]:
-    response = function_client("submit_form").post("/", data=complaint_form())
+    response = submit(function_client("submit_form"), complaint_form())
     return receipt(response.get_data(as_text=True))
 
 
@@ -89,7 +98,7 @@ def test_the_reporter_adds_information_and_a_file(function_client):
     assert "补充：订单截图见附件" in html and "chat.txt" in html
     case = bootstrap.services().store.get_case(number)
     assert case.attachments[-1].filename == "chat.txt"
-    assert case.timeline[-1].text == "补充：订单截图见附件"
+    assert events_of(bootstrap.services().store, number)[-1].text == "补充：订单截图见附件"
 
 
 def test_adding_needs_the_right_code_and_some_content(function_client):
@@ -100,5 +109,5 @@ def test_adding_needs_the_right_code_and_some_content(function_client):
     assert stranger.status_code == 404
     empty = client.post("/", data={"action": "add", "number": number, "code": code, "text": ""})
     assert empty.status_code == 422
-    timeline = bootstrap.services().store.get_case(number).timeline
+    timeline = events_of(bootstrap.services().store, number)
     assert all(e.type.value != "information_added" for e in timeline)
