@@ -22,7 +22,9 @@ def case_status(request):
             page = app.pages.case(lang, added.view, code, notice=not added.errors,
                                   errors=added.errors)
             return page, 422 if added.errors else 200, HTML
-        view = app.status.look_up(number, code, decode.client_address(request))
+        after = request.form.get("after", "")  # the timeline page's cursor (a sequence number)
+        view = app.status.look_up(number, code, decode.client_address(request),
+                                  int(after) if after.isascii() and after.isdigit() else 0)
     except CaseNotFound:
         return app.pages.lookup(lang, number, "not_found"), 404, HTML
     except TooManyAttempts:
