@@ -1,29 +1,45 @@
 """The cloud case store: Google Cloud Firestore (native mode).
 
-Collections: `cases/{number}` (the case with its timeline), `reporter_identities/{number}` (the
-private record, R20), `outbox/{id}` (creation triggers the delivery function), `hit_counters/{key}`
-(rate limits, with an `expires_at` timestamp for a TTL policy), `mail_index/{key}` (every inbound
-message's and every sent message's key → its case or held entry: duplicates and threading) and
-`held_mail/{id}` (mail that belongs to no case). The only composite query is the
-outbox's "what is due": `awaiting == true AND due_at <= now ORDER BY due_at LIMIT n`; infra/ holds
-its index. No `== None` filters, offsets, cursors or collection-group queries.
+Collections: `cases/{number}` (the bounded case document, with its queue fields: the filters,
+`received_key`, `due_key`, `reporter_email_hash`), `cases/{number}/events/{seq}` (its timeline,
+append-only, one document per event, the id the zero-padded sequence number),
+`reporter_identities/{number}` (the private record, R20), `outbox/{id}` (creation triggers the
+delivery function), `hit_counters/{key}` (rate limits, with an `expires_at` timestamp for a TTL
+policy), `mail_index/{key}` (every inbound message's and every sent message's key → its case or
+held entry: duplicates and threading) and `held_mail/{id}` (mail that belongs to no case).
+Composite queries: the outbox's "what is due" (`awaiting == true AND due_at <= now ORDER BY
+due_at`), a case's public events (`public == true AND seq > n ORDER BY seq`) and the queues
+(`firestore_queue`); infra/ holds their indexes. No `== None` filters, offsets, cursors or
+collection-group queries.
+
+A case document of the first schema carries its timeline inside it: it reads as it is (its
+events from that list) and the next write of the case moves the list into `events`.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
-from shared.domain.cases import Case, HeldMail, MailRecord, ReporterIdentity
-from shared.domain.errors import CaseNotFound, CaseNumberTaken, MailAlreadyRecorded
+from shared.domain.cases import Case, HeldMail, MailRecord, ReporterIdentity, TimelineEvent
+from shared.domain.errors import (
+    CaseNotFound,
+    CaseNumberTaken,
+    DomainError,
+    LimitReached,
+    MailAlreadyRecorded,
+)
 from shared.domain.outbox import OutboxMessage
+from shared.domain.queues import CasePage, CaseQuery, checked_page_size, reporter_email_hash
 from shared.domain.rate_limits import CounterSlot
 
-from . import records
+from . import firestore_queue, records
 
 CASES = "cases"
+EVENTS = "events"
 IDENTITIES = "reporter_identities"
 OUTBOX = "outbox"
 HIT_COUNTERS = "hit_counters"
@@ -59,29 +75,52 @@ class FirestoreCaseStore:
 
     def register(self, case: Case, identity: ReporterIdentity, outbox: list[OutboxMessage],
                  mail_keys: Sequence[str] = (), counters: Sequence[CounterSlot] = ()):
-        batch = self.client.batch()
-        for key in mail_keys:
-            batch.create(self._doc(MAIL_INDEX, key), _mail_record(case_number=case.number))
-        for slot in counters:
-            batch.set(*self._increment(slot), merge=True)
-        self.operations += len(mail_keys) + len(counters)
-        batch.create(self._doc(CASES, case.number), records.case_to_record(case))
-        batch.create(self._doc(IDENTITIES, case.number), records.identity_to_record(identity))
-        for message in outbox:
-            batch.create(self._doc(OUTBOX, message.id), records.outbox_to_record(message))
-        self.operations += 2 + len(outbox)
+        # A transaction, not a batch: the counters are read, checked against their limits and
+        # counted in one commit, so concurrent registrations cannot all pass a limit.
+        @firestore.transactional
+        def run(transaction) -> None:
+            slots = {slot.id: slot for slot in counters}
+            refs = [self._doc(CASES, case.number)] + [self._doc(MAIL_INDEX, k) for k in mail_keys] \
+                + [self._doc(HIT_COUNTERS, key) for key in slots]
+            found = {s.reference.path: s for s in self.client.get_all(refs, transaction=transaction)}
+            self.operations += len(refs)
+            existing = found[refs[0].path]
+            if existing.exists:
+                if existing.get("access_code_hash") == case.access_code_hash:
+                    return  # our own commit landed and its answer was lost: registered
+                raise CaseNumberTaken(case.number)
+            for key, ref in zip(mail_keys, refs[1:]):
+                if found[ref.path].exists:
+                    raise MailAlreadyRecorded(key)
+            for (key, times), ref in zip(Counter(s.id for s in counters).items(), refs[1 + len(mail_keys):]):
+                snapshot = found[ref.path]
+                count = snapshot.get("count") if snapshot.exists else 0
+                limit = slots[key].limit
+                if limit is not None and count + times > limit:
+                    raise LimitReached(key)
+                transaction.set(ref, {"count": count + times, "expires_at": slots[key].expires_at})
+            for key in mail_keys:
+                transaction.create(self._doc(MAIL_INDEX, key), _mail_record(case_number=case.number))
+            record = {**records.case_to_record(case), **records.queue_keys(case),
+                      "reporter_email_hash": reporter_email_hash(identity.email) if identity.email else ""}
+            transaction.create(self._doc(CASES, case.number), record)
+            self._create_events(transaction, case)
+            transaction.create(self._doc(IDENTITIES, case.number), records.identity_to_record(identity))
+            for message in outbox:
+                transaction.create(self._doc(OUTBOX, message.id), records.outbox_to_record(message))
+            self.operations += len(mail_keys) + len(slots) + 2 + len(outbox)
+
         try:
-            batch.commit()  # one atomic commit: all documents or none
-        except (gexc.AlreadyExists, gexc.Conflict) as exc:
+            run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
+        except DomainError:
+            raise
+        except gexc.GoogleAPICallError:
             # The client retries a commit whose answer was lost; if that first commit landed,
-            # the "collision" is our own case, and the registration has succeeded.
+            # the retry fails, but the registration has succeeded.
             existing = self._get(CASES, case.number)
-            if existing is not None and existing["access_code_hash"] == case.access_code_hash:
-                return
-            for key in mail_keys:  # which document was there already?
-                if self._get(MAIL_INDEX, key) is not None:
-                    raise MailAlreadyRecorded(key) from exc
-            raise CaseNumberTaken(case.number) from exc
+            if existing is None or existing["access_code_hash"] != case.access_code_hash:
+                raise
+        case.new_events.clear()
 
     def get_case(self, number: str) -> Case | None:
         record = self._get(CASES, number)
@@ -107,11 +146,49 @@ class FirestoreCaseStore:
             for message in change(case) or []:
                 self.operations += 1
                 transaction.create(self._doc(OUTBOX, message.id), records.outbox_to_record(message))
-            self.operations += 1
-            transaction.set(self._doc(CASES, number), records.case_to_record(case))
+            self._write_case(transaction, case, record)
             return case
 
-        return run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
+        case = run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
+        case.new_events.clear()
+        return case
+
+    def case_events(self, number: str, *, public_only: bool, after_seq: int = 0,
+                    limit: int = 50) -> list[TimelineEvent]:
+        checked_page_size(limit)
+        after = firestore.FieldFilter("seq", ">", after_seq)
+        if public_only:
+            query = (self._doc(CASES, number).collection(EVENTS)
+                     .where(filter=firestore.FieldFilter("public", "==", True))
+                     .where(filter=after).order_by("seq").limit(limit))
+        else:
+            query = (self._doc(CASES, number).collection(EVENTS)
+                     .where(filter=after).order_by("seq").limit(limit))
+        found = [records.event_from_record(s.to_dict()) for s in query.stream()]
+        self.operations += max(1, len(found))
+        if not found:  # none stored apart: a first-schema case not written since?
+            legacy = records.legacy_events(self._get(CASES, number) or {})
+            found = [e for e in legacy if e.seq > after_seq and (e.public or not public_only)]
+        return found[:limit]
+
+    # -- queues ------------------------------------------------------------------------------
+
+    def find_cases(self, query: CaseQuery, limit: int = 50, after: str | None = None) -> CasePage:
+        if after is not None:
+            records.cursor_position(after)  # a malformed cursor is an error, not an empty page
+        found, more, reads = firestore_queue.scan(self.client, query, checked_page_size(limit), after)
+        self.operations += reads
+        key = firestore_queue.ORDERS[query.order][0]
+        return CasePage([records.case_from_record(r) for r in found],
+                        found[-1][key] if more else None)
+
+    def due_cases(self, now: datetime, limit: int) -> list[Case]:
+        query = (self.client.collection(CASES)
+                 .where(filter=firestore.FieldFilter("due_key", "<=", f"{records.time_text(now)}|~"))
+                 .order_by("due_key").limit(checked_page_size(limit)))
+        found = [records.case_from_record(s.to_dict()) for s in query.stream()]
+        self.operations += max(1, len(found))
+        return found
 
     # -- outbox ------------------------------------------------------------------------------
 
@@ -133,13 +210,14 @@ class FirestoreCaseStore:
             case = records.case_from_record(case_record)
             if not change(message, case):
                 return None
-            self.operations += 2
+            self.operations += 1
             transaction.set(self._doc(OUTBOX, message_id), records.outbox_to_record(message))
-            transaction.set(self._doc(CASES, case.number), records.case_to_record(case))
+            self._write_case(transaction, case, case_record)
             for key in mail_keys:
                 self.operations += 1
                 transaction.set(self._doc(MAIL_INDEX, key),
                                 _mail_record(case_number=case.number, sent=True))
+            case.new_events.clear()
             return message
 
         return run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
@@ -199,6 +277,28 @@ class FirestoreCaseStore:
         self.operations += len(refs)  # billed per document, found or not
         return [found.get(slot.id, 0) for slot in slots]
 
+    # -- the case document and its events --------------------------------------------------
+
+    def _write_case(self, transaction, case: Case, stored: dict) -> None:
+        """Rewrite the case document (keeping what only registration knows) and append its new
+        events; a first-schema document's embedded timeline moves out in the same commit."""
+        record = {**records.case_to_record(case), **records.queue_keys(case),
+                  "reporter_email_hash": stored.get("reporter_email_hash", "")}
+        self.operations += 1
+        transaction.set(self._doc(CASES, case.number), record)
+        for event in records.legacy_events(stored):
+            self._create_event(transaction, case.number, event)
+        self._create_events(transaction, case)
+
+    def _create_events(self, writer, case: Case) -> None:
+        for event in case.new_events:
+            self._create_event(writer, case.number, event)
+
+    def _create_event(self, writer, number: str, event: TimelineEvent) -> None:
+        # create, not set: an event is never rewritten (a sequence number taken twice fails).
+        self.operations += 1
+        writer.create(self._doc(CASES, number).collection(EVENTS).document(f"{event.seq:08d}"),
+                      records.event_to_record(event))
 
     def _increment(self, slot: CounterSlot):
         """The slot's document and the write that counts one more (and sets its TTL field)."""

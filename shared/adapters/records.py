@@ -4,9 +4,11 @@ Times are stored as fixed-width UTC ISO-8601 strings so that they sort as text i
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from shared.domain.cases import (
+    SYSTEM,
     Attachment,
     Case,
     Channel,
@@ -36,6 +38,7 @@ def parse_time(text: str | None) -> datetime | None:
 
 
 def case_to_record(case: Case) -> dict:
+    """The case document: bounded; its events are records of their own (`event_to_record`)."""
     return {
         "number": case.number,
         "kind": case.kind.value,
@@ -46,20 +49,27 @@ def case_to_record(case: Case) -> dict:
         "desired_outcome": case.desired_outcome,
         "received_at": time_text(case.received_at),
         "review_due_at": time_text(case.review_due_at),
+        "next_due_at": time_text(case.next_due_at),
         "updated_at": time_text(case.updated_at),
         "access_code_hash": case.access_code_hash,
         "anonymous": case.anonymous,
         "language": case.language,
         "status": case.status.value,
         "severity": case.severity.value,
+        "assignee": case.assignee,
+        "department": case.department,
         "reporter_unreachable": case.reporter_unreachable,
         "attachments": [vars(a).copy() for a in case.attachments],
-        "timeline": [_event_to_record(e) for e in case.timeline],
+        "event_count": case.event_count,
+        "public_event_count": case.public_event_count,
     }
 
 
 def case_from_record(record: dict) -> Case:
-    return Case(
+    """The case of a document; a document of the first schema (its timeline inside it) reads
+    with its counters taken from that timeline."""
+    legacy = legacy_events(record)
+    case = Case(
         number=record["number"],
         kind=Kind(record["kind"]),
         channel=Channel(record["channel"]),
@@ -75,28 +85,60 @@ def case_from_record(record: dict) -> Case:
         language=record["language"],
         status=Status(record["status"]),
         severity=Severity(record["severity"]),
+        assignee=record.get("assignee", ""),
+        department=record.get("department", ""),
         reporter_unreachable=record.get("reporter_unreachable", False),
         attachments=[Attachment(**a) for a in record["attachments"]],
-        timeline=[_event_from_record(e) for e in record["timeline"]],
+        event_count=record.get("event_count", len(legacy)),
+        public_event_count=record.get("public_event_count", sum(e.public for e in legacy)),
     )
+    # Set after construction: a stored case without a deadline keeps none.
+    case.next_due_at = parse_time(record.get("next_due_at", record["review_due_at"]))
+    return case
 
 
-def _event_to_record(event: TimelineEvent) -> dict:
+def legacy_events(record: dict) -> list[TimelineEvent]:
+    """The events a first-schema case document carries inside it, numbered from 1 (none for a
+    current one)."""
+    return [replace(_legacy_event(e), seq=i) for i, e in enumerate(record.get("timeline", []), 1)]
+
+
+def event_to_record(event: TimelineEvent) -> dict:
     return {
+        "seq": event.seq,
         "type": event.type.value,
         "at": time_text(event.at),
+        "actor": event.actor,
+        "public": event.public,
         "text": event.text,
         "data": dict(event.data),
     }
 
 
-def _event_from_record(record: dict) -> TimelineEvent:
+def event_from_record(record: dict) -> TimelineEvent:
     return TimelineEvent(
         type=EventType(record["type"]),
         at=parse_time(record["at"]),
         text=record["text"],
         data=dict(record["data"]),
+        actor=record.get("actor", SYSTEM),
+        seq=record["seq"],
     )
+
+
+def _legacy_event(record: dict) -> TimelineEvent:
+    return TimelineEvent(type=EventType(record["type"]), at=parse_time(record["at"]),
+                         text=record["text"], data=dict(record["data"]),
+                         actor=record.get("actor", SYSTEM))
+
+
+def queue_keys(case: Case) -> dict:
+    """The keys queues page by, each unique (the case number breaks ties) and sorting as text:
+    `received_key` for newest first, `due_key` for most urgent first (absent: no deadline)."""
+    keys = {"received_key": f"{time_text(case.received_at)}|{case.number}"}
+    if case.next_due_at is not None:
+        keys["due_key"] = f"{time_text(case.next_due_at)}|{case.number}"
+    return keys
 
 
 def identity_to_record(identity: ReporterIdentity) -> dict:
@@ -159,3 +201,13 @@ def held_to_record(held: HeldMail) -> dict:
 def held_from_record(record: dict) -> HeldMail:
     return HeldMail(record["id"], parse_time(record["received_at"]), record["sender"],
                     record["subject"], record["reason"], record["raw_key"])
+
+
+def cursor_position(cursor: str) -> tuple[str, str]:
+    """(time text, case number) of a queue cursor (a `queue_keys` value). ValueError when it is
+    not one."""
+    moment, separator, number = cursor.partition("|")
+    parse_time(moment)  # raises ValueError
+    if not separator or not number:
+        raise ValueError(f"not a queue cursor: {cursor!r}")
+    return moment, number

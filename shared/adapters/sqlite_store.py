@@ -1,4 +1,6 @@
-"""The embedded case store: SQLite in WAL mode, one JSON document per record.
+"""The embedded case store: SQLite in WAL mode. Each case is a JSON document beside the columns
+its queues filter and order on; its events are rows of `events`; the schema and its migrations
+are in `sqlite_schema`.
 
 Every write runs in a `BEGIN IMMEDIATE` transaction, which takes SQLite's write lock up front, so a
 read-modify-write can never lose an update to a concurrent writer.
@@ -13,29 +15,21 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from shared.domain.cases import Case, HeldMail, MailRecord, ReporterIdentity
-from shared.domain.errors import CaseNotFound, CaseNumberTaken, MailAlreadyRecorded
+from shared.domain.cases import Case, HeldMail, MailRecord, ReporterIdentity, TimelineEvent
+from shared.domain.errors import CaseNotFound, CaseNumberTaken, LimitReached, MailAlreadyRecorded
 from shared.domain.outbox import OutboxMessage
+from shared.domain.queues import CasePage, CaseQuery, QueueOrder, checked_page_size
 from shared.domain.rate_limits import CounterSlot
 
 from . import records
+from .sqlite_schema import CASE_COLUMNS, case_columns, dump, event_row, migrate
 
 _LONGEST_WINDOW = timedelta(days=1)  # slots older than this are swept away
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS cases (number TEXT PRIMARY KEY, doc TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS reporter_identities (number TEXT PRIMARY KEY, doc TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS outbox (
-    id TEXT PRIMARY KEY, case_number TEXT NOT NULL, awaiting INTEGER NOT NULL,
-    due_at TEXT, doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS outbox_due ON outbox (awaiting, due_at);
-CREATE TABLE IF NOT EXISTS mail_index (key TEXT PRIMARY KEY, case_number TEXT NOT NULL,
-    held_id TEXT NOT NULL, sent INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS held_mail (id TEXT PRIMARY KEY, received_at TEXT NOT NULL,
-    doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS held_mail_received ON held_mail (received_at);
-CREATE TABLE IF NOT EXISTS hit_counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL,
-    expires_at TEXT NOT NULL);
-"""
+# Order: (column, direction, the comparison that means "after the cursor").
+_ORDERS = {QueueOrder.NEWEST_FIRST: ("received_at", "DESC", "<"),
+           QueueOrder.MOST_URGENT_FIRST: ("next_due_at", "ASC", ">")}
+_KEYS = {QueueOrder.NEWEST_FIRST: "received_key", QueueOrder.MOST_URGENT_FIRST: "due_key"}
+_UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash")  # set at register
 
 
 class SqliteCaseStore:
@@ -44,7 +38,7 @@ class SqliteCaseStore:
     def __init__(self, path: str | Path):
         self._path = str(path)
         self._local = threading.local()
-        self._connection().executescript(_SCHEMA)
+        self.schema_version = migrate(self._connection())
         self.operations = 0  # store round trips, for bench/
 
     def _connection(self) -> sqlite3.Connection:
@@ -85,17 +79,21 @@ class SqliteCaseStore:
             self.operations += 1
             try:
                 db.execute(
-                    "INSERT INTO cases (number, doc) VALUES (?, ?)",
-                    (case.number, _dump(records.case_to_record(case))),
+                    f"INSERT INTO cases (number, doc, {', '.join(CASE_COLUMNS)}) "
+                    f"VALUES (?, ?{', ?' * len(CASE_COLUMNS)})",
+                    (case.number, dump(records.case_to_record(case)),
+                     *case_columns(case, identity.email)),
                 )
             except sqlite3.IntegrityError as exc:
                 raise CaseNumberTaken(case.number) from exc
+            self._insert_events(db, case)
             self.operations += 1
             db.execute(
                 "INSERT INTO reporter_identities (number, doc) VALUES (?, ?)",
-                (case.number, _dump(records.identity_to_record(identity))),
+                (case.number, dump(records.identity_to_record(identity))),
             )
             self._insert_outbox(db, outbox)
+        case.new_events.clear()
 
     def get_case(self, number: str) -> Case | None:
         record = self._read("cases", "number", number)
@@ -115,7 +113,46 @@ class SqliteCaseStore:
             new_outbox = change(case) or []
             self._write_case(db, case)
             self._insert_outbox(db, new_outbox)
-            return case
+        case.new_events.clear()
+        return case
+
+    def case_events(self, number: str, *, public_only: bool, after_seq: int = 0,
+                    limit: int = 50) -> list[TimelineEvent]:
+        self.operations += 1
+        rows = self._connection().execute(
+            "SELECT doc FROM events WHERE case_number = ? AND seq > ? "
+            f"{'AND public = 1 ' if public_only else ''}ORDER BY seq LIMIT ?",
+            (number, after_seq, checked_page_size(limit))).fetchall()
+        return [records.event_from_record(json.loads(r[0])) for r in rows]
+
+    # -- queues ------------------------------------------------------------------------------
+
+    def find_cases(self, query: CaseQuery, limit: int = 50, after: str | None = None) -> CasePage:
+        column, direction, beyond = _ORDERS[query.order]
+        filters = query.filters()
+        where = [f"{name} = ?" for name in filters]
+        params: list = list(filters.values())
+        if query.order is QueueOrder.MOST_URGENT_FIRST:
+            where.append("next_due_at IS NOT NULL")
+        if after is not None:
+            where.append(f"({column}, number) {beyond} (?, ?)")
+            params.extend(records.cursor_position(after))
+        self.operations += 1
+        rows = self._connection().execute(
+            f"SELECT doc FROM cases WHERE {' AND '.join(where) or 'TRUE'} "
+            f"ORDER BY {column} {direction}, number {direction} LIMIT ?",
+            (*params, checked_page_size(limit) + 1)).fetchall()
+        cases = [records.case_from_record(json.loads(r[0])) for r in rows[:limit]]
+        more = len(rows) > limit
+        return CasePage(cases, records.queue_keys(cases[-1])[_KEYS[query.order]] if more else None)
+
+    def due_cases(self, now: datetime, limit: int) -> list[Case]:
+        self.operations += 1
+        rows = self._connection().execute(
+            "SELECT doc FROM cases WHERE next_due_at IS NOT NULL AND next_due_at <= ? "
+            "ORDER BY next_due_at, number LIMIT ?",
+            (records.time_text(now), checked_page_size(limit))).fetchall()
+        return [records.case_from_record(json.loads(r[0])) for r in rows]
 
     # -- outbox ------------------------------------------------------------------------------
 
@@ -140,7 +177,8 @@ class SqliteCaseStore:
                 self.operations += 1
                 db.execute("INSERT OR REPLACE INTO mail_index VALUES (?, ?, '', 1)",
                            (key, case.number))
-            return message
+        case.new_events.clear()
+        return message
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
         self.operations += 1
@@ -164,7 +202,7 @@ class SqliteCaseStore:
             self.operations += 1
             db.execute("INSERT INTO held_mail (id, received_at, doc) VALUES (?, ?, ?)",
                        (held.id, records.time_text(held.received_at),
-                        _dump(records.held_to_record(held))))
+                        dump(records.held_to_record(held))))
 
     def held_mail(self, limit: int) -> list[HeldMail]:
         self.operations += 1
@@ -198,8 +236,15 @@ class SqliteCaseStore:
         return [found[slot.id] for slot in slots]
 
     def _count(self, db: sqlite3.Connection, slots: Sequence[CounterSlot]) -> None:
+        """Count one more in each slot; LimitReached when a limited one is at its limit (the
+        caller's transaction then rolls back, so nothing is counted)."""
         for slot in slots:
             self.operations += 1
+            if slot.limit is not None:
+                row = db.execute("SELECT count FROM hit_counters WHERE key = ?",
+                                 (slot.id,)).fetchone()
+                if row and row[0] >= slot.limit:
+                    raise LimitReached(slot.id)
             db.execute(
                 "INSERT INTO hit_counters (key, count, expires_at) VALUES (?, 1, ?) "
                 "ON CONFLICT(key) DO UPDATE SET count = count + 1",
@@ -218,9 +263,17 @@ class SqliteCaseStore:
     def _write_case(self, db: sqlite3.Connection, case: Case) -> None:
         self.operations += 1
         db.execute(
-            "UPDATE cases SET doc = ? WHERE number = ?",
-            (_dump(records.case_to_record(case)), case.number),
+            f"UPDATE cases SET doc = ?, {', '.join(c + ' = ?' for c in _UPDATED_COLUMNS)} "
+            "WHERE number = ?",
+            (dump(records.case_to_record(case)), *case_columns(case, "")[:-1], case.number),
         )
+        self._insert_events(db, case)
+
+    def _insert_events(self, db: sqlite3.Connection, case: Case) -> None:
+        """Append the case's new events (append-only: a sequence number taken twice fails)."""
+        self.operations += len(case.new_events)
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [event_row(case.number, e) for e in case.new_events])
 
     def _insert_outbox(self, db: sqlite3.Connection, outbox: list[OutboxMessage]) -> None:
         for message in outbox:
@@ -228,7 +281,7 @@ class SqliteCaseStore:
             record = records.outbox_to_record(message)
             db.execute(
                 "INSERT INTO outbox (id, case_number, awaiting, due_at, doc) VALUES (?, ?, ?, ?, ?)",
-                (message.id, message.case_number, record["awaiting"], record["due_at"], _dump(record)),
+                (message.id, message.case_number, record["awaiting"], record["due_at"], dump(record)),
             )
 
     def _upsert_outbox(self, db: sqlite3.Connection, message: OutboxMessage) -> None:
@@ -236,9 +289,6 @@ class SqliteCaseStore:
         record = records.outbox_to_record(message)
         db.execute(
             "UPDATE outbox SET awaiting = ?, due_at = ?, doc = ? WHERE id = ?",
-            (record["awaiting"], record["due_at"], _dump(record), message.id),
+            (record["awaiting"], record["due_at"], dump(record), message.id),
         )
 
-
-def _dump(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))

@@ -5,7 +5,7 @@ The reporter's identity and contact are *not* here: they live in a separate priv
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -158,6 +158,7 @@ class TimelineEvent:
     text: str = ""
     data: dict = field(default_factory=dict)
     actor: str = SYSTEM
+    seq: int = 0  # its place in the case's timeline, from 1; given by `Case.record`
 
     @property
     def public(self) -> bool:
@@ -173,6 +174,10 @@ class TimeLimits:
 
 @dataclass
 class Case:
+    """The case document: bounded, whatever happens to the case. Its events live apart, in the
+    store's append-only timeline; `record` numbers a new one and keeps it in `new_events` until
+    the store writes it with the case change that caused it."""
+
     number: str
     kind: Kind
     channel: Channel
@@ -189,17 +194,24 @@ class Case:
     severity: Severity = Severity.GENERAL
     reporter_unreachable: bool = False  # our mail to the reporter bounced
     attachments: list[Attachment] = field(default_factory=list)
-    timeline: list[TimelineEvent] = field(default_factory=list)
     updated_at: datetime | None = None
+    assignee: str = ""  # staff id of the handler, once assigned
+    department: str = ""  # the responsible department (R10)
+    next_due_at: datetime | None = None  # the nearest deadline; a new case's is its review's
+    event_count: int = 0  # events on the timeline, stored or new
+    public_event_count: int = 0  # of which the reporter sees
+    new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.next_due_at is None and self.event_count == 0:
+            self.next_due_at = self.review_due_at
 
     def record(self, event: TimelineEvent) -> None:
         """Append to the timeline; the timeline is never rewritten."""
-        self.timeline.append(event)
+        self.event_count += 1
+        self.public_event_count += event.public
+        self.new_events.append(replace(event, seq=self.event_count))
         self.updated_at = event.at
-
-    @property
-    def public_timeline(self) -> list[TimelineEvent]:
-        return [e for e in self.timeline if e.public]
 
 
 @dataclass(frozen=True)

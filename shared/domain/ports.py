@@ -6,8 +6,9 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Protocol
 
-from .cases import Case, HeldMail, MailRecord, ReporterIdentity
+from .cases import Case, HeldMail, MailRecord, ReporterIdentity, TimelineEvent
 from .outbox import OutboxMessage
+from .queues import CasePage, CaseQuery
 from .rate_limits import CounterSlot
 
 
@@ -24,13 +25,27 @@ class CaseStore(Protocol):
         self, case: Case, identity: ReporterIdentity, outbox: list[OutboxMessage],
         mail_keys: Sequence[str] = (), counters: Sequence[CounterSlot] = (),
     ) -> None:
-        """Write the case, its private record, its outbox entries and the keys of the inbound
-        message that opened it in one transaction, and count one more in each counter slot.
-        Raises CaseNumberTaken or MailAlreadyRecorded (and writes nothing) when the number or a
-        mail key exists."""
+        """Write the case, its new events, its private record, its outbox entries and the keys
+        of the inbound message that opened it in one transaction, and count one more in each
+        counter slot. Raises CaseNumberTaken or MailAlreadyRecorded when the number or a mail key
+        exists, and LimitReached when a slot with a limit is already at it; then nothing is
+        written (the check and the count are one transaction, so concurrent registrations never
+        pass a limit)."""
 
     def get_case(self, number: str) -> Case | None:
-        """The case, or None."""
+        """The case document (without its events), or None."""
+
+    def case_events(self, number: str, *, public_only: bool, after_seq: int = 0,
+                    limit: int = 50) -> list[TimelineEvent]:
+        """Up to `limit` events of the case with a sequence number above `after_seq`, oldest
+        first; only those the reporter sees when `public_only`. Empty for an unknown case."""
+
+    def find_cases(self, query: CaseQuery, limit: int = 50, after: str | None = None) -> CasePage:
+        """One page of the cases matching `query`, in its order, starting after the cursor of
+        the previous page (None: from the start). Raises ValueError for a malformed cursor."""
+
+    def due_cases(self, now: datetime, limit: int) -> list[Case]:
+        """Cases whose next deadline is at or before `now`, the longest overdue first."""
 
     def get_identity(self, number: str) -> ReporterIdentity | None:
         """The private record of the case's reporter, or None."""
@@ -39,8 +54,9 @@ class CaseStore(Protocol):
         self, number: str, change: Callable[[Case], list[OutboxMessage] | None],
         mail_keys: Sequence[str] = (),
     ) -> Case:
-        """Read the case, apply `change`, write it back with any outbox entries it returns and
-        the given inbound mail keys. Raises CaseNotFound or MailAlreadyRecorded."""
+        """Read the case, apply `change`, write it back with the events it recorded, any outbox
+        entries it returns and the given inbound mail keys, in one transaction. Raises
+        CaseNotFound or MailAlreadyRecorded."""
 
     def get_outbox(self, message_id: str) -> OutboxMessage | None:
         """One outbox entry, or None."""
@@ -49,9 +65,10 @@ class CaseStore(Protocol):
         self, message_id: str, change: Callable[[OutboxMessage, Case], bool],
         mail_keys: Sequence[str] = (),
     ) -> OutboxMessage | None:
-        """Read an outbox entry and its case, apply `change` to both; write them back when it
-        returns True, with `mail_keys` (our sent Message-IDs) pointing at the case. Returns the
-        entry as written, or None when it was not written or is missing."""
+        """Read an outbox entry and its case, apply `change` to both; write them back (with the
+        events it recorded) when it returns True, with `mail_keys` (our sent Message-IDs)
+        pointing at the case. Returns the entry as written, or None when it was not written or
+        is missing."""
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Pending entries due by `now`, and sending entries whose lease ran out, oldest first."""

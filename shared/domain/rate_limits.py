@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 class CounterSlot:
     id: str  # the key and the window's index
     expires_at: datetime  # after this the slot counts nothing and may be deleted
+    limit: int | None = None  # a write counting one more is refused when the count is at this
 
 
-def counter_slot(key: str, window: timedelta, now: datetime) -> CounterSlot:
+def counter_slot(key: str, window: timedelta, now: datetime, limit: int | None = None) -> CounterSlot:
     index = int(now.timestamp() // window.total_seconds())
     end = datetime.fromtimestamp((index + 1) * window.total_seconds(), tz=now.tzinfo)
-    return CounterSlot(f"{key}@{index}", end)
+    return CounterSlot(f"{key}@{index}", end, limit)
 
 
 ACKNOWLEDGMENT_WINDOW = timedelta(hours=1)
@@ -26,12 +27,13 @@ def _hashed(text: str) -> str:
     return hashlib.sha256(text.lower().encode()).hexdigest()[:32]
 
 
-def acknowledgment_slot(address: str, now: datetime) -> CounterSlot:
+def acknowledgment_slot(address: str, now: datetime, limit: int | None = None) -> CounterSlot:
     """Acknowledgments sent to one address this hour, form and email together: nobody may use
     either to flood a third party's mailbox from our domain."""
-    return counter_slot("ack-address-" + _hashed(address), ACKNOWLEDGMENT_WINDOW, now)
+    return counter_slot("ack-address-" + _hashed(address), ACKNOWLEDGMENT_WINDOW, now, limit)
 
 
-def client_slot(scope: str, client: str, window: timedelta, now: datetime) -> CounterSlot:
+def client_slot(scope: str, client: str, window: timedelta, now: datetime,
+                limit: int | None = None) -> CounterSlot:
     """What one client did in a window (`scope` names what is counted)."""
-    return counter_slot(f"{scope}-" + _hashed(client), window, now)
+    return counter_slot(f"{scope}-" + _hashed(client), window, now, limit)

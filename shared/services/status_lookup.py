@@ -19,6 +19,7 @@ from .attachments import UploadedFile, check_files, store_upload
 
 MAX_ADDED_TEXT = 10000
 CASE_FILES_PER_FORM_LIMIT = 4  # a case may gather four times the files one form may carry
+TIMELINE_PAGE = 50  # public events per status page
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ class LookupLimits:
 
 @dataclass(frozen=True)
 class CaseView:
-    """What the reporter may see: no staff notes, no identity."""
+    """What the reporter may see: no staff notes, no identity. `timeline` is one page of the
+    public events, oldest first; `next_after` is the cursor of the next page (None: the last)."""
 
     number: str
     kind: str
@@ -41,12 +43,17 @@ class CaseView:
     review_due_at: datetime
     timeline: list[TimelineEvent]
     attachments: list[Attachment]
+    next_after: int | None = None
 
     @classmethod
-    def of(cls, case: Case) -> CaseView:
+    def of(cls, case: Case, store: CaseStore, after: int = 0) -> CaseView:
+        """The view with the page of public events after sequence number `after`."""
+        events = store.case_events(case.number, public_only=True, after_seq=after,
+                                   limit=TIMELINE_PAGE + 1)
+        page = events[:TIMELINE_PAGE]
         return cls(case.number, case.kind.value, case.category, case.subject, case.status.value,
-                   case.received_at, case.review_due_at, case.public_timeline,
-                   list(case.attachments))
+                   case.received_at, case.review_due_at, page, list(case.attachments),
+                   page[-1].seq if len(events) > TIMELINE_PAGE else None)
 
 
 @dataclass(frozen=True)
@@ -78,9 +85,10 @@ class StatusLookup:
         self._max_files = max_files
         self._max_file_bytes = max_file_bytes
 
-    def look_up(self, number: str, access_code: str, client: str) -> CaseView:
-        """The case's public view. Raises CaseNotFound or TooManyAttempts."""
-        return CaseView.of(self._authorised_case(number, access_code, client))
+    def look_up(self, number: str, access_code: str, client: str, after: int = 0) -> CaseView:
+        """The case's public view, its timeline from the page after sequence number `after`.
+        Raises CaseNotFound or TooManyAttempts."""
+        return CaseView.of(self._authorised_case(number, access_code, client), self._store, after)
 
     def add_information(self, command: AddInformation) -> InformationAdded:
         """Append the reporter's text and files to the timeline; when the input is not
@@ -99,7 +107,7 @@ class StatusLookup:
         if file_error or total > self._max_files * CASE_FILES_PER_FORM_LIMIT:
             errors["files"] = file_error or "too_many_files"
         if errors:
-            return InformationAdded(CaseView.of(case), errors)
+            return InformationAdded(CaseView.of(case, self._store), errors)
         stored = [store_upload(self._files, u) for u in uploads]
 
         def append(current: Case):
@@ -108,7 +116,8 @@ class StatusLookup:
             current.record(TimelineEvent(EventType.INFORMATION_ADDED, now, text=text,
                                          data={"files": [a.filename for a in stored]}))
 
-        return InformationAdded(CaseView.of(self._store.update_case(case.number, append)), {})
+        updated = self._store.update_case(case.number, append)
+        return InformationAdded(CaseView.of(updated, self._store), {})
 
     def _authorised_case(self, number: str, access_code: str, client: str) -> Case:
         """The case if number and code match. Only failures count towards the limits: a client

@@ -1,0 +1,87 @@
+"""Queue queries on Firestore: which filters the server applies, and keyset paging.
+
+Firestore serves a query with equality filters and an order on another field only from a composite
+index declared in advance (infra/firestore_indexes.tf), at most 200 per database. Every
+combination of CaseQuery's eight filters and two orders would need 510, so the server applies the
+largest combination in `SERVER_FILTERS` that the query holds, and the remaining filters are
+checked here on what it returns (reading further while a page is not full). A single filter, and
+status with department or with assignee (a department's or a handler's queue), run wholly on
+the server.
+
+Paging orders by one unique text field per order (`records.queue_keys`: the time, then the case
+number), so a cursor is a plain `<`/`>` filter on it: no offsets or cursors (the test emulator
+ignores those), no ties to break.
+"""
+from __future__ import annotations
+
+from itertools import combinations
+
+from google.cloud import firestore
+
+from shared.domain.queues import FILTER_FIELDS, CaseQuery, QueueOrder
+
+CASES = "cases"
+SERVER_FILTERS: tuple[tuple[str, ...], ...] = (
+    *((name,) for name in FILTER_FIELDS),
+    ("status", "department"),
+    ("status", "assignee"),
+)
+# Order: (key field, direction, the comparison that means "after the cursor").
+ORDERS = {
+    QueueOrder.NEWEST_FIRST: ("received_key", firestore.Query.DESCENDING, "<"),
+    QueueOrder.MOST_URGENT_FIRST: ("due_key", firestore.Query.ASCENDING, ">"),
+}
+_SCAN_FACTOR = 4  # with filters left to check here, read this many times the page per round
+
+
+def plan(query: CaseQuery) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the filters the server applies, the filters checked on its results)."""
+    given = query.filters()
+    served = max((shape for shape in SERVER_FILTERS if set(shape) <= set(given)), key=len,
+                 default=())
+    return served, tuple(name for name in given if name not in served)
+
+
+def issued_shapes() -> set[tuple[tuple[str, ...], str, str]]:
+    """Every (equality fields, key field, direction) `queue_query` can send, for the infra
+    checks: each needs its composite index."""
+    shapes = set()
+    for size in range(len(FILTER_FIELDS) + 1):
+        for names in combinations(FILTER_FIELDS, size):
+            for order, (key, direction, _) in ORDERS.items():
+                served, _ = plan(CaseQuery(**{n: "x" for n in names}, order=order))
+                shapes.add((served, key, direction))
+    return shapes
+
+
+def queue_query(client: firestore.Client, query: CaseQuery, served: tuple[str, ...],
+                position: str | None, batch: int):
+    """The server's part of `query`: its served filters, starting after `position`."""
+    key, direction, beyond = ORDERS[query.order]
+    values = query.filters()
+    found = client.collection(CASES)
+    for name in served:
+        found = found.where(filter=firestore.FieldFilter(name, "==", values[name]))
+    if position is not None:
+        found = found.where(filter=firestore.FieldFilter(key, beyond, position))
+    return found.order_by(key, direction=direction).limit(batch)
+
+
+def scan(client: firestore.Client, query: CaseQuery, limit: int,
+         after: str | None) -> tuple[list[dict], bool, int]:
+    """Up to `limit` matching case records after the cursor, whether more follow, and how many
+    documents were read."""
+    key = ORDERS[query.order][0]
+    served, residual = plan(query)
+    values = query.filters()
+    batch = limit + 1 if not residual else _SCAN_FACTOR * limit
+    found: list[dict] = []
+    reads, position = 0, after
+    while len(found) <= limit:
+        records = [s.to_dict() for s in queue_query(client, query, served, position, batch).stream()]
+        reads += max(1, len(records))
+        found += [r for r in records if all(r.get(n) == values[n] for n in residual)]
+        if len(records) < batch:
+            break
+        position = records[-1][key]
+    return found[:limit], len(found) > limit, reads

@@ -1,0 +1,133 @@
+"""The SQLite store's schema and its forward migrations.
+
+`PRAGMA user_version` is the number of migrations a database file has had. At start every
+missing one runs, in order, each in its own `BEGIN IMMEDIATE` transaction that also sets the
+version: a migration is applied whole or not at all, and two processes starting on one file at
+once apply it once (the second finds the version raised when it gets the write lock).
+Migrations are never edited once released; a change of schema is a new one at the end.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+
+from shared.domain.queues import FILTER_FIELDS, reporter_email_hash
+
+from . import records
+
+# 1: the first schema: one JSON document per record, the case's timeline inside its document.
+_FIRST_SCHEMA = """
+CREATE TABLE IF NOT EXISTS cases (number TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reporter_identities (number TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (
+    id TEXT PRIMARY KEY, case_number TEXT NOT NULL, awaiting INTEGER NOT NULL,
+    due_at TEXT, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (awaiting, due_at);
+CREATE TABLE IF NOT EXISTS mail_index (key TEXT PRIMARY KEY, case_number TEXT NOT NULL,
+    held_id TEXT NOT NULL, sent INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS held_mail (id TEXT PRIMARY KEY, received_at TEXT NOT NULL,
+    doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS held_mail_received ON held_mail (received_at);
+CREATE TABLE IF NOT EXISTS hit_counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL,
+    expires_at TEXT NOT NULL);
+"""
+
+# 2: the columns queues filter and order on; events in a table of their own.
+CASE_COLUMNS = ("status", "kind", "category", "severity", "channel", "assignee", "department",
+                "received_at", "next_due_at", "reporter_email_hash")
+_EVENTS = """
+CREATE TABLE events (
+    case_number TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, at TEXT NOT NULL,
+    actor TEXT NOT NULL, public INTEGER NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (case_number, seq)) WITHOUT ROWID;
+CREATE INDEX events_public ON events (case_number, public, seq);
+CREATE INDEX cases_received ON cases (received_at, number);
+CREATE INDEX cases_due ON cases (next_due_at, number);
+"""
+
+
+def _queue_indexes() -> str:
+    """One index per filter and order: a filtered page is a range scan of one index. (A second
+    filter is checked on the rows of the first's index.)"""
+    statements = []
+    for field in FILTER_FIELDS:
+        statements.append(f"CREATE INDEX cases_{field}_received ON cases "
+                          f"({field}, received_at, number);")
+        if field != "reporter_email_hash":  # a reporter's cases are listed newest first only
+            statements.append(f"CREATE INDEX cases_{field}_due ON cases ({field}, next_due_at, number);")
+    return "\n".join(statements)
+
+
+def _first_schema(db: sqlite3.Connection) -> None:
+    _script(db, _FIRST_SCHEMA)
+
+
+def _events_out_of_cases(db: sqlite3.Connection) -> None:
+    """Columns for queues, the events table, and every case's embedded timeline moved into it."""
+    for column in CASE_COLUMNS:
+        default = "" if column == "next_due_at" else " NOT NULL DEFAULT ''"
+        db.execute(f"ALTER TABLE cases ADD COLUMN {column} TEXT{default}")
+    _script(db, _EVENTS + _queue_indexes())
+    emails = {number: json.loads(doc).get("email", "") for number, doc in
+              db.execute("SELECT number, doc FROM reporter_identities")}
+    for number, text in db.execute("SELECT number, doc FROM cases").fetchall():
+        doc = json.loads(text)
+        events = records.legacy_events(doc)
+        del doc["timeline"]
+        doc.update(event_count=len(events), public_event_count=sum(e.public for e in events),
+                   assignee="", department="", next_due_at=doc["review_due_at"])
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [event_row(number, e) for e in events])
+        case = records.case_from_record(doc)
+        db.execute(f"UPDATE cases SET doc = ?, {', '.join(c + ' = ?' for c in CASE_COLUMNS)} "
+                   "WHERE number = ?", (dump(doc), *case_columns(case, emails.get(number, "")),
+                                        number))
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _first_schema,
+    _events_out_of_cases,
+)
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring the database up to the current schema; return its version."""
+    while True:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version >= len(MIGRATIONS):
+                db.execute("COMMIT")
+                return version
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
+def _script(db: sqlite3.Connection, script: str) -> None:
+    """Run each statement on its own (executescript would commit the open transaction)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def case_columns(case, reporter_email: str) -> tuple:
+    """The values of CASE_COLUMNS for a case."""
+    return (case.status.value, case.kind.value, case.category, case.severity.value,
+            case.channel.value, case.assignee, case.department, records.time_text(case.received_at),
+            records.time_text(case.next_due_at),
+            reporter_email_hash(reporter_email) if reporter_email else "")
+
+
+def event_row(number: str, event) -> tuple:
+    record = records.event_to_record(event)
+    return (number, event.seq, record["type"], record["at"], event.actor, int(event.public),
+            dump(record))
+
+
+def dump(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
