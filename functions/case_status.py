@@ -18,12 +18,14 @@ def case_status(request):
     number, code = request.form.get("number", ""), request.form.get("code", "")
     try:
         if request.form.get("action") == "add":
-            added = app.status.add_information(decode.add_information(request))
+            added = app.status.add_information(
+                decode.add_information(request, app.settings.trusted_proxies))
             page = app.pages.case(lang, added.view, code, notice=not added.errors,
                                   errors=added.errors)
             return page, 422 if added.errors else 200, HTML
         after = request.form.get("after", "")  # the timeline page's cursor (a sequence number)
-        view = app.status.look_up(number, code, decode.client_address(request),
+        view = app.status.look_up(number, code,
+                                  decode.client_address(request, app.settings.trusted_proxies),
                                   int(after) if after.isascii() and after.isdigit() else 0)
     except CaseNotFound:
         return app.pages.lookup(lang, number, "not_found"), 404, HTML

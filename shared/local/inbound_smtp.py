@@ -1,6 +1,11 @@
 """The report address over SMTP, for the local stack and self-hosting: a real SMTP server
 (aiosmtpd) that accepts mail for the report address (and its `+token` reply addresses) and hands
-the raw bytes to the same email intake as the cloud's SES webhook."""
+the raw bytes to the same email intake as the cloud's SES webhook.
+
+Mail for a self-hosted report address comes through the operator's MTA, whose verdicts on the
+sender (`Authentication-Results` of the configured authserv-id) are trusted as SES's are; mail
+without a trusted pass is unverified: registered, but not acknowledged and never joined to a case
+by quoting its number."""
 from __future__ import annotations
 
 import asyncio
@@ -8,14 +13,16 @@ import logging
 
 from aiosmtpd.controller import Controller
 
+from shared.services.authentication_results import sender_verified
 from shared.services.mail_intake import MailIntake
 
 log = logging.getLogger("inbound_smtp")
 
 
 class ReportAddressHandler:
-    def __init__(self, intake: MailIntake, report_address: str):
+    def __init__(self, intake: MailIntake, report_address: str, trusted_authserv_id: str = ""):
         self._intake = intake
+        self._authserv_id = trusted_authserv_id
         self._local, _, self._domain = report_address.lower().partition("@")
 
     def accepts(self, address: str) -> bool:
@@ -32,8 +39,7 @@ class ReportAddressHandler:
         raw = envelope.original_content or envelope.content
         loop = asyncio.get_running_loop()
         try:
-            received = await loop.run_in_executor(
-                None, self._intake.receive, raw, list(envelope.rcpt_tos), envelope.mail_from)
+            received = await loop.run_in_executor(None, self.receive, raw, envelope)
         except Exception:  # the store is down, say: let the sender's server retry
             log.exception("inbound mail")
             return "451 4.3.0 Temporary failure, please retry"
@@ -42,10 +48,17 @@ class ReportAddressHandler:
         return "250 Message accepted"
 
 
+    def receive(self, raw: bytes, envelope):
+        verified = sender_verified(raw, self._authserv_id)
+        return self._intake.receive(raw, list(envelope.rcpt_tos), envelope.mail_from,
+                                    sender_verified=verified)
+
+
 def start_inbound_smtp(intake: MailIntake, report_address: str, host: str, port: int,
-                       max_bytes: int) -> Controller:
-    """Start the server in a background thread; `.stop()` ends it."""
-    controller = Controller(ReportAddressHandler(intake, report_address), hostname=host,
-                            port=port, data_size_limit=max_bytes)
+                       max_bytes: int, trusted_authserv_id: str = "") -> Controller:
+    """Start the server in a background thread; `.stop()` ends it. Senders count as verified
+    only by `Authentication-Results` naming `trusted_authserv_id` (empty: none is trusted)."""
+    handler = ReportAddressHandler(intake, report_address, trusted_authserv_id)
+    controller = Controller(handler, hostname=host, port=port, data_size_limit=max_bytes)
     controller.start()
     return controller

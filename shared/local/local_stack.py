@@ -7,6 +7,7 @@ Run: `./bin/serve` (or `python -m shared.local.local_stack`).
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 
 import functions_framework
@@ -17,7 +18,7 @@ from werkzeug.wrappers import Response
 from shared.bootstrap import services
 from shared.local.inbound_smtp import start_inbound_smtp
 from shared.local.mailbox import start_mailbox
-from shared.settings import PROJECT_ROOT
+from shared.settings import PROJECT_ROOT, ConfigurationError
 
 HTTP_FUNCTIONS = ("submit_form", "case_status", "receive_email")
 EVENT_FUNCTIONS = ("deliver_mail",)
@@ -67,28 +68,42 @@ def run_outbox_worker(stop: threading.Event) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = services()
+    try:
+        app = services()
+        app.settings.reply_key  # noqa: B018 (refuse an unsafe key now, not at the first email)
+    except ConfigurationError as refused:
+        print(f"Not starting: {refused}", file=sys.stderr, flush=True)
+        sys.exit(2)
     settings = app.settings
     mailbox = start_mailbox(settings.local_mailbox, settings.smtp_host, settings.smtp_port)
-    inbound = start_inbound_smtp(app.mail_intake, settings.inbound_address, "127.0.0.1",
-                                 settings.local_inbound_smtp_port, settings.max_message_bytes)
+    inbound = start_inbound_smtp(app.mail_intake, settings.inbound_address,
+                                 settings.local_inbound_smtp_host,
+                                 settings.local_inbound_smtp_port, settings.max_message_bytes,
+                                 settings.trusted_authserv_id)
     stop = threading.Event()
     worker = threading.Thread(target=run_outbox_worker, args=(stop,), daemon=True)
     worker.start()
-    base = f"http://127.0.0.1:{settings.local_http_port}"
+    base = f"http://{settings.local_http_host}:{settings.local_http_port}"
     print(f"Complaint form:   {base}/submit_form", flush=True)
     print(f"Case status:      {base}/case_status", flush=True)
     print(f"Report address:   {settings.inbound_address} (SMTP on "
-          f"127.0.0.1:{settings.local_inbound_smtp_port})", flush=True)
+          f"{settings.local_inbound_smtp_host}:{settings.local_inbound_smtp_port}; "
+          f"{_trust(settings)})", flush=True)
     print(f"Case store:       {settings.sqlite_path}", flush=True)
     print(f"Mailbox (.eml):   {settings.local_mailbox}  (SMTP on "
           f"{settings.smtp_host}:{settings.smtp_port})", flush=True)
     try:
-        run_simple("127.0.0.1", settings.local_http_port, build_app(), threaded=True)
+        run_simple(settings.local_http_host, settings.local_http_port, build_app(), threaded=True)
     finally:
         stop.set()
         mailbox.stop()
         inbound.stop()
+
+
+def _trust(settings) -> str:
+    if settings.trusted_authserv_id:
+        return f"senders verified by Authentication-Results of {settings.trusted_authserv_id}"
+    return "no sender verified: set CD_TRUSTED_AUTHSERV_ID to trust your MTA's verdicts"
 
 
 if __name__ == "__main__":

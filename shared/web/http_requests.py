@@ -47,18 +47,22 @@ def submit_case(request, lang: str) -> SubmitCase:
     )
 
 
-def client_address(request) -> str:
-    """The caller's address for rate limits. Cloud Run appends the address it saw to whatever
-    X-Forwarded-For the client sent, so only the last entry can be trusted."""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    return forwarded.split(",")[-1].strip() or request.remote_addr or "unknown"
+def client_address(request, trusted_proxies: int) -> str:
+    """The caller's address for rate limits. Each proxy in front of us appends the address it
+    saw to whatever X-Forwarded-For the client sent, so with N trusted proxies (Cloud Run's front
+    end: 1; the local stack: 0) only the Nth entry from the right is the client's; everything to
+    its left was written by the client. Without proxies only the socket's peer counts."""
+    hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",")]
+    if trusted_proxies and len(hops) >= trusted_proxies and hops[-trusted_proxies]:
+        return hops[-trusted_proxies]
+    return request.remote_addr or "unknown"
 
 
-def add_information(request) -> AddInformation:
+def add_information(request, trusted_proxies: int) -> AddInformation:
     return AddInformation(
         number=request.form.get("number", ""),
         access_code=request.form.get("code", ""),
-        client=client_address(request),
+        client=client_address(request, trusted_proxies),
         text=request.form.get("text", ""),
         files=uploads(request),
     )

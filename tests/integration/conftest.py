@@ -39,6 +39,8 @@ def function_client(tmp_path, mailbox, monkeypatch):
     monkeypatch.setenv("CD_ATTACHMENT_FOLDER", str(tmp_path / "files"))
     monkeypatch.setenv("CD_SMTP_PORT", str(port))
     monkeypatch.setenv("CD_STATUS_URL", "https://complaints.example.com/case_status")
+    # As in the cloud: one proxy (Cloud Run's front end) appends the caller's address.
+    monkeypatch.setenv("CD_TRUSTED_PROXIES", "1")
     bootstrap.services.cache_clear()
 
     def client(name: str, signature: str = "http"):
