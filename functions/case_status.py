@@ -5,6 +5,7 @@ from shared.bootstrap import services
 from shared.domain.errors import CaseNotFound, TooManyAttempts
 from shared.web import http_requests as decode
 from shared.web.pages import PAGE_HEADERS as HTML
+from shared.web.pages import minutes_until
 
 
 @functions_framework.http
@@ -20,8 +21,10 @@ def case_status(request):
         if request.form.get("action") == "add":
             added = app.status.add_information(
                 decode.add_information(request, app.settings.trusted_proxies))
+            # What was typed stays in the box when the addition was refused.
             page = app.pages.case(lang, added.view, code, notice=not added.errors,
-                                  errors=added.errors)
+                                  errors=added.errors,
+                                  text=request.form.get("text", "") if added.errors else "")
             return page, 422 if added.errors else 200, HTML
         after = request.form.get("after", "")  # the timeline page's cursor (a sequence number)
         view = app.status.look_up(number, code,
@@ -29,6 +32,8 @@ def case_status(request):
                                   int(after) if after.isascii() and after.isdigit() else 0)
     except CaseNotFound:
         return app.pages.lookup(lang, number, "not_found"), 404, HTML
-    except TooManyAttempts:
-        return app.pages.lookup(lang, number, "too_many_attempts"), 429, HTML
+    except TooManyAttempts as refused:
+        page = app.pages.lookup(lang, number, "too_many_attempts",
+                                retry_minutes=minutes_until(refused.retry_after))
+        return page, 429, HTML
     return app.pages.case(lang, view, code), 200, HTML

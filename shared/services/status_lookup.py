@@ -5,17 +5,19 @@ and per case number, so nobody can probe which numbers exist or guess a code.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shared.domain.access_codes import access_code_matches, hash_access_code
 from shared.domain.case_numbers import parse_case_number
-from shared.domain.cases import Attachment, Case, EventType, TimelineEvent
+from shared.domain.cases import REPORTER, Attachment, Case, EventType, TimelineEvent
 from shared.domain.errors import CaseNotFound, TooManyAttempts
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 from shared.domain.rate_limits import client_slot, counter_slot
 
-from .attachments import UploadedFile, check_files, store_upload
+from .attachments import UploadedFile, check_files, stored_uploads
+from .submissions import clean_text, is_blank
 
 MAX_ADDED_TEXT = 10000
 CASE_FILES_PER_FORM_LIMIT = 4  # a case may gather four times the files one form may carry
@@ -95,7 +97,8 @@ class StatusLookup:
         acceptable, nothing is added and the result carries the errors. Raises CaseNotFound or
         TooManyAttempts."""
         case = self._authorised_case(command.number, command.access_code, command.client)
-        text = (command.text or "").strip()
+        text = clean_text(command.text)
+        text = "" if is_blank(text) else text
         uploads = command.files or []
         errors = {}
         if not text and not uploads:
@@ -108,15 +111,16 @@ class StatusLookup:
             errors["files"] = file_error or "too_many_files"
         if errors:
             return InformationAdded(CaseView.of(case, self._store), errors)
-        stored = [store_upload(self._files, u) for u in uploads]
+        with stored_uploads(self._files, uploads) as stored:  # deleted again if the write fails
 
-        def append(current: Case):
-            now = self._clock.now()
-            current.attachments.extend(stored)
-            current.record(TimelineEvent(EventType.INFORMATION_ADDED, now, text=text,
-                                         data={"files": [a.filename for a in stored]}))
+            def append(current: Case):
+                now = self._clock.now()
+                current.attachments.extend(stored)
+                current.record(TimelineEvent(EventType.INFORMATION_ADDED, now, text=text,
+                                             data={"files": [a.filename for a in stored]},
+                                             actor=REPORTER))
 
-        updated = self._store.update_case(case.number, append)
+            updated = self._store.update_case(case.number, append)
         return InformationAdded(CaseView.of(updated, self._store), {})
 
     def _authorised_case(self, number: str, access_code: str, client: str) -> Case:
@@ -127,8 +131,10 @@ class StatusLookup:
         now, window = self._clock.now(), self._limits.window
         client_failures = client_slot("lookup-client", client, window, now)
         if self._store.read_counters([client_failures])[0] >= self._limits.per_client:
-            raise TooManyAttempts()
-        canonical = parse_case_number(number or "")
+            raise TooManyAttempts(retry_after=client_failures.expires_at - now)
+        # NFKC: a number typed with a Chinese input method comes in full width (ＴＳ－２０２６…).
+        canonical = parse_case_number(unicodedata.normalize("NFKC", number or ""))
+        access_code = unicodedata.normalize("NFKC", access_code or "")
         case = self._store.get_case(canonical) if canonical else None
         stored_hash = case.access_code_hash if case else hash_access_code("-", "")  # same work
         if case is not None and access_code_matches(canonical, access_code or "", stored_hash):
@@ -136,5 +142,5 @@ class StatusLookup:
         self._store.count_hit(client_failures)
         case_failures = counter_slot("lookup-case-" + canonical, window, now) if canonical else None
         if case_failures and self._store.count_hit(case_failures) > self._limits.per_case:
-            raise TooManyAttempts()
+            raise TooManyAttempts(retry_after=case_failures.expires_at - now)
         raise CaseNotFound()

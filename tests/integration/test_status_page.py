@@ -3,6 +3,7 @@ rate limits, and adding information."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -111,3 +112,69 @@ def test_adding_needs_the_right_code_and_some_content(function_client):
     assert empty.status_code == 422
     timeline = events_of(bootstrap.services().store, number)
     assert all(e.type.value != "information_added" for e in timeline)
+
+
+def test_a_number_and_code_typed_in_full_width_are_accepted(function_client):
+    number, code = file_case(function_client)
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in number)  # ＴＳ－２０２６…
+    response = look_up(function_client("case_status"), full_width,
+                       "".join(chr(ord(ch) + 0xFEE0) for ch in code))
+    assert response.status_code == 200 and f"案件 {number}" in response.get_data(as_text=True)
+
+
+def test_a_refused_addition_keeps_what_was_typed(function_client):
+    number, code = file_case(function_client)
+    typed = "对方又发来了威胁短信，" * 1001  # over the limit
+    response = function_client("case_status").post("/?lang=en", data={
+        "action": "add", "number": number, "code": code, "text": typed})
+    assert response.status_code == 422
+    assert f'name="text" maxlength="10000">{typed}</textarea>' in response.get_data(as_text=True)
+
+
+def test_an_addition_of_only_invisible_characters_is_refused(function_client):
+    number, code = file_case(function_client)
+    response = function_client("case_status").post("/", data={
+        "action": "add", "number": number, "code": code, "text": "\u200b\u202e \u3000\x00"})
+    assert response.status_code == 422
+
+
+def test_a_long_chinese_file_name_is_added_and_shown(function_client, tmp_path):
+    number, code = file_case(function_client)
+    name = "聊天记录" * 21 + ".txt"  # 84 Chinese characters
+    response = function_client("case_status").post("/", data={
+        "action": "add", "number": number, "code": code, "text": "",
+        "files": [(io.BytesIO("聊天记录".encode()), name)]}, content_type="multipart/form-data")
+    assert response.status_code == 200 and name in response.get_data(as_text=True)
+    [attachment] = bootstrap.services().store.get_case(number).attachments
+    assert attachment.filename == name
+    assert (tmp_path / "files" / attachment.key).read_bytes() == "聊天记录".encode()
+
+
+def test_an_addition_the_store_cannot_write_leaves_no_file_behind(function_client, tmp_path,
+                                                                  monkeypatch):
+    number, code = file_case(function_client)
+    store = bootstrap.services().store
+
+    def broken_update(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "update_case", broken_update)
+    client = function_client("case_status")
+    response = client.post("/", data={"action": "add", "number": number, "code": code,
+                                      "text": "图", "files": [(io.BytesIO("证据".encode()), "a.txt")]},
+                           content_type="multipart/form-data")
+    assert response.status_code == 500  # an outage, not the person's input
+    folder = tmp_path / "files"
+    assert not folder.exists() or not any(p.is_file() for p in folder.rglob("*"))
+
+
+def test_a_refused_lookup_says_when_to_try_again(function_client):
+    number, _ = file_case(function_client)
+    client = function_client("case_status")
+    for i in range(30):
+        look_up(client, number, f"AAAA-BBBB-CCCC-{i:04d}", ip="198.51.100.20")
+    english = look_up(client, number, "AAAA", lang="en", ip="198.51.100.20")
+    assert english.status_code == 429
+    assert re.search(r"Try again in \d+ minutes\.", english.get_data(as_text=True))
+    chinese = look_up(client, number, "AAAA", ip="198.51.100.20").get_data(as_text=True)
+    assert re.search(r"请在 \d+ 分钟后再试", chinese)

@@ -15,11 +15,11 @@ from shared.domain.errors import InvalidSubmission
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-
 @pytest.fixture(autouse=True)
 def behind_one_proxy(monkeypatch):
     """As in the cloud: one proxy in front appends the client's address to X-Forwarded-For."""
     monkeypatch.setenv("CD_TRUSTED_PROXIES", "1")
+
 
 def receipt(html: str) -> tuple[str, str]:
     number = re.search(r'id="case-number">([^<]+)<', html).group(1)
