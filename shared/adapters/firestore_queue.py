@@ -26,10 +26,12 @@ SERVER_FILTERS: tuple[tuple[str, ...], ...] = (
     ("status", "department"),
     ("status", "assignee"),
 )
-# Order: (key field, direction, the comparison that means "after the cursor").
+# Order: (key field, direction, the comparison that means "after the cursor", the position
+# before the first case). Always filtering on the key also leaves out documents without it (a
+# case without a deadline has no due_key), which the emulator's ordering alone would not.
 ORDERS = {
-    QueueOrder.NEWEST_FIRST: ("received_key", firestore.Query.DESCENDING, "<"),
-    QueueOrder.MOST_URGENT_FIRST: ("due_key", firestore.Query.ASCENDING, ">"),
+    QueueOrder.NEWEST_FIRST: ("received_key", firestore.Query.DESCENDING, "<", "\uffff"),
+    QueueOrder.MOST_URGENT_FIRST: ("due_key", firestore.Query.ASCENDING, ">", ""),
 }
 _SCAN_FACTOR = 4  # with filters left to check here, read this many times the page per round
 
@@ -48,7 +50,7 @@ def issued_shapes() -> set[tuple[tuple[str, ...], str, str]]:
     shapes = set()
     for size in range(len(FILTER_FIELDS) + 1):
         for names in combinations(FILTER_FIELDS, size):
-            for order, (key, direction, _) in ORDERS.items():
+            for order, (key, direction, _, _) in ORDERS.items():
                 served, _ = plan(CaseQuery(**{n: "x" for n in names}, order=order))
                 shapes.add((served, key, direction))
     return shapes
@@ -57,13 +59,12 @@ def issued_shapes() -> set[tuple[tuple[str, ...], str, str]]:
 def queue_query(client: firestore.Client, query: CaseQuery, served: tuple[str, ...],
                 position: str | None, batch: int):
     """The server's part of `query`: its served filters, starting after `position`."""
-    key, direction, beyond = ORDERS[query.order]
+    key, direction, beyond, start = ORDERS[query.order]
     values = query.filters()
     found = client.collection(CASES)
     for name in served:
         found = found.where(filter=firestore.FieldFilter(name, "==", values[name]))
-    if position is not None:
-        found = found.where(filter=firestore.FieldFilter(key, beyond, position))
+    found = found.where(filter=firestore.FieldFilter(key, beyond, start if position is None else position))
     return found.order_by(key, direction=direction).limit(batch)
 
 

@@ -1,0 +1,125 @@
+"""The CaseStore contract for queues: filtered, ordered, keyset-paged, the same on both stores."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from shared.domain.cases import Channel, ReporterIdentity, Severity, Status
+from shared.domain.queues import CaseQuery, QueueOrder, reporter_email_hash
+from tests.conftest import START
+from tests.support.builders import a_case, unique_number
+
+# (received minutes after START, status, department, category, channel, due hours after START or
+# None, reporter). Several cases share a time, so order and paging must break ties by number.
+ROWS = [
+    (0, Status.RECEIVED, "", "service", Channel.WEB_FORM, 24, "a@example.com"),
+    (0, Status.ASSIGNED, "billing", "refund", Channel.EMAIL, 5, "b@example.com"),
+    (0, Status.ASSIGNED, "billing", "service", Channel.WEB_FORM, 5, "A@Example.com"),
+    (5, Status.ASSIGNED, "support", "service", Channel.EMAIL, 2, "c@example.com"),
+    (5, Status.IN_PROGRESS, "billing", "refund", Channel.EMAIL, None, "a@example.com"),
+    (9, Status.ASSIGNED, "billing", "refund", Channel.WEB_FORM, 5, "d@example.com"),
+    (9, Status.ASSIGNED, "billing", "service", Channel.EMAIL, -1, "e@example.com"),
+    (9, Status.CLOSED, "billing", "service", Channel.EMAIL, None, "b@example.com"),
+]
+
+
+@pytest.fixture
+def queue(store):
+    """The store with ROWS registered; returns (store, {number: row})."""
+    numbers = {}
+    for minutes, status, department, category, channel, due, email in ROWS:
+        number = unique_number()
+        at = START + timedelta(minutes=minutes)
+        case = a_case(number, at, status=status, department=department, category=category,
+                      channel=channel, severity=Severity.GENERAL,
+                      next_due_at=None if due is None else START + timedelta(hours=due))
+        case.next_due_at = None if due is None else START + timedelta(hours=due)
+        store.register(case, ReporterIdentity(number, email=email), [])
+        numbers[number] = (at, status, department, category, channel, case.next_due_at, email)
+    return store, numbers
+
+
+def expected(numbers, order=QueueOrder.NEWEST_FIRST, **filters) -> list[str]:
+    """What the queue must hold, computed here from the rows."""
+    fields = {"status": 1, "department": 2, "category": 3, "channel": 4}
+    found = [n for n, row in numbers.items()
+             if all(str(row[fields[f]]) == v for f, v in filters.items() if f in fields)
+             and ("reporter_email_hash" not in filters
+                  or reporter_email_hash(row[6]) == filters["reporter_email_hash"])]
+    if order is QueueOrder.NEWEST_FIRST:
+        return sorted(found, key=lambda n: (numbers[n][0], n), reverse=True)
+    return sorted((n for n in found if numbers[n][5] is not None), key=lambda n: (numbers[n][5], n))
+
+
+def every_page(store, query, limit) -> list[list[str]]:
+    pages, cursor = [], None
+    while True:
+        page = store.find_cases(query, limit=limit, after=cursor)
+        pages.append([c.number for c in page.cases])
+        if page.next_cursor is None:
+            return pages
+        cursor = page.next_cursor
+
+
+@pytest.mark.parametrize("filters", [
+    {},
+    {"status": "assigned"},
+    {"status": "assigned", "department": "billing"},  # a department's queue: wholly on the server
+    {"category": "service", "channel": "email"},  # a filter left to check on the results
+    {"department": "billing", "category": "refund", "channel": "web_form"},
+    {"status": "archived"},
+])
+@pytest.mark.parametrize("order", list(QueueOrder))
+def test_queues_hold_what_matches_in_order_and_page_without_gaps_or_repeats(queue, filters,
+                                                                             order):
+    store, numbers = queue
+    query = CaseQuery(**filters, order=order)
+    whole = expected(numbers, order, **filters)
+    assert [c.number for c in store.find_cases(query, limit=50).cases] == whole
+    for limit in (1, 2, 3):
+        pages = every_page(store, query, limit)
+        assert sum(pages, []) == whole
+        assert all(len(p) == limit for p in pages[:-1]) and len(pages[-1]) <= limit
+        assert pages[-1] or not whole  # a full last page ends the paging itself
+
+
+def test_a_reporters_cases_are_found_by_their_address_in_any_case(queue):
+    store, numbers = queue
+    mine = CaseQuery(reporter_email_hash=reporter_email_hash("A@example.COM"))
+    found = [c.number for c in store.find_cases(mine).cases]
+    assert len(found) == 3 and found == expected(numbers, **mine.filters())
+
+
+def test_a_case_moves_between_queues_when_it_changes(queue):
+    store, numbers = queue
+    first = expected(numbers, QueueOrder.MOST_URGENT_FIRST, status="received")[0]
+
+    def assign(case):
+        case.status, case.department, case.assignee = Status.ASSIGNED, "support", "s7"
+        case.next_due_at = START - timedelta(hours=3)
+    store.update_case(first, assign)
+    handler = CaseQuery(status="assigned", assignee="s7", order=QueueOrder.MOST_URGENT_FIRST)
+    assert [c.number for c in store.find_cases(handler).cases] == [first]
+    assert first not in [c.number for c in store.find_cases(CaseQuery(status="received")).cases]
+    mine = CaseQuery(reporter_email_hash=reporter_email_hash("a@example.com"))
+    assert first in [c.number for c in store.find_cases(mine).cases]  # kept through updates
+
+
+def test_due_cases_are_those_past_their_deadline_longest_overdue_first(queue):
+    store, numbers = queue
+    now = START + timedelta(hours=5)
+    due = [n for n in expected(numbers, QueueOrder.MOST_URGENT_FIRST) if numbers[n][5] <= now]
+    assert len(due) == 5
+    assert [c.number for c in store.due_cases(now, 10)] == due
+    assert [c.number for c in store.due_cases(now, 2)] == due[:2]
+    assert store.due_cases(START - timedelta(days=1), 10) == []
+
+
+def test_a_malformed_cursor_or_page_size_is_refused(queue):
+    store, _ = queue
+    for cursor in ("", "yesterday|TS-1", "2026-11-28T12:30:00.000000Z"):
+        with pytest.raises(ValueError):
+            store.find_cases(CaseQuery(), after=cursor)
+    with pytest.raises(ValueError):
+        store.find_cases(CaseQuery(), limit=0)
