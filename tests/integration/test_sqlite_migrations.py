@@ -1,0 +1,120 @@
+"""A database file written by the first version opens with today's code, every case intact."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+
+from shared.adapters.sqlite_schema import MIGRATIONS
+from shared.adapters.sqlite_store import SqliteCaseStore
+from shared.domain.cases import Channel, EventType, Kind, Severity, Status, TimelineEvent
+from shared.domain.queues import CaseQuery, QueueOrder, reporter_email_hash
+from shared.domain.rate_limits import CounterSlot
+from tests.support.first_schema import first_case_document, first_event, write_first_database
+from tests.support.timeline import events_of
+
+T0 = "2026-11-28T12:30:00.000000Z"
+T1 = "2026-11-28T12:31:00.000000Z"
+T2 = "2026-11-29T02:00:00.000000Z"
+OLD_OUTBOX = {"id": "m1", "case_number": "TS-20261128-AAAAAA-0", "template": "acknowledgment",
+              "language": "zh-CN", "created_at": T0, "next_attempt_at": T0, "status": "pending",
+              "attempts": 0, "lease_until": None, "sent_at": None, "last_error": "",
+              "in_reply_to": "", "notes": [], "awaiting": True, "due_at": T0}
+
+
+@pytest.fixture
+def first_file(tmp_path):
+    path = tmp_path / "cases.sqlite3"
+    complaint = first_case_document("TS-20261128-AAAAAA-0", T0, [
+        first_event("case_registered", T0, data={"channel": "web_form"}),
+        first_event("acknowledgment_queued", T0, data={"outbox_id": "m1"}),
+        first_event("acknowledgment_sent", T1),
+        first_event("information_added", T2, text="补充：截图", data={"files": ["截图.png"]}),
+    ])
+    report = first_case_document("JB-20261128-BBBBBB-0", T1, [
+        first_event("case_registered", T1, data={"channel": "email"}),
+        first_event("note", T1, text="only the first 100 MIME parts were read"),
+    ], kind="report", channel="email", category="fraud", anonymous=True, status="accepted",
+        severity="hot", reporter_unreachable=True, attachments=[])
+    write_first_database(path, [
+        (complaint, {"case_number": complaint["number"], "name": "王小明",
+                     "email": "XiaoMing@Example.com", "phone": ""}),
+        (report, {"case_number": report["number"], "name": "", "email": "", "phone": ""}),
+    ], outbox=[OLD_OUTBOX])
+    return path
+
+
+def test_a_first_version_file_opens_with_every_case_intact(first_file):
+    store = SqliteCaseStore(first_file)
+    assert store.schema_version == len(MIGRATIONS)
+
+    complaint = store.get_case("TS-20261128-AAAAAA-0")
+    assert (complaint.kind, complaint.channel, complaint.status) == \
+        (Kind.COMPLAINT, Channel.WEB_FORM, Status.RECEIVED)
+    assert complaint.subject == "订单 20261128-001" and complaint.desired_outcome == "退款"
+    assert complaint.description == "客服三天没有回复我的退款申请。\n第二行"
+    assert complaint.received_at == datetime(2026, 11, 28, 12, 30, tzinfo=UTC)
+    assert complaint.next_due_at == complaint.review_due_at  # the deadline it had
+    assert complaint.attachments[0].filename == "证据.png"
+    assert (complaint.event_count, complaint.public_event_count) == (4, 3)
+    events = events_of(store, complaint.number)
+    assert [(e.seq, e.type, e.actor) for e in events] == [
+        (1, EventType.CASE_REGISTERED, "system"), (2, EventType.ACKNOWLEDGMENT_QUEUED, "system"),
+        (3, EventType.ACKNOWLEDGMENT_SENT, "system"), (4, EventType.INFORMATION_ADDED, "system")]
+    assert events[3].text == "补充：截图" and events[3].data == {"files": ["截图.png"]}
+    assert events[1].data == {"outbox_id": "m1"}
+    assert [e.seq for e in store.case_events(complaint.number, public_only=True)] == [1, 3, 4]
+
+    report = store.get_case("JB-20261128-BBBBBB-0")
+    assert (report.kind, report.status, report.severity, report.anonymous,
+            report.reporter_unreachable) == (Kind.REPORT, Status.ACCEPTED, Severity.HOT, True, True)
+    assert [e.text for e in events_of(store, report.number)][1].startswith("only the first 100")
+
+    assert store.get_identity(complaint.number).name == "王小明"
+    assert store.get_outbox("m1").case_number == complaint.number
+    assert store.find_mail("mid:<first@qq.com>").case_number == complaint.number
+    assert store.read_counters([CounterSlot("submit-x@1", datetime.now(UTC))]) == [3]
+
+
+def test_migrated_cases_are_in_their_queues_and_take_new_events(first_file):
+    store = SqliteCaseStore(first_file)
+    mine = CaseQuery(reporter_email_hash=reporter_email_hash("xiaoming@example.com"))
+    assert [c.number for c in store.find_cases(mine).cases] == ["TS-20261128-AAAAAA-0"]
+    newest = store.find_cases(CaseQuery(order=QueueOrder.NEWEST_FIRST)).cases
+    assert [c.number for c in newest] == ["JB-20261128-BBBBBB-0", "TS-20261128-AAAAAA-0"]
+    assert [c.number for c in store.find_cases(CaseQuery(status="accepted", kind="report")).cases] \
+        == ["JB-20261128-BBBBBB-0"]
+
+    later = datetime(2026, 11, 30, tzinfo=UTC)
+    store.update_case("TS-20261128-AAAAAA-0", lambda c: c.record(
+        TimelineEvent(EventType.NOTE, later, text="called back")))
+    assert [e.seq for e in events_of(store, "TS-20261128-AAAAAA-0")] == [1, 2, 3, 4, 5]
+
+
+def test_opening_again_migrates_nothing_more(first_file):
+    SqliteCaseStore(first_file)
+    SqliteCaseStore(first_file)  # a second start (or a second process) finds the version raised
+    store = SqliteCaseStore(first_file)
+    assert len(events_of(store, "TS-20261128-AAAAAA-0")) == 4
+
+
+def test_a_migration_that_fails_leaves_the_file_as_it_was(first_file):
+    db = sqlite3.connect(first_file)
+    with db:
+        db.execute("UPDATE cases SET doc = '{\"number\": \"broken\"}' WHERE number LIKE 'JB-%'")
+    db.close()
+    with pytest.raises(KeyError):
+        SqliteCaseStore(first_file)
+    db = sqlite3.connect(first_file)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1  # the first migration held
+    columns = [row[1] for row in db.execute("PRAGMA table_info(cases)")]
+    assert columns == ["number", "doc"]
+    assert "timeline" in db.execute("SELECT doc FROM cases WHERE number LIKE 'TS-%'").fetchone()[0]
+    assert db.execute("SELECT name FROM sqlite_master WHERE name = 'events'").fetchone() is None
+
+
+def test_a_new_file_gets_the_current_schema(tmp_path):
+    store = SqliteCaseStore(tmp_path / "new.sqlite3")
+    assert store.schema_version == len(MIGRATIONS)
+    assert store.find_cases(CaseQuery()).cases == []
