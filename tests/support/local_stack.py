@@ -13,6 +13,10 @@ from shared.settings import PROJECT_ROOT
 from tests.support.mailbox import free_port
 
 
+MTA_ID = "mx.example.com"
+MTA_VERDICT = f"{MTA_ID}; spf=pass smtp.mailfrom=qq.com; dkim=pass header.d=qq.com; dmarc=pass"
+
+
 @dataclass(frozen=True)
 class LocalStack:
     base_url: str
@@ -31,7 +35,9 @@ def running_local_stack(folder: Path):
                CD_SQLITE_PATH=str(folder / "cases.sqlite3"),
                CD_LOCAL_MAILBOX=str(folder / "mail"),
                CD_ATTACHMENT_FOLDER=str(folder / "attachments"),
-               CD_LOCAL_WORKER_INTERVAL="0.2", CD_LOCAL_INBOUND_SMTP_PORT=str(inbound_port))
+               CD_LOCAL_WORKER_INTERVAL="0.2", CD_LOCAL_INBOUND_SMTP_PORT=str(inbound_port),
+               # The operator's MTA, whose Authentication-Results verify senders (MTA_VERDICT).
+               CD_TRUSTED_AUTHSERV_ID=MTA_ID)
     log = folder / "local_stack.log"
     with open(log, "wb") as out:
         # The README's own command, as a new user runs it.
