@@ -174,3 +174,41 @@ def test_a_long_chinese_file_name_registers_and_keeps_its_name(function_client, 
     assert attachment.filename == LONG_NAME  # the name as data, whole
     assert len(attachment.key.encode()) <= 200  # the storage key bounded in bytes
     assert (tmp_path / "files" / attachment.key).read_bytes() == PNG
+
+
+def test_an_oversized_report_gets_the_report_form_back_in_its_language(function_client):
+    client = function_client("submit_form")
+    form = client.get("/?kind=report&lang=en").get_data(as_text=True)
+    action = re.search(r'<form method="post" action="([^"]+)"', form).group(1).replace("&amp;", "&")
+    big = b"\x00" * (5 * 10 * 1024 * 1024 + 2 * 1024 * 1024)
+    response = client.post("/" + action, data={"kind": "report", "files": [(io.BytesIO(big), "a")]},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert '<html lang="en">' in html and 'name="good_faith"' in html  # still the report form
+    assert "too large" in html and 'id="error-summary"' in html
+
+
+def test_the_complaint_form_does_not_offer_anonymity_in_its_errors(function_client):
+    client = function_client("submit_form")
+    complaint = client.post("/", data=complaint_form(email="", phone=""))
+    assert complaint.status_code == 422
+    assert "匿名" not in complaint.get_data(as_text=True)
+    report = client.post("/", data={"kind": "report", "category": "fraud", "subject": "x",
+                                    "description": "冒充客服诈骗", "good_faith": "yes"})
+    assert "或选择匿名举报" in report.get_data(as_text=True)
+
+
+def test_text_of_invisible_characters_is_no_text_and_names_lose_direction_controls(
+        function_client):
+    client = function_client("submit_form")
+    invisible = "\u200b\u200d\u202e\u2066\x00 \u3000\ufeff"
+    refused = client.post("/", data=complaint_form(subject=invisible, description=invisible * 3))
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert 'id="subject-error"' in html and 'id="description-error"' in html
+    page = submit(client, complaint_form(name="李\u202e雷\x00", subject="订单\x0077"))
+    number, _ = receipt(page.get_data(as_text=True))
+    store = bootstrap.services().store
+    assert store.get_identity(number).name == "李雷"
+    assert store.get_case(number).subject == "订单77"

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from shared.domain import crockford
@@ -50,7 +51,9 @@ def test_access_code_has_80_bits_in_groups_of_four():
 def test_access_code_is_checked_against_its_hash_only():
     code = new_access_code()
     stored = hash_access_code("TS-20261129-ABCDEF-0", code)
-    assert code.replace("-", "") not in stored
+    # The hash is hex, the code Crockford upper case: compare both in one case, or it cannot fail.
+    assert code.replace("-", "").lower() not in stored.lower()
+    assert re.fullmatch(r"[0-9a-f]{64}", stored)  # a SHA-256, nothing else
     assert access_code_matches("TS-20261129-ABCDEF-0", code.lower(), stored)
     assert not access_code_matches("TS-20261129-ABCDEF-0", new_access_code(), stored)
     assert not access_code_matches("JB-20261129-ABCDEF-0", code, stored)

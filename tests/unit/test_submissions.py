@@ -2,7 +2,7 @@ import pytest
 
 from shared.domain.cases import Kind
 from shared.domain.errors import InvalidSubmission
-from shared.services.attachments import UploadedFile, safe_filename, sniff_type
+from shared.services.attachments import UploadedFile, attachment_name, safe_filename, sniff_type
 from shared.services.submissions import SubmissionRules, SubmitCase, clean
 
 RULES = SubmissionRules(frozenset({"report"}), False, 5, 1024)
@@ -87,5 +87,24 @@ def test_file_names_are_sanitised():
     assert safe_filename("C:\\Users\\me\\证据 1.png") == "证据 1.png"
     assert safe_filename('a<b>:"c|?*.pdf') == "a_b_c_.pdf"
     assert safe_filename("\x00\x01") == "attachment"
-    assert len(safe_filename("长" * 300 + ".jpeg")) == 100
+    assert len(safe_filename("长" * 300 + ".jpeg").encode()) <= 100
     assert safe_filename("长" * 300 + ".jpeg").endswith(".jpeg")
+
+
+def test_text_made_only_of_invisible_characters_is_missing():
+    for invisible in ["\u200b\u200c\u200d", "\x00\x00", "\u202e\u2066 ", "\u3000\t\n", "\u3164"]:
+        assert errors_of(complaint(subject=invisible)) == {"subject": "required"}, repr(invisible)
+    assert clean(complaint(subject="a\x00b"), RULES).subject == "ab"
+
+
+def test_names_keep_no_direction_controls():
+    assert clean(complaint(name="\u202eAlice\u2066"), RULES).name == "Alice"
+    assert attachment_name("invoice\u202egnp.exe") == "invoicegnp.exe"
+
+
+def test_a_long_name_is_kept_as_data_and_bounded_in_bytes_as_a_key():
+    name = "投诉证据截图" * 14 + ".png"  # 84 characters, 256 bytes
+    assert attachment_name(name) == name
+    key_name = safe_filename(name)
+    assert len(key_name.encode()) <= 100 and key_name.endswith(".png")
+    assert len(attachment_name("长" * 300 + ".jpeg")) == 255
