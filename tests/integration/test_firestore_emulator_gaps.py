@@ -184,3 +184,62 @@ def test_several_transforms_in_one_write_are_all_applied(db, col):
     assert isinstance(data["at"], datetime.datetime)
     assert data["n"] == 2
     assert data["tags"] == ["x"]
+
+
+# -- Document size: Firestore refuses a document over 1 MiB; so does the launcher -----------------
+
+MAX_DOCUMENT = 1_048_576
+
+
+def text_filling(col, document_id: str, field: str = "s", extra: int = 0) -> str:
+    """A string that makes {field: it} in col/document_id exactly MAX_DOCUMENT + extra bytes:
+    the name (each id's UTF-8 bytes + 1, plus 16), the field name (+1), the value (+1), plus 32."""
+    name = len(col.id) + 1 + len(document_id) + 1 + 16
+    return "x" * (MAX_DOCUMENT + extra - name - (len(field) + 1) - 1 - 32)
+
+
+def test_a_document_of_exactly_one_mib_is_written(col):
+    ref = col.document("big")
+    ref.set({"s": text_filling(col, "big")})
+    assert len(ref.get().get("s")) > 1_048_000
+
+
+@pytest.mark.parametrize("write", ["set", "create", "batch", "transaction"])
+def test_a_document_over_one_mib_is_refused_and_nothing_is_written(db, col, write):
+    ref, other = col.document("big"), col.document("other")
+    too_big = {"s": text_filling(col, "big", extra=1)}
+    with pytest.raises(gexc.InvalidArgument, match="maximum of 1048576 bytes"):
+        if write in ("set", "create"):
+            getattr(ref, write)(too_big)
+        elif write == "batch":
+            batch = db.batch()
+            batch.set(other, {"n": 1})
+            batch.set(ref, too_big)
+            batch.commit()
+        else:
+            @firestore.transactional
+            def put(tx):
+                other.get(transaction=tx)
+                tx.set(other, {"n": 1})
+                tx.set(ref, too_big)
+            put(db.transaction())
+    assert not ref.get().exists and not other.get().exists
+
+
+def test_an_update_that_grows_a_document_past_one_mib_is_refused(col):
+    ref = col.document("grows")
+    half = "y" * 600_000
+    ref.set({"a": half})
+    with pytest.raises(gexc.InvalidArgument):
+        ref.update({"b": half})
+    with pytest.raises(gexc.InvalidArgument):
+        ref.set({"b": half}, merge=True)
+    assert ref.get().to_dict() == {"a": half}
+
+
+def test_sizes_count_utf8_bytes_nested_values_and_every_id_in_the_path(col):
+    nested = col.document("case").collection("events").document("00000001")
+    # a CJK character is 3 bytes: 350 000 of them (1 050 000 bytes) in a map in an array
+    with pytest.raises(gexc.InvalidArgument):
+        nested.set({"list": [{"text": "王" * 350_000}]})
+    nested.set({"list": [{"text": "王" * 349_000}]})

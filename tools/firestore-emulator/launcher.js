@@ -26,6 +26,17 @@
 //     are atomic on Node's single thread.
 //   * Several field transforms in one write are all applied (0.3.15 dropped all
 //     transforms after a SERVER_TIMESTAMP / array transform).
+//   * Document size: like Firestore, a commit that would leave a document over
+//     1 MiB (1,048,576 bytes) is refused with INVALID_ARGUMENT and writes nothing
+//     (set/create/update, batches and transactions all commit through here). The
+//     size follows https://cloud.google.com/firestore/docs/storage-size: the
+//     name (each collection and document id: UTF-8 bytes + 1, plus 16), each
+//     field name (UTF-8 + 1) and value (string UTF-8 + 1; boolean and null 1;
+//     integer, double and timestamp 8; bytes their length; geo point 16; a
+//     reference its name's size; arrays and maps the sum of their parts), plus
+//     32. Integer document ids are not used here, so every id counts as a string.
+//     (The 1,500-byte limit on indexed values is not enforced: Firestore does not
+//     refuse such values, it truncates their index entries.)
 // Not fixed (known gaps of 0.3.15): offset, start/end cursors and collection
 // group queries are ignored; where(x == None) (unary filters) is ignored, or
 // fails when combined with other filters.
@@ -224,6 +235,26 @@ function streaming(fn) {
 }
 const tsMillis = (ts) => Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
 
+// ---- document size ----------------------------------------------------------------
+const MAX_DOCUMENT_BYTES = 1024 * 1024;
+const stringSize = (text) => Buffer.byteLength(String(text), "utf8") + 1;
+const nameSize = (name) =>
+  String(name).split("/documents/")[1].split("/").reduce((sum, id) => sum + stringSize(id), 16);
+function valueSize(value) {
+  if ("string_value" in value) return stringSize(value.string_value);
+  if ("boolean_value" in value || "null_value" in value) return 1;
+  if ("integer_value" in value || "double_value" in value || "timestamp_value" in value) return 8;
+  if ("bytes_value" in value) return Buffer.from(value.bytes_value || []).length;
+  if ("geo_point_value" in value) return 16;
+  if ("reference_value" in value) return nameSize(value.reference_value);
+  if ("array_value" in value) return (value.array_value.values || []).reduce((sum, v) => sum + valueSize(v), 0);
+  if ("map_value" in value) return fieldsSize(value.map_value.fields || {});
+  return 8;
+}
+const fieldsSize = (fields) =>
+  Object.entries(fields).reduce((sum, [name, v]) => sum + stringSize(name) + valueSize(v), 0);
+const documentSize = (doc) => nameSize(doc.name) + fieldsSize(doc.fields || {}) + 32;
+
 // ---- patched handlers ----------------------------------------------------------
 impl.BeginTransaction = (call, callback) => {
   const txn = beginTxn(call.request.has_options ? call.request.options : null);
@@ -317,7 +348,7 @@ impl.RunAggregationQuery = (call) => {
 function applyWritesAtomically(date, writes) {
   const snapshots = new Map();
   try {
-    return writes.map((write) => {
+    const results = writes.map((write) => {
       const name = write.has_delete ? write.delete : write.update.name;
       const doc = state.getDocument(name);
       if (!snapshots.has(doc)) snapshots.set(doc, { metadata: doc.metadata, fields: doc.fields });
@@ -328,6 +359,14 @@ function applyWritesAtomically(date, writes) {
       }
       return state.writeV1Document(date, write); // checks exists=true/false preconditions
     });
+    for (const doc of snapshots.keys()) {
+      if (!doc.metadata.hasExist) continue;
+      const size = documentSize(doc.toV1DocumentObject());
+      if (size > MAX_DOCUMENT_BYTES) {
+        throw grpcError(S.INVALID_ARGUMENT, `Document ${doc.getPath()} is ${size} bytes, larger than the maximum of ${MAX_DOCUMENT_BYTES} bytes`);
+      }
+    }
+    return results;
   } catch (err) {
     for (const [doc, snap] of snapshots) Object.assign(doc, snap);
     throw err;
