@@ -2,6 +2,7 @@
 finds both acknowledgments as .eml files, and looks both cases up."""
 from __future__ import annotations
 
+import sqlite3
 from email import message_from_bytes, policy
 
 import pytest
@@ -95,6 +96,29 @@ def test_mistakes_are_shown_next_to_their_fields_and_nothing_is_lost(page, local
     assert page.locator("#email-error").inner_text() == "This email address is not valid."
     assert page.get_by_label("What or whom it is about").input_value() == "Invoice 7788"
     assert page.get_by_label("Email").get_attribute("aria-invalid") == "true"
+    # The keyboard and the screen reader start at what went wrong.
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+
+
+def test_reloading_the_receipt_or_switching_its_language_keeps_one_case_and_its_code(
+        page, local_stack, tmp_path):
+    number, code = file_complaint(page, local_stack, tmp_path)
+    page.reload()  # after the 303, a reload asks for the receipt again; it does not post
+    page.get_by_role("heading", name="提交成功").wait_for()
+    assert page.locator("#case-number").inner_text() == number
+    page.get_by_role("link", name="English").click()
+    page.get_by_role("heading", name="Submitted").wait_for()
+    assert (page.locator("#case-number").inner_text(),
+            page.locator("#access-code").inner_text()) == (number, code)
+    with sqlite3.connect(local_stack.database) as db:
+        cases = db.execute("SELECT count(*) FROM cases WHERE number = ?", (number,)).fetchone()
+        total = db.execute("SELECT count(*) FROM cases").fetchone()[0]
+    page.go_back()
+    page.go_back()  # Back past the receipt: the form is shown again, nothing is posted
+    page.get_by_role("button", name="提交").wait_for()
+    with sqlite3.connect(local_stack.database) as db:
+        assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == total
+    assert cases == (1,)
 
 
 def test_a_wrong_access_code_reveals_nothing(page, local_stack, tmp_path):
