@@ -150,7 +150,8 @@ class Services:
     def mail_intake(self):
         from shared.services.mail_intake import MailIntake
 
-        return MailIntake(self.store, self.attachments, self.clock, mail_rules(self.settings))
+        return MailIntake(self.registration, self.store, self.attachments, self.clock,
+                          mail_rules(self.settings))
 
     @cached_property
     def mail_webhook(self):
@@ -179,12 +180,9 @@ def mail_rules(settings: Settings):
         mail_domain=settings.mail_domain.lower(),
         reply_key=settings.reply_key,
         default_kind=settings.email_default_kind,
-        acknowledgments_per_hour=settings.acknowledgments_per_sender_per_hour,
         max_message_bytes=settings.max_message_bytes,
         max_files=settings.max_attachments,
         max_file_bytes=settings.max_attachment_bytes,
-        initial_review=settings.initial_review,
-        timezone=settings.timezone,
     )
 
 

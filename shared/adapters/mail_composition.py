@@ -56,9 +56,10 @@ class MailComposer:
             email["References"] = message.in_reply_to
         email["Auto-Submitted"] = "auto-replied"  # RFC 3834: never answer this automatically
         email["X-Auto-Response-Suppress"] = "All"  # and ask Exchange not to, either
-        email["Content-Language"] = lang
         email.set_content(self._renderer.render(f"mail/{name}.txt", lang, **context))
         email.add_alternative(
             self._renderer.render(f"mail/{name}.html", lang, **context), subtype="html"
         )
+        # After the content: set_content and add_alternative drop every Content-* header.
+        email["Content-Language"] = lang
         return email

@@ -10,7 +10,7 @@ from email.utils import make_msgid
 
 import pytest
 
-from tests.support.local_stack import wait_for
+from tests.support.local_stack import MTA_VERDICT, wait_for
 
 pytestmark = [pytest.mark.slow]
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
@@ -37,6 +37,7 @@ def test_report_by_email_reply_without_threading_and_out_of_office(local_stack, 
     report["Subject"] = "举报：有人冒充客服诈骗"
     report["Message-ID"] = make_msgid(domain="qq.com")
     report["X-Mailer"] = "Foxmail 7.2"
+    report["Authentication-Results"] = MTA_VERDICT  # what the operator's MTA adds
     report.set_content("有人冒充贵平台客服（朱镕基路店），要求转账 3000 元。截图见附件。",
                        charset="gbk")
     report.add_attachment(PNG, maintype="image", subtype="png", filename="转账截图.png")
@@ -54,6 +55,7 @@ def test_report_by_email_reply_without_threading_and_out_of_office(local_stack, 
     answer["To"] = "report@example.com"
     answer["Subject"] = "回复：" + ack["Subject"]
     answer["Message-ID"] = make_msgid(domain="qq.com")
+    answer["Authentication-Results"] = MTA_VERDICT  # verified: may join by the case number
     answer.set_content("他们刚才又打来电话了，号码 170 0000 0000。\n\n"
                        "------------------ 原始邮件 ------------------\n发件人: 举报中心",
                        charset="gb18030")

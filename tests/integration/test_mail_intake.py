@@ -3,6 +3,8 @@ looks like what QQMail, Foxmail, 163, Outlook, Apple Mail, Gmail and phones real
 from __future__ import annotations
 
 import dataclasses
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -125,6 +127,25 @@ def reply(to: str, sender: str, subject: str, body: str, **headers) -> bytes:
         message[name.replace("_", "-")] = value
     message.set_content(body, charset="gb18030")
     return message.as_bytes()
+
+
+def test_the_acknowledgment_is_a_registration_notice_that_says_where_the_code_is(app, mailbox):
+    _, folder = mailbox
+    app.mail_intake.receive(corpus("qqmail_report.eml"))
+    app.mail_intake.receive(reply("report@example.com", "ann@example.org", "Scam account",
+                                  "Please look at this account."))
+    deliver(app)
+    acks = {m["To"]: m for m in read_mailbox(folder)}
+    zh, en = acks["87654321@qq.com"], acks["ann@example.org"]
+    assert (zh["Content-Language"], en["Content-Language"]) == ("zh-CN", "en")
+    zh_text = zh["Subject"] + zh.get_body(("plain",)).get_content() + \
+        zh.get_body(("html",)).get_content()
+    # Registered, not yet accepted: 受理 is the decision after the initial review.
+    assert "我们已收到您的举报，并已登记" in zh_text and "受理通知" not in zh_text
+    # An email case never saw a receipt page: the code is in this mail.
+    assert "提交时显示" not in zh_text and "凭上面的案件编号和查询码" in zh_text
+    en_text = en.get_body(("plain",)).get_content()
+    assert "shown when you submitted" not in en_text and "access code above" in en_text
 
 
 def first_case(app, name="qqmail_report.eml"):
@@ -264,6 +285,42 @@ def test_acknowledgments_per_sender_are_limited(settings, mailbox, clock, sqlite
     assert len(read_mailbox(folder)) == 3
 
 
+class CopiesInFlight:
+    """The real store, with every registration held back until `copies` of them have arrived:
+    the interleaving in which all redelivered copies pass the duplicate check before one is
+    written (SNS retrying while SMTP delivers, or two workers on one notification)."""
+
+    def __init__(self, store, copies: int):
+        self._store = store
+        self.barrier: threading.Barrier | None = threading.Barrier(copies)
+
+    def register(self, *args, **kwargs):
+        if self.barrier is not None:
+            self.barrier.wait(timeout=60)  # a safety net for a broken test, not a timing
+        return self._store.register(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+def test_redelivered_copies_do_not_use_up_the_senders_acknowledgments(settings, mailbox, clock,
+                                                                        store):
+    port, folder = mailbox
+    in_flight = CopiesInFlight(store, copies=6)
+    app = build_services(dataclasses.replace(settings, smtp_port=port), store=in_flight,
+                         clock=clock)
+    copy = reply("report@example.com", "busy@example.net", "举报 1", "第一封", message_id="<one@x>")
+    with ThreadPoolExecutor(6) as pool:
+        outcomes = sorted(r.outcome for r in pool.map(app.mail_intake.receive, [copy] * 6))
+    assert outcomes == [MailOutcome.DUPLICATE] * 5 + [MailOutcome.REGISTERED]
+    in_flight.barrier = None
+    others = [app.mail_intake.receive(reply("report@example.com", "busy@example.net",
+                                            f"举报 {i}", f"第 {i} 封")) for i in range(2, 6)]
+    assert {o.outcome for o in others} == {MailOutcome.REGISTERED}
+    deliver(app)
+    assert len(read_mailbox(folder)) == 5  # one per distinct message, the hourly limit
+
+
 def test_a_reply_with_a_dropped_file_is_answered_with_that_line(app, mailbox, settings):
     _, folder = mailbox
     number = first_case(app)
@@ -277,7 +334,9 @@ def test_a_reply_with_a_dropped_file_is_answered_with_that_line(app, mailbox, se
     assert app.mail_intake.receive(message.as_bytes()).outcome == MailOutcome.JOINED
     deliver(app)
     notice = next(m for m in read_mailbox(folder) if "部分附件未能接收" in m["Subject"])
-    assert "证据.exe" in notice.get_body(("plain",)).get_content()
+    text = notice.get_body(("plain",)).get_content()
+    assert "证据.exe" in text
+    assert "提交时显示" not in text and "登记通知邮件中的查询码" in text  # not in this mail
     assert notice["In-Reply-To"] == "<with-exe@qq.com>"
 
 
@@ -333,7 +392,8 @@ def test_a_message_over_the_limit_is_refused_and_recorded(settings, clock, sqlit
     assert app.mail_intake.receive(raw).outcome == MailOutcome.DUPLICATE
 
 
-def test_five_hundred_parts_are_read_up_to_a_limit(app):
+def test_five_hundred_parts_are_read_up_to_a_limit_and_the_dropped_ones_summarised(app, mailbox):
+    _, folder = mailbox
     message = plain(body="五百个附件")
     for i in range(500):
         message.add_attachment(f"part {i}".encode(), maintype="text", subtype="plain",
@@ -343,6 +403,17 @@ def test_five_hundred_parts_are_read_up_to_a_limit(app):
     assert case.description == "五百个附件" and len(case.attachments) == 5
     notes = [e.text for e in events(app, case.number, EventType.NOTE)]
     assert "only the first 100 MIME parts were read" in notes
+    # 98 attachment parts were read (the other two are the container and the text): 5 kept.
+    [dropped] = events(app, case.number, EventType.ATTACHMENT_DROPPED)
+    listed = [f"{i}.txt (too_many_files, {len(f'part {i}')} bytes)" for i in range(5, 25)]
+    assert dropped.text == "; ".join(listed) + "; … (+73)"
+    assert dropped.data["count"] == 93
+    deliver(app)
+    [ack] = read_mailbox(folder)
+    body = ack.get_body(("plain",)).get_content()
+    assert all(f"- {line}" in body for line in listed) and "25.txt" not in body
+    assert "……另有 73 个附件未能接收" in body
+    assert "另有 73 个附件未能接收" in ack.get_body(("html",)).get_content()
 
 
 def test_a_zip_bomb_is_never_opened_only_dropped(app):

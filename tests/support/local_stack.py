@@ -12,7 +12,6 @@ from pathlib import Path
 from shared.settings import PROJECT_ROOT
 from tests.support.mailbox import free_port
 
-
 MTA_ID = "mx.example.com"
 MTA_VERDICT = f"{MTA_ID}; spf=pass smtp.mailfrom=qq.com; dkim=pass header.d=qq.com; dmarc=pass"
 
