@@ -1,5 +1,7 @@
-# Firestore (native mode). Collections (shared/adapters/firestore_store.py): cases,
-# reporter_identities, outbox (creation triggers deliver_mail), hit_counters (rate limits).
+# Firestore (native mode). Collections (shared/adapters/firestore_store.py): cases (bounded
+# documents), cases/{number}/events (each case's timeline), reporter_identities, outbox (creation
+# triggers deliver_mail), hit_counters (rate limits), mail_index, held_mail. The case queues'
+# indexes are in firestore_indexes.tf.
 
 resource "google_firestore_database" "main" {
   name                              = var.firestore_database
@@ -26,6 +28,22 @@ resource "google_firestore_index" "outbox_due" {
 
   fields {
     field_path = "due_at"
+    order      = "ASCENDING"
+  }
+}
+
+# FirestoreCaseStore.case_events(public_only=True): public == true AND seq > n ORDER BY seq.
+resource "google_firestore_index" "events_public" {
+  database   = google_firestore_database.main.name
+  collection = "events"
+
+  fields {
+    field_path = "public"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "seq"
     order      = "ASCENDING"
   }
 }

@@ -79,26 +79,26 @@ class FirestoreCaseStore:
         # counted in one commit, so concurrent registrations cannot all pass a limit.
         @firestore.transactional
         def run(transaction) -> None:
-            slots = {slot.id: slot for slot in counters}
-            refs = [self._doc(CASES, case.number)] + [self._doc(MAIL_INDEX, k) for k in mail_keys] \
-                + [self._doc(HIT_COUNTERS, key) for key in slots]
+            case_ref = self._doc(CASES, case.number)
+            mail_refs = [self._doc(MAIL_INDEX, key) for key in mail_keys]
+            times = Counter(slot.id for slot in counters)
+            slots = list({slot.id: slot for slot in counters}.values())
+            counter_refs = [self._doc(HIT_COUNTERS, slot.id) for slot in slots]
+            refs = [case_ref, *mail_refs, *counter_refs]
             found = {s.reference.path: s for s in self.client.get_all(refs, transaction=transaction)}
             self.operations += len(refs)
-            existing = found[refs[0].path]
-            if existing.exists:
-                if existing.get("access_code_hash") == case.access_code_hash:
+            if found[case_ref.path].exists:
+                if found[case_ref.path].get("access_code_hash") == case.access_code_hash:
                     return  # our own commit landed and its answer was lost: registered
                 raise CaseNumberTaken(case.number)
-            for key, ref in zip(mail_keys, refs[1:]):
+            for key, ref in zip(mail_keys, mail_refs):
                 if found[ref.path].exists:
                     raise MailAlreadyRecorded(key)
-            for (key, times), ref in zip(Counter(s.id for s in counters).items(), refs[1 + len(mail_keys):]):
-                snapshot = found[ref.path]
-                count = snapshot.get("count") if snapshot.exists else 0
-                limit = slots[key].limit
-                if limit is not None and count + times > limit:
-                    raise LimitReached(key)
-                transaction.set(ref, {"count": count + times, "expires_at": slots[key].expires_at})
+            for slot, ref in zip(slots, counter_refs):
+                count = found[ref.path].get("count") if found[ref.path].exists else 0
+                if slot.limit is not None and count + times[slot.id] > slot.limit:
+                    raise LimitReached(slot.id)
+                transaction.set(*self._counted(slot, count + times[slot.id]))
             for key in mail_keys:
                 transaction.create(self._doc(MAIL_INDEX, key), _mail_record(case_number=case.number))
             record = {**records.case_to_record(case), **records.queue_keys(case),
@@ -156,14 +156,15 @@ class FirestoreCaseStore:
     def case_events(self, number: str, *, public_only: bool, after_seq: int = 0,
                     limit: int = 50) -> list[TimelineEvent]:
         checked_page_size(limit)
-        after = firestore.FieldFilter("seq", ">", after_seq)
         if public_only:
             query = (self._doc(CASES, number).collection(EVENTS)
                      .where(filter=firestore.FieldFilter("public", "==", True))
-                     .where(filter=after).order_by("seq").limit(limit))
+                     .where(filter=firestore.FieldFilter("seq", ">", after_seq))
+                     .order_by("seq").limit(limit))
         else:
             query = (self._doc(CASES, number).collection(EVENTS)
-                     .where(filter=after).order_by("seq").limit(limit))
+                     .where(filter=firestore.FieldFilter("seq", ">", after_seq))
+                     .order_by("seq").limit(limit))
         found = [records.event_from_record(s.to_dict()) for s in query.stream()]
         self.operations += max(1, len(found))
         if not found:  # none stored apart: a first-schema case not written since?
@@ -299,6 +300,10 @@ class FirestoreCaseStore:
         self.operations += 1
         writer.create(self._doc(CASES, number).collection(EVENTS).document(f"{event.seq:08d}"),
                       records.event_to_record(event))
+
+    def _counted(self, slot: CounterSlot, count: int):
+        """The slot's document and the write that sets its count (and its TTL field)."""
+        return self._doc(HIT_COUNTERS, slot.id), {"count": count, "expires_at": slot.expires_at}
 
     def _increment(self, slot: CounterSlot):
         """The slot's document and the write that counts one more (and sets its TTL field)."""

@@ -21,15 +21,28 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-import hcl2
 import pytest
-from hcl2.utils import SerializationOptions
 
+from shared.domain.queues import FILTER_FIELDS
 from shared.settings import Settings
+from tests.support.hcl import (
+    INTERPOLATION,
+    all_modules,
+    block,
+    function_module_calls,
+    module,
+    ref,
+    rendered_call,
+    resources,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
 ADAPTER = ROOT / "shared" / "adapters" / "firestore_store.py"
+# Every Firestore module of the adapter; the queue planner's queries are built step by step (their
+# filters chosen at run time), so they are read by running the planner, not from the source.
+FIRESTORE_MODULES = sorted((ROOT / "shared" / "adapters").glob("firestore*.py"))
+PLANNED_QUERIES = ROOT / "shared" / "adapters" / "firestore_queue.py"
 sys.path.insert(0, str(ROOT / "tools"))
 import stage_functions  # noqa: E402
 
@@ -152,12 +165,8 @@ def _filter_args(call: ast.Call, constants) -> tuple[str, str] | None:
     return None
 
 
-@cache
-def adapter_queries() -> tuple[Query, ...]:
-    """Every query chain `.collection(X)[.where(...)|.order_by(...)|.limit(...)]...` in the
-    Firestore adapter."""
-    tree = ast.parse(ADAPTER.read_text(encoding="utf-8"))
-    constants = _constants(tree)
+def _chains(tree: ast.Module) -> list[list[ast.Call]]:
+    """Every method-call chain that includes a query step, outermost call last."""
     inner: set[int] = set()
     chains: list[list[ast.Call]] = []
     for node in ast.walk(tree):
@@ -171,28 +180,57 @@ def adapter_queries() -> tuple[Query, ...]:
             inner.add(id(current))
             current = current.func.value
         chains.append(list(reversed(chain)))
-    queries = []
-    for chain in chains:
-        collection = next((_text(c.args[0], constants) for c in chain
-                           if c.func.attr == "collection" and c.args), None)
-        assert collection, f"query without a resolvable collection at line {chain[0].lineno}"
-        equalities, inequalities, ordered, directions = [], [], [], []
-        for call in chain:
-            if call.func.attr == "where":
-                parsed = _filter_args(call, constants)
-                assert parsed, f"unreadable filter at line {call.lineno}"
-                (equalities if parsed[1] in _EQUALITY else inequalities).append(parsed[0])
-            elif call.func.attr == "order_by":
-                ordered.append(_text(call.args[0], constants))
-                direction = "ASCENDING"
-                for keyword in call.keywords:
-                    if keyword.arg == "direction" and "DESC" in ast.unparse(keyword.value):
-                        direction = "DESCENDING"
-                directions.append(direction)
-        leading = [f for f in inequalities if f not in ordered]
-        queries.append(Query(collection, tuple(equalities), tuple(leading + ordered),
-                             tuple(["ASCENDING"] * len(leading) + directions)))
-    return tuple(queries)
+    return chains
+
+
+def _written_query(chain: list[ast.Call], constants: dict[str, str]) -> Query:
+    """The query a chain `.collection(X)[.where(...)|.order_by(...)|.limit(...)]...` sends; X is
+    the innermost collection (`cases/{n}/events` is "events", as Firestore's indexes name it)."""
+    collection = next((_text(c.args[0], constants) for c in reversed(chain)
+                       if c.func.attr == "collection" and c.args), None)
+    assert collection, f"query without a resolvable collection at line {chain[0].lineno}"
+    equalities, inequalities, ordered, directions = [], [], [], []
+    for call in chain:
+        if call.func.attr == "where":
+            parsed = _filter_args(call, constants)
+            assert parsed, f"unreadable filter at line {call.lineno}"
+            (equalities if parsed[1] in _EQUALITY else inequalities).append(parsed[0])
+        elif call.func.attr == "order_by":
+            ordered.append(_text(call.args[0], constants))
+            direction = "ASCENDING"
+            for keyword in call.keywords:
+                if keyword.arg == "direction" and "DESC" in ast.unparse(keyword.value):
+                    direction = "DESCENDING"
+            directions.append(direction)
+    leading = [f for f in inequalities if f not in ordered]
+    return Query(collection, tuple(equalities), tuple(leading + ordered),
+                 tuple(["ASCENDING"] * len(leading) + directions))
+
+
+def planned_queries() -> set[Query]:
+    """Every query the queue planner can send: each shape it issues, with its key's range filter
+    and order."""
+    from shared.adapters import firestore_queue
+
+    direction = {firestore_queue.firestore.Query.ASCENDING: "ASCENDING",
+                 firestore_queue.firestore.Query.DESCENDING: "DESCENDING"}
+    return {Query(firestore_queue.CASES, served, (key, ), (direction[order],))
+            for served, key, order in firestore_queue.issued_shapes()}
+
+
+@cache
+def adapter_queries() -> tuple[Query, ...]:
+    """Every query of the Firestore adapter: the chains written out in its modules, and the queue
+    planner's."""
+    queries = set(planned_queries())
+    for path in FIRESTORE_MODULES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = _constants(tree)
+        for chain in _chains(tree):
+            if path == PLANNED_QUERIES and not any(c.func.attr == "collection" for c in chain):
+                continue  # a step of a planned query
+            queries.add(_written_query(chain, constants))
+    return tuple(sorted(queries, key=repr))
 
 
 @cache
@@ -216,194 +254,6 @@ def adapter_ttl_fields() -> set[tuple[str, str]]:
                            and k.value in TTL_FIELDS}
         found |= {(c, f) for c in collections for f in fields}
     return found
-
-
-# -- Reading infra/ -----------------------------------------------------------------------------
-
-_OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False,
-                                with_comments=False)
-
-
-@cache
-def module(directory: Path = INFRA) -> dict[str, dict]:
-    """One Terraform module: {"resource": {(type, label): body}, "data": ..., "variable":
-    {name: body}, "module": {name: body}, ...}."""
-    merged: dict[str, dict] = {}
-    for path in sorted(directory.glob("*.tf")):
-        with path.open(encoding="utf-8") as file:
-            parsed = hcl2.load(file, serialization_options=_OPTIONS)
-        for kind, entries in parsed.items():
-            target = merged.setdefault(kind, {})
-            for entry in entries:
-                for key, value in entry.items():
-                    if kind in {"resource", "data"}:
-                        for label, body in value.items():
-                            assert (key, label) not in target, f"{key}.{label} defined twice"
-                            target[(key, label)] = body
-                    else:
-                        assert kind not in {"module", "variable", "output"} or key not in target, \
-                            f"{kind} {key} defined twice"
-                        target[key] = value
-    return merged
-
-
-def all_modules() -> list[Path]:
-    return [INFRA] + sorted(p.parent for p in INFRA.glob("modules/*/main.tf"))
-
-
-def resources(type_: str, directory: Path = INFRA) -> dict[str, dict]:
-    return {label: body for (kind, label), body in module(directory).get("resource", {}).items()
-            if kind == type_}
-
-
-def block(body: dict, name: str) -> dict:
-    value = body.get(name) or [{}]
-    assert len(value) == 1, f"{name} appears {len(value)} times"
-    return value[0]
-
-
-def ref(expression, type_: str) -> str | None:
-    """The label of `type_` an expression refers to: "${type_.label.attr}" → label."""
-    match = re.search(rf"\b{re.escape(type_)}\.([A-Za-z0-9_-]+)\.", str(expression))
-    return match.group(1) if match else None
-
-
-# -- Module calls, read as what they create ------------------------------------------------------
-# A call of a local module that holds a google_cloudfunctions2_function (modules/function) is read
-# as the resources it creates: the module's bodies with each `var.x` (and dynamic-block iterator)
-# replaced by the call's input or the variable's default, `count` and `dynamic` blocks expanded.
-# What this reader cannot evaluate stays as written (and then fails the checks that read it) or,
-# where the number of resources depends on it (count, for_each), fails at once.
-
-_TRAVERSAL = re.compile(r"[A-Za-z_][\w-]*(?:\.[\w-]+)*")
-_INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
-
-
-def _module_source(call: dict) -> Path | None:
-    source = str(call.get("source", ""))
-    return (INFRA / source).resolve() if source.startswith("./") else None
-
-
-def function_module_calls() -> dict[str, tuple[dict, Path]]:
-    """{call name: (call body, module directory)} of every call of a module that holds a
-    google_cloudfunctions2_function."""
-    calls = {}
-    for name, call in module().get("module", {}).items():
-        directory = _module_source(call)
-        if directory is None or not resources("google_cloudfunctions2_function", directory):
-            continue
-        assert len(resources("google_cloudfunctions2_function", directory)) == 1, \
-            f"{directory.name}: one function per function module"
-        assert "count" not in call and "for_each" not in call, \
-            f"module.{name}: count/for_each on a function module call is not read by this test"
-        calls[name] = (call, directory)
-    return calls
-
-
-def _root_locals(value):
-    """A call's input with every `${local.x}` replaced by that local's value (of the root)."""
-    if isinstance(value, str):
-        match = re.fullmatch(r"\$\{local\.(\w+)\}", value)
-        return _root_locals(module().get("locals", {})[match.group(1)]) if match else value
-    if isinstance(value, dict):
-        return {k: _root_locals(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_root_locals(v) for v in value]
-    return value
-
-
-_UNREADABLE = object()
-
-
-def _lookup(path: str, scope: dict):
-    """The value of traversal `path` in `scope`, or _UNREADABLE when it does not start in scope."""
-    head, *rest = path.split(".")
-    if head not in scope:
-        return _UNREADABLE
-    value = scope[head]
-    for part in rest:
-        assert isinstance(value, dict), f"cannot read {path}: {value!r} is no object"
-        value = value.get(part)  # absent: an optional attribute, null
-    return value
-
-
-def _render(value, scope: dict):
-    if isinstance(value, list):
-        return [_render(v, scope) for v in value]
-    if isinstance(value, dict):
-        rendered = {k: _render(v, scope) for k, v in value.items() if k != "dynamic"}
-        for dynamic in value.get("dynamic", []):
-            for name, spec in dynamic.items():
-                items = _for_each(spec["for_each"], scope)
-                iterator = spec.get("iterator", name)
-                rendered[name] = rendered.get(name, []) + [
-                    _render(spec["content"][0], {**scope, iterator: {"key": k, "value": v}})
-                    for k, v in items]
-        return rendered
-    if not isinstance(value, str):
-        return value
-    whole = re.fullmatch(r"\$\{(.*)\}", value, re.S)
-    if whole and _TRAVERSAL.fullmatch(whole.group(1)):
-        found = _lookup(whole.group(1), scope)
-        return value if found is _UNREADABLE else found
-
-    def substitute(match: re.Match) -> str:
-        if not _TRAVERSAL.fullmatch(match.group(1)):
-            return match.group(0)
-        found = _lookup(match.group(1), scope)
-        if found is _UNREADABLE:
-            return match.group(0)
-        assert isinstance(found, str), f"cannot put {found!r} into {value!r}"
-        return found
-
-    return _INTERPOLATION.sub(substitute, value)
-
-
-def _for_each(expression, scope: dict) -> list[tuple]:
-    """The (key, value) pairs a dynamic block iterates over."""
-    text = str(expression)
-    conditional = re.fullmatch(r"\$\{(var\.\w+) == null \? \[\] : \[\1\]\}", text)
-    if conditional:
-        found = _lookup(conditional.group(1), scope)
-        return [] if found is None else [(0, found)]
-    found = _render(text, scope)
-    assert isinstance(found, (dict, list)), f"for_each {text}: not read by this test"
-    return list(found.items()) if isinstance(found, dict) else list(enumerate(found))
-
-
-def _count(body: dict, scope: dict) -> int:
-    assert "for_each" not in body, "for_each on a resource of a function module is not read here"
-    if "count" not in body:
-        return 1
-    text = str(body["count"])
-    conditional = re.fullmatch(r"\$\{(var\.\w+) \? 1 : 0\}", text)
-    assert conditional, f"count {text}: not read by this test"
-    flag = _lookup(conditional.group(1), scope)
-    assert isinstance(flag, bool), f"{conditional.group(1)} must be true or false, not {flag!r}"
-    return int(flag)
-
-
-@cache
-def rendered_call(name: str) -> dict[tuple[str, str], list[dict]]:
-    """{(type, label): [body of each instance]} that `module.<name>` creates."""
-    call, directory = function_module_calls()[name]
-    declared = module(directory).get("variable", {})
-    inputs = {k: v for k, v in call.items() if k not in {"source", "depends_on", "providers"}}
-    unknown = sorted(set(inputs) - set(declared))
-    assert not unknown, f"module.{name}: inputs the module does not declare: {unknown}"
-    variables = {}
-    for variable, spec in declared.items():
-        assert variable in inputs or "default" in spec, f"module.{name}: {variable} is required"
-        variables[variable] = _root_locals(inputs[variable]) if variable in inputs \
-            else spec["default"]
-    scope = {"var": variables}
-    created = {}
-    for key, body in module(directory).get("resource", {}).items():
-        try:
-            created[key] = [_render(body, scope) for _ in range(_count(body, scope))]
-        except AssertionError as error:
-            raise AssertionError(f"module.{name}, {'.'.join(key)}: {error}") from error
-    return created
 
 
 def _call_function(name: str) -> tuple[str, dict]:
@@ -548,7 +398,7 @@ def test_every_reference_in_infra_is_declared():
             | {("module", name) for name in parsed.get("module", {})}
         for section in ("resource", "data", "module", "output", "locals"):
             for text in strings(list(parsed.get(section, {}).values())):
-                for expression in _INTERPOLATION.findall(text) + re.findall(r"\$\{(.*)\}", text):
+                for expression in INTERPOLATION.findall(text) + re.findall(r"\$\{(.*)\}", text):
                     for data, kind, label, call in _REFERENCE.findall(expression):
                         wanted = ("module", call) if call else \
                             ("data" if data else "resource", kind, label)
@@ -750,6 +600,13 @@ def _index_serves(index, query: Query) -> bool:
 
 def test_the_adapter_has_queries_to_check():
     assert any(q.needs_composite_index for q in adapter_queries())
+
+
+def test_the_queue_planner_sends_every_query_it_needs_and_each_has_its_index():
+    planned = planned_queries()
+    assert len(planned) > 2 * len(FILTER_FIELDS)  # each filter in each order, and pairs
+    assert all(q.equalities for q in planned if q.needs_composite_index)
+    assert any(q.collection == "events" and q.needs_composite_index for q in adapter_queries())
 
 
 def test_every_composite_query_has_an_index_and_every_index_a_query():
