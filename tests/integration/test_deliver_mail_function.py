@@ -25,7 +25,8 @@ def post(client, event):
 
 def test_the_outbox_trigger_delivers_that_message_once(function_client, mailbox):
     _, folder = mailbox
-    number, _ = receipt(function_client("submit_form").post("/", data=complaint_form())
+    number, _ = receipt(function_client("submit_form")
+                        .post("/", data=complaint_form(), follow_redirects=True)
                         .get_data(as_text=True))
     case = bootstrap.services().store.get_case(number)
     outbox_id = next(e.data["outbox_id"] for e in case.timeline
@@ -45,7 +46,8 @@ def test_events_for_other_documents_are_ignored(function_client, mailbox):
 
 
 def test_a_transient_failure_answers_an_error_so_eventarc_retries(function_client, monkeypatch):
-    number, _ = receipt(function_client("submit_form").post("/", data=complaint_form())
+    number, _ = receipt(function_client("submit_form")
+                        .post("/", data=complaint_form(), follow_redirects=True)
                         .get_data(as_text=True))
     case = bootstrap.services().store.get_case(number)
     outbox_id = next(e.data["outbox_id"] for e in case.timeline
@@ -68,7 +70,8 @@ def test_a_delivery_cut_off_mid_send_is_retried_until_it_is_settled(function_cli
     from shared.domain.outbox import OutboxStatus
 
     _, folder = mailbox
-    number, _ = receipt(function_client("submit_form").post("/", data=complaint_form())
+    number, _ = receipt(function_client("submit_form")
+                        .post("/", data=complaint_form(), follow_redirects=True)
                         .get_data(as_text=True))
     store = bootstrap.services().store
     outbox_id = next(e.data["outbox_id"] for e in store.get_case(number).timeline
