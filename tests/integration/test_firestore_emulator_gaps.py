@@ -243,3 +243,19 @@ def test_sizes_count_utf8_bytes_nested_values_and_every_id_in_the_path(col):
     with pytest.raises(gexc.InvalidArgument):
         nested.set({"list": [{"text": "王" * 350_000}]})
     nested.set({"list": [{"text": "王" * 349_000}]})
+
+
+def test_a_set_without_merge_replaces_the_document_and_with_merge_keeps_it(db, col):
+    ref = col.document("doc")
+    ref.set({"a": 1, "b": 2})
+    ref.set({"a": 3})
+    assert ref.get().to_dict() == {"a": 3}
+    ref.set({"c": 4}, merge=True)
+    assert ref.get().to_dict() == {"a": 3, "c": 4}
+
+    @firestore.transactional
+    def rewrite(tx):
+        ref.get(transaction=tx)
+        tx.set(ref, {"d": 5})
+    rewrite(db.transaction())
+    assert ref.get().to_dict() == {"d": 5}

@@ -9,6 +9,7 @@ import pytest
 from shared.domain.cases import REPORTER, EventType, TimelineEvent, staff_actor
 from tests.conftest import START
 from tests.support.builders import a_case, an_identity, unique_number
+from tests.support.first_schema import first_case_document, first_event
 from tests.support.timeline import events_of
 
 THREAD = 2000
@@ -82,3 +83,25 @@ def test_a_page_size_outside_what_a_store_serves_is_refused(store):
     for size in (0, 201):
         with pytest.raises(ValueError):
             store.case_events(number, public_only=False, limit=size)
+
+
+def test_a_first_schema_firestore_case_reads_whole_and_its_next_write_moves_the_timeline_out(
+        firestore_store):
+    number = unique_number()
+    document = first_case_document(number, "2026-11-28T12:30:00.000000Z", [
+        first_event("case_registered", "2026-11-28T12:30:00.000000Z", data={"channel": "web_form"}),
+        first_event("note", "2026-11-28T12:31:00.000000Z", text="called"),
+        first_event("acknowledgment_sent", "2026-11-28T12:32:00.000000Z"),
+    ])
+    firestore_store.client.collection("cases").document(number).set(document)
+    case = firestore_store.get_case(number)
+    assert (case.event_count, case.public_event_count, case.subject) == (3, 2, document["subject"])
+    assert [e.seq for e in firestore_store.case_events(number, public_only=True)] == [1, 3]
+    assert [e.text for e in events_of(firestore_store, number)] == ["", "called", ""]
+
+    firestore_store.update_case(number, lambda c: c.record(
+        TimelineEvent(EventType.NOTE, START + timedelta(days=1), text="later")))
+    stored = firestore_store.client.collection("cases").document(number).get().to_dict()
+    assert "timeline" not in stored and stored["event_count"] == 4
+    assert [(e.seq, e.text) for e in events_of(firestore_store, number)] == [
+        (1, ""), (2, "called"), (3, ""), (4, "later")]

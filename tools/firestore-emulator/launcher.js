@@ -26,6 +26,8 @@
 //     are atomic on Node's single thread.
 //   * Several field transforms in one write are all applied (0.3.15 dropped all
 //     transforms after a SERVER_TIMESTAMP / array transform).
+//   * A write without a field mask (set() without merge) replaces the document;
+//     0.3.15 merged it into the old fields.
 //   * Document size: like Firestore, a commit that would leave a document over
 //     1 MiB (1,048,576 bytes) is refused with INVALID_ARGUMENT and writes nothing
 //     (set/create/update, batches and transactions all commit through here). The
@@ -357,6 +359,9 @@ function applyWritesAtomically(date, writes) {
         const ok = doc.metadata.hasExist && doc.metadata.updatedAt.getTime() === tsMillis(pre.update_time);
         if (!ok) throw grpcError(S.FAILED_PRECONDITION, `update_time precondition failed for ${name}`);
       }
+      // A write without a field mask (a plain set) replaces the document: 0.3.15 merged it
+      // into the old fields, so a field dropped from a document stayed.
+      if (write.has_update && !write.has_update_mask && doc.metadata.hasExist) doc.fields = {};
       return state.writeV1Document(date, write); // checks exists=true/false preconditions
     });
     for (const doc of snapshots.keys()) {
