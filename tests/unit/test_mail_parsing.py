@@ -169,3 +169,11 @@ def _with_attachment(disposition: bytes) -> bytes:
 def test_attachment_name_parameters_in_every_encoding(disposition, name):
     [attachment] = parse_mail(_with_attachment(disposition)).attachments
     assert attachment.filename == name
+
+
+def test_a_name_only_in_content_type_is_read_the_same_way():
+    word = "=?gb2312?B?" + base64.b64encode("王喆.pdf".encode("gbk")).decode() + "?="
+    raw = (b"From: a@example.com\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\n\r\nbody\r\n--b\r\n"
+           b'Content-Type: application/pdf; name="' + word.encode() + b'"\r\n\r\n%PDF-1.4\r\n--b--\r\n')
+    assert [a.filename for a in parse_mail(raw).attachments] == ["王喆.pdf"]
