@@ -2,9 +2,12 @@
 state change that caused it, then delivered idempotently (never twice, never lost)."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from .cases import Case, EventType, TimelineEvent
 
 
 class OutboxStatus(StrEnum):
@@ -15,6 +18,8 @@ class OutboxStatus(StrEnum):
 
 
 class Template(StrEnum):
+    """The notices we send; each has `mail/<value>.*` templates and a name in i18n `notices`."""
+
     ACKNOWLEDGMENT = "acknowledgment"
     FOLLOW_UP_RECEIVED = "follow_up_received"  # only when a reply's files had to be dropped
 
@@ -70,6 +75,22 @@ class OutboxMessage:
         else:
             self.status = OutboxStatus.PENDING
             self.next_attempt_at = retry_at
+
+
+def queue_notice(case: Case, template: Template, now: datetime, *, in_reply_to: str = "",
+                 notes: list[str] | None = None) -> OutboxMessage:
+    """The one way to queue a notice to the case's reporter: the outbox entry, and the case's
+    `notice_queued` event naming the template. The caller writes both in one transaction."""
+    message = OutboxMessage(id=uuid.uuid4().hex, case_number=case.number, template=template,
+                            language=case.language, created_at=now, next_attempt_at=now,
+                            in_reply_to=in_reply_to, notes=list(notes or []))
+    case.record(TimelineEvent(EventType.NOTICE_QUEUED, now, data=notice_data(message)))
+    return message
+
+
+def notice_data(message: OutboxMessage, **more) -> dict:
+    """What every notice event carries: which entry, which template."""
+    return {"outbox_id": message.id, "template": message.template.value, **more}
 
 
 def backoff(attempts: int, first: timedelta = timedelta(minutes=1), factor: int = 4) -> timedelta:

@@ -1,8 +1,9 @@
 """Mail delivery: turn outbox entries into sent email, idempotently, with visible retries (R4).
 
 A delivery first claims the entry with a lease (a transaction), sends, then settles it (another
-transaction that also appends the outcome to the case timeline). Running twice, or two workers at
-once, sends once: the second finds the entry sent or leased. A worker that dies after sending but
+transaction that also appends the outcome to the case timeline: `notice_sent`, `notice_retrying` or
+`notice_failed`, naming the template). Running twice, or two workers at once, sends once: the
+second finds the entry sent or leased. A worker that dies after sending but
 before settling leaves a lease that runs out; the entry is then sent again with the *same*
 Message-ID, which receiving mail systems and clients collapse into one message — exactly-once over
 SMTP or SES is impossible, so this is the narrowest window available.
@@ -15,7 +16,7 @@ from enum import StrEnum
 
 from shared.domain.cases import EventType, TimelineEvent
 from shared.domain.errors import DeliveryFailed
-from shared.domain.outbox import OutboxMessage, OutboxStatus, Template, backoff
+from shared.domain.outbox import OutboxMessage, OutboxStatus, backoff, notice_data
 from shared.domain.ports import CaseStore, Clock, MailComposer, MailTransport
 
 from .mail_parsing import message_key
@@ -92,11 +93,7 @@ class MailDelivery:
             if current.status == OutboxStatus.SENT:
                 return False
             current.succeeded(now)
-            sent = EventType.ACKNOWLEDGMENT_SENT \
-                if current.template == Template.ACKNOWLEDGMENT else EventType.NOTICE_SENT
-            case.record(TimelineEvent(sent, now,
-                                      data={"outbox_id": current.id,
-                                            "template": current.template.value}))
+            case.record(TimelineEvent(EventType.NOTICE_SENT, now, data=notice_data(current)))
             return True
 
         # Index what we sent, so that a reply quoting it in References joins the case.
@@ -112,9 +109,9 @@ class MailDelivery:
             give_up = permanent or current.attempts >= self._max_attempts
             retry_at = None if give_up else now + backoff(current.attempts)
             current.failed(now, error, retry_at)
-            event = EventType.ACKNOWLEDGMENT_FAILED if give_up else EventType.ACKNOWLEDGMENT_RETRYING
+            event = EventType.NOTICE_FAILED if give_up else EventType.NOTICE_RETRYING
             case.record(TimelineEvent(event, now, text=error[:500],
-                                      data={"outbox_id": current.id, "attempt": current.attempts}))
+                                      data=notice_data(current, attempt=current.attempts)))
             return True
 
         written = self._store.update_outbox(message.id, settle)

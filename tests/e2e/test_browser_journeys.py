@@ -77,7 +77,7 @@ def test_complaint_and_anonymous_report_from_form_to_mailbox_to_status(
         def acknowledgment_shown(number=number, code=code):
             look_up(page, local_stack, number, code)
             page.get_by_role("heading", name=f"案件 {number}").wait_for()
-            return "受理通知已发送" in page.locator("#timeline").inner_text()
+            return "登记通知已发送" in page.locator("#timeline").inner_text()
 
         wait_for(acknowledgment_shown, interval=0.5)  # the worker settles just after sending
         assert page.locator("#case-status").inner_text() == "已收到，待初步审核"

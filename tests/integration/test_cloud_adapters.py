@@ -121,5 +121,5 @@ def test_intake_on_firestore_and_cloud_storage(gcs, firestore_store, settings, c
     [result] = app.delivery.deliver_due()
     assert result.outcome == Outcome.SENT and len(backend.sent_messages) == 1
     view = app.status.look_up(registered.number, registered.access_code, "203.0.113.1")
-    assert [e.type.value for e in view.timeline] == ["case_registered", "acknowledgment_sent"]
+    assert [e.type.value for e in view.timeline] == ["case_registered", "notice_sent"]
 

@@ -8,6 +8,12 @@ from shared import bootstrap
 from shared.domain.cases import EventType
 from tests.integration.test_web_form import complaint_form, receipt
 from tests.support.mailbox import read_mailbox
+from tests.support.timeline import events_of
+
+
+def queued_outbox_id(store, number) -> str:
+    return next(e.data["outbox_id"] for e in events_of(store, number)
+                if e.type == EventType.NOTICE_QUEUED)
 
 
 def firestore_created_event(document: str) -> CloudEvent:
@@ -28,9 +34,7 @@ def test_the_outbox_trigger_delivers_that_message_once(function_client, mailbox)
     number, _ = receipt(function_client("submit_form")
                         .post("/", data=complaint_form(), follow_redirects=True)
                         .get_data(as_text=True))
-    case = bootstrap.services().store.get_case(number)
-    outbox_id = next(e.data["outbox_id"] for e in case.timeline
-                     if e.type == EventType.ACKNOWLEDGMENT_QUEUED)
+    outbox_id = queued_outbox_id(bootstrap.services().store, number)
     client = function_client("deliver_mail", "cloudevent")
     event = firestore_created_event(f"documents/outbox/{outbox_id}")
     assert post(client, event).status_code == 200
@@ -49,9 +53,7 @@ def test_a_transient_failure_answers_an_error_so_eventarc_retries(function_clien
     number, _ = receipt(function_client("submit_form")
                         .post("/", data=complaint_form(), follow_redirects=True)
                         .get_data(as_text=True))
-    case = bootstrap.services().store.get_case(number)
-    outbox_id = next(e.data["outbox_id"] for e in case.timeline
-                     if e.type == EventType.ACKNOWLEDGMENT_QUEUED)
+    outbox_id = queued_outbox_id(bootstrap.services().store, number)
     from tests.support.mailbox import free_port
 
     monkeypatch.setenv("CD_SMTP_PORT", str(free_port()))  # nothing listens there
@@ -74,8 +76,7 @@ def test_a_delivery_cut_off_mid_send_is_retried_until_it_is_settled(function_cli
                         .post("/", data=complaint_form(), follow_redirects=True)
                         .get_data(as_text=True))
     store = bootstrap.services().store
-    outbox_id = next(e.data["outbox_id"] for e in store.get_case(number).timeline
-                     if e.type == EventType.ACKNOWLEDGMENT_QUEUED)
+    outbox_id = queued_outbox_id(store, number)
     clock = FixedClock(store.get_outbox(outbox_id).created_at)
     # A worker claimed the message and died before settling it.
     store.update_outbox(outbox_id, lambda m, c: m.claim(clock.now(), timedelta(minutes=5)) or True)

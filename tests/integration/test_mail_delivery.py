@@ -1,9 +1,12 @@
-"""Acknowledgments: composed in zh-CN and English, delivered once, retried visibly."""
+"""Notices: composed in zh-CN and English, delivered once, retried visibly; every outcome is a
+general notice event naming its template, on both stores."""
 from __future__ import annotations
 
 import dataclasses
 import threading
 from datetime import timedelta
+
+import pytest
 
 from shared.bootstrap import build_services
 from shared.domain.cases import EventType
@@ -11,6 +14,7 @@ from shared.domain.outbox import OutboxStatus
 from shared.services.mail_delivery import Outcome
 from shared.services.submissions import SubmitCase
 from tests.support.mailbox import RefusingHandler, free_port, read_mailbox, smtp_server
+from tests.support.timeline import events_of, types_of
 
 
 def submit(app, **overrides):
@@ -22,9 +26,19 @@ def submit(app, **overrides):
 
 
 def outbox_id(app, number):
-    case = app.store.get_case(number)
-    return next(e.data["outbox_id"] for e in case.timeline
-                if e.type == EventType.ACKNOWLEDGMENT_QUEUED)
+    return next(e.data["outbox_id"] for e in events_of(app.store, number)
+                if e.type == EventType.NOTICE_QUEUED)
+
+
+def last_event(app, number):
+    return events_of(app.store, number)[-1]
+
+
+@pytest.fixture
+def on_both_stores(settings, clock, store):
+    """Services on each store, with an SMTP port set per test through `settings`."""
+    return lambda port, **changes: build_services(
+        dataclasses.replace(settings, smtp_port=port, **changes), store=store, clock=clock)
 
 
 def test_the_acknowledgment_reaches_the_reporter_in_chinese(app, mailbox):
@@ -46,8 +60,9 @@ def test_the_acknowledgment_reaches_the_reporter_in_chinese(app, mailbox):
     assert registered.access_code not in mail.as_string()  # the code never travels by mail
     html = mail.get_body(("html",)).get_content()
     assert registered.number in html and "<table" in html
-    timeline = [e.type for e in app.store.get_case(registered.number).timeline]
-    assert timeline[-1] == EventType.ACKNOWLEDGMENT_SENT
+    last = last_event(app, registered.number)
+    assert last.type == EventType.NOTICE_SENT
+    assert last.data == {"outbox_id": result.outbox_id, "template": "acknowledgment"}
 
 
 def test_english_acknowledgment(app, mailbox):
@@ -114,18 +129,15 @@ def test_a_crash_after_sending_resends_with_the_same_message_id(app, mailbox, cl
     mails = read_mailbox(folder)
     assert len(mails) == 1  # the mailbox keeps one message per Message-ID
     assert mails[0]["Message-ID"] == f"<{message_id}@example.com>"
-    sent_events = [e for e in app.store.get_case(registered.number).timeline
-                   if e.type == EventType.ACKNOWLEDGMENT_SENT]
-    assert len(sent_events) == 1
+    assert types_of(app.store, registered.number).count(EventType.NOTICE_SENT) == 1
 
 
-def test_an_unreachable_mail_server_is_retried_with_backoff_and_shown(settings, clock, tmp_path):
-    from shared.adapters.sqlite_store import SqliteCaseStore
+def test_an_unreachable_mail_server_is_retried_with_backoff_and_shown(on_both_stores, clock,
+                                                                       tmp_path):
     from shared.local.mailbox import MailboxHandler
 
     port = free_port()  # nothing listens here yet
-    app = build_services(dataclasses.replace(settings, smtp_port=port),
-                         store=SqliteCaseStore(tmp_path / "r.sqlite3"), clock=clock)
+    app = on_both_stores(port)
     registered = submit(app)
     [first] = app.delivery.deliver_due()
     assert first.outcome == Outcome.RETRYING
@@ -144,46 +156,46 @@ def test_an_unreachable_mail_server_is_retried_with_backoff_and_shown(settings, 
         [third] = app.delivery.deliver_due()
     assert third.outcome == Outcome.SENT
     assert len(read_mailbox(tmp_path / "late-mail")) == 1
-    types = [e.type for e in app.store.get_case(registered.number).timeline]
-    assert types.count(EventType.ACKNOWLEDGMENT_RETRYING) == 2
-    assert types[-1] == EventType.ACKNOWLEDGMENT_SENT
+    events = events_of(app.store, registered.number)
+    retries = [e for e in events if e.type == EventType.NOTICE_RETRYING]
+    assert [(e.data["template"], e.data["attempt"]) for e in retries] == \
+        [("acknowledgment", 1), ("acknowledgment", 2)]
+    assert "SMTP unavailable" in retries[0].text
+    assert (events[-1].type, events[-1].data["template"]) == (EventType.NOTICE_SENT, "acknowledgment")
 
 
-def test_after_the_last_attempt_the_failure_is_final_and_visible(settings, clock, tmp_path):
-    from shared.adapters.sqlite_store import SqliteCaseStore
-
-    app = build_services(dataclasses.replace(settings, smtp_port=free_port(),
-                                             delivery_max_attempts=3),
-                         store=SqliteCaseStore(tmp_path / "f.sqlite3"), clock=clock)
+def test_after_the_last_attempt_the_failure_is_final_and_visible(on_both_stores, clock):
+    app = on_both_stores(free_port(), delivery_max_attempts=3)
     registered = submit(app)
     outcomes = []
     for _ in range(5):
         outcomes += [r.outcome for r in app.delivery.deliver_due()]
         clock.advance(timedelta(hours=7))
     assert outcomes == [Outcome.RETRYING, Outcome.RETRYING, Outcome.FAILED]
-    view = app.status.look_up(registered.number, registered.access_code, "client")
-    assert view.timeline[-1].type == EventType.ACKNOWLEDGMENT_FAILED
+    last = last_event(app, registered.number)
+    assert (last.type, last.data["template"], last.data["attempt"]) == \
+        (EventType.NOTICE_FAILED, "acknowledgment", 3)
+    assert last.public  # the reporter sees it on the status page
 
 
-def test_a_refused_recipient_fails_at_once(settings, clock, tmp_path):
-    from shared.adapters.sqlite_store import SqliteCaseStore
-
+def test_a_refused_recipient_fails_at_once(on_both_stores):
     with smtp_server(RefusingHandler()) as port:
-        app = build_services(dataclasses.replace(settings, smtp_port=port),
-                             store=SqliteCaseStore(tmp_path / "x.sqlite3"), clock=clock)
+        app = on_both_stores(port)
         registered = submit(app)
         [result] = app.delivery.deliver_due()
     assert result.outcome == Outcome.FAILED
     assert "550" in result.error
     entry = app.store.get_outbox(result.outbox_id)
     assert entry.status == OutboxStatus.FAILED
-    last = app.store.get_case(registered.number).timeline[-1]
-    assert last.type == EventType.ACKNOWLEDGMENT_FAILED and "550" in last.text
+    last = last_event(app, registered.number)
+    assert last.type == EventType.NOTICE_FAILED and "550" in last.text
+    assert last.data == {"outbox_id": result.outbox_id, "template": "acknowledgment", "attempt": 1}
 
 
 def test_no_email_means_no_outbox_entry_and_a_note(app):
     registered = submit(app, email="", phone="13800138000")
     assert not registered.acknowledgment_queued
     assert app.delivery.deliver_due() == []
-    types = [e.type for e in app.store.get_case(registered.number).timeline]
+    types = types_of(app.store, registered.number)
     assert EventType.ACKNOWLEDGMENT_NOT_POSSIBLE in types
+    assert EventType.NOTICE_QUEUED not in types

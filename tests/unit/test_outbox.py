@@ -1,6 +1,8 @@
 from datetime import UTC, datetime, timedelta
 
-from shared.domain.outbox import OutboxMessage, OutboxStatus, Template, backoff
+from shared.domain.cases import EventType
+from shared.domain.outbox import OutboxMessage, OutboxStatus, Template, backoff, queue_notice
+from tests.support.builders import a_case
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -43,3 +45,19 @@ def test_sent_and_permanently_failed_messages_are_never_claimed_again():
     for m in (sent, failed):
         assert not m.claimable(NOW + timedelta(days=1), respect_schedule=False)
 
+
+
+def test_queueing_a_notice_records_which_template_and_which_entry():
+    case = a_case("TS-20261128-ABCDEF-0", NOW, language="en")
+    recorded, record = [], case.record
+    case.record = lambda event: (recorded.append(event), record(event))
+    message = queue_notice(case, Template.FOLLOW_UP_RECEIVED, NOW, in_reply_to="<r1@qq.com>",
+                           notes=["scan.exe (file_type_not_allowed, 5 bytes)"])
+    assert (message.case_number, message.template, message.language) == \
+        ("TS-20261128-ABCDEF-0", Template.FOLLOW_UP_RECEIVED, "en")
+    assert message.claimable(NOW) and message.in_reply_to == "<r1@qq.com>"
+    assert message.notes == ["scan.exe (file_type_not_allowed, 5 bytes)"]
+    [event] = recorded
+    assert event.type == EventType.NOTICE_QUEUED and event.actor == "system"
+    assert event.data == {"outbox_id": message.id, "template": "follow_up_received"}
+    assert queue_notice(case, Template.ACKNOWLEDGMENT, NOW).id != message.id
