@@ -203,18 +203,3 @@ SKIPPED_BECAUSE = {
     Acknowledgment.UNVERIFIED_SENDER: "the sender's address failed SPF, DKIM or DMARC",
 }
 
-
-Draft = tuple[Case, ReporterIdentity, list[OutboxMessage]]
-
-
-def register_new_case(store: CaseStore, draft: Callable[[], Draft], **write) -> Draft:
-    """Deprecated: email intake's own path until it moves to `Registration.register`; then
-    delete. Builds a case with a new random number and registers it, redrawing a taken one."""
-    for _ in range(NUMBER_DRAWS):
-        drafted = draft()
-        try:
-            store.register(*drafted, **write)
-        except CaseNumberTaken:
-            continue
-        return drafted
-    raise CaseNumberTaken("no free case number after several draws")
