@@ -90,6 +90,7 @@ def main() -> None:
           f"{settings.local_inbound_smtp_host}:{settings.local_inbound_smtp_port}; "
           f"{_trust(settings)})", flush=True)
     print(f"Case store:       {settings.sqlite_path}", flush=True)
+    print(f"Reply-token key:  {_key_origin(settings)}", flush=True)
     print(f"Mailbox (.eml):   {settings.local_mailbox}  (SMTP on "
           f"{settings.smtp_host}:{settings.smtp_port})", flush=True)
     try:
@@ -98,6 +99,12 @@ def main() -> None:
         stop.set()
         mailbox.stop()
         inbound.stop()
+
+
+def _key_origin(settings) -> str:
+    if settings.reply_token_key:
+        return "CD_REPLY_TOKEN_KEY"
+    return f"{settings.reply_key_file} (generated here; keep it with the database)"
 
 
 def _trust(settings) -> str:
