@@ -99,8 +99,6 @@ _LEGACY_NOTICES = {
     EventType.ACKNOWLEDGMENT_RETRYING: EventType.NOTICE_RETRYING,
     EventType.ACKNOWLEDGMENT_FAILED: EventType.NOTICE_FAILED,
 }
-# Legacy notice events were all acknowledgments; the ones stored without a template name.
-LEGACY_NOTICE_TEMPLATE = "acknowledgment"
 
 # Events the reporter sees on the status page; the rest are for staff only. The handling steps
 # inside the organisation (assignment, drafts, approval, severity) are not the reporter's to see;
