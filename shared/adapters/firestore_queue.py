@@ -1,4 +1,5 @@
-"""Queue queries on Firestore: which filters the server applies, and keyset paging.
+"""Firestore read a page at a time: the case queues (which filters the server applies, keyset
+paging), the deadline sweep's due cases and a case's events.
 
 Firestore serves a query with equality filters and an order on another field only from a composite
 index declared in advance (infra/firestore_indexes.tf), at most 200 per database. Every
@@ -14,13 +15,18 @@ ignores those), no ties to break.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import combinations
 
 from google.cloud import firestore
 
+from shared.domain.cases import Case, TimelineEvent
 from shared.domain.queues import FILTER_FIELDS, CaseQuery, QueueOrder
 
+from . import records
+
 CASES = "cases"
+EVENTS = "events"  # cases/{number}/events/{seq}
 SERVER_FILTERS: tuple[tuple[str, ...], ...] = (
     *((name,) for name in FILTER_FIELDS),
     ("status", "department"),
@@ -86,3 +92,27 @@ def scan(client: firestore.Client, query: CaseQuery, limit: int,
             break
         position = records[-1][key]
     return found[:limit], len(found) > limit, reads
+
+
+def due(client: firestore.Client, now: datetime, limit: int) -> list[Case]:
+    """Cases whose deadline is at or before `now`, the longest overdue first."""
+    query = (client.collection(CASES)
+             .where(filter=firestore.FieldFilter("due_key", "<=", f"{records.time_text(now)}|~"))
+             .order_by("due_key").limit(limit))
+    return [records.case_from_record(s.to_dict()) for s in query.stream()]
+
+
+def event_page(client: firestore.Client, number: str, public_only: bool, after_seq: int,
+               limit: int) -> list[TimelineEvent]:
+    """Up to `limit` events of the case after `after_seq`, oldest first."""
+    events = client.collection(CASES).document(number)
+    if public_only:
+        query = (events.collection(EVENTS)
+                 .where(filter=firestore.FieldFilter("public", "==", True))
+                 .where(filter=firestore.FieldFilter("seq", ">", after_seq))
+                 .order_by("seq").limit(limit))
+    else:
+        query = (events.collection(EVENTS)
+                 .where(filter=firestore.FieldFilter("seq", ">", after_seq))
+                 .order_by("seq").limit(limit))
+    return [records.event_from_record(s.to_dict()) for s in query.stream()]

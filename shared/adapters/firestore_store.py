@@ -155,17 +155,8 @@ class FirestoreCaseStore:
 
     def case_events(self, number: str, *, public_only: bool, after_seq: int = 0,
                     limit: int = 50) -> list[TimelineEvent]:
-        checked_page_size(limit)
-        if public_only:
-            query = (self._doc(CASES, number).collection(EVENTS)
-                     .where(filter=firestore.FieldFilter("public", "==", True))
-                     .where(filter=firestore.FieldFilter("seq", ">", after_seq))
-                     .order_by("seq").limit(limit))
-        else:
-            query = (self._doc(CASES, number).collection(EVENTS)
-                     .where(filter=firestore.FieldFilter("seq", ">", after_seq))
-                     .order_by("seq").limit(limit))
-        found = [records.event_from_record(s.to_dict()) for s in query.stream()]
+        found = firestore_queue.event_page(self.client, number, public_only, after_seq,
+                                           checked_page_size(limit))
         self.operations += max(1, len(found))
         if not found:  # none stored apart: a first-schema case not written since?
             legacy = records.legacy_events(self._get(CASES, number) or {})
@@ -184,10 +175,7 @@ class FirestoreCaseStore:
                         found[-1][key] if more else None)
 
     def due_cases(self, now: datetime, limit: int) -> list[Case]:
-        query = (self.client.collection(CASES)
-                 .where(filter=firestore.FieldFilter("due_key", "<=", f"{records.time_text(now)}|~"))
-                 .order_by("due_key").limit(checked_page_size(limit)))
-        found = [records.case_from_record(s.to_dict()) for s in query.stream()]
+        found = firestore_queue.due(self.client, now, checked_page_size(limit))
         self.operations += max(1, len(found))
         return found
 

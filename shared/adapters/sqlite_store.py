@@ -18,17 +18,13 @@ from pathlib import Path
 from shared.domain.cases import Case, HeldMail, MailRecord, ReporterIdentity, TimelineEvent
 from shared.domain.errors import CaseNotFound, CaseNumberTaken, LimitReached, MailAlreadyRecorded
 from shared.domain.outbox import OutboxMessage
-from shared.domain.queues import CasePage, CaseQuery, QueueOrder, checked_page_size
+from shared.domain.queues import CasePage, CaseQuery
 from shared.domain.rate_limits import CounterSlot
 
-from . import records
+from . import records, sqlite_queues
 from .sqlite_schema import CASE_COLUMNS, case_columns, dump, event_row, migrate
 
 _LONGEST_WINDOW = timedelta(days=1)  # slots older than this are swept away
-# Order: (column, direction, the comparison that means "after the cursor").
-_ORDERS = {QueueOrder.NEWEST_FIRST: ("received_at", "DESC", "<"),
-           QueueOrder.MOST_URGENT_FIRST: ("next_due_at", "ASC", ">")}
-_KEYS = {QueueOrder.NEWEST_FIRST: "received_key", QueueOrder.MOST_URGENT_FIRST: "due_key"}
 _UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash")  # set at register
 
 
@@ -119,40 +115,17 @@ class SqliteCaseStore:
     def case_events(self, number: str, *, public_only: bool, after_seq: int = 0,
                     limit: int = 50) -> list[TimelineEvent]:
         self.operations += 1
-        rows = self._connection().execute(
-            "SELECT doc FROM events WHERE case_number = ? AND seq > ? "
-            f"{'AND public = 1 ' if public_only else ''}ORDER BY seq LIMIT ?",
-            (number, after_seq, checked_page_size(limit))).fetchall()
-        return [records.event_from_record(json.loads(r[0])) for r in rows]
+        return sqlite_queues.case_events(self._connection(), number, public_only, after_seq, limit)
 
     # -- queues ------------------------------------------------------------------------------
 
     def find_cases(self, query: CaseQuery, limit: int = 50, after: str | None = None) -> CasePage:
-        column, direction, beyond = _ORDERS[query.order]
-        filters = query.filters()
-        where = [f"{name} = ?" for name in filters]
-        params: list = list(filters.values())
-        if query.order is QueueOrder.MOST_URGENT_FIRST:
-            where.append("next_due_at IS NOT NULL")
-        if after is not None:
-            where.append(f"({column}, number) {beyond} (?, ?)")
-            params.extend(records.cursor_position(after))
         self.operations += 1
-        rows = self._connection().execute(
-            f"SELECT doc FROM cases WHERE {' AND '.join(where) or 'TRUE'} "
-            f"ORDER BY {column} {direction}, number {direction} LIMIT ?",
-            (*params, checked_page_size(limit) + 1)).fetchall()
-        cases = [records.case_from_record(json.loads(r[0])) for r in rows[:limit]]
-        more = len(rows) > limit
-        return CasePage(cases, records.queue_keys(cases[-1])[_KEYS[query.order]] if more else None)
+        return sqlite_queues.find_cases(self._connection(), query, limit, after)
 
     def due_cases(self, now: datetime, limit: int) -> list[Case]:
         self.operations += 1
-        rows = self._connection().execute(
-            "SELECT doc FROM cases WHERE next_due_at IS NOT NULL AND next_due_at <= ? "
-            "ORDER BY next_due_at, number LIMIT ?",
-            (records.time_text(now), checked_page_size(limit))).fetchall()
-        return [records.case_from_record(json.loads(r[0])) for r in rows]
+        return sqlite_queues.due_cases(self._connection(), now, limit)
 
     # -- outbox ------------------------------------------------------------------------------
 
