@@ -7,10 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.domain.cases import REPORTER, SYSTEM, EventType, Severity, Status, staff_actor
-from shared.domain.errors import CommandRefused, TransitionNotAllowed
-from shared.domain.lifecycle import (
+from shared.domain.commands import (
     COMMANDS,
-    TRANSITIONS,
     AcceptCase,
     AppealDecision,
     AskReporter,
@@ -19,9 +17,9 @@ from shared.domain.lifecycle import (
     CommandName,
     RejectCase,
     SetSeverity,
-    allowed_commands,
-    apply,
 )
+from shared.domain.errors import CommandRefused, TransitionNotAllowed
+from shared.domain.lifecycle import TRANSITIONS, allowed_commands, apply
 from tests.support.builders import a_case
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)

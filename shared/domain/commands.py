@@ -1,0 +1,196 @@
+"""Lifecycle commands: what someone asks of a case, who asked and why.
+
+Each command names itself, the past-tense event that records it, the kinds of actor who may give it
+and whether it needs a reason. `lifecycle.TRANSITIONS` says in which statuses it is allowed and
+`lifecycle.apply` carries it out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
+
+from .cases import REPORTER, SYSTEM, Case, EventType, Severity
+
+
+class CommandName(StrEnum):
+    ACCEPT_CASE = "accept_case"
+    REJECT_CASE = "reject_case"
+    REOPEN_CASE = "reopen_case"
+    ASSIGN_CASE = "assign_case"
+    START_WORK = "start_work"
+    ASK_REPORTER = "ask_reporter"
+    REPORTER_ANSWERED = "reporter_answered"
+    DRAFT_DECISION = "draft_decision"
+    APPROVE_DECISION = "approve_decision"
+    SEND_BACK = "send_back"
+    CLOSE_CASE = "close_case"
+    APPEAL_DECISION = "appeal_decision"
+    DECIDE_APPEAL = "decide_appeal"
+    ARCHIVE_CASE = "archive_case"
+    SET_SEVERITY = "set_severity"
+
+
+
+C = CommandName  # short names for the class bodies below
+
+STAFF, SYSTEM_OR_STAFF = frozenset({"staff"}), frozenset({"system", "staff"})
+ANYONE = frozenset({"system", "reporter", "staff"})
+
+
+def actor_kind(actor: str) -> str:
+    """`system`, `reporter` or `staff`; empty for a name that is none of them."""
+    if actor in (SYSTEM, REPORTER):
+        return actor
+    if actor.startswith("staff:") and actor.removeprefix("staff:").strip():
+        return "staff"
+    return ""
+
+
+@dataclass(frozen=True)
+class Command:
+    """Something someone asks of a case. Subclasses name themselves, their event, who may give
+    them and whether they need a reason."""
+
+    actor: str
+    reason: str = ""
+
+    name: ClassVar[CommandName]
+    event: ClassVar[EventType]
+    actors: ClassVar[frozenset[str]] = STAFF
+    needs_reason: ClassVar[bool] = False
+
+    def details(self, case: Case) -> dict:
+        """What the event records besides the move from one status to another."""
+        return {}
+
+    def change(self, case: Case) -> None:
+        """Changes to the case besides its status."""
+
+    def refusal(self) -> str:
+        """Why this command cannot be given at all, whatever the case's status; empty if it can."""
+        if actor_kind(self.actor) not in self.actors:
+            return f"{self.name} cannot be given by {self.actor or 'nobody'}"
+        if self.needs_reason and not self.reason.strip():
+            return f"{self.name} needs a reason"
+        return ""
+
+
+@dataclass(frozen=True)
+class AcceptCase(Command):
+    name, event = C.ACCEPT_CASE, EventType.CASE_ACCEPTED
+
+
+@dataclass(frozen=True)
+class RejectCase(Command):
+    name, event, needs_reason = C.REJECT_CASE, EventType.CASE_REJECTED, True
+
+
+@dataclass(frozen=True)
+class ReopenCase(Command):
+    name, event, needs_reason = C.REOPEN_CASE, EventType.CASE_REOPENED, True
+
+
+@dataclass(frozen=True)
+class AssignCase(Command):
+    """To a department, a handler, or both (R10); automatic routing may assign too."""
+
+    assignee: str = ""  # a staff id
+    department: str = ""
+
+    name, event, actors = C.ASSIGN_CASE, EventType.CASE_ASSIGNED, SYSTEM_OR_STAFF
+
+    def details(self, case: Case) -> dict:
+        return {"assignee": self.assignee, "department": self.department}
+
+    def change(self, case: Case) -> None:
+        # A new department without a named handler leaves the case to that department's queue.
+        case.assignee, case.department = self.assignee.strip(), self.department.strip()
+
+    def refusal(self) -> str:
+        if super().refusal() or self.assignee.strip() or self.department.strip():
+            return super().refusal()
+        return f"{self.name} needs an assignee or a department"
+
+
+@dataclass(frozen=True)
+class StartWork(Command):
+    name, event = C.START_WORK, EventType.WORK_STARTED
+
+
+@dataclass(frozen=True)
+class AskReporter(Command):
+    """The reason is the question put to the person (R11)."""
+
+    name, event, needs_reason = C.ASK_REPORTER, EventType.INFORMATION_REQUESTED, True
+
+
+@dataclass(frozen=True)
+class ReporterAnswered(Command):
+    """The reporter answered on the status page or by email (system), or by phone (staff)."""
+
+    name, event, actors = C.REPORTER_ANSWERED, EventType.REPORTER_ANSWERED, ANYONE
+
+
+@dataclass(frozen=True)
+class DraftDecision(Command):
+    name, event = C.DRAFT_DECISION, EventType.DECISION_DRAFTED
+
+
+@dataclass(frozen=True)
+class ApproveDecision(Command):
+    name, event = C.APPROVE_DECISION, EventType.DECISION_APPROVED
+
+
+@dataclass(frozen=True)
+class SendBack(Command):
+    name, event, needs_reason = C.SEND_BACK, EventType.DECISION_SENT_BACK, True
+
+
+@dataclass(frozen=True)
+class CloseCase(Command):
+    """Given once the closure notice is queued; the system may give it."""
+
+    name, event, actors = C.CLOSE_CASE, EventType.CASE_CLOSED, SYSTEM_OR_STAFF
+
+
+@dataclass(frozen=True)
+class AppealDecision(Command):
+    """The person asks for a review (R16); staff may register an appeal made by phone or letter."""
+
+    name, event, actors = C.APPEAL_DECISION, EventType.APPEAL_LODGED, frozenset({"reporter", "staff"})
+    needs_reason = True
+
+
+@dataclass(frozen=True)
+class DecideAppeal(Command):
+    name, event, needs_reason = C.DECIDE_APPEAL, EventType.APPEAL_DECIDED, True
+
+
+@dataclass(frozen=True)
+class ArchiveCase(Command):
+    name, event, actors = C.ARCHIVE_CASE, EventType.CASE_ARCHIVED, SYSTEM_OR_STAFF
+
+
+@dataclass(frozen=True)
+class SetSeverity(Command):
+    """By hand (the service centre) or by the time and count rules (system) (R8)."""
+
+    severity: Severity = Severity.GENERAL
+
+    name, event, actors = C.SET_SEVERITY, EventType.SEVERITY_SET, SYSTEM_OR_STAFF
+    needs_reason = True
+
+    def details(self, case: Case) -> dict:
+        return {"severity_from": case.severity.value, "severity_to": self.severity.value}
+
+    def change(self, case: Case) -> None:
+        case.severity = self.severity
+
+
+COMMANDS: dict[CommandName, type[Command]] = {
+    command.name: command
+    for command in (AcceptCase, RejectCase, ReopenCase, AssignCase, StartWork, AskReporter,
+                    ReporterAnswered, DraftDecision, ApproveDecision, SendBack, CloseCase,
+                    AppealDecision, DecideAppeal, ArchiveCase, SetSeverity)
+}
