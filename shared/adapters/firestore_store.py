@@ -1,15 +1,10 @@
-"""The cloud case store: Google Cloud Firestore (native mode).
-
-Collections: `cases/{number}` (the bounded case document, with its queue fields: the filters,
-`received_key`, `due_key`, `reporter_email_hash`), `cases/{number}/events/{seq}` (its timeline,
-append-only, one document per event, the id the zero-padded sequence number),
-`reporter_identities/{number}` (the private record, R20), `outbox/{id}` (creation triggers the
-delivery function), `hit_counters/{key}` (rate limits, with an `expires_at` timestamp for a TTL
-policy), `mail_index/{key}` (every inbound message's and every sent message's key → its case or
-held entry: duplicates and threading) and `held_mail/{id}` (mail that belongs to no case).
-Composite queries: the outbox's "what is due" (`awaiting == true AND due_at <= now ORDER BY
-due_at`), a case's public events (`public == true AND seq > n ORDER BY seq`) and the queues
-(`firestore_queue`); infra/ holds their indexes. No `== None` filters, offsets, cursors or
+"""The cloud case store: Google Cloud Firestore (native mode). It runs the transactions and counts
+the operations; the documents are written by `firestore_case_documents` (`cases/{number}`, its
+`events`, `reporter_identities/{number}`), `firestore_inbound_mail` (`mail_index`, `held_mail`),
+`firestore_rate_limits` (`hit_counters`) and here (`outbox/{id}`, whose creation triggers the
+delivery function). Composite queries: the outbox's "what is due" (`awaiting == true AND due_at <=
+now ORDER BY due_at`), a case's public events (`public == true AND seq > n ORDER BY seq`) and the
+queues (`firestore_queue`); infra/ holds their indexes. No `== None` filters, offsets, cursors or
 collection-group queries.
 
 A case document of the first schema carries its timeline inside it: it reads as it is (its
@@ -17,7 +12,6 @@ events from that list) and the next write of the case moves the list into `event
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -25,26 +19,22 @@ from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
 from shared.domain.cases import Case, HeldMail, MailRecord, ReporterIdentity, TimelineEvent
-from shared.domain.errors import (
-    CaseNotFound,
-    CaseNumberTaken,
-    DomainError,
-    LimitReached,
-    MailAlreadyRecorded,
-)
+from shared.domain.errors import CaseNotFound, CaseNumberTaken, DomainError, MailAlreadyRecorded
 from shared.domain.outbox import OutboxMessage
-from shared.domain.queues import CasePage, CaseQuery, checked_page_size, reporter_email_hash
+from shared.domain.queues import CasePage, CaseQuery, checked_page_size
 from shared.domain.rate_limits import CounterSlot
 
-from . import firestore_queue, records
+from . import (
+    firestore_case_documents,
+    firestore_inbound_mail,
+    firestore_queue,
+    firestore_rate_limits,
+    records,
+)
+from .firestore_case_documents import CASES, IDENTITIES
+from .firestore_inbound_mail import MAIL_INDEX
 
-CASES = "cases"
-EVENTS = "events"
-IDENTITIES = "reporter_identities"
 OUTBOX = "outbox"
-HIT_COUNTERS = "hit_counters"
-MAIL_INDEX = "mail_index"
-HELD_MAIL = "held_mail"
 _MAX_ATTEMPTS = 30
 
 
@@ -77,38 +67,22 @@ class FirestoreCaseStore:
                  mail_keys: Sequence[str] = (), counters: Sequence[CounterSlot] = ()):
         # A transaction, not a batch: the counters are read, checked against their limits and
         # counted in one commit, so concurrent registrations cannot all pass a limit.
+        slots = firestore_rate_limits.distinct(counters)
+
         @firestore.transactional
         def run(transaction) -> None:
-            case_ref = self._doc(CASES, case.number)
-            mail_refs = [self._doc(MAIL_INDEX, key) for key in mail_keys]
-            times = Counter(slot.id for slot in counters)
-            slots = list({slot.id: slot for slot in counters}.values())
-            counter_refs = [self._doc(HIT_COUNTERS, slot.id) for slot in slots]
-            refs = [case_ref, *mail_refs, *counter_refs]
-            found = {s.reference.path: s for s in self.client.get_all(refs, transaction=transaction)}
-            self.operations += len(refs)
-            if found[case_ref.path].exists:
-                if found[case_ref.path].get("access_code_hash") == case.access_code_hash:
-                    return  # our own commit landed and its answer was lost: registered
-                raise CaseNumberTaken(case.number)
-            for key, ref in zip(mail_keys, mail_refs):
-                if found[ref.path].exists:
-                    raise MailAlreadyRecorded(key)
-            for slot, ref in zip(slots, counter_refs):
-                count = found[ref.path].get("count") if found[ref.path].exists else 0
-                if slot.limit is not None and count + times[slot.id] > slot.limit:
-                    raise LimitReached(slot.id)
-                transaction.set(*self._counted(slot, count + times[slot.id]))
-            for key in mail_keys:
-                transaction.create(self._doc(MAIL_INDEX, key), _mail_record(case_number=case.number))
-            record = {**records.case_to_record(case), **records.queue_keys(case),
-                      "reporter_email_hash": reporter_email_hash(identity.email) if identity.email else ""}
-            transaction.create(self._doc(CASES, case.number), record)
-            self._create_events(transaction, case)
-            transaction.create(self._doc(IDENTITIES, case.number), records.identity_to_record(identity))
-            for message in outbox:
-                transaction.create(self._doc(OUTBOX, message.id), records.outbox_to_record(message))
-            self.operations += len(mail_keys) + len(slots) + 2 + len(outbox)
+            stored, mail, counted = self._read_for_registration(transaction, case, mail_keys, slots)
+            if self._number_taken(stored, case):
+                return  # our own commit landed and its answer was lost: registered
+            firestore_inbound_mail.ensure_free(mail_keys, mail)
+            for document, data in firestore_rate_limits.counted(self.client, slots, counted):
+                transaction.set(document, data)
+            firestore_inbound_mail.create_keys(transaction, self.client, mail_keys,
+                                               case_number=case.number)
+            self.operations += len(mail_keys) + len(slots)
+            self.operations += firestore_case_documents.create_case(transaction, self.client, case,
+                                                                    identity)
+            self._create_outbox(transaction, outbox)
 
         try:
             run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
@@ -121,6 +95,29 @@ class FirestoreCaseStore:
             if existing is None or existing["access_code_hash"] != case.access_code_hash:
                 raise
         case.new_events.clear()
+
+    def _read_for_registration(self, transaction, case: Case, mail_keys: Sequence[str],
+                               slots: Sequence[tuple[CounterSlot, int]]):
+        """The case's document, its mail keys' and its counter slots' (in order), read in one
+        round trip of the transaction."""
+        case_document = firestore_case_documents.case_document(self.client, case.number)
+        mail = [firestore_inbound_mail.key_document(self.client, key) for key in mail_keys]
+        counters = [firestore_rate_limits.slot_document(self.client, slot) for slot, _ in slots]
+        documents = [case_document, *mail, *counters]
+        found = {s.reference.path: s for s in self.client.get_all(documents, transaction=transaction)}
+        self.operations += len(documents)
+        return (found[case_document.path], [found[d.path] for d in mail],
+                [found[d.path] for d in counters])
+
+    @staticmethod
+    def _number_taken(stored, case: Case) -> bool:
+        """True when the case is already stored by this registration (same access-code hash);
+        raises CaseNumberTaken when another case has its number."""
+        if not stored.exists:
+            return False
+        if stored.get("access_code_hash") == case.access_code_hash:
+            return True
+        raise CaseNumberTaken(case.number)
 
     def get_case(self, number: str) -> Case | None:
         record = self._get(CASES, number)
@@ -140,12 +137,10 @@ class FirestoreCaseStore:
             for key in mail_keys:
                 if self._get(MAIL_INDEX, key, transaction) is not None:
                     raise MailAlreadyRecorded(key)
-            for key in mail_keys:
-                transaction.create(self._doc(MAIL_INDEX, key), _mail_record(case_number=number))
+            firestore_inbound_mail.create_keys(transaction, self.client, mail_keys,
+                                               case_number=number)
             case = records.case_from_record(record)
-            for message in change(case) or []:
-                self.operations += 1
-                transaction.create(self._doc(OUTBOX, message.id), records.outbox_to_record(message))
+            self._create_outbox(transaction, change(case) or [])
             self._write_case(transaction, case, record)
             return case
 
@@ -202,102 +197,51 @@ class FirestoreCaseStore:
             self.operations += 1
             transaction.set(self._doc(OUTBOX, message_id), records.outbox_to_record(message))
             self._write_case(transaction, case, case_record)
-            for key in mail_keys:
-                self.operations += 1
-                transaction.set(self._doc(MAIL_INDEX, key),
-                                _mail_record(case_number=case.number, sent=True))
+            self.operations += firestore_inbound_mail.mark_sent(transaction, self.client, mail_keys,
+                                                                case.number)
             case.new_events.clear()
             return message
 
         return run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        query = (
-            self.client.collection(OUTBOX)
-            .where(filter=firestore.FieldFilter("awaiting", "==", True))
-            .where(filter=firestore.FieldFilter("due_at", "<=", records.time_text(now)))
-            .order_by("due_at")
-            .limit(limit)
-        )
+        query = (self.client.collection(OUTBOX)
+                 .where(filter=firestore.FieldFilter("awaiting", "==", True))
+                 .where(filter=firestore.FieldFilter("due_at", "<=", records.time_text(now)))
+                 .order_by("due_at").limit(limit))
         found = [records.outbox_from_record(s.to_dict()) for s in query.stream()]
         self.operations += max(1, len(found))
         return found
 
-    # -- inbound mail ------------------------------------------------------------------------
+    # -- inbound mail and rate limits (their own modules; counted here) ----------------------
 
     def find_mail(self, key: str) -> MailRecord | None:
-        record = self._get(MAIL_INDEX, key)
-        if record is None:
-            return None
-        return MailRecord(record["case_number"], record["held_id"], record.get("sent", False))
+        self.operations += 1
+        return firestore_inbound_mail.find(self.client, key)
 
     def hold_mail(self, held: HeldMail, mail_keys: Sequence[str]) -> None:
-        batch = self.client.batch()
-        for key in mail_keys:
-            batch.create(self._doc(MAIL_INDEX, key), _mail_record(held_id=held.id))
-        batch.create(self._doc(HELD_MAIL, held.id), records.held_to_record(held))
         self.operations += 1 + len(mail_keys)
-        try:
-            batch.commit()
-        except (gexc.AlreadyExists, gexc.Conflict) as exc:
-            raise MailAlreadyRecorded(held.id) from exc
+        firestore_inbound_mail.hold(self.client, held, mail_keys)
 
     def held_mail(self, limit: int) -> list[HeldMail]:
-        query = (self.client.collection(HELD_MAIL)
-                 .order_by("received_at", direction=firestore.Query.DESCENDING).limit(limit))
-        found = [records.held_from_record(s.to_dict()) for s in query.stream()]
+        found = firestore_inbound_mail.held(self.client, limit)
         self.operations += max(1, len(found))
         return found
 
-    # -- rate limits -------------------------------------------------------------------------
-
     def count_hit(self, slot: CounterSlot) -> int:
-        # An atomic server-side increment, then a read: two round trips instead of a
-        # transaction's three. The read may include others' increments: a limit errs on the
-        # strict side.
-        ref, increment = self._increment(slot)
-        ref.set(increment, merge=True)
         self.operations += 2
-        return ref.get().get("count")
+        return firestore_rate_limits.count_hit(self.client, slot)
 
     def read_counters(self, slots: Sequence[CounterSlot]) -> list[int]:
-        refs = [self._doc(HIT_COUNTERS, slot.id) for slot in slots]
-        found = {snap.id: snap.get("count") for snap in self.client.get_all(refs) if snap.exists}
-        self.operations += len(refs)  # billed per document, found or not
-        return [found.get(slot.id, 0) for slot in slots]
+        self.operations += len(slots)  # billed per document, found or not
+        return firestore_rate_limits.read(self.client, slots)
 
-    # -- the case document and its events --------------------------------------------------
+    # -- writes inside the transactions ----------------------------------------------------
 
     def _write_case(self, transaction, case: Case, stored: dict) -> None:
-        """Rewrite the case document (keeping what only registration knows) and append its new
-        events; a first-schema document's embedded timeline moves out in the same commit."""
-        record = {**records.case_to_record(case), **records.queue_keys(case),
-                  "reporter_email_hash": stored.get("reporter_email_hash", "")}
-        self.operations += 1
-        transaction.set(self._doc(CASES, case.number), record)
-        for event in records.legacy_events(stored):
-            self._create_event(transaction, case.number, event)
-        self._create_events(transaction, case)
+        self.operations += firestore_case_documents.rewrite_case(transaction, self.client, case, stored)
 
-    def _create_events(self, writer, case: Case) -> None:
-        for event in case.new_events:
-            self._create_event(writer, case.number, event)
-
-    def _create_event(self, writer, number: str, event: TimelineEvent) -> None:
-        # create, not set: an event is never rewritten (a sequence number taken twice fails).
-        self.operations += 1
-        writer.create(self._doc(CASES, number).collection(EVENTS).document(f"{event.seq:08d}"),
-                      records.event_to_record(event))
-
-    def _counted(self, slot: CounterSlot, count: int):
-        """The slot's document and the write that sets its count (and its TTL field)."""
-        return self._doc(HIT_COUNTERS, slot.id), {"count": count, "expires_at": slot.expires_at}
-
-    def _increment(self, slot: CounterSlot):
-        """The slot's document and the write that counts one more (and sets its TTL field)."""
-        return (self._doc(HIT_COUNTERS, slot.id),
-                {"count": firestore.Increment(1), "expires_at": slot.expires_at})
-
-
-def _mail_record(case_number: str = "", held_id: str = "", sent: bool = False) -> dict:
-    return {"case_number": case_number, "held_id": held_id, "sent": sent}
+    def _create_outbox(self, transaction, outbox: list[OutboxMessage]) -> None:
+        for message in outbox:
+            transaction.create(self._doc(OUTBOX, message.id), records.outbox_to_record(message))
+        self.operations += len(outbox)

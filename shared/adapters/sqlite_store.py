@@ -1,6 +1,8 @@
 """The embedded case store: SQLite in WAL mode. Each case is a JSON document beside the columns
 its queues filter and order on; its events are rows of `events`; the schema and its migrations
-are in `sqlite_schema`.
+are in `sqlite_schema`, the paged reads in `sqlite_queues`, inbound mail (`mail_index`, `held_mail`)
+in `sqlite_inbound_mail` and the rate-limit counters in `sqlite_rate_limits`; this store runs their
+statements in its transactions and counts the operations.
 
 Every write runs in a `BEGIN IMMEDIATE` transaction, which takes SQLite's write lock up front, so a
 read-modify-write can never lose an update to a concurrent writer.
@@ -12,19 +14,18 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from shared.domain.cases import Case, HeldMail, MailRecord, ReporterIdentity, TimelineEvent
-from shared.domain.errors import CaseNotFound, CaseNumberTaken, LimitReached, MailAlreadyRecorded
+from shared.domain.errors import CaseNotFound, CaseNumberTaken
 from shared.domain.outbox import OutboxMessage
 from shared.domain.queues import CasePage, CaseQuery
 from shared.domain.rate_limits import CounterSlot
 
-from . import records, sqlite_queues
+from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits
 from .sqlite_schema import CASE_COLUMNS, case_columns, dump, event_row, migrate
 
-_LONGEST_WINDOW = timedelta(days=1)  # slots older than this are swept away
 _UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash")  # set at register
 
 
@@ -72,22 +73,7 @@ class SqliteCaseStore:
         with self._transaction() as db:
             self._claim_mail_keys(db, mail_keys, MailRecord(case_number=case.number))
             self._count(db, counters)
-            self.operations += 1
-            try:
-                db.execute(
-                    f"INSERT INTO cases (number, doc, {', '.join(CASE_COLUMNS)}) "
-                    f"VALUES (?, ?{', ?' * len(CASE_COLUMNS)})",
-                    (case.number, dump(records.case_to_record(case)),
-                     *case_columns(case, identity.email)),
-                )
-            except sqlite3.IntegrityError as exc:
-                raise CaseNumberTaken(case.number) from exc
-            self._insert_events(db, case)
-            self.operations += 1
-            db.execute(
-                "INSERT INTO reporter_identities (number, doc) VALUES (?, ?)",
-                (case.number, dump(records.identity_to_record(identity))),
-            )
+            self._insert_case(db, case, identity)
             self._insert_outbox(db, outbox)
         case.new_events.clear()
 
@@ -148,8 +134,7 @@ class SqliteCaseStore:
             self._upsert_outbox(db, message)
             for key in mail_keys:
                 self.operations += 1
-                db.execute("INSERT OR REPLACE INTO mail_index VALUES (?, ?, '', 1)",
-                           (key, case.number))
+                sqlite_inbound_mail.mark_sent(db, key, case.number)
         case.new_events.clear()
         return message
 
@@ -161,77 +146,67 @@ class SqliteCaseStore:
         ).fetchall()
         return [records.outbox_from_record(json.loads(r[0])) for r in rows]
 
-    # -- inbound mail ------------------------------------------------------------------------
+    # -- inbound mail and rate limits (their statements in their own modules) ----------------
 
     def find_mail(self, key: str) -> MailRecord | None:
         self.operations += 1
-        row = self._connection().execute(
-            "SELECT case_number, held_id, sent FROM mail_index WHERE key = ?", (key,)).fetchone()
-        return MailRecord(row[0], row[1], bool(row[2])) if row else None
+        return sqlite_inbound_mail.find(self._connection(), key)
 
     def hold_mail(self, held: HeldMail, mail_keys: Sequence[str]) -> None:
         with self._transaction() as db:
             self._claim_mail_keys(db, mail_keys, MailRecord(held_id=held.id))
             self.operations += 1
-            db.execute("INSERT INTO held_mail (id, received_at, doc) VALUES (?, ?, ?)",
-                       (held.id, records.time_text(held.received_at),
-                        dump(records.held_to_record(held))))
+            sqlite_inbound_mail.hold(db, held)
 
     def held_mail(self, limit: int) -> list[HeldMail]:
         self.operations += 1
-        rows = self._connection().execute(
-            "SELECT doc FROM held_mail ORDER BY received_at DESC LIMIT ?", (limit,)).fetchall()
-        return [records.held_from_record(json.loads(r[0])) for r in rows]
-
-    def _claim_mail_keys(self, db, keys: Sequence[str], target: MailRecord) -> None:
-        for key in keys:
-            self.operations += 1
-            if db.execute("SELECT 1 FROM mail_index WHERE key = ?", (key,)).fetchone():
-                raise MailAlreadyRecorded(key)
-            db.execute("INSERT INTO mail_index VALUES (?, ?, ?, 0)",
-                       (key, target.case_number, target.held_id))
-
-    # -- rate limits -------------------------------------------------------------------------
+        return sqlite_inbound_mail.held(self._connection(), limit)
 
     def count_hit(self, slot: CounterSlot) -> int:
         with self._transaction() as db:
             self._count(db, [slot])
-            return db.execute("SELECT count FROM hit_counters WHERE key = ?",
-                              (slot.id,)).fetchone()[0]
+            return sqlite_rate_limits.count(db, slot)
 
     def read_counters(self, slots: Sequence[CounterSlot]) -> list[int]:
         self.operations += 1
-        db = self._connection()
-        found = {}
-        for slot in slots:
-            row = db.execute("SELECT count FROM hit_counters WHERE key = ?", (slot.id,)).fetchone()
-            found[slot.id] = row[0] if row else 0
-        return [found[slot.id] for slot in slots]
+        return sqlite_rate_limits.read(self._connection(), slots)
+
+    def _claim_mail_keys(self, db, keys: Sequence[str], target: MailRecord) -> None:
+        for key in keys:
+            self.operations += 1  # counted before the check: a known key cost a read too
+            sqlite_inbound_mail.claim(db, key, target)
 
     def _count(self, db: sqlite3.Connection, slots: Sequence[CounterSlot]) -> None:
         """Count one more in each slot; LimitReached when a limited one is at its limit (the
         caller's transaction then rolls back, so nothing is counted)."""
         for slot in slots:
             self.operations += 1
-            if slot.limit is not None:
-                row = db.execute("SELECT count FROM hit_counters WHERE key = ?",
-                                 (slot.id,)).fetchone()
-                if row and row[0] >= slot.limit:
-                    raise LimitReached(slot.id)
-            db.execute(
-                "INSERT INTO hit_counters (key, count, expires_at) VALUES (?, 1, ?) "
-                "ON CONFLICT(key) DO UPDATE SET count = count + 1",
-                (slot.id, records.time_text(slot.expires_at)))
+            sqlite_rate_limits.count_one_more(db, slot)
         if slots:
-            db.execute("DELETE FROM hit_counters WHERE expires_at < ?",
-                       (records.time_text(slots[0].expires_at - _LONGEST_WINDOW),))
+            sqlite_rate_limits.sweep(db, slots[0].expires_at)
 
-    # -- helpers -----------------------------------------------------------------------------
+    # -- writes inside the transactions ----------------------------------------------------
 
     def _case_in(self, db: sqlite3.Connection, number: str) -> Case | None:
         self.operations += 1
         row = db.execute("SELECT doc FROM cases WHERE number = ?", (number,)).fetchone()
         return records.case_from_record(json.loads(row[0])) if row else None
+
+    def _insert_case(self, db: sqlite3.Connection, case: Case, identity: ReporterIdentity) -> None:
+        """The new case's row, its first events and its private record."""
+        self.operations += 1
+        try:
+            db.execute(
+                f"INSERT INTO cases (number, doc, {', '.join(CASE_COLUMNS)}) "
+                f"VALUES (?, ?{', ?' * len(CASE_COLUMNS)})",
+                (case.number, dump(records.case_to_record(case)), *case_columns(case, identity.email)),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise CaseNumberTaken(case.number) from exc
+        self._insert_events(db, case)
+        self.operations += 1
+        db.execute("INSERT INTO reporter_identities (number, doc) VALUES (?, ?)",
+                   (case.number, dump(records.identity_to_record(identity))))
 
     def _write_case(self, db: sqlite3.Connection, case: Case) -> None:
         self.operations += 1

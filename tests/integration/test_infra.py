@@ -38,9 +38,9 @@ from tests.support.hcl import (
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
-ADAPTER = ROOT / "shared" / "adapters" / "firestore_store.py"
-# Every Firestore module of the adapter; the queue planner's queries are built step by step (their
-# filters chosen at run time), so they are read by running the planner, not from the source.
+# Every Firestore module of the adapter (the store and the modules it writes through); the queue
+# planner's queries are built step by step (their filters chosen at run time), so they are read by
+# running the planner, not from the source.
 FIRESTORE_MODULES = sorted((ROOT / "shared" / "adapters").glob("firestore*.py"))
 PLANNED_QUERIES = ROOT / "shared" / "adapters" / "firestore_queue.py"
 sys.path.insert(0, str(ROOT / "tools"))
@@ -235,25 +235,36 @@ def adapter_queries() -> tuple[Query, ...]:
 
 @cache
 def adapter_ttl_fields() -> set[tuple[str, str]]:
-    """(collection, field) for each TTL field written in a method that touches that collection."""
-    tree = ast.parse(ADAPTER.read_text(encoding="utf-8"))
-    constants = _constants(tree)
+    """(collection, field) for each TTL field written in a function that touches that collection,
+    in any Firestore module of the adapter."""
     found = set()
-    for method in ast.walk(tree):
-        if not isinstance(method, ast.FunctionDef):
-            continue
-        collections, fields = set(), set()
-        for node in ast.walk(method):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr in {"_doc", "collection", "document"} and node.args:
-                name = _text(node.args[0], constants)
-                if name and node.func.attr != "document":
-                    collections.add(name)
-            if isinstance(node, ast.Dict):
-                fields |= {k.value for k in node.keys if isinstance(k, ast.Constant)
-                           and k.value in TTL_FIELDS}
-        found |= {(c, f) for c in collections for f in fields}
+    for path in FIRESTORE_MODULES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = _constants(tree)
+        for function in ast.walk(tree):
+            if isinstance(function, ast.FunctionDef):
+                found |= _ttl_fields_written(function, constants)
     return found
+
+
+def _ttl_fields_written(function: ast.FunctionDef, constants: dict[str, str]) -> set[tuple[str, str]]:
+    collections, fields = set(), set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in {"_doc", "collection", "document"} and node.args:
+            name = _text(node.args[0], constants)
+            if name and node.func.attr != "document":
+                collections.add(name)
+        if isinstance(node, ast.Dict):
+            fields |= {k.value for k in node.keys if isinstance(k, ast.Constant)
+                       and k.value in TTL_FIELDS}
+    return {(c, f) for c in collections for f in fields}
+
+
+def adapter_collections() -> set[str]:
+    """The collection names the Firestore modules of the adapter declare."""
+    return {name for path in FIRESTORE_MODULES
+            for name in _constants(ast.parse(path.read_text(encoding="utf-8"))).values()}
 
 
 def _call_function(name: str) -> tuple[str, dict]:
@@ -496,7 +507,7 @@ def test_the_default_language_choices_are_the_templates_languages():
 # -- Triggers, ingress, schedules ---------------------------------------------------------------
 
 def test_cloud_event_functions_have_a_retrying_trigger_and_http_ones_none():
-    collections = set(_constants(ast.parse(ADAPTER.read_text(encoding="utf-8"))).values())
+    collections = adapter_collections()
     for entry_point, (label, body) in functions_by_entry_point().items():
         trigger = body.get("event_trigger")
         if entry_point in entry_points() and entry_points()[entry_point] == "http":
