@@ -3,322 +3,213 @@
 # urgent first). tests/integration/test_infra.py enumerates every query the planner can send and
 # fails when one has no index here, or an index here serves none.
 
-resource "google_firestore_index" "cases_status_newest" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
+locals {
+  # Index name => its fields in order: { field_path, order } as a `fields` block takes them.
+  queue_indexes = {
+    # Each filter alone, in both orders.
+    cases_status_newest = [
+      { field_path = "status", order = "ASCENDING" },
+      { field_path = "received_key", order = "DESCENDING" },
+    ]
+    cases_status_urgent = [
+      { field_path = "status", order = "ASCENDING" },
+      { field_path = "due_key", order = "ASCENDING" },
+    ]
+    cases_kind_newest = [
+      { field_path = "kind", order = "ASCENDING" },
+      { field_path = "received_key", order = "DESCENDING" },
+    ]
+    cases_kind_urgent = [
+      { field_path = "kind", order = "ASCENDING" },
+      { field_path = "due_key", order = "ASCENDING" },
+    ]
+    cases_category_newest = [
+      { field_path = "category", order = "ASCENDING" },
+      { field_path = "received_key", order = "DESCENDING" },
+    ]
+    cases_category_urgent = [
+      { field_path = "category", order = "ASCENDING" },
+      { field_path = "due_key", order = "ASCENDING" },
+    ]
+    cases_severity_newest = [
+      { field_path = "severity", order = "ASCENDING" },
+      { field_path = "received_key", order = "DESCENDING" },
+    ]
+    cases_severity_urgent = [
+      { field_path = "severity", order = "ASCENDING" },
+      { field_path = "due_key", order = "ASCENDING" },
+    ]
+    cases_channel_newest = [
+      { field_path = "channel", order = "ASCENDING" },
+      { field_path = "received_key", order = "DESCENDING" },
+    ]
+    cases_channel_urgent = [
+      { field_path = "channel", order = "ASCENDING" },
+      { field_path = "due_key", order = "ASCENDING" },
+    ]
+    cases_assignee_newest = [
+      { field_path = "assignee", order = "ASCENDING" },
+      { field_path = "received_key", order = "DESCENDING" },
+    ]
+    cases_assignee_urgent = [
+      { field_path = "assignee", order = "ASCENDING" },
+      { field_path = "due_key", order = "ASCENDING" },
+    ]
+    cases_department_newest = [
+      { field_path = "department", order = "ASCENDING" },
+      { field_path = "received_key", order = "DESCENDING" },
+    ]
+    cases_department_urgent = [
+      { field_path = "department", order = "ASCENDING" },
+      { field_path = "due_key", order = "ASCENDING" },
+    ]
+    cases_reporter_email_hash_newest = [
+      { field_path = "reporter_email_hash", order = "ASCENDING" },
+      { field_path = "received_key", order = "DESCENDING" },
+    ]
+    cases_reporter_email_hash_urgent = [
+      { field_path = "reporter_email_hash", order = "ASCENDING" },
+      { field_path = "due_key", order = "ASCENDING" },
+    ]
 
-  fields {
-    field_path = "status"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "received_key"
-    order      = "DESCENDING"
-  }
-}
-
-resource "google_firestore_index" "cases_status_urgent" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "status"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "due_key"
-    order      = "ASCENDING"
-  }
-}
-
-resource "google_firestore_index" "cases_kind_newest" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "kind"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "received_key"
-    order      = "DESCENDING"
-  }
-}
-
-resource "google_firestore_index" "cases_kind_urgent" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "kind"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "due_key"
-    order      = "ASCENDING"
-  }
-}
-
-resource "google_firestore_index" "cases_category_newest" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "category"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "received_key"
-    order      = "DESCENDING"
-  }
-}
-
-resource "google_firestore_index" "cases_category_urgent" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "category"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "due_key"
-    order      = "ASCENDING"
-  }
-}
-
-resource "google_firestore_index" "cases_severity_newest" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "severity"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "received_key"
-    order      = "DESCENDING"
+    # Status with department (a department's queue) and with assignee (a handler's), in both orders.
+    cases_status_department_newest = [
+      { field_path = "status", order = "ASCENDING" },
+      { field_path = "department", order = "ASCENDING" },
+      { field_path = "received_key", order = "DESCENDING" },
+    ]
+    cases_status_department_urgent = [
+      { field_path = "status", order = "ASCENDING" },
+      { field_path = "department", order = "ASCENDING" },
+      { field_path = "due_key", order = "ASCENDING" },
+    ]
+    cases_status_assignee_newest = [
+      { field_path = "status", order = "ASCENDING" },
+      { field_path = "assignee", order = "ASCENDING" },
+      { field_path = "received_key", order = "DESCENDING" },
+    ]
+    cases_status_assignee_urgent = [
+      { field_path = "status", order = "ASCENDING" },
+      { field_path = "assignee", order = "ASCENDING" },
+      { field_path = "due_key", order = "ASCENDING" },
+    ]
   }
 }
 
-resource "google_firestore_index" "cases_severity_urgent" {
+resource "google_firestore_index" "queue" {
+  for_each = local.queue_indexes
+
   database   = google_firestore_database.main.name
   collection = "cases"
 
-  fields {
-    field_path = "severity"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "due_key"
-    order      = "ASCENDING"
+  dynamic "fields" {
+    for_each = each.value
+    content {
+      field_path = fields.value.field_path
+      order      = fields.value.order
+    }
   }
 }
 
-resource "google_firestore_index" "cases_channel_newest" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "channel"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "received_key"
-    order      = "DESCENDING"
-  }
+# The indexes were one resource each until the queue map above: these move them to their keys in
+# the state, so Terraform neither drops nor rebuilds an index (a rebuild leaves its queries failing
+# for minutes). Harmless once applied; remove them when every state has been applied with them.
+moved {
+  from = google_firestore_index.cases_status_newest
+  to   = google_firestore_index.queue["cases_status_newest"]
 }
 
-resource "google_firestore_index" "cases_channel_urgent" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "channel"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "due_key"
-    order      = "ASCENDING"
-  }
+moved {
+  from = google_firestore_index.cases_status_urgent
+  to   = google_firestore_index.queue["cases_status_urgent"]
 }
 
-resource "google_firestore_index" "cases_assignee_newest" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "assignee"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "received_key"
-    order      = "DESCENDING"
-  }
+moved {
+  from = google_firestore_index.cases_kind_newest
+  to   = google_firestore_index.queue["cases_kind_newest"]
 }
 
-resource "google_firestore_index" "cases_assignee_urgent" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "assignee"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "due_key"
-    order      = "ASCENDING"
-  }
+moved {
+  from = google_firestore_index.cases_kind_urgent
+  to   = google_firestore_index.queue["cases_kind_urgent"]
 }
 
-resource "google_firestore_index" "cases_department_newest" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "department"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "received_key"
-    order      = "DESCENDING"
-  }
+moved {
+  from = google_firestore_index.cases_category_newest
+  to   = google_firestore_index.queue["cases_category_newest"]
 }
 
-resource "google_firestore_index" "cases_department_urgent" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "department"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "due_key"
-    order      = "ASCENDING"
-  }
+moved {
+  from = google_firestore_index.cases_category_urgent
+  to   = google_firestore_index.queue["cases_category_urgent"]
 }
 
-resource "google_firestore_index" "cases_reporter_email_hash_newest" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "reporter_email_hash"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "received_key"
-    order      = "DESCENDING"
-  }
+moved {
+  from = google_firestore_index.cases_severity_newest
+  to   = google_firestore_index.queue["cases_severity_newest"]
 }
 
-resource "google_firestore_index" "cases_reporter_email_hash_urgent" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "reporter_email_hash"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "due_key"
-    order      = "ASCENDING"
-  }
+moved {
+  from = google_firestore_index.cases_severity_urgent
+  to   = google_firestore_index.queue["cases_severity_urgent"]
 }
 
-resource "google_firestore_index" "cases_status_department_newest" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "status"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "department"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "received_key"
-    order      = "DESCENDING"
-  }
+moved {
+  from = google_firestore_index.cases_channel_newest
+  to   = google_firestore_index.queue["cases_channel_newest"]
 }
 
-resource "google_firestore_index" "cases_status_department_urgent" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "status"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "department"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "due_key"
-    order      = "ASCENDING"
-  }
+moved {
+  from = google_firestore_index.cases_channel_urgent
+  to   = google_firestore_index.queue["cases_channel_urgent"]
 }
 
-resource "google_firestore_index" "cases_status_assignee_newest" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
-
-  fields {
-    field_path = "status"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "assignee"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "received_key"
-    order      = "DESCENDING"
-  }
+moved {
+  from = google_firestore_index.cases_assignee_newest
+  to   = google_firestore_index.queue["cases_assignee_newest"]
 }
 
-resource "google_firestore_index" "cases_status_assignee_urgent" {
-  database   = google_firestore_database.main.name
-  collection = "cases"
+moved {
+  from = google_firestore_index.cases_assignee_urgent
+  to   = google_firestore_index.queue["cases_assignee_urgent"]
+}
 
-  fields {
-    field_path = "status"
-    order      = "ASCENDING"
-  }
+moved {
+  from = google_firestore_index.cases_department_newest
+  to   = google_firestore_index.queue["cases_department_newest"]
+}
 
-  fields {
-    field_path = "assignee"
-    order      = "ASCENDING"
-  }
+moved {
+  from = google_firestore_index.cases_department_urgent
+  to   = google_firestore_index.queue["cases_department_urgent"]
+}
 
-  fields {
-    field_path = "due_key"
-    order      = "ASCENDING"
-  }
+moved {
+  from = google_firestore_index.cases_reporter_email_hash_newest
+  to   = google_firestore_index.queue["cases_reporter_email_hash_newest"]
+}
+
+moved {
+  from = google_firestore_index.cases_reporter_email_hash_urgent
+  to   = google_firestore_index.queue["cases_reporter_email_hash_urgent"]
+}
+
+moved {
+  from = google_firestore_index.cases_status_department_newest
+  to   = google_firestore_index.queue["cases_status_department_newest"]
+}
+
+moved {
+  from = google_firestore_index.cases_status_department_urgent
+  to   = google_firestore_index.queue["cases_status_department_urgent"]
+}
+
+moved {
+  from = google_firestore_index.cases_status_assignee_newest
+  to   = google_firestore_index.queue["cases_status_assignee_newest"]
+}
+
+moved {
+  from = google_firestore_index.cases_status_assignee_urgent
+  to   = google_firestore_index.queue["cases_status_assignee_urgent"]
 }

@@ -30,6 +30,7 @@ from tests.support.hcl import (
     all_modules,
     block,
     function_module_calls,
+    instances,
     module,
     ref,
     rendered_call,
@@ -598,7 +599,7 @@ def test_the_scheduler_module_may_invoke_its_target_only():
 def _indexes() -> list[tuple[str, tuple[tuple[str, str], ...]]]:
     return [(body["collection"], tuple((f["field_path"], f.get("order", "ASCENDING"))
                                        for f in body["fields"]))
-            for body in resources("google_firestore_index").values()]
+            for body in instances("google_firestore_index").values()]
 
 
 def _index_serves(index, query: Query) -> bool:

@@ -52,6 +52,22 @@ def resources(type_: str, directory: Path = INFRA) -> dict[str, dict]:
             if kind == type_}
 
 
+def instances(type_: str, directory: Path = INFRA) -> dict[str, dict]:
+    """Like `resources`, with a resource that has `for_each` over a local map or list expanded:
+    one body per key, labelled `label[key]`, with `each.key`, `each.value` and its dynamic blocks
+    rendered."""
+    found = {}
+    scope = {"local": module(directory).get("locals", {})}
+    for label, body in resources(type_, directory).items():
+        if "for_each" not in body:
+            found[label] = body
+            continue
+        rest = {k: v for k, v in body.items() if k != "for_each"}
+        for key, value in _for_each(body["for_each"], scope):
+            found[f"{label}[{key}]"] = _render(rest, {**scope, "each": {"key": key, "value": value}})
+    return found
+
+
 def block(body: dict, name: str) -> dict:
     value = body.get(name) or [{}]
     assert len(value) == 1, f"{name} appears {len(value)} times"
