@@ -1,4 +1,4 @@
-# Firestore (native mode). Collections (shared/adapters/firestore_store.py): cases (bounded
+# Firestore (native mode). Collections (shared/adapters/firestore_*.py): cases (bounded
 # documents), cases/{number}/events (each case's timeline), reporter_identities, outbox (creation
 # triggers deliver_mail), hit_counters (rate limits), mail_index, held_mail. The case queues'
 # indexes are in firestore_indexes.tf.
