@@ -68,6 +68,8 @@ def run_outbox_worker(stop: threading.Event) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # aiosmtpd logs every connection, its own start-up probes included: keep its warnings only.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     try:
         app = services()
         app.settings.reply_key  # noqa: B018 (refuse an unsafe key now, not at the first email)

@@ -200,6 +200,6 @@ class Registration:
 
 SKIPPED_BECAUSE = {
     Acknowledgment.ADDRESS_LIMIT: "too many acknowledgments to this address this hour",
-    Acknowledgment.UNVERIFIED_SENDER: "the sender's address failed SPF, DKIM or DMARC",
+    Acknowledgment.UNVERIFIED_SENDER: "the sender was not verified (no SPF or DKIM pass, or DMARC failed)",
 }
 
