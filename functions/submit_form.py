@@ -18,7 +18,7 @@ def submit_form(request):
     lang = decode.language(request, app.settings.default_language)
     if request.method == "GET":
         if "receipt" in request.args:
-            return _receipt(app, lang, request.args.get("receipt", ""))
+            return _receipt(app, request, lang)
         return app.pages.form(lang, request.args.get("kind", "complaint")), 200, HTML
     if request.method != "POST":
         return "method not allowed", 405, {"Allow": "GET, POST"}
@@ -38,13 +38,18 @@ def submit_form(request):
         page = app.pages.form(lang, kind, values, {"submission": "too_many_attempts"},
                               retry_minutes=minutes_until(refused.retry_after))
         return page, 429, HTML
-    link = app.receipt_links.sign(registered.form_token)
-    return "", 303, {**HTML, "Location": f"?receipt={link}&lang={lang}"}
+    links = app.receipt_links
+    link = links.sign(registered.form_token)
+    cookie = decode.receipt_cookie(*links.browser_cookie(registered.form_token),
+                                   links.lifetime_seconds, app.settings.public_status_url)
+    return "", 303, {**HTML, "Location": f"?receipt={link}&lang={lang}", "Set-Cookie": cookie}
 
 
-def _receipt(app, lang: str, link: str):
+def _receipt(app, request, lang: str):
+    link = request.args.get("receipt", "")
     token = app.receipt_links.form_token(link)
-    registered = app.intake.receipt(token) if token else None
+    held = token and app.receipt_links.held_by_browser(token, request.cookies)
+    registered = app.intake.receipt(token) if held else None
     if registered is None:
         return app.pages.receipt_gone(lang), 404, HTML
     return app.pages.success(lang, registered, link), 200, HTML

@@ -66,3 +66,10 @@ def add_information(request, trusted_proxies: int) -> AddInformation:
         text=request.form.get("text", ""),
         files=uploads(request),
     )
+
+
+def receipt_cookie(name: str, value: str, max_age: int, public_url: str) -> str:
+    """The Set-Cookie value binding a receipt to the browser that posted the form: never sent
+    cross-site, never readable by scripts, over HTTPS only when we are served over HTTPS."""
+    secure = "; Secure" if public_url.startswith("https://") else ""
+    return f"{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Strict{secure}"

@@ -103,3 +103,26 @@ def test_an_old_receipt_link_has_expired(function_client, monkeypatch):
     monkeypatch.setattr(timed.TimestampSigner, "get_timestamp", lambda self: 2_000_000_000)
     expired = client.get("/" + posted.headers["Location"])
     assert expired.status_code == 404 and 'id="access-code"' not in expired.get_data(as_text=True)
+
+
+def test_a_receipt_link_shows_nothing_in_another_browser(function_client):
+    # The link is in request logs and browser history; only the browser that posted the form
+    # holds the cookie that opens it.
+    client = function_client("submit_form")
+    posted = client.post("/", data=complaint_form())
+    cookie = posted.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age=1800" in cookie
+    mine = client.get("/" + posted.headers["Location"])
+    number, code = receipt(mine.get_data(as_text=True))
+    elsewhere = function_client("submit_form").get("/" + posted.headers["Location"])
+    html = elsewhere.get_data(as_text=True)
+    assert elsewhere.status_code == 404 and number not in html and code not in html
+
+
+def test_two_forms_in_two_tabs_keep_their_own_receipts(function_client):
+    client = function_client("submit_form")
+    first = client.post("/", data=complaint_form(subject="第一份"))
+    second = client.post("/", data=complaint_form(subject="第二份"))
+    receipts = [receipt(client.get("/" + posted.headers["Location"]).get_data(as_text=True))
+                for posted in (first, second)]
+    assert receipts[0] != receipts[1] and all(receipts)
