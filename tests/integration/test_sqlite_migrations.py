@@ -1,16 +1,24 @@
 """A database file written by the first version opens with today's code, every case intact."""
 from __future__ import annotations
 
+import shutil
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from shared.adapters.clock import FixedClock
+from shared.adapters.folder_attachments import FolderAttachmentStore
 from shared.adapters.sqlite_schema import MIGRATIONS
 from shared.adapters.sqlite_store import SqliteCaseStore
+from shared.domain.access_codes import hash_access_code
 from shared.domain.cases import Channel, EventType, Kind, Severity, Status, TimelineEvent
+from shared.domain.errors import CaseNotFound
+from shared.domain.outbox import OutboxStatus, Template
 from shared.domain.queues import CaseQuery, QueueOrder, reporter_email_hash
 from shared.domain.rate_limits import CounterSlot
+from shared.services.status_lookup import LookupLimits, StatusLookup
 from tests.support.first_schema import first_case_document, first_event, write_first_database
 from tests.support.timeline import events_of
 
@@ -118,3 +126,67 @@ def test_a_new_file_gets_the_current_schema(tmp_path):
     store = SqliteCaseStore(tmp_path / "new.sqlite3")
     assert store.schema_version == len(MIGRATIONS)
     assert store.find_cases(CaseQuery()).cases == []
+
+
+# A file written by the real first version (commit a7958ab): a form complaint and an email report.
+FIRST_VERSION_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "first_version.sqlite3"
+FORM_CASE, FORM_ACCESS_CODE = "TS-20261203-16MGKQ-T", "2GG2-K712-N870-C2KM"
+EMAIL_CASE = "JB-20261203-4FFXBS-E"
+
+
+@pytest.fixture
+def first_version_store(tmp_path):
+    copy = tmp_path / "cases.sqlite3"
+    shutil.copyfile(FIRST_VERSION_FILE, copy)  # never migrate the fixture itself
+    return SqliteCaseStore(copy)
+
+
+def test_a_file_written_by_the_first_version_opens_with_both_cases(first_version_store):
+    store = first_version_store
+    assert store.schema_version == len(MIGRATIONS)
+    form = store.get_case(FORM_CASE)
+    assert (form.kind, form.channel, form.status, form.subject, form.description) == \
+        (Kind.COMPLAINT, Channel.WEB_FORM, Status.RECEIVED, "旧的投诉", "客服不回复我的退款申请")
+    assert form.next_due_at == form.review_due_at
+    email = store.get_case(EMAIL_CASE)
+    assert (email.kind, email.channel, email.subject, email.description) == \
+        (Kind.REPORT, Channel.EMAIL, "举报 诈骗", "有人冒充客服诈骗。")
+    for number, channel in ((FORM_CASE, "web_form"), (EMAIL_CASE, "email")):
+        events = events_of(store, number)
+        assert [(e.seq, e.type) for e in events] == [
+            (1, EventType.CASE_REGISTERED), (2, EventType.ACKNOWLEDGMENT_QUEUED)]
+        assert events[0].data["channel"] == channel
+        outbox = store.get_outbox(events[1].data["outbox_id"])
+        assert (outbox.case_number, outbox.template, outbox.status) == \
+            (number, Template.ACKNOWLEDGMENT, OutboxStatus.PENDING)
+    assert store.get_outbox(events_of(store, EMAIL_CASE)[1].data["outbox_id"]).in_reply_to == \
+        "<x1@qq.com>"
+    assert (store.get_identity(FORM_CASE).email, store.get_identity(EMAIL_CASE).name) == \
+        ("a@example.com", "小明")
+    assert {m.case_number for m in store.due_outbox(datetime(2027, 1, 1, tzinfo=UTC), 10)} == \
+        {FORM_CASE, EMAIL_CASE}
+
+
+def test_first_version_cases_are_in_their_queues(first_version_store):
+    store = first_version_store
+    newest = store.find_cases(CaseQuery()).cases
+    assert [c.number for c in newest] == [EMAIL_CASE, FORM_CASE]
+    due = store.due_cases(datetime(2027, 1, 1, tzinfo=UTC), 10)
+    assert [c.number for c in due] == [FORM_CASE, EMAIL_CASE]
+    for number, address in ((FORM_CASE, "A@example.com"), (EMAIL_CASE, "xm@qq.com")):
+        mine = CaseQuery(reporter_email_hash=reporter_email_hash(address))
+        assert [c.number for c in store.find_cases(mine).cases] == [number]
+    assert [c.number for c in store.find_cases(CaseQuery(kind="report", status="received")).cases] \
+        == [EMAIL_CASE]
+
+
+def test_the_first_version_access_code_still_opens_its_case(first_version_store, tmp_path):
+    store = first_version_store
+    assert store.get_case(FORM_CASE).access_code_hash == hash_access_code(FORM_CASE, FORM_ACCESS_CODE)
+    lookup = StatusLookup(store, FolderAttachmentStore(tmp_path / "files"), FixedClock(datetime(
+        2026, 12, 3, tzinfo=UTC)), LookupLimits(30, 20, timedelta(minutes=15)), 5, 1024)
+    view = lookup.look_up(FORM_CASE, FORM_ACCESS_CODE.lower(), "203.0.113.9")
+    assert (view.number, view.subject, view.timeline[0].type) == \
+        (FORM_CASE, "旧的投诉", EventType.CASE_REGISTERED)
+    with pytest.raises(CaseNotFound):
+        lookup.look_up(FORM_CASE, "0000-0000-0000-0000", "203.0.113.9")
