@@ -1,5 +1,5 @@
 """The case lifecycle: one table of (status, command) → status, and `apply`, the only code that
-changes a case's status or severity.
+changes a case's status, severity or deadlines.
 
 Every command (`commands.py`) names its actor (`SYSTEM`, `REPORTER` or `staff_actor(id)`) and a
 reason, and is recorded as one past-tense event carrying both. A command the current status does
@@ -42,6 +42,21 @@ TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
     **{(status, C.SET_SEVERITY): status for status in OPEN_STATUSES},
 }
 
+# The sweep acts on `next_due_at`, so a move must set it. Entering one of these statuses stops the
+# clock: a rejected, closed or archived case has nothing left to do by a deadline, and an accepted
+# case's initial review (the only deadline so far) is done; the decision deadlines of a later
+# issue will set it for accepted cases. Reopening restarts the initial review, as long as before.
+CLOCK_STOPS = frozenset({S.ACCEPTED, S.REJECTED, S.CLOSED, S.ARCHIVED})
+
+
+def _move_deadlines(case: Case, command: Command, target: Status, now: datetime) -> None:
+    """Set the deadlines the move leaves the case with (the rule above)."""
+    if command.name == C.REOPEN_CASE:
+        # The length is read from the case: exact for a first reopen (see docs/design.md).
+        case.review_due_at = case.next_due_at = now + (case.review_due_at - case.received_at)
+    elif target != case.status and target in CLOCK_STOPS:
+        case.next_due_at = None
+
 
 def allowed_commands(status: Status) -> list[CommandName]:
     """The commands a case in `status` accepts, in the table's order (for staff screens)."""
@@ -64,6 +79,7 @@ def apply(case: Case, command: Command, now: datetime) -> TimelineEvent:
               "status_to": target.value, **command.details(case)},
     )
     command.change(case)
+    _move_deadlines(case, command, target, now)
     case.status = target
     case.record(event)
     return event

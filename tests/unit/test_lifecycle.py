@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -54,6 +54,17 @@ def recording(case):
 CELLS = [(status, name) for status in Status for name in CommandName]
 
 
+def deadlines_after(case, name: CommandName, target: Status) -> tuple:
+    """(review_due_at, next_due_at) the rule next to the table gives after a move."""
+    if name == CommandName.REOPEN_CASE:  # the initial review starts again, just as long
+        restarted = NOW + (case.review_due_at - case.received_at)
+        return restarted, restarted
+    if target != case.status and target in (Status.ACCEPTED, Status.REJECTED, Status.CLOSED,
+                                            Status.ARCHIVED):
+        return case.review_due_at, None
+    return case.review_due_at, case.next_due_at
+
+
 @pytest.mark.parametrize("status, name", CELLS, ids=[f"{s}-{n}" for s, n in CELLS])
 def test_every_cell_of_the_table(status, name):
     case = a_case_in(status)
@@ -68,8 +79,10 @@ def test_every_cell_of_the_table(status, name):
         del case.record
         assert case == before and recorded == []
         return
+    deadlines = deadlines_after(before, name, target)
     event = apply(case, command, NOW)
     assert case.status == target
+    assert (case.review_due_at, case.next_due_at) == deadlines
     assert recorded == [event]
     assert event.type == command.event and event.at == NOW
     assert event.actor == CLERK or (name == CommandName.APPEAL_DECISION and event.actor == REPORTER)
@@ -102,6 +115,7 @@ def test_a_rejected_case_can_be_reopened_for_review():
                                                 reason="初审有误"), NOW)
     assert case.status == Status.RECEIVED
     assert (event.type, event.actor) == (EventType.CASE_REOPENED, "staff:supervisor.chen")
+    assert case.review_due_at == case.next_due_at == NOW + timedelta(hours=24)
 
 
 def test_assignment_names_the_handler_and_department_and_reassignment_replaces_them():
