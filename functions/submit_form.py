@@ -1,7 +1,9 @@
 """HTTP function `submit_form`: the hosted complaint and report form (R1-R4).
 
 GET shows the form (each rendering with a fresh form token), or with `?receipt=` the receipt of a
-registered form. POST registers and answers 303 to the receipt, so a reload never posts again.
+registered form (the link names the form by its receipt id, never by its token, and opens only in
+the browser holding the receipt's cookie). POST registers and answers 303 to the receipt, so a
+reload never posts again.
 """
 import functions_framework
 
@@ -39,17 +41,17 @@ def submit_form(request):
                               retry_minutes=minutes_until(refused.retry_after))
         return page, 429, HTML
     links = app.receipt_links
-    link = links.sign(registered.form_token)
-    cookie = decode.receipt_cookie(*links.browser_cookie(registered.form_token),
+    link = links.sign(registered.receipt_id)  # never the form token: URLs are logged
+    cookie = decode.receipt_cookie(*links.browser_cookie(registered.receipt_id),
                                    links.lifetime_seconds, app.settings.public_status_url)
     return "", 303, {**HTML, "Location": f"?receipt={link}&lang={lang}", "Set-Cookie": cookie}
 
 
 def _receipt(app, request, lang: str):
     link = request.args.get("receipt", "")
-    token = app.receipt_links.form_token(link)
-    held = token and app.receipt_links.held_by_browser(token, request.cookies)
-    registered = app.intake.receipt(token) if held else None
+    receipt = app.receipt_links.receipt_id(link)
+    held = receipt and app.receipt_links.held_by_browser(receipt, request.cookies)
+    registered = app.intake.receipt(receipt) if held else None
     if registered is None:
         return app.pages.receipt_gone(lang), 404, HTML
     return app.pages.success(lang, registered, link), 200, HTML

@@ -15,8 +15,17 @@ SYMBOLS = 16
 
 
 def new_access_code() -> str:
-    raw = crockford.random_symbols(SYMBOLS)
-    return "-".join(raw[i : i + 4] for i in range(0, SYMBOLS, 4))
+    return _grouped(crockford.random_symbols(SYMBOLS))
+
+
+def code_from_digest(digest: bytes) -> str:
+    """The access code a MAC spells: its first 16 bytes, one Crockford symbol each (the low five
+    bits). Codes derived this way (email cases, forms) are never stored in clear."""
+    return _grouped("".join(crockford.ALPHABET[b % 32] for b in digest[:SYMBOLS]))
+
+
+def _grouped(symbols: str) -> str:
+    return "-".join(symbols[i : i + 4] for i in range(0, SYMBOLS, 4))
 
 
 def hash_access_code(case_number: str, code: str) -> str:

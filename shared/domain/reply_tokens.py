@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 
+from .access_codes import code_from_digest
 from .case_numbers import parse_case_number
 
 TOKEN_CHARS = 16  # 80 bits
@@ -42,8 +43,4 @@ def case_from_reply_address(address: str, report_address: str, key: bytes) -> st
 def derived_access_code(key: bytes, case_number: str) -> str:
     """The access code of a case opened by email. Such a reporter never sees a receipt page, so the
     acknowledgment must carry the code; deriving it means the clear code is never stored."""
-    from .crockford import ALPHABET
-
-    digest = _mac(key, "access", case_number)
-    symbols = "".join(ALPHABET[b % 32] for b in digest[:16])
-    return "-".join(symbols[i : i + 4] for i in range(0, 16, 4))
+    return code_from_digest(_mac(key, "access", case_number))

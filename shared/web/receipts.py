@@ -1,14 +1,16 @@
 """Receipt links: after a form is registered the browser is sent (303) to a receipt URL, so a
-reload or Back never posts the form again. The URL carries the form token signed and dated; the
-page derives the case and its access code from the token. The link works for a short while only
-(it shows the access code), is never cached (`Cache-Control: no-store`) and never sent on to other
-sites (`Referrer-Policy: no-referrer`).
+reload or Back never posts the form again. The URL carries the form's receipt id (an HMAC of the
+form token, `shared.domain.form_tokens.receipt_id`), signed and dated, never the token itself;
+the page finds the case by the id and derives its access code from it. The link works for a
+short while only (it shows the access code), is never cached (`Cache-Control: no-store`) and
+never sent on to other sites (`Referrer-Policy: no-referrer`).
 
 A URL is written down in more places than a page: request logs, proxies, browser history. So the
 link alone shows nothing: the 303 also sets a cookie (HttpOnly, SameSite=Strict, as long-lived as
-the link) whose value is a MAC of the form token that the URL does not carry, and the receipt is
-shown only to the browser that holds it. Each form has its own cookie, so two tabs keep their own
-receipts."""
+the link) whose value is a MAC of the receipt id with the server's key, which nobody can compute
+from the link, and the receipt is shown only to the browser that holds it. Nor can the link be
+turned into the form: the id is one-way, and posted as a token it names another form. Each form
+has its own cookie, so two tabs keep their own receipts."""
 from __future__ import annotations
 
 import hashlib
@@ -18,6 +20,8 @@ from datetime import timedelta
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 RECEIPT_LIFETIME = timedelta(minutes=30)
+# Links signed before receipt ids carried the form token under this salt. Such a link still opens
+# its receipt in the browser holding its cookie (same MAC), and only there, until it expires.
 _SALT = "form-receipt"
 
 
@@ -31,26 +35,26 @@ class ReceiptLinks:
     def lifetime_seconds(self) -> int:
         return int(self._lifetime.total_seconds())
 
-    def browser_cookie(self, form_token: str) -> tuple[str, str]:
+    def browser_cookie(self, receipt_id: str) -> tuple[str, str]:
         """The name and value of the cookie that lets this browser, and no other, open the
-        receipt of the form that carried `form_token`."""
-        name = "receipt_" + hashlib.sha256(form_token.encode()).hexdigest()[:16]
-        value = hmac.new(self._key, f"receipt-browser:{form_token}".encode(),
+        receipt with this id."""
+        name = "receipt_" + hashlib.sha256(receipt_id.encode()).hexdigest()[:16]
+        value = hmac.new(self._key, f"receipt-browser:{receipt_id}".encode(),
                          hashlib.sha256).hexdigest()
         return name, value
 
-    def held_by_browser(self, form_token: str, cookies) -> bool:
-        """Whether the request's cookies hold this form's receipt cookie."""
-        name, value = self.browser_cookie(form_token)
+    def held_by_browser(self, receipt_id: str, cookies) -> bool:
+        """Whether the request's cookies hold this receipt's cookie."""
+        name, value = self.browser_cookie(receipt_id)
         return hmac.compare_digest(cookies.get(name, ""), value)
 
-    def sign(self, form_token: str) -> str:
-        return self._signer.dumps(form_token)
+    def sign(self, receipt_id: str) -> str:
+        return self._signer.dumps(receipt_id)
 
-    def form_token(self, signed: str) -> str | None:
-        """The form token of a receipt link, or None when it is forged or too old."""
+    def receipt_id(self, signed: str) -> str | None:
+        """The receipt id of a receipt link, or None when it is forged or too old."""
         try:
-            token = self._signer.loads(signed, max_age=self._lifetime.total_seconds())
+            receipt = self._signer.loads(signed, max_age=self._lifetime.total_seconds())
         except BadSignature:  # SignatureExpired is one too
             return None
-        return token if isinstance(token, str) else None
+        return receipt if isinstance(receipt, str) else None

@@ -126,3 +126,35 @@ def test_two_forms_in_two_tabs_keep_their_own_receipts(function_client):
     receipts = [receipt(client.get("/" + posted.headers["Location"]).get_data(as_text=True))
                 for posted in (first, second)]
     assert receipts[0] != receipts[1] and all(receipts)
+
+
+def link_payload(location: str) -> str:
+    """What anyone reading a request log learns from a receipt link: itsdangerous signs but does
+    not encrypt, so the payload before the first dot is readable base64 JSON."""
+    import base64
+    import json
+    from urllib.parse import parse_qs, urlsplit
+
+    link = parse_qs(urlsplit(location).query)["receipt"][0]
+    payload = link.split(".")[0]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_a_receipt_link_read_in_a_log_cannot_be_posted_back_as_the_form(function_client):
+    # The victim posts a form; the receipt link lands in request logs and history.
+    victim = function_client("submit_form")
+    token = form_token(victim.get("/").get_data(as_text=True))
+    posted = victim.post("/", data=complaint_form(form_token=token))
+    number, code = receipt(victim.get("/" + posted.headers["Location"]).get_data(as_text=True))
+    leaked = link_payload(posted.headers["Location"])
+    assert leaked != token  # the form's token never leaves the form page and its POST body
+    # Someone who read the log posts what the link carries, and nothing else, from a fresh browser.
+    attacker = function_client("submit_form")
+    answer = attacker.post("/", data={"form_token": leaked})
+    pages = [answer]
+    if answer.status_code == 303:
+        pages.append(attacker.get("/" + answer.headers["Location"]))
+    pages.append(attacker.get("/" + posted.headers["Location"]))  # and opens the link itself
+    for page in pages:
+        html = page.get_data(as_text=True)
+        assert page.status_code != 500 and number not in html and code not in html
