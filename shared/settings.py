@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from shared.settings_rules import ConfigurationError, field_problem, parse_value
 
@@ -95,6 +96,24 @@ class Settings:
                        for host in (self.local_http_host, self.local_inbound_smtp_host))
 
     @property
+    def public_reach(self) -> list[str]:
+        """Why people other than the developer can reach this stack (empty: loopback only): the
+        cloud, a non-loopback bind, a reverse proxy in front, a public status URL (the links we
+        mail), or a real MTA that feeds the report address."""
+        status_host = urlsplit(self.public_status_url).hostname or ""
+        reasons = [
+            ("CD_CASE_STORE/CD_MAIL_TRANSPORT: the cloud", self.in_the_cloud),
+            ("CD_LOCAL_HTTP_HOST/CD_LOCAL_INBOUND_SMTP_HOST: bound beyond loopback",
+             self.listens_beyond_loopback),
+            (f"CD_TRUSTED_PROXIES={self.trusted_proxies}: a proxy in front",
+             self.trusted_proxies > 0),
+            (f"CD_STATUS_URL: {status_host} is not loopback", not _is_loopback(status_host)),
+            ("CD_TRUSTED_AUTHSERV_ID: a real MTA delivers the public's mail",
+             bool(self.trusted_authserv_id)),
+        ]
+        return [reason for reason, applies in reasons if applies]
+
+    @property
     def reply_key_file(self) -> Path:
         return self.reply_token_key_file or self.sqlite_path.parent / "reply_token.key"
 
@@ -102,14 +121,15 @@ class Settings:
     def reply_key(self) -> bytes:
         """The reply-token key: `CD_REPLY_TOKEN_KEY`, or else (self-hosted, never in the cloud) a
         random key generated at first use and kept, owner-only, in `reply_key_file`. The
-        published development key is refused in the cloud and whenever the local stack listens
-        beyond loopback: anyone could then compute reply tokens and the access codes of email
-        cases. Only the functions that sign or check tokens ask for it (and hold the secret)."""
+        published development key is refused whenever the public can reach us (`public_reach`):
+        anyone could then compute reply tokens, access codes and receipt links. Only the
+        functions that sign or check tokens ask for it (and hold the secret)."""
         key = self.reply_token_key
-        if key == DEVELOPMENT_REPLY_KEY and (self.in_the_cloud or self.listens_beyond_loopback):
+        if key == DEVELOPMENT_REPLY_KEY and (reach := self.public_reach):
             raise ConfigurationError([
                 "CD_REPLY_TOKEN_KEY: the published development key is refused outside a "
-                "loopback-only local stack; set a secret or leave it unset to generate one"])
+                "loopback-only local stack (" + "; ".join(reach) + "); set a secret or leave "
+                "it unset to generate one"])
         if key:
             return key.encode()
         if self.in_the_cloud:

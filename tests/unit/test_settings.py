@@ -107,6 +107,27 @@ def test_the_development_key_is_refused_in_the_cloud_and_beyond_loopback():
                     reply_token_key=DEVELOPMENT_REPLY_KEY).reply_key
 
 
+@pytest.mark.parametrize("public, named", [
+    ({"trusted_proxies": 1}, "CD_TRUSTED_PROXIES"),  # a reverse proxy in front: the public reaches us
+    ({"status_url": "https://complaints.example.com/case_status"}, "CD_STATUS_URL"),
+    ({"status_url": "http://192.168.1.20:8080/case_status"}, "CD_STATUS_URL"),
+    ({"trusted_authserv_id": "mx.example.com"}, "CD_TRUSTED_AUTHSERV_ID"),  # a real MTA feeds us
+])
+def test_the_development_key_is_refused_when_the_public_reaches_a_loopback_stack(public, named):
+    settings = Settings(reply_token_key=DEVELOPMENT_REPLY_KEY, **public)
+    assert not settings.listens_beyond_loopback
+    with pytest.raises(ConfigurationError, match="CD_REPLY_TOKEN_KEY") as refused:
+        settings.reply_key
+    assert named in str(refused.value)  # says why
+    assert Settings(reply_token_key="s3cret-" * 6, **public).reply_key  # a real secret is fine
+
+
+def test_a_loopback_status_url_keeps_the_development_key_usable():
+    for url in ("http://127.0.0.1:8080/case_status", "http://localhost:9000/case_status",
+                "http://[::1]:8080/case_status"):
+        assert Settings(reply_token_key=DEVELOPMENT_REPLY_KEY, status_url=url).reply_key
+
+
 def test_functions_that_need_no_reply_key_start_without_it(tmp_path):
     from shared.bootstrap import build_services
 
