@@ -88,13 +88,29 @@ class FirestoreCaseStore:
             run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
         except DomainError:
             raise
-        except gexc.GoogleAPICallError:
-            # The client retries a commit whose answer was lost; if that first commit landed,
-            # the retry fails, but the registration has succeeded.
-            existing = self._get(CASES, case.number)
-            if existing is None or existing["access_code_hash"] != case.access_code_hash:
-                raise
+        except gexc.GoogleAPICallError as exc:
+            self._explain_failed_registration(case, mail_keys, exc)
         case.new_events.clear()
+
+    def _explain_failed_registration(self, case: Case, mail_keys: Sequence[str],
+                                     error: gexc.GoogleAPICallError) -> None:
+        """Return when the registration has in fact succeeded, else raise what failed it.
+
+        The client retries a commit whose answer was lost; if that first commit landed, the
+        retry fails, but the case is ours (same access-code hash). A create refused with
+        ALREADY_EXISTS (or CONFLICT) means another writer took a document after our read:
+        which one decides the answer, as the batch registration of the first version did."""
+        existing = self._get(CASES, case.number)
+        if existing is not None and existing["access_code_hash"] == case.access_code_hash:
+            return
+        if not isinstance(error, (gexc.AlreadyExists, gexc.Conflict)):
+            raise error
+        for key in mail_keys:
+            if self._get(MAIL_INDEX, key) is not None:
+                raise MailAlreadyRecorded(key) from error
+        if existing is not None:
+            raise CaseNumberTaken(case.number) from error
+        raise error
 
     def _read_for_registration(self, transaction, case: Case, mail_keys: Sequence[str],
                                slots: Sequence[tuple[CounterSlot, int]]):

@@ -21,12 +21,11 @@ def count(db: sqlite3.Connection, slot: CounterSlot) -> int:
 
 
 def count_one_more(db: sqlite3.Connection, slot: CounterSlot) -> None:
-    """Count one more in the slot; LimitReached when it has a limit and is at it (the caller's
-    transaction then rolls back, so nothing is counted)."""
-    if slot.limit is not None:
-        row = db.execute("SELECT count FROM hit_counters WHERE key = ?", (slot.id,)).fetchone()
-        if row and row[0] >= slot.limit:  # a slot never counted is under any limit, even 0
-            raise LimitReached(slot.id)
+    """Count one more in the slot; LimitReached when that would pass its limit (the caller's
+    transaction then rolls back, so nothing is counted). The rule of the Firestore store: a
+    limit of 0 refuses the first."""
+    if slot.limit is not None and count(db, slot) + 1 > slot.limit:
+        raise LimitReached(slot.id)
     db.execute(
         "INSERT INTO hit_counters (key, count, expires_at) VALUES (?, 1, ?) "
         "ON CONFLICT(key) DO UPDATE SET count = count + 1",

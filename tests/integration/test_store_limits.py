@@ -81,3 +81,13 @@ def test_each_window_has_its_own_count(store):
     with pytest.raises(LimitReached):
         register(store, [counter_slot(key, HOUR, START, limit=1)])
     register(store, [counter_slot(key, HOUR, START + HOUR, limit=1)])
+
+
+@pytest.mark.parametrize("limit", [0, 1])
+def test_a_slot_takes_exactly_its_limit_even_zero(store, limit):
+    slot = counter_slot(f"k-{unique_number()}", HOUR, START, limit=limit)
+    for _ in range(limit):
+        register(store, [slot])
+    with pytest.raises(LimitReached):
+        register(store, [slot])
+    assert store.read_counters([slot]) == [limit]
