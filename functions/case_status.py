@@ -26,10 +26,9 @@ def case_status(request):
                                   errors=added.errors,
                                   text=request.form.get("text", "") if added.errors else "")
             return page, 422 if added.errors else 200, HTML
-        after = request.form.get("after", "")  # the timeline page's cursor (a sequence number)
         view = app.status.look_up(number, code,
                                   decode.client_address(request, app.settings.trusted_proxies),
-                                  int(after) if after.isascii() and after.isdigit() else 0)
+                                  decode.timeline_cursor(request))
     except CaseNotFound:
         return app.pages.lookup(lang, number, "not_found"), 404, HTML
     except TooManyAttempts as refused:

@@ -102,9 +102,18 @@ def due(client: firestore.Client, now: datetime, limit: int) -> list[Case]:
     return [records.case_from_record(s.to_dict()) for s in query.stream()]
 
 
+_LAST_SEQ = 2**53
+
+
 def event_page(client: firestore.Client, number: str, public_only: bool, after_seq: int,
                limit: int) -> list[TimelineEvent]:
     """Up to `limit` events of the case after `after_seq`, oldest first."""
+    # Sequence numbers are counted one by one from 1, so none passes 2**53 (which also bounds the
+    # test emulator's exact integers, and Firestore's own are 64-bit): nothing is after a cursor
+    # beyond it, and the query would be refused.
+    if after_seq >= _LAST_SEQ:
+        return []
+    after_seq = max(after_seq, 0)  # below 0: from the start
     events = client.collection(CASES).document(number)
     if public_only:
         query = (events.collection(EVENTS)

@@ -16,8 +16,12 @@ _ORDERS = {QueueOrder.NEWEST_FIRST: ("received_at", "DESC", "<", "received_key")
            QueueOrder.MOST_URGENT_FIRST: ("next_due_at", "ASC", ">", "due_key")}
 
 
+_LAST_SEQ = 2**63 - 1  # SQLite's largest integer; a larger parameter raises OverflowError
+
+
 def case_events(db: sqlite3.Connection, number: str, public_only: bool, after_seq: int,
                 limit: int) -> list[TimelineEvent]:
+    after_seq = min(max(after_seq, 0), _LAST_SEQ)  # below 0: from the start; above: nothing
     rows = db.execute(
         "SELECT doc FROM events WHERE case_number = ? AND seq > ? "
         f"{'AND public = 1 ' if public_only else ''}ORDER BY seq LIMIT ?",

@@ -47,6 +47,19 @@ def submit_case(request, lang: str) -> SubmitCase:
     )
 
 
+CURSOR_DIGITS = 9  # a case never holds a billion events; longer cursors are not ours
+
+
+def timeline_cursor(request) -> int:
+    """The status page's `after` field (the sequence number its timeline page ends at) as a
+    non-negative int; anything else — negative, not ASCII digits, over nine digits — means the
+    first page. Anyone can post anything, and int() of 5 000 digits raises."""
+    after = request.form.get("after", "")
+    if after.isascii() and after.isdigit() and len(after) <= CURSOR_DIGITS:
+        return int(after)
+    return 0
+
+
 def client_address(request, trusted_proxies: int) -> str:
     """The caller's address for rate limits. Each proxy in front of us appends the address it
     saw to whatever X-Forwarded-For the client sent, so with N trusted proxies (Cloud Run's front

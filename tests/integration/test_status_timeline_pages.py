@@ -59,3 +59,13 @@ def test_a_malformed_cursor_shows_the_first_page(function_client):
     number, code = file_case(function_client)
     client = function_client("case_status")
     assert page(client, number, code, after="-1") == page(client, number, code, after="x٣")
+
+
+@pytest.mark.parametrize("after", ["9" * 5000, "9" * 30, "1" * 10, "-5", "1e3", " 7", "٣", ""])
+def test_any_cursor_answers_a_page_never_an_error(function_client, after):
+    # The cursor comes from the page, but anyone can post anything: 5 000 digits passed Python's
+    # limit on int() and 30 overflowed SQLite's integers, both answering 500.
+    number, code = file_case(function_client)
+    client = function_client("case_status")
+    html = page(client, number, code, after=after)
+    assert number in html and "Case registered" in html  # the first page: the first event

@@ -85,6 +85,17 @@ def test_a_page_size_outside_what_a_store_serves_is_refused(store):
             store.case_events(number, public_only=False, limit=size)
 
 
+def test_a_cursor_beyond_what_a_store_can_hold_pages_from_the_ends(store):
+    # Sequence numbers are 64-bit integers in both stores; a cursor outside them is no error.
+    number = unique_number()
+    store.register(a_case(number, START), an_identity(number), [])
+    every = store.case_events(number, public_only=False)
+    assert every and store.case_events(number, public_only=False, after_seq=-5) == every
+    for beyond in (2**63 - 1, 2**63, 10**30):
+        assert store.case_events(number, public_only=True, after_seq=beyond) == []
+        assert store.case_events(number, public_only=False, after_seq=beyond) == []
+
+
 def test_a_first_schema_firestore_case_reads_whole_and_its_next_write_moves_the_timeline_out(
         firestore_store):
     number = unique_number()
