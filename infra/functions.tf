@@ -1,7 +1,8 @@
 # What every function shares. Each function, with its own service account and exactly the grants it
 # needs, is in function_<entry point>.tf: a call of modules/function (the function and, when public,
-# its allUsers invoker). tests/integration/test_infra.py holds these files against functions/*.py: an
-# entry point without its function here (or a function without its entry point) fails the tests.
+# its allUsers invoker). tests/integration/test_infra_functions.py holds these files against
+# functions/*.py: an entry point without its function here (or a function without its entry point)
+# fails the tests.
 
 locals {
   firestore_location = coalesce(var.firestore_location, var.region)

@@ -1,9 +1,12 @@
 """Terraform (infra/) read as data, for the offline infra checks: each module's blocks, and calls
 of local function modules rendered as the resources they create (variables substituted, `count`
 and `dynamic` blocks expanded). What this reader cannot evaluate stays as written (and then fails
-the checks that read it) or, where the number of resources depends on it, fails at once."""
+the checks that read it) or, where the number of resources depends on it, fails at once. Also
+what the checks of tests/integration/test_infra_*.py share about the code infra/ is held against:
+the entry points of functions/*.py and the collections of the Firestore adapter."""
 from __future__ import annotations
 
+import ast
 import re
 from functools import cache
 from pathlib import Path
@@ -11,7 +14,10 @@ from pathlib import Path
 import hcl2
 from hcl2.utils import SerializationOptions
 
-INFRA = Path(__file__).resolve().parents[2] / "infra"
+ROOT = Path(__file__).resolve().parents[2]
+INFRA = ROOT / "infra"
+# Every Firestore module of the adapter (the store and the modules it writes through).
+FIRESTORE_MODULES = sorted((ROOT / "shared" / "adapters").glob("firestore*.py"))
 
 
 # -- Reading infra/ -----------------------------------------------------------------------------
@@ -216,3 +222,42 @@ def rendered_call(name: str) -> dict[tuple[str, str], list[dict]]:
         except AssertionError as error:
             raise AssertionError(f"module.{name}, {'.'.join(key)}: {error}") from error
     return created
+
+
+def tf_sources() -> dict[Path, str]:
+    """The text of every .tf file of infra/, its modules included."""
+    return {p: p.read_text(encoding="utf-8") for p in sorted(INFRA.rglob("*.tf"))
+            if ".terraform" not in p.parts}
+
+
+# -- Reading the code infra/ is held against ----------------------------------------------------
+
+@cache
+def entry_points() -> dict[str, str]:
+    """{entry point: "http" | "cloud_event"} from the decorators in functions/*.py."""
+    found: dict[str, str] = {}
+    for path in sorted((ROOT / "functions").glob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id == "functions_framework" \
+                        and target.attr in {"http", "cloud_event"}:
+                    assert node.name not in found, f"entry point {node.name} defined twice"
+                    found[node.name] = target.attr
+    return found
+
+
+def string_constants(tree: ast.Module) -> dict[str, str]:
+    """{NAME: "text"} of a module's top-level string constants."""
+    return {t.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+            for t in node.targets if isinstance(t, ast.Name)}
+
+
+def adapter_collections() -> set[str]:
+    """The collection names the Firestore modules of the adapter declare."""
+    return {name for path in FIRESTORE_MODULES
+            for name in string_constants(ast.parse(path.read_text(encoding="utf-8"))).values()}

@@ -1,49 +1,42 @@
-"""infra/ held against the code, offline (no provider downloads, no cloud).
+"""infra/'s functions held against the code, offline (no provider downloads, no cloud): each entry
+point's function, service account, grants, secrets, settings, trigger and ingress, and the AWS
+principals.
 
 Nothing here is a hard-coded list of what exists: entry points come from the decorators in
-functions/*.py, composite queries and TTL fields from the Firestore adapter's source (ast), settings
-from shared/settings.py, languages from templates/i18n/. What each function *needs* is declared
-once, below (FUNCTION_GRANTS, PUBLIC_ENTRY_POINTS, OTHER_ACCOUNTS): a new function fails these tests
-until it has its resources in infra/ and its line in that table.
+functions/*.py, settings from shared/settings.py, languages from templates/i18n/. What each
+function *needs* is declared once, below (FUNCTION_GRANTS, PUBLIC_ENTRY_POINTS, OTHER_ACCOUNTS): a
+new function fails these tests until it has its resources in infra/ and its line in that table.
+Firestore's indexes are checked in test_infra_firestore.py, formatting, checkov and staging in
+test_infra_tools.py.
 """
 from __future__ import annotations
 
-import ast
 import dataclasses
 import json
-import os
 import re
-import shutil
-import subprocess
 import sys
-import tomllib
 from collections import Counter
 from functools import cache
-from pathlib import Path
 
 import pytest
 
-from shared.domain.queues import FILTER_FIELDS
 from shared.settings import Settings
 from tests.support.hcl import (
+    INFRA,
     INTERPOLATION,
+    ROOT,
+    adapter_collections,
     all_modules,
     block,
+    entry_points,
     function_module_calls,
-    instances,
     module,
     ref,
     rendered_call,
     resources,
+    tf_sources,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-INFRA = ROOT / "infra"
-# Every Firestore module of the adapter (the store and the modules it writes through); the queue
-# planner's queries are built step by step (their filters chosen at run time), so they are read by
-# running the planner, not from the source.
-FIRESTORE_MODULES = sorted((ROOT / "shared" / "adapters").glob("firestore*.py"))
-PLANNED_QUERIES = ROOT / "shared" / "adapters" / "firestore_queue.py"
 sys.path.insert(0, str(ROOT / "tools"))
 import stage_functions  # noqa: E402
 
@@ -94,179 +87,12 @@ AWS_POLICIES = {"sender": {"ses:SendRawEmail"}, "reader": {"s3:GetObject", "kms:
 # Environment variables a function may get besides CD_<settings field>: boto3's credentials.
 NON_SETTINGS_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
 
-# Fields whose documents Firestore deletes by TTL: a write of this field needs a TTL policy.
-TTL_FIELDS = {"expires_at"}
-
 IAM_TYPES = {"google_project_iam_member", "google_storage_bucket_iam_member",
              "google_secret_manager_secret_iam_member", "google_cloud_run_v2_service_iam_member",
              "google_artifact_registry_repository_iam_member"}
 
 
-# -- Reading the code ---------------------------------------------------------------------------
-
-@cache
-def entry_points() -> dict[str, str]:
-    """{entry point: "http" | "cloud_event"} from the decorators in functions/*.py."""
-    found: dict[str, str] = {}
-    for path in sorted((ROOT / "functions").glob("*.py")):
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if not isinstance(node, ast.FunctionDef):
-                continue
-            for decorator in node.decorator_list:
-                target = decorator.func if isinstance(decorator, ast.Call) else decorator
-                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                        and target.value.id == "functions_framework" \
-                        and target.attr in {"http", "cloud_event"}:
-                    assert node.name not in found, f"entry point {node.name} defined twice"
-                    found[node.name] = target.attr
-    return found
-
-
-def _constants(tree: ast.Module) -> dict[str, str]:
-    return {t.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
-            and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-            for t in node.targets if isinstance(t, ast.Name)}
-
-
-def _text(node: ast.expr, constants: dict[str, str]) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.Name):
-        return constants.get(node.id)
-    return None
-
-
-@dataclasses.dataclass(frozen=True)
-class Query:
-    collection: str
-    equalities: tuple[str, ...]
-    ranges: tuple[str, ...]  # inequality fields, then order_by fields, in order
-    directions: tuple[str, ...]
-
-    @property
-    def needs_composite_index(self) -> bool:
-        return bool(self.ranges) and len(set(self.equalities) | set(self.ranges)) > 1
-
-
-_CHAIN = {"where", "order_by", "limit", "limit_to_last", "select", "offset", "start_at",
-          "start_after", "end_at", "end_before"}
-_EQUALITY = {"==", "in", "array_contains", "array_contains_any"}
-
-
-def _filter_args(call: ast.Call, constants) -> tuple[str, str] | None:
-    """(field, op) of `.where(filter=FieldFilter(field, op, value))` or `.where(field, op, v)`."""
-    args = call.args
-    for keyword in call.keywords:
-        if keyword.arg == "filter" and isinstance(keyword.value, ast.Call):
-            args = keyword.value.args
-    if len(args) >= 2:
-        field, op = _text(args[0], constants), _text(args[1], constants)
-        if field and op:
-            return field, op
-    return None
-
-
-def _chains(tree: ast.Module) -> list[list[ast.Call]]:
-    """Every method-call chain that includes a query step, outermost call last."""
-    inner: set[int] = set()
-    chains: list[list[ast.Call]] = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in _CHAIN) or id(node) in inner:
-            continue
-        chain = []
-        current = node
-        while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
-            chain.append(current)
-            inner.add(id(current))
-            current = current.func.value
-        chains.append(list(reversed(chain)))
-    return chains
-
-
-def _written_query(chain: list[ast.Call], constants: dict[str, str]) -> Query:
-    """The query a chain `.collection(X)[.where(...)|.order_by(...)|.limit(...)]...` sends; X is
-    the innermost collection (`cases/{n}/events` is "events", as Firestore's indexes name it)."""
-    collection = next((_text(c.args[0], constants) for c in reversed(chain)
-                       if c.func.attr == "collection" and c.args), None)
-    assert collection, f"query without a resolvable collection at line {chain[0].lineno}"
-    equalities, inequalities, ordered, directions = [], [], [], []
-    for call in chain:
-        if call.func.attr == "where":
-            parsed = _filter_args(call, constants)
-            assert parsed, f"unreadable filter at line {call.lineno}"
-            (equalities if parsed[1] in _EQUALITY else inequalities).append(parsed[0])
-        elif call.func.attr == "order_by":
-            ordered.append(_text(call.args[0], constants))
-            direction = "ASCENDING"
-            for keyword in call.keywords:
-                if keyword.arg == "direction" and "DESC" in ast.unparse(keyword.value):
-                    direction = "DESCENDING"
-            directions.append(direction)
-    leading = [f for f in inequalities if f not in ordered]
-    return Query(collection, tuple(equalities), tuple(leading + ordered),
-                 tuple(["ASCENDING"] * len(leading) + directions))
-
-
-def planned_queries() -> set[Query]:
-    """Every query the queue planner can send: each shape it issues, with its key's range filter
-    and order."""
-    from shared.adapters import firestore_queue
-
-    direction = {firestore_queue.firestore.Query.ASCENDING: "ASCENDING",
-                 firestore_queue.firestore.Query.DESCENDING: "DESCENDING"}
-    return {Query(firestore_queue.CASES, served, (key, ), (direction[order],))
-            for served, key, order in firestore_queue.issued_shapes()}
-
-
-@cache
-def adapter_queries() -> tuple[Query, ...]:
-    """Every query of the Firestore adapter: the chains written out in its modules, and the queue
-    planner's."""
-    queries = set(planned_queries())
-    for path in FIRESTORE_MODULES:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        constants = _constants(tree)
-        for chain in _chains(tree):
-            if path == PLANNED_QUERIES and not any(c.func.attr == "collection" for c in chain):
-                continue  # a step of a planned query
-            queries.add(_written_query(chain, constants))
-    return tuple(sorted(queries, key=repr))
-
-
-@cache
-def adapter_ttl_fields() -> set[tuple[str, str]]:
-    """(collection, field) for each TTL field written in a function that touches that collection,
-    in any Firestore module of the adapter."""
-    found = set()
-    for path in FIRESTORE_MODULES:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        constants = _constants(tree)
-        for function in ast.walk(tree):
-            if isinstance(function, ast.FunctionDef):
-                found |= _ttl_fields_written(function, constants)
-    return found
-
-
-def _ttl_fields_written(function: ast.FunctionDef, constants: dict[str, str]) -> set[tuple[str, str]]:
-    collections, fields = set(), set()
-    for node in ast.walk(function):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.func.attr in {"_doc", "collection", "document"} and node.args:
-            name = _text(node.args[0], constants)
-            if name and node.func.attr != "document":
-                collections.add(name)
-        if isinstance(node, ast.Dict):
-            fields |= {k.value for k in node.keys if isinstance(k, ast.Constant)
-                       and k.value in TTL_FIELDS}
-    return {(c, f) for c in collections for f in fields}
-
-
-def adapter_collections() -> set[str]:
-    """The collection names the Firestore modules of the adapter declare."""
-    return {name for path in FIRESTORE_MODULES
-            for name in _constants(ast.parse(path.read_text(encoding="utf-8"))).values()}
-
+# -- Reading the functions ----------------------------------------------------------------------
 
 def _call_function(name: str) -> tuple[str, dict]:
     ((kind, label), bodies), = [(key, bodies) for key, bodies in rendered_call(name).items()
@@ -366,11 +192,6 @@ def grants_by_account() -> dict[str, set[tuple[str, str]]]:
             scope = f"repository:{ref(body['repository'], 'google_artifact_registry_repository')}"
         grants.setdefault(account, set()).add((role, scope))
     return grants
-
-
-def tf_sources() -> dict[Path, str]:
-    return {p: p.read_text(encoding="utf-8") for p in sorted(INFRA.rglob("*.tf"))
-            if ".terraform" not in p.parts}
 
 
 # -- Functions ----------------------------------------------------------------------------------
@@ -594,54 +415,6 @@ def test_the_scheduler_module_may_invoke_its_target_only():
         "${google_service_account.caller.email}"
 
 
-# -- Firestore ----------------------------------------------------------------------------------
-
-def _indexes() -> list[tuple[str, tuple[tuple[str, str], ...]]]:
-    return [(body["collection"], tuple((f["field_path"], f.get("order", "ASCENDING"))
-                                       for f in body["fields"]))
-            for body in instances("google_firestore_index").values()]
-
-
-def _index_serves(index, query: Query) -> bool:
-    collection, fields = index
-    k = len(set(query.equalities))
-    return collection == query.collection and len(fields) == k + len(query.ranges) \
-        and {name for name, _ in fields[:k]} == set(query.equalities) \
-        and tuple(fields[k:]) == tuple(zip(query.ranges, query.directions))
-
-
-def test_the_adapter_has_queries_to_check():
-    assert any(q.needs_composite_index for q in adapter_queries())
-
-
-def test_the_queue_planner_sends_every_query_it_needs_and_each_has_its_index():
-    planned = planned_queries()
-    assert len(planned) > 2 * len(FILTER_FIELDS)  # each filter in each order, and pairs
-    assert all(q.equalities for q in planned if q.needs_composite_index)
-    assert any(q.collection == "events" and q.needs_composite_index for q in adapter_queries())
-
-
-def test_every_composite_query_has_an_index_and_every_index_a_query():
-    composite = [q for q in adapter_queries() if q.needs_composite_index]
-    unindexed = [q for q in composite if not any(_index_serves(i, q) for i in _indexes())]
-    unused = [i for i in _indexes() if not any(_index_serves(i, q) for q in composite)]
-    assert not unindexed, f"composite queries without a google_firestore_index: {unindexed}"
-    assert not unused, f"indexes no query of the adapter needs: {unused}"
-
-
-def test_every_ttl_field_has_a_ttl_policy_and_nothing_else_has_one():
-    policies = {(body["collection"], body["field"])
-                for body in resources("google_firestore_field").values() if "ttl_config" in body}
-    assert adapter_ttl_fields(), "the adapter writes expires_at (rate limits)"
-    assert policies == adapter_ttl_fields()
-
-
-def test_one_native_mode_database_with_protection():
-    (database,) = resources("google_firestore_database").values()
-    assert database["type"] == "FIRESTORE_NATIVE"
-    assert database["delete_protection_state"] == "DELETE_PROTECTION_ENABLED"
-
-
 # -- AWS ----------------------------------------------------------------------------------------
 
 def test_the_aws_principals_may_do_one_thing_each():
@@ -674,96 +447,3 @@ def test_receive_email_is_subscribed_to_the_topic_it_accepts():
     assert "CD_INBOUND_MAIL_BUCKET = aws_s3_bucket.inbound_mail.bucket" in env
 
 
-def test_no_secret_value_is_in_infra():
-    assert not resources("google_secret_manager_secret_version")
-    assert not resources("random_password") and not resources("aws_iam_access_key")
-    if not (ROOT / ".git").exists() or shutil.which("git") is None:
-        pytest.skip("not a git checkout: cannot tell which files are committed")
-    tracked = subprocess.run(["git", "ls-files", "infra"], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.split()
-    leaked = [p for p in tracked if re.search(r"(\.tfvars|\.tfstate[^/]*|/\.terraform/.*)$", p)]
-    assert not leaked, f"operator files committed (terraform.tfvars, state): {leaked}"
-
-
-# -- Staging ------------------------------------------------------------------------------------
-
-def test_the_staging_tool_finds_the_same_entry_points():
-    assert {name: kind for name, (_, kind) in stage_functions.entry_points().items()} == \
-        entry_points()
-
-
-def test_the_staged_bundle_exports_every_entry_point_and_pins_the_runtime(tmp_path):
-    out = tmp_path / "function-source"
-    stage_functions.stage(out)
-    assert {p.name for p in out.iterdir()} == {"main.py", "requirements.txt", "functions",
-                                               "shared", "templates"}
-    probe = ("import json, main, sys, functions; "
-             "json.dump({'from': functions.__file__, "
-             "'exported': {n: callable(getattr(main, n, None)) for n in sys.argv[1:]}}, sys.stdout)")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CD_")}
-    env["PYTHONPATH"] = ""
-    result = subprocess.run([sys.executable, "-c", probe, *sorted(entry_points())], cwd=out,
-                            env=env, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    probed = json.loads(result.stdout)
-    assert Path(probed["from"]).resolve().is_relative_to(out.resolve()), "imported the bundle's copy"
-    assert probed["exported"] == dict.fromkeys(entry_points(), True)
-    with (ROOT / "pyproject.toml").open("rb") as file:
-        pinned = tomllib.load(file)["project"]["dependencies"]
-    assert (out / "requirements.txt").read_text(encoding="utf-8").splitlines() == pinned
-    assert all("==" in line for line in pinned)
-
-
-# -- Tools: terraform fmt, checkov --------------------------------------------------------------
-
-def test_terraform_fmt():
-    terraform = shutil.which("terraform")
-    if terraform is None:
-        pytest.skip("no terraform binary on PATH: `terraform fmt -check -recursive infra` not run")
-    result = subprocess.run([terraform, "fmt", "-check", "-recursive", "-diff", str(INFRA)],
-                            capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "CHECKPOINT_DISABLE": "1"})
-    assert result.returncode == 0, f"terraform fmt would change:\n{result.stdout}"
-
-
-_SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::\s*(.*))?")
-
-
-def test_every_checkov_skip_is_inline_with_its_reason():
-    for path, text in tf_sources().items():
-        for match in _SKIP.finditer(text):
-            assert len((match.group(2) or "").strip()) >= 20, \
-                f"{path.relative_to(ROOT)}: skip of {match.group(1)} without a reason"
-
-
-def _checkov() -> str | None:
-    candidates = [os.environ.get("CHECKOV", ""), str(ROOT / ".venv-checkov" / "bin" / "checkov"),
-                  shutil.which("checkov") or ""]
-    return next((c for c in candidates if c and Path(c).is_file()), None)
-
-
-@pytest.mark.slow
-def test_checkov_finds_nothing_unexplained():
-    checkov = _checkov()
-    if checkov is None:
-        if os.environ.get("REQUIRE_CHECKOV") == "1":
-            pytest.fail("checkov is required (bin/test installs it into .venv-checkov)")
-        pytest.skip("checkov not installed (bin/test installs it into .venv-checkov)")
-    result = subprocess.run(
-        [checkov, "-d", str(INFRA), "--framework", "terraform", "--skip-download", "-o", "json"],
-        capture_output=True, text=True, timeout=300,
-        env={**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"})
-    report = json.loads(result.stdout)
-    report = report[0] if isinstance(report, list) else report
-    summary = report["summary"]
-    failed = report.get("results", {}).get("failed_checks", [])
-    assert summary["parsing_errors"] == 0, result.stderr
-    assert summary["failed"] == 0, "checkov failures:\n" + "\n".join(
-        f"{c['check_id']} {c['resource']} ({c['file_path']}): {c['check_name']}" for c in failed)
-    skipped = report.get("results", {}).get("skipped_checks", [])
-    used = {(c["check_id"], c["resource"]) for c in skipped}
-    for check in skipped:
-        reason = (check["check_result"].get("suppress_comment") or "").strip()
-        assert len(reason) >= 20, f"{check['check_id']} on {check['resource']} skipped without reason"
-    declared = sum(len(_SKIP.findall(text)) for text in tf_sources().values())
-    assert declared == len(used), "a checkov:skip comment that skips nothing: remove it"
