@@ -42,8 +42,8 @@ locals {
     CD_PLATFORM_NAME      = var.platform_name
     CD_DEFAULT_LANGUAGE   = var.default_language
     CD_TIMEZONE           = var.timezone
-    # Cloud Run's front end appends the caller's address to X-Forwarded-For: one trusted hop.
-    # A load balancer in front (var.public_base_url) adds its own: count it here too.
-    CD_TRUSTED_PROXIES = "1"
+    # Cloud Run's front end appends the caller's address to X-Forwarded-For: one trusted hop; a
+    # load balancer in front (var.public_base_url) adds its own. The operator counts them.
+    CD_TRUSTED_PROXIES = tostring(var.trusted_proxies)
   }
 }

@@ -46,6 +46,17 @@ variable "public_base_url" {
   default     = ""
 }
 
+variable "trusted_proxies" {
+  description = "Proxies in front of the functions that append to X-Forwarded-For (CD_TRUSTED_PROXIES): Cloud Run's front end is 1 hop; an external HTTPS load balancer in front (see public_base_url) adds one, so 2. Too few and rate limits count the proxy instead of the client; too many and a client can choose its own address."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.trusted_proxies >= 0 && floor(var.trusted_proxies) == var.trusted_proxies
+    error_message = "trusted_proxies must be a whole number, 0 or more."
+  }
+}
+
 # -- The desk ---------------------------------------------------------------------------------------
 
 variable "platform_name" {

@@ -326,6 +326,18 @@ def test_the_default_language_choices_are_the_templates_languages():
     assert offered == {p.stem for p in (ROOT / "templates" / "i18n").glob("*.json")}
 
 
+def test_the_count_of_trusted_proxies_is_the_operators_to_give():
+    """A load balancer in front adds a hop: a count fixed in the code would make every client
+    the balancer (one rate-limit bucket for everyone) or trust a hop the client wrote."""
+    variable = module()["variable"].get("trusted_proxies")
+    assert variable, "infra/variables.tf declares var.trusted_proxies"
+    assert (variable["type"], variable["default"]) == ("number", 1)  # Cloud Run's front end
+    assert "load balancer" in variable["description"]
+    assert re.search(r"var\.trusted_proxies\s*>=\s*0\b", block(variable, "validation")["condition"])
+    env = module()["locals"]["common_env"]
+    assert env["CD_TRUSTED_PROXIES"] == "${tostring(var.trusted_proxies)}"
+
+
 # -- Triggers, ingress, schedules ---------------------------------------------------------------
 
 def test_cloud_event_functions_have_a_retrying_trigger_and_http_ones_none():
