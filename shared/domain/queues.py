@@ -55,7 +55,8 @@ class CasePage:
 def reporter_email_hash(email: str) -> str:
     """How a reporter's address is kept beside the case for finding their cases: SHA-256 of the
     lower-cased address, hex (the address itself stays in the private record, R20)."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    # surrogatepass: an address read from mail may hold lone surrogates; it must hash, not crash
+    return hashlib.sha256(email.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def checked_page_size(limit: int) -> int:

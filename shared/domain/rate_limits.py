@@ -24,7 +24,8 @@ ACKNOWLEDGMENT_WINDOW = timedelta(hours=1)
 
 
 def _hashed(text: str) -> str:
-    return hashlib.sha256(text.lower().encode()).hexdigest()[:32]
+    # surrogatepass: text from mail may hold lone surrogates (undecodable bytes); hash, not crash
+    return hashlib.sha256(text.lower().encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def acknowledgment_slot(address: str, now: datetime, limit: int | None = None) -> CounterSlot:

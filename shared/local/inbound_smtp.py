@@ -3,9 +3,9 @@
 the raw bytes to the same email intake as the cloud's SES webhook.
 
 Mail for a self-hosted report address comes through the operator's MTA, whose verdicts on the
-sender (`Authentication-Results` of the configured authserv-id) are trusted as SES's are; mail
-without a trusted pass is unverified: registered, but not acknowledged and never joined to a case
-by quoting its number."""
+sender (`Authentication-Results` of the configured authserv-id) are trusted when they vouch for
+the From domain (a DMARC pass, or an aligned SPF or DKIM pass); mail without one is unverified:
+registered, but not acknowledged and never joined to a case by quoting its number."""
 from __future__ import annotations
 
 import asyncio
@@ -15,6 +15,7 @@ from aiosmtpd.controller import Controller
 
 from shared.services.authentication_results import sender_verified
 from shared.services.mail_intake import MailIntake
+from shared.services.mail_sender import sender_domain
 
 log = logging.getLogger("inbound_smtp")
 
@@ -49,7 +50,7 @@ class ReportAddressHandler:
 
 
     def receive(self, raw: bytes, envelope):
-        verified = sender_verified(raw, self._authserv_id)
+        verified = sender_verified(raw, self._authserv_id, sender_domain(raw))
         return self._intake.receive(raw, list(envelope.rcpt_tos), envelope.mail_from,
                                     sender_verified=verified)
 

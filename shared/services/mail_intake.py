@@ -91,10 +91,11 @@ class MailIntake:
                 sender_verified: bool | None = None) -> MailReceived:
         """Record one message. Never raises for what the message contains.
 
-        `sender_verified` is what the receiving server learnt of the From address (SES: SPF or
-        DKIM passed and DMARC did not fail); None when it cannot tell (local SMTP). An
-        unverified sender is never acknowledged — an acknowledgment to a forged From is spam
-        from our domain — and cannot join a case by quoting its number."""
+        `sender_verified` is what the receiving server learnt of the From address (a DMARC pass,
+        or an SPF or DKIM pass aligned with the From domain); None when the caller cannot know,
+        which counts as unverified. An unverified sender is never acknowledged — an
+        acknowledgment to a forged From is spam from our domain — and cannot join a case by
+        quoting its number."""
         now = self._clock.now()
         if len(raw) > self._rules.max_message_bytes:
             return self._reject_oversize(raw, now)
@@ -109,7 +110,7 @@ class MailIntake:
                 return self._bounce(mail, raw_key, keys, now)
             reason = automated_reason(mail, self._rules.own_addresses, self._rules.mail_domain,
                                       envelope_sender)
-            trusted = sender_verified is not False
+            trusted = sender_verified is True  # not known is not verified: fail closed
             number = self._threading.case_for(mail, envelope_recipients, trusted)
             if number:
                 return self._join(number, mail, raw_key, reason, keys, now)

@@ -1,23 +1,27 @@
-"""Who wrote a message: the one mailbox in From, or nobody."""
+"""Who wrote a message: the one mailbox in From that we can answer, or nobody."""
 from __future__ import annotations
 
 import re
+from email import policy
 from email.message import Message
+from email.parser import BytesHeaderParser
 
-from .mail_charsets import decode_header_value, raw_header
+from .mail_charsets import decode_bytes, decode_header_value, raw_header
 
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _COMMENT = re.compile(r"\([^()]*\)")
 _ADDR_SPEC = re.compile(r"^[^@\s<>,;:\"()]+@[^@\s<>,;:\"()]+\.[^@\s<>,;:\"()]+$")
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?")
 
 
 def sender(message: Message) -> tuple[str, str]:
     """(display name, address) of the one mailbox in From, or ("", "") when there is not exactly
-    one unambiguous mailbox. The lenient `parseaddr` reads `victim@qq.com <attacker@evil.com>`
-    as the victim; here the angle-bracketed address is the mailbox, as RFC 5322 says, and a From
-    with two candidate addresses has none. Encoded words in quoted names (QQMail, Foxmail) are
-    fine: quoted strings and comments are set aside before looking for the address."""
-    raw = " ".join(raw_header(message, "From").split())
+    one unambiguous mailbox we can answer. The lenient `parseaddr` reads `victim@qq.com
+    <attacker@evil.com>` as the victim; here the angle-bracketed address is the mailbox, as RFC
+    5322 says, and a From with two candidate addresses has none. Encoded words in quoted names
+    (QQMail, Foxmail) are fine: quoted strings and comments are set aside before looking for the
+    address."""
+    raw = " ".join(_decoded_8bit(raw_header(message, "From")).split())
     bare = _COMMENT.sub(" ", _QUOTED.sub('""', raw))
     angles = re.findall(r"<([^<>]*)>", bare)
     if len(angles) > 1 or bare.count("<") != len(angles):
@@ -29,7 +33,42 @@ def sender(message: Message) -> tuple[str, str]:
         address, name_part = bare.strip(), ""
         comment = _COMMENT.search(raw)
         name_part = comment.group(0)[1:-1] if comment else ""
-    if not _ADDR_SPEC.match(address):
+    address = answerable(address)
+    if not address:
         return "", ""
     name = decode_header_value(name_part.strip('"').replace('\\"', '"'))
-    return name, address.lower()
+    return name, address
+
+
+def answerable(address: str) -> str:
+    """The address in the lower-case ASCII form we send to, or "" when we cannot send to it.
+
+    Acknowledgments go out without SMTPUTF8 (SES and most servers cannot deliver to a non-ASCII
+    mailbox name), as on the form: a non-ASCII local part is no address, an internationalised
+    domain is written in punycode. RFC 2047 forbids encoded words in an address, so one there is
+    no address either (decoded, `王喆` would be a non-ASCII local part)."""
+    if not _ADDR_SPEC.match(address) or _ENCODED_WORD.search(address):
+        return ""
+    local, _, domain = address.rpartition("@")
+    if not local.isascii():
+        return ""
+    try:
+        domain = domain.lower().encode("idna").decode("ascii")
+    except UnicodeError:
+        return ""
+    return f"{local}@{domain}".lower()
+
+
+def _decoded_8bit(raw: str) -> str:
+    """The header with raw 8-bit bytes (surrogate escapes from the parser) read as text
+    (UTF-8, else GB18030 …): undecoded, they would pass for an address and crash every encoder
+    downstream (hashes, SQLite, Firestore)."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in raw):
+        return raw
+    return decode_bytes(raw.encode("utf-8", "surrogateescape"), None)[0]
+
+
+def sender_domain(raw: bytes) -> str:
+    """The (punycode) domain of the one answerable From mailbox of a raw message, "" without one:
+    what the receiving server's SPF and DKIM verdicts must be aligned with."""
+    return sender(BytesHeaderParser(policy=policy.default).parsebytes(raw))[1].rpartition("@")[2]

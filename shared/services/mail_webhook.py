@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from shared.domain.errors import ForgedNotification
 from shared.domain.ports import NotificationVerifier, RawMailSource
 
+from .authentication_results import aligned
 from .mail_intake import MailIntake
+from .mail_sender import sender_domain
 
 
 @dataclass(frozen=True)
@@ -51,20 +53,23 @@ class MailWebhook:
         if self._bucket and action.get("bucketName") != self._bucket:
             raise ForgedNotification(f"not our bucket: {action.get('bucketName')}")
         raw = self._source.fetch(action["bucketName"], action["objectKey"])
-        received = self._intake.receive(raw, receipt.get("recipients", []),
-                                        ses.get("mail", {}).get("source"),
-                                        sender_verified(receipt))
+        envelope_sender = ses.get("mail", {}).get("source")
+        received = self._intake.receive(raw, receipt.get("recipients", []), envelope_sender,
+                                        sender_verified(receipt, envelope_sender, sender_domain(raw)))
         return WebhookResult(received.outcome.value, received.case_number)
 
 
-def sender_verified(receipt: dict) -> bool | None:
-    """SES's verdicts on the From address: SPF or DKIM passed and DMARC did not fail. None when
-    the notification carries no verdicts."""
+def sender_verified(receipt: dict, envelope_sender: object = "", from_domain: str = "") -> bool:
+    """SES's verdicts, read for the From address: DMARC passed, or SPF passed for an envelope
+    domain aligned with the From domain (`aligned`), and DMARC did not fail. SES does not say
+    which domain a DKIM pass is for, so a DKIM pass alone verifies nothing. Without verdicts (an
+    odd rule set, a changed format) the sender is unverified: this fails closed."""
     def verdict(name: str) -> str:
         value = receipt.get(name)
         return str(value.get("status", "")).upper() if isinstance(value, dict) else ""
 
-    spf, dkim, dmarc = verdict("spfVerdict"), verdict("dkimVerdict"), verdict("dmarcVerdict")
-    if not (spf or dkim or dmarc):
-        return None
-    return (spf == "PASS" or dkim == "PASS") and dmarc != "FAIL"
+    spf, dmarc = verdict("spfVerdict"), verdict("dmarcVerdict")
+    if dmarc == "FAIL" or not from_domain:
+        return False
+    envelope_domain = envelope_sender.rpartition("@")[2] if isinstance(envelope_sender, str) else ""
+    return dmarc == "PASS" or (spf == "PASS" and aligned(envelope_domain, from_domain))

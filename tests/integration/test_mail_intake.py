@@ -14,7 +14,7 @@ from shared.bootstrap import build_services
 from shared.domain.cases import Channel, EventType, Kind
 from shared.domain.reply_tokens import derived_access_code, reply_address
 from shared.services.mail_intake import MailOutcome
-from tests.support.inbound_mail import corpus, deliver, events, plain, reply
+from tests.support.inbound_mail import corpus, deliver, events, plain, receive_verified, reply
 from tests.support.mailbox import read_mailbox
 
 C, R = Kind.COMPLAINT, Kind.REPORT
@@ -38,7 +38,7 @@ C, R = Kind.COMPLAINT, Kind.REPORT
 
 def test_mail_from_every_client_becomes_a_readable_case(app, mailbox, name, subject, text, files,
                                                         kind):
-    received = app.mail_intake.receive(corpus(name))
+    received = receive_verified(app, corpus(name))
     assert received.outcome == MailOutcome.REGISTERED
     case = app.store.get_case(received.case_number)
     assert case.channel == Channel.EMAIL and case.kind == kind
@@ -53,10 +53,10 @@ def test_mail_from_every_client_becomes_a_readable_case(app, mailbox, name, subj
 
 def test_a_complaint_by_email_is_a_complaint_and_acknowledged_as_one(app, mailbox):
     _, folder = mailbox
-    complaint = app.mail_intake.receive(corpus("foxmail_gbk.eml"))  # 「投诉门店客服」
-    english = app.mail_intake.receive(reply("report@example.com", "ann@example.org",
-                                            "Order 1234", "I want to complain about the courier."))
-    report = app.mail_intake.receive(corpus("qqmail_report.eml"))  # 「举报：…」
+    complaint = receive_verified(app, corpus("foxmail_gbk.eml"))  # 「投诉门店客服」
+    english = receive_verified(app, reply("report@example.com", "ann@example.org",
+                                          "Order 1234", "I want to complain about the courier."))
+    report = receive_verified(app, corpus("qqmail_report.eml"))  # 「举报：…」
     assert complaint.case_number.startswith("TS-") and english.case_number.startswith("TS-")
     assert report.case_number.startswith("JB-")
     deliver(app)
@@ -70,7 +70,7 @@ def test_a_complaint_by_email_is_a_complaint_and_acknowledged_as_one(app, mailbo
 def test_forbidden_and_oversize_attachments_are_dropped_with_a_note_and_a_line_in_the_reply(
         app, mailbox):
     _, folder = mailbox
-    received = app.mail_intake.receive(corpus("foxmail_gbk.eml"))
+    received = receive_verified(app, corpus("foxmail_gbk.eml"))
     dropped = events(app, received.case_number, EventType.ATTACHMENT_DROPPED)
     assert [e.text for e in dropped] == ["setup.exe (file_type_not_allowed, 202 bytes)"]
     assert "朱镕基路门店" in app.store.get_case(received.case_number).description
@@ -83,7 +83,7 @@ def test_forbidden_and_oversize_attachments_are_dropped_with_a_note_and_a_line_i
 
 def test_the_acknowledgment_threads_and_carries_the_way_back(app, mailbox, settings):
     _, folder = mailbox
-    received = app.mail_intake.receive(corpus("qqmail_report.eml"))
+    received = receive_verified(app, corpus("qqmail_report.eml"))
     deliver(app)
     [ack] = read_mailbox(folder)
     number = received.case_number
@@ -101,9 +101,9 @@ def test_the_acknowledgment_threads_and_carries_the_way_back(app, mailbox, setti
 
 def test_the_acknowledgment_is_a_registration_notice_that_says_where_the_code_is(app, mailbox):
     _, folder = mailbox
-    app.mail_intake.receive(corpus("qqmail_report.eml"))
-    app.mail_intake.receive(reply("report@example.com", "ann@example.org", "Scam account",
-                                  "Please look at this account."))
+    receive_verified(app, corpus("qqmail_report.eml"))
+    receive_verified(app, reply("report@example.com", "ann@example.org", "Scam account",
+                                "Please look at this account."))
     deliver(app)
     acks = {m["To"]: m for m in read_mailbox(folder)}
     zh, en = acks["87654321@qq.com"], acks["ann@example.org"]
@@ -122,7 +122,7 @@ def test_a_message_forwarded_as_an_attachment_is_kept_as_one_eml(app):
     inner = plain(subject="您的账户已冻结", body="请立即转账 5000 元")
     outer = plain(subject="Fw: 诈骗邮件", body="请看附件里的诈骗邮件。")
     outer.add_attachment(inner)
-    received = app.mail_intake.receive(outer.as_bytes())
+    received = receive_verified(app, outer.as_bytes())
     case = app.store.get_case(received.case_number)
     assert case.description == "请看附件里的诈骗邮件。"
     [attachment] = case.attachments
@@ -137,7 +137,7 @@ def test_malformed_mime_keeps_what_can_be_read_with_a_note(app):
            b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
            b"Content-Type: text/plain; charset=utf-8\r\n\r\n\xe8\xbf\x98\xe8\x83\xbd\xe8\xaf\xbb\r\n"
            b"--b\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!notbase64")
-    received = app.mail_intake.receive(raw)
+    received = receive_verified(app, raw)
     assert received.outcome == MailOutcome.REGISTERED
     case = app.store.get_case(received.case_number)
     assert "还能读" in case.description
@@ -152,7 +152,7 @@ def test_a_30_mb_message_keeps_its_text_and_drops_the_huge_file(app, mailbox):
                            maintype="video", subtype="mp4", filename="录像.mp4")
     raw = message.as_bytes()
     assert len(raw) > 30 * 1024 * 1024
-    received = app.mail_intake.receive(raw)
+    received = receive_verified(app, raw)
     assert received.outcome == MailOutcome.REGISTERED
     case = app.store.get_case(received.case_number)
     assert case.description == "附件是 23MB 的录像（邮件约 31MB）。" and case.attachments == []
@@ -166,11 +166,11 @@ def test_a_message_over_the_limit_is_refused_and_recorded(settings, clock, sqlit
     app = build_services(dataclasses.replace(settings, max_message_bytes=100_000),
                          store=sqlite_store, clock=clock)
     raw = plain(body="x" * 200_000).as_bytes()
-    received = app.mail_intake.receive(raw)
+    received = receive_verified(app, raw)
     assert received.outcome == MailOutcome.REJECTED and "too large" in received.detail
     [held] = app.store.held_mail(5)
     assert held.sender == "bad@example.com" and "too large" in held.reason
-    assert app.mail_intake.receive(raw).outcome == MailOutcome.DUPLICATE
+    assert receive_verified(app, raw).outcome == MailOutcome.DUPLICATE
 
 
 def test_five_hundred_parts_are_read_up_to_a_limit_and_the_dropped_ones_summarised(app, mailbox):
@@ -179,7 +179,7 @@ def test_five_hundred_parts_are_read_up_to_a_limit_and_the_dropped_ones_summaris
     for i in range(500):
         message.add_attachment(f"part {i}".encode(), maintype="text", subtype="plain",
                                filename=f"{i}.txt")
-    received = app.mail_intake.receive(message.as_bytes())
+    received = receive_verified(app, message.as_bytes())
     case = app.store.get_case(received.case_number)
     assert case.description == "五百个附件" and len(case.attachments) == 5
     notes = [e.text for e in events(app, case.number, EventType.NOTE)]
@@ -207,7 +207,7 @@ def test_a_zip_bomb_is_never_opened_only_dropped(app):
     message = plain(body="见压缩包")
     message.add_attachment(buffer.getvalue(), maintype="application", subtype="zip",
                            filename="42.zip")
-    received = app.mail_intake.receive(message.as_bytes())
+    received = receive_verified(app, message.as_bytes())
     [dropped] = events(app, received.case_number, EventType.ATTACHMENT_DROPPED)
     assert dropped.text.startswith("42.zip (file_type_not_allowed")
 
@@ -216,6 +216,6 @@ def test_a_100_kb_header_is_cut_to_size(app):
     raw = ("From: bad@example.com\r\nTo: report@example.com\r\nSubject: " + "长" * 34_000 +
            "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n正文还在。\r\n").encode()
     assert len(raw) > 100_000
-    received = app.mail_intake.receive(raw)
+    received = receive_verified(app, raw)
     case = app.store.get_case(received.case_number)
     assert received.outcome == MailOutcome.REGISTERED and case.subject == "长" * 500

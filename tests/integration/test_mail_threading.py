@@ -7,16 +7,16 @@ from email.message import EmailMessage
 from shared.domain.cases import EventType
 from shared.domain.reply_tokens import reply_address
 from shared.services.mail_intake import MailOutcome
-from tests.support.inbound_mail import deliver, events, first_case, reply
+from tests.support.inbound_mail import deliver, events, first_case, receive_verified, reply
 from tests.support.mailbox import read_mailbox
 
 
 def test_a_reply_to_the_token_address_joins_its_case(app, mailbox, settings):
     number = first_case(app)
     token_address = reply_address("report@example.com", settings.reply_key, number)
-    received = app.mail_intake.receive(reply(token_address, "87654321@qq.com", "回复：收到",
-                                             "他们又发了新帖。\n\n------------------ 原始邮件 "
-                                             "------------------\n> 旧内容"))
+    received = receive_verified(app, reply(token_address, "87654321@qq.com", "回复：收到",
+                                           "他们又发了新帖。\n\n------------------ 原始邮件 "
+                                           "------------------\n> 旧内容"))
     assert (received.outcome, received.case_number) == (MailOutcome.JOINED, number)
     [event] = events(app, number, EventType.REPORTER_REPLIED)
     assert event.text == "他们又发了新帖。"  # the quoted history is trimmed
@@ -26,7 +26,7 @@ def test_a_reply_to_the_token_address_joins_its_case(app, mailbox, settings):
 def test_a_forged_token_does_not_join(app, mailbox):
     number = first_case(app)
     forged = f"report+{number.replace('-', '').lower()}.aaaaaaaaaaaaaaaa@example.com"
-    received = app.mail_intake.receive(reply(forged, "mallory@example.net", "hi", "let me in"))
+    received = receive_verified(app, reply(forged, "mallory@example.net", "hi", "let me in"))
     assert received.outcome == MailOutcome.REGISTERED and received.case_number != number
 
 
@@ -34,25 +34,25 @@ def test_a_reply_that_keeps_references_joins_by_message_id(app, mailbox):
     _, folder = mailbox
     number = first_case(app)
     [ack] = read_mailbox(folder)
-    received = app.mail_intake.receive(reply("report@example.com", "friend@163.com", "Re: 举报",
-                                             "我是他朋友，补充一个链接。",
-                                             In_Reply_To=ack["Message-ID"],
-                                             References=ack["Message-ID"]))
+    received = receive_verified(app, reply("report@example.com", "friend@163.com", "Re: 举报",
+                                           "我是他朋友，补充一个链接。",
+                                           In_Reply_To=ack["Message-ID"],
+                                           References=ack["Message-ID"]))
     assert (received.outcome, received.case_number) == (MailOutcome.JOINED, number)
 
 
 def test_qqmail_reply_without_threading_headers_joins_by_case_number_from_its_reporter(
         app, mailbox):
     number = first_case(app)
-    received = app.mail_intake.receive(reply("report@example.com", "87654321@qq.com",
-                                             f"回复：Re: 举报 [{number}]", "还有这个账号也在发。"))
+    received = receive_verified(app, reply("report@example.com", "87654321@qq.com",
+                                           f"回复：Re: 举报 [{number}]", "还有这个账号也在发。"))
     assert (received.outcome, received.case_number) == (MailOutcome.JOINED, number)
 
 
 def test_a_case_number_right_after_chinese_text_is_found(app, mailbox):
     number = first_case(app)
-    received = app.mail_intake.receive(reply("report@example.com", "87654321@qq.com",
-                                             f"关于案件{number}的补充", "补充内容"))
+    received = receive_verified(app, reply("report@example.com", "87654321@qq.com",
+                                           f"关于案件{number}的补充", "补充内容"))
     assert received.case_number == number
 
 
@@ -60,8 +60,8 @@ def test_forwarded_evidence_in_a_follow_up_is_kept(app, mailbox, settings):
     number = first_case(app)
     text = ("补充证据如下：\n\n---------- Forwarded message ---------\nFrom: 骗子 <x@evil.com>\n"
             "请立即转账")
-    app.mail_intake.receive(reply(reply_address("report@example.com", settings.reply_key, number),
-                                  "87654321@qq.com", "补充", text))
+    receive_verified(app, reply(reply_address("report@example.com", settings.reply_key, number),
+                                "87654321@qq.com", "补充", text))
     [event] = events(app, number, EventType.REPORTER_REPLIED)
     assert "请立即转账" in event.text
 
@@ -76,7 +76,7 @@ def test_a_reply_with_a_dropped_file_is_answered_with_that_line(app, mailbox, se
     message.set_content("补充材料见附件")
     message.add_attachment(b"MZ" + bytes(100), maintype="application", subtype="octet-stream",
                            filename="证据.exe")
-    assert app.mail_intake.receive(message.as_bytes()).outcome == MailOutcome.JOINED
+    assert receive_verified(app, message.as_bytes()).outcome == MailOutcome.JOINED
     deliver(app)
     notice = next(m for m in read_mailbox(folder) if "部分附件未能接收" in m["Subject"])
     text = notice.get_body(("plain",)).get_content()
@@ -90,8 +90,8 @@ def test_a_reply_with_a_dropped_file_is_answered_with_that_line(app, mailbox, se
 def test_a_stranger_quoting_a_case_number_opens_a_new_case_and_learns_nothing(app, mailbox):
     _, folder = mailbox
     number = first_case(app)
-    received = app.mail_intake.receive(reply("report@example.com", "stranger@example.net",
-                                             f"About {number}", "What is the status of this?"))
+    received = receive_verified(app, reply("report@example.com", "stranger@example.net",
+                                           f"About {number}", "What is the status of this?"))
     assert received.outcome == MailOutcome.REGISTERED and received.case_number != number
     assert events(app, number, EventType.REPORTER_REPLIED) == []
     deliver(app)
@@ -105,7 +105,7 @@ def test_a_display_name_that_looks_like_the_reporter_does_not_join(app, mailbox)
     number = first_case(app)
     spoof = reply("report@example.com", "87654321@qq.com <att@evil.com>", f"Re: {number}",
                   "I withdraw my complaint.")
-    received = app.mail_intake.receive(spoof)
+    received = receive_verified(app, spoof)
     assert received.case_number != number
     assert events(app, number, EventType.REPORTER_REPLIED) == []
 
@@ -114,11 +114,11 @@ def test_a_stranger_replying_to_the_reporters_message_opens_a_new_case(app, mail
     number = first_case(app)
     cc_reply = reply("report@example.com", "att@evil.com", "Re: 举报", "Injected text.",
                      In_Reply_To="<tencent_2B1C0A4D5E6F7A8B9C0D1E2F@qq.com>")
-    received = app.mail_intake.receive(cc_reply)
+    received = receive_verified(app, cc_reply)
     assert received.outcome == MailOutcome.REGISTERED and received.case_number != number
     own = reply("report@example.com", "87654321@qq.com", "Re: 举报", "我自己补充。",
                 In_Reply_To="<tencent_2B1C0A4D5E6F7A8B9C0D1E2F@qq.com>")
-    assert app.mail_intake.receive(own).case_number == number
+    assert receive_verified(app, own).case_number == number
 
 
 def test_an_unverified_sender_gets_no_acknowledgment_and_cannot_join_by_number(app, mailbox):

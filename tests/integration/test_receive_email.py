@@ -87,6 +87,35 @@ def test_mail_received_by_ses_becomes_a_case_through_a_moto_signed_notification(
         assert [a.filename for a in case.attachments] == ["购物小票.pdf"]
 
 
+def publish_through_moto(monkeypatch, webhook_server, raw: bytes) -> None:
+    """Store `raw` as SES would and let moto's SNS call the real `receive_email` over HTTP."""
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="inbound-mail")
+    s3.put_object(Bucket="inbound-mail", Key="msg-1", Body=raw)
+    sns = boto3.client("sns", region_name=REGION)
+    topic = sns.create_topic(Name="inbound-mail")["TopicArn"]
+    monkeypatch.setenv("CD_INBOUND_TOPIC_ARN", topic)
+    bootstrap.services.cache_clear()
+    sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=webhook_server)
+    sns.publish(TopicArn=topic, Message=ses_notification("inbound-mail", "msg-1"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sender", ["王喆@qq.com".encode(), "<王喆@qq.com>".encode(),
+                                    "王喆".encode("gb18030") + b"@qq.com"])
+def test_a_non_ascii_sender_is_held_not_answered_500_forever(aws_env, webhook_server, monkeypatch,
+                                                            sender):
+    raw = (b"From: " + sender + b"\r\nTo: report@example.com\r\nSubject: x\r\n"
+           b"Message-ID: <wang-1@qq.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+           + "正文还在。".encode() + b"\r\n")
+    with mock_aws():
+        publish_through_moto(monkeypatch, webhook_server, raw)
+        store = bootstrap.services().store
+        assert store.find_mail(message_key("<wang-1@qq.com>")) is not None  # answered 200
+        [held] = store.held_mail(10)
+        assert held.reason == "no sender address"
+
+
 # -- our own signatures: version 1 and 2, forgeries, confirmations ------------------------------
 
 class Signer:
@@ -220,11 +249,19 @@ def test_unauthenticated_senders_are_recorded_but_not_acknowledged(signer, setti
                                                                   sqlite_store):
     from shared.services.mail_webhook import sender_verified
 
-    assert sender_verified({"spfVerdict": {"status": "PASS"}, "dmarcVerdict": {"status": "PASS"}})
-    assert sender_verified({"dkimVerdict": {"status": "PASS"}, "spfVerdict": {"status": "FAIL"}})
-    assert not sender_verified({"spfVerdict": {"status": "FAIL"}, "dkimVerdict": {"status": "FAIL"}})
-    assert not sender_verified({"spfVerdict": {"status": "PASS"}, "dmarcVerdict": {"status": "FAIL"}})
-    assert sender_verified({}) is None
+    def verdicts(**statuses):
+        return {f"{name}Verdict": {"status": status} for name, status in statuses.items()}
+
+    qq = "87654321@qq.com"
+    assert sender_verified(verdicts(spf="FAIL", dmarc="PASS"), "x@evil.example", "qq.com")
+    assert sender_verified(verdicts(spf="PASS", dmarc="GRAY"), "bounce@mail.qq.com", "qq.com")
+    # SPF for the attacker's own envelope domain, no DMARC policy: nothing said of From.
+    assert not sender_verified(verdicts(spf="PASS", dmarc="GRAY"), "x@evil.example", "qq.com")
+    assert not sender_verified(verdicts(dkim="PASS", spf="FAIL"), qq, "qq.com")  # d= unknown
+    assert not sender_verified(verdicts(spf="FAIL", dkim="FAIL"), qq, "qq.com")
+    assert not sender_verified(verdicts(spf="PASS", dmarc="FAIL"), qq, "qq.com")
+    assert not sender_verified(verdicts(dmarc="PASS"), qq, "")  # no sender to verify
+    assert sender_verified({}, qq, "qq.com") is False  # no verdicts: not verified (fail closed)
     raw = (CORPUS / "163_complaint.eml").read_bytes()
     app_webhook = webhook_for(signer, settings, clock, sqlite_store, {"m": raw})
     message = json.loads(ses_notification("", "m"))
@@ -233,6 +270,15 @@ def test_unauthenticated_senders_are_recorded_but_not_acknowledged(signer, setti
     body = json.dumps(signer.sign(notification(json.dumps(message)))).encode()
     assert app_webhook.handle(body).status == "registered"
     assert sqlite_store.due_outbox(clock.now(), 10) == []
+
+
+def test_a_notification_without_verdicts_is_not_a_verified_sender(signer, settings, clock,
+                                                                 sqlite_store):
+    raw = (CORPUS / "163_complaint.eml").read_bytes()
+    app_webhook = webhook_for(signer, settings, clock, sqlite_store, {"m": raw})
+    body = json.dumps(signer.sign(notification(ses_notification("", "m")))).encode()
+    assert app_webhook.handle(body).status == "registered"
+    assert sqlite_store.due_outbox(clock.now(), 10) == []  # no acknowledgment queued
 
 
 @pytest.mark.parametrize("tamper", [

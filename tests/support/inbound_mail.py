@@ -2,9 +2,14 @@
 in code, and what intake made of them."""
 from __future__ import annotations
 
+import re
+import smtplib
+from contextlib import contextmanager
 from email.message import EmailMessage
 from pathlib import Path
 
+from shared.local.inbound_smtp import start_inbound_smtp
+from tests.support.mailbox import free_port
 from tests.support.timeline import events_of
 
 CORPUS = Path(__file__).parent.parent / "mail_corpus"
@@ -41,13 +46,18 @@ def plain(subject="坏邮件", body="正文还在。", **headers) -> EmailMessag
     return message
 
 
+def receive_verified(app, raw: bytes, recipients=(), envelope_sender=None):
+    """Mail whose sender the receiving server verified (DMARC passed), handed to intake."""
+    return app.mail_intake.receive(raw, recipients, envelope_sender, sender_verified=True)
+
+
 def deliver(app):
     return app.delivery.deliver_due()
 
 
 def first_case(app, name="qqmail_report.eml"):
     """Register a corpus message and send its acknowledgment; the case number."""
-    received = app.mail_intake.receive(corpus(name))
+    received = receive_verified(app, corpus(name))
     deliver(app)
     return received.case_number
 
@@ -56,3 +66,24 @@ def events(app, number, kind):
     """The case's events of one type, oldest first."""
     return [e for e in events_of(app.store, number) if e.type == kind]
 
+
+
+@contextmanager
+def report_address_server(app, trusted_authserv_id: str = ""):
+    """The report address as the real SMTP server of the local stack, on loopback; its port."""
+    port = free_port()
+    controller = start_inbound_smtp(app.mail_intake, "report@example.com", "127.0.0.1", port,
+                                    app.settings.max_message_bytes, trusted_authserv_id)
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+def smtp_answer(port: int, raw: bytes, envelope_sender: str = "87654321@qq.com") -> tuple[int, bytes]:
+    """Hand raw bytes to the report address as an MTA would; the server's answer to DATA."""
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+        smtp.ehlo()
+        assert smtp.mail(envelope_sender)[0] == 250
+        assert smtp.rcpt("report@example.com")[0] == 250
+        return smtp.data(re.sub(rb"\r?\n", b"\r\n", raw))  # smtplib leaves bytes' line ends as they are

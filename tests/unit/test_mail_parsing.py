@@ -140,6 +140,22 @@ def test_the_sender_is_the_angle_bracketed_mailbox_or_nobody():
         "Mail Delivery System", "mailer-daemon@mx.example.net")
 
 
+@pytest.mark.parametrize("value, expected", [
+    ("王喆@qq.com".encode(), ("", "")),  # raw UTF-8: a mailbox name we cannot send to
+    ('"小王" <王喆@qq.com>'.encode(), ("", "")),
+    ("王喆".encode("gb18030") + b"@qq.com", ("", "")),  # raw bytes that are not UTF-8
+    (b"=?utf-8?B?546L5ZaGQHFxLmNvbQ==?=", ("", "")),  # an encoded word is no address
+    (b"<=?us-ascii?Q?bob?=@qq.com>", ("", "")),
+    ("小王 <Wang@例子.中国>".encode(), ("小王", "wang@xn--fsqu00a.xn--fiqs8s")),  # punycode
+    ("小王 <wang@qq.com>".encode(), ("小王", "wang@qq.com")),  # a raw 8-bit name is read
+    ("wang@bad..中国".encode(), ("", "")),  # a domain IDNA refuses
+])
+def test_the_sender_is_an_address_we_can_answer_in_ascii(value, expected):
+    mail = parse_mail(b"From: " + value + b"\r\n\r\nx")
+    assert (mail.from_name, mail.from_address) == expected
+    assert mail.from_address.isascii()
+
+
 def test_gbk_attachment_names_keep_characters_gb2312_lacks():
     # Foxmail: RFC 2047 words labelled gb2312 inside filename=/name=; RFC 2231 continuations;
     # raw 8-bit GBK. 喆 is in GBK, not in GB2312.
