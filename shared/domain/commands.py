@@ -7,6 +7,7 @@ and whether it needs a reason. `lifecycle.TRANSITIONS` says in which statuses it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import ClassVar
 
@@ -88,6 +89,11 @@ class RejectCase(Command):
 
 @dataclass(frozen=True)
 class ReopenCase(Command):
+    """The initial review starts again, within the policy's time limit (the service passes the
+    setting; the default is the policies' 24 hours, R6)."""
+
+    review_within: timedelta = timedelta(hours=24)
+
     name, event, needs_reason = C.REOPEN_CASE, EventType.CASE_REOPENED, True
 
 

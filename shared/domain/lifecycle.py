@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .cases import Case, Status, TimelineEvent
-from .commands import Command, CommandName
+from .commands import Command, CommandName, ReopenCase
 from .errors import CommandRefused, TransitionNotAllowed
 
 S, C = Status, CommandName
@@ -51,9 +51,8 @@ CLOCK_STOPS = frozenset({S.ACCEPTED, S.REJECTED, S.CLOSED, S.ARCHIVED})
 
 def _move_deadlines(case: Case, command: Command, target: Status, now: datetime) -> None:
     """Set the deadlines the move leaves the case with (the rule above)."""
-    if command.name == C.REOPEN_CASE:
-        # The length is read from the case: exact for a first reopen (see docs/design.md).
-        case.review_due_at = case.next_due_at = now + (case.review_due_at - case.received_at)
+    if isinstance(command, ReopenCase):
+        case.review_due_at = case.next_due_at = now + command.review_within
     elif target != case.status and target in CLOCK_STOPS:
         case.next_due_at = None
 

@@ -24,13 +24,15 @@ from tests.support.builders import a_case
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 CLERK = staff_actor("zhang.wei")
+REVIEW_WITHIN = timedelta(hours=30)  # not the default, so a rule ignoring the command shows
 
 
 def a_command(name: CommandName):
     """A well-formed command of each kind, given by an actor allowed to give it."""
     actor = REPORTER if name == CommandName.APPEAL_DECISION else CLERK
     extra = {CommandName.ASSIGN_CASE: {"assignee": "li.na", "department": "billing"},
-             CommandName.SET_SEVERITY: {"severity": Severity.HOT}}.get(name, {})
+             CommandName.SET_SEVERITY: {"severity": Severity.HOT},
+             CommandName.REOPEN_CASE: {"review_within": REVIEW_WITHIN}}.get(name, {})
     return COMMANDS[name](actor=actor, reason=f"because of {name}", **extra)
 
 
@@ -56,8 +58,8 @@ CELLS = [(status, name) for status in Status for name in CommandName]
 
 def deadlines_after(case, name: CommandName, target: Status) -> tuple:
     """(review_due_at, next_due_at) the rule next to the table gives after a move."""
-    if name == CommandName.REOPEN_CASE:  # the initial review starts again, just as long
-        restarted = NOW + (case.review_due_at - case.received_at)
+    if name == CommandName.REOPEN_CASE:  # the initial review starts again, as long as it is set
+        restarted = NOW + REVIEW_WITHIN
         return restarted, restarted
     if target != case.status and target in (Status.ACCEPTED, Status.REJECTED, Status.CLOSED,
                                             Status.ARCHIVED):
