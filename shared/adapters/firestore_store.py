@@ -8,7 +8,9 @@ queues (`firestore_queue`); infra/ holds their indexes. No `== None` filters, of
 collection-group queries.
 
 A case document of the first schema carries its timeline inside it: it reads as it is (its
-events from that list) and the next write of the case moves the list into `events`.
+events from that list) and the next write of the case moves the list into `events` (a list too
+long for one commit is moved in batches first, by `firestore_upgrade`, which the operator runs
+over all cases at each deploy).
 """
 from __future__ import annotations
 
@@ -29,9 +31,10 @@ from . import (
     firestore_inbound_mail,
     firestore_queue,
     firestore_rate_limits,
+    firestore_upgrade,
     records,
 )
-from .firestore_case_documents import CASES, IDENTITIES
+from .firestore_case_documents import CASES, IDENTITIES, TimelineTooLong
 from .firestore_inbound_mail import MAIL_INDEX
 
 OUTBOX = "outbox"
@@ -147,7 +150,7 @@ class FirestoreCaseStore:
                     mail_keys: Sequence[str] = ()) -> Case:
         @firestore.transactional
         def run(transaction) -> Case:
-            record = self._get(CASES, number, transaction)
+            record = self._read_case(number, transaction)
             if record is None:
                 raise CaseNotFound(number)
             for key in mail_keys:
@@ -160,7 +163,7 @@ class FirestoreCaseStore:
             self._write_case(transaction, case, record)
             return case
 
-        case = run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
+        case = self._transact(run)
         case.new_events.clear()
         return case
 
@@ -204,7 +207,7 @@ class FirestoreCaseStore:
             if record is None:
                 return None
             message = records.outbox_from_record(record)
-            case_record = self._get(CASES, message.case_number, transaction)
+            case_record = self._read_case(message.case_number, transaction)
             if case_record is None:
                 return None
             case = records.case_from_record(case_record)
@@ -218,7 +221,7 @@ class FirestoreCaseStore:
             case.new_events.clear()
             return message
 
-        return run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
+        return self._transact(run)
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
         query = (self.client.collection(OUTBOX)
@@ -252,7 +255,21 @@ class FirestoreCaseStore:
         self.operations += len(slots)  # billed per document, found or not
         return firestore_rate_limits.read(self.client, slots)
 
-    # -- writes inside the transactions ----------------------------------------------------
+    # -- the transactions of a stored case -------------------------------------------------
+
+    def _transact(self, run):
+        """Run a transactional function over a stored case. A first-schema case whose timeline
+        one commit cannot move is upgraded on its own first, then the function runs again."""
+        try:
+            return run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
+        except TimelineTooLong as long:
+            firestore_upgrade.upgrade_case(self.client, long.number)
+            return run(self.client.transaction(max_attempts=_MAX_ATTEMPTS))
+
+    def _read_case(self, number: str, transaction) -> dict | None:
+        record, reads = firestore_case_documents.read_case(self.client, number, transaction)
+        self.operations += reads
+        return record
 
     def _write_case(self, transaction, case: Case, stored: dict) -> None:
         self.operations += firestore_case_documents.rewrite_case(transaction, self.client, case, stored)
