@@ -1,6 +1,6 @@
 # Composite indexes of the case queues (shared/adapters/firestore_queue.py): each filter the server
 # applies (SERVER_FILTERS), then the order's unique key (received_key newest first, due_key most
-# urgent first). tests/integration/test_infra.py enumerates every query the planner can send and
+# urgent first). tests/integration/test_infra_firestore.py enumerates every query the planner can send and
 # fails when one has no index here, or an index here serves none.
 
 locals {

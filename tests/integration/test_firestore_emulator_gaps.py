@@ -259,3 +259,19 @@ def test_a_set_without_merge_replaces_the_document_and_with_merge_keeps_it(db, c
         tx.set(ref, {"d": 5})
     rewrite(db.transaction())
     assert ref.get().to_dict() == {"d": 5}
+
+
+def test_a_commit_of_more_than_500_writes_is_refused_and_writes_nothing(db, col):
+    # Firestore refuses a batch or transaction of more than 500 writes; the test emulator must too,
+    # or a change that would fail in production passes the tests.
+    full = db.batch()
+    for i in range(500):
+        full.set(col.document(f"ok-{i:03d}"), {"i": i})
+    full.commit()
+    over = db.batch()
+    for i in range(501):
+        over.set(col.document(f"over-{i:03d}"), {"i": i})
+    with pytest.raises(gexc.InvalidArgument):
+        over.commit()
+    assert not col.document("over-000").get().exists
+    assert col.document("ok-499").get().exists

@@ -28,6 +28,8 @@
 //     transforms after a SERVER_TIMESTAMP / array transform).
 //   * A write without a field mask (set() without merge) replaces the document;
 //     0.3.15 merged it into the old fields.
+//   * Writes per commit: like Firestore, a Commit (batch or transaction) of more
+//     than 500 writes is refused with INVALID_ARGUMENT and writes nothing.
 //   * Document size: like Firestore, a commit that would leave a document over
 //     1 MiB (1,048,576 bytes) is refused with INVALID_ARGUMENT and writes nothing
 //     (set/create/update, batches and transactions all commit through here). The
@@ -239,6 +241,7 @@ const tsMillis = (ts) => Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
 
 // ---- document size ----------------------------------------------------------------
 const MAX_DOCUMENT_BYTES = 1024 * 1024;
+const MAX_WRITES_PER_COMMIT = 500;
 const stringSize = (text) => Buffer.byteLength(String(text), "utf8") + 1;
 const nameSize = (name) =>
   String(name).split("/documents/")[1].split("/").reduce((sum, id) => sum + stringSize(id), 16);
@@ -393,6 +396,10 @@ impl.Commit = (call, callback) => {
       if (txn.readOnly && req.writes.length > 0) {
         throw grpcError(S.INVALID_ARGUMENT, "cannot write in a read-only transaction");
       }
+    }
+    // Like Firestore: at most 500 writes in one Commit (a batch or a transaction).
+    if (req.writes.length > MAX_WRITES_PER_COMMIT) {
+      throw grpcError(S.INVALID_ARGUMENT, `maximum ${MAX_WRITES_PER_COMMIT} writes allowed per request, got ${req.writes.length}`);
     }
     const date = new Date();
     const results = applyWritesAtomically(date, req.writes);
