@@ -104,7 +104,7 @@ class FirestoreCaseStore:
         ALREADY_EXISTS (or CONFLICT) means another writer took a document after our read:
         which one decides the answer, as the batch registration of the first version did."""
         existing = self._get(CASES, case.number)
-        if existing is not None and existing["access_code_hash"] == case.access_code_hash:
+        if existing is not None and _same_registration(existing, case):
             return
         if not isinstance(error, (gexc.AlreadyExists, gexc.Conflict)):
             raise error
@@ -130,11 +130,11 @@ class FirestoreCaseStore:
 
     @staticmethod
     def _number_taken(stored, case: Case) -> bool:
-        """True when the case is already stored by this registration (same access-code hash);
+        """True when the case is already stored by this very registration (`_same_registration`);
         raises CaseNumberTaken when another case has its number."""
         if not stored.exists:
             return False
-        if stored.get("access_code_hash") == case.access_code_hash:
+        if _same_registration(stored.to_dict(), case):
             return True
         raise CaseNumberTaken(case.number)
 
@@ -278,3 +278,11 @@ class FirestoreCaseStore:
         for message in outbox:
             transaction.create(self._doc(OUTBOX, message.id), records.outbox_to_record(message))
         self.operations += len(outbox)
+
+
+def _same_registration(stored: dict, case: Case) -> bool:
+    """Whether the stored case is this very registration (our commit landed, its answer was lost).
+    The access-code hash alone does not tell: an email case's code is derived from its number, so
+    another message that drew the same number has the same hash; the moment of receipt does."""
+    return (stored.get("access_code_hash") == case.access_code_hash
+            and stored.get("received_at") == records.time_text(case.received_at))

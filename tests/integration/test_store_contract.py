@@ -227,3 +227,16 @@ def test_held_mail_is_kept_newest_first_and_recorded_once(store):
     held = store.held_mail(10)
     assert [h.id for h in held[:2]] == [newer.id, older.id]
     assert store.find_mail(key) == MailRecord(held_id=older.id)
+
+
+def test_another_case_with_the_same_number_and_code_is_not_taken_for_our_own(store):
+    # An email case's access code is derived from its number, so two messages that draw the same
+    # number carry the same code hash; the second must be refused (and redrawn), never mistaken
+    # for our own registration whose answer was lost — that would lose the message.
+    number, _ = registered(store, outbox=False)
+    first = store.get_case(number)
+    later = a_case(number, START + timedelta(seconds=3), subject="另一封邮件",
+                   access_code_hash=first.access_code_hash)
+    with pytest.raises(CaseNumberTaken):
+        store.register(later, an_identity(number), [])
+    assert store.get_case(number).subject == first.subject
