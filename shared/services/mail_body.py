@@ -8,7 +8,7 @@ from email.message import Message
 
 from .delivery_reports import DeliveryReport, delivery_report
 from .html_text import html_to_text
-from .mail_charsets import decode_bytes, decode_header_value, header_parameter, raw_header
+from .mail_charsets import decode_bytes, decode_header_value, decode_text, header_parameter, raw_header
 
 MAX_PARTS = 100
 
@@ -87,9 +87,9 @@ class MailBody:
 
     def _decode(self, part: Message) -> str:
         data = _payload(part) or b""
-        text, clean = decode_bytes(data, part.get_content_charset())
-        if not clean and data:
-            self.notes.append(f"text decoded with a fallback (declared {part.get_content_charset()!r})")
+        text, note = decode_text(data, part.get_content_charset())
+        if note and data:
+            self.notes.append(f"text: {note}")
         return text
 
     @property

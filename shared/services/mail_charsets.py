@@ -3,7 +3,8 @@
 Mail labelled gb2312 is usually GBK or GB18030, labels are often wrong, and headers and MIME
 parameters arrive as raw 8-bit bytes, RFC 2047 words (even inside `filename=`, as Foxmail and
 Outlook write them, though RFC 2047 forbids it) or RFC 2231 values. One rule for all of them: the
-lying Chinese labels are read as GB18030, an unknown or wrong label falls back, nothing raises.
+lying Chinese labels are read as GB18030, an unknown or wrong label falls back, UTF-8 that a gateway
+damaged (a line cut mid-character, a stray byte) stays UTF-8 with U+FFFD, nothing raises.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "
                     "x-euc-cn": "gb18030", "big5": "big5hkscs", "ks_c_5601-1987": "cp949",
                     "iso-8859-1": "cp1252", "us-ascii": "utf-8", "ascii": "utf-8",
                     "unknown-8bit": "utf-8", "x-unknown": "utf-8", "utf8": "utf-8"}
-_FALLBACKS = ("utf-8", "gb18030", "big5hkscs", "cp1252")
+_CJK_FALLBACKS = ("gb18030", "big5hkscs")  # tried after UTF-8, before cp1252
 _NOT_MAIL_CODECS = {"raw-unicode-escape", "unicode-escape", "punycode", "idna", "undefined",
                     "raw_unicode_escape", "unicode_escape"}
 # Single-byte Western labels: any byte string "decodes", so a UTF-8 message labelled with one of
@@ -45,23 +46,68 @@ def _text_codec(label: str) -> str | None:
 
 def decode_bytes(data: bytes, charset: str | None) -> tuple[str, bool]:
     """Text from bytes in a declared charset; (text, clean) where clean is False when the label
-    was unknown or wrong and a fallback was needed."""
+    was unknown or wrong and a fallback was needed, or bytes had to be replaced."""
+    text, note = decode_text(data, charset)
+    return text, not note
+
+
+def decode_text(data: bytes, charset: str | None) -> tuple[str, str]:
+    """Text from bytes in a declared charset, and a note saying how it was read ("" when the
+    label, or UTF-8 for unlabelled bytes, fitted).
+
+    Order: the declared label (a Western single-byte one only after UTF-8, since any bytes
+    "decode" in it), UTF-8, UTF-8 with a few damaged bytes replaced, GB18030, Big5-HKSCS, and
+    cp1252 last; a part declared UTF-8 is never read as cp1252."""
     label = (charset or "").strip().strip('"\'').lower()
     declared = _text_codec(label) if label else None
-    if declared in _SINGLE_BYTE_WESTERN and not data.isascii():
-        try:
-            return data.decode("utf-8"), False
-        except UnicodeDecodeError:
-            pass
-    candidates = [declared] if declared else []
-    candidates += [c for c in _FALLBACKS if c not in candidates]
-    for index, candidate in enumerate(candidates):
-        try:
-            text = data.decode(candidate)
-        except (UnicodeError, ValueError, LookupError):
-            continue
-        return text, index == 0 and (declared is not None or not label)
-    return data.decode("utf-8", errors="replace"), False  # unreachable: cp1252 nearly always works
+    said = f"declared {label!r}" if label else "no charset declared"
+    western = declared in _SINGLE_BYTE_WESTERN and not data.isascii()
+    if declared and not western and (text := _strict(data, declared)) is not None:
+        return text, ""
+    if declared != "utf-8" and (text := _strict(data, "utf-8")) is not None:
+        return text, "" if not label else f"{said}, read as UTF-8"
+    if _damaged_utf8(data, strong=True):
+        return _replaced(data, said)
+    fallbacks = [declared] if western else []
+    fallbacks += [c for c in _CJK_FALLBACKS if c != declared]
+    for codec in fallbacks:
+        if (text := _strict(data, codec)) is not None:
+            return text, "" if codec == declared else f"{said}, read as {codec}"
+    if declared == "utf-8" or _damaged_utf8(data, strong=False):
+        return _replaced(data, said)
+    if (text := _strict(data, "cp1252")) is not None:
+        return text, f"{said}, read as cp1252"
+    return _replaced(data, said)  # bytes cp1252 lacks (0x81, 0x8d, 0x8f, 0x90, 0x9d)
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeError, ValueError, LookupError):
+        return None
+
+
+def _replaced(data: bytes, said: str) -> tuple[str, str]:
+    text = data.decode("utf-8", errors="replace")
+    count = text.count("\ufffd")
+    return text, f"{said}, read as UTF-8 with {count} undecodable byte sequence(s) shown as U+FFFD"
+
+
+def _damaged_utf8(data: bytes, strong: bool) -> bool:
+    """UTF-8 that a gateway damaged: cut short mid-character at the end, or a few stray bytes.
+
+    GBK, GB18030 and Big5 text read as UTF-8 gives about as many U+FFFD as characters, so:
+    strong evidence — valid up to a sequence cut at the end, or four decoded multi-byte
+    characters for each U+FFFD — wins even over a GB18030 reading (which a cut often "passes",
+    as mojibake); weak evidence (two for each) only over Big5 and cp1252 failures and guesses."""
+    try:  # without `final`, the decoder accepts a sequence cut short at the very end
+        text = codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+        return any(ord(ch) >= 0x80 for ch in text)
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) >= 0x80) - bad
+    return bad > 0 and good >= (4 if strong else 2) * bad
 
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")

@@ -73,6 +73,8 @@ def parse_mail(raw: bytes) -> ParsedMail:
         notes.append("malformed MIME: " + ", ".join(kinds)[:300])
     headers = {name: decode_header_value(raw_header(message, name)) for name in _HEADERS}
     headers = {k: v for k, v in headers.items() if v or raw_header(message, k) != ""}
+    if "\ufffd" in headers.get("Subject", ""):  # a gateway cut it mid-character, or worse
+        notes.append("subject: bytes that are no text in its charset are shown as U+FFFD")
     from_name, from_address = sender(message)
     recipients = [addr.lower() for _, addr in getaddresses(
         [raw_header(message, h) for h in ("To", "Cc", "Delivered-To", "X-Original-To")]) if addr]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from email import policy
+from email import errors, policy
 from email.message import Message
 from email.parser import BytesHeaderParser
 
@@ -20,7 +20,10 @@ def sender(message: Message) -> tuple[str, str]:
     <attacker@evil.com>` as the victim; here the angle-bracketed address is the mailbox, as RFC
     5322 says, and a From with two candidate addresses has none. Encoded words in quoted names
     (QQMail, Foxmail) are fine: quoted strings and comments are set aside before looking for the
-    address."""
+    address. A message with more than one From header has no sender either: RFC 5322 allows
+    one, and a DMARC pass vouches for one — we cannot know which."""
+    if _from_headers(message) != 1:
+        return "", ""
     raw = " ".join(_decoded_8bit(raw_header(message, "From")).split())
     bare = _COMMENT.sub(" ", _QUOTED.sub('""', raw))
     angles = re.findall(r"<([^<>]*)>", bare)
@@ -38,6 +41,24 @@ def sender(message: Message) -> tuple[str, str]:
         return "", ""
     name = decode_header_value(name_part.strip('"').replace('\\"', '"'))
     return name, address
+
+
+_FROM_LINE = re.compile(r"from[ \t]*:", re.I)
+
+
+def _from_headers(message: Message) -> int:
+    """How many From headers the message has. `From :` (RFC 5322's obsolete syntax, which an
+    MTA and its DMARC check may read as a From) counts too, though the parser takes it for an
+    mbox envelope line or for the start of the body."""
+    count = sum(1 for key, _ in message.raw_items() if key.strip().lower() == "from")
+    stray = [message.get_unixfrom() or ""]
+    for defect in message.defects:
+        if isinstance(defect, errors.MisplacedEnvelopeHeaderDefect):
+            stray.append(str(defect.line))
+        elif isinstance(defect, errors.MissingHeaderBodySeparatorDefect):
+            payload = message.get_payload()
+            stray.append(payload if isinstance(payload, str) else "")
+    return count + sum(1 for line in stray if _FROM_LINE.match(line))
 
 
 def answerable(address: str) -> str:

@@ -33,6 +33,7 @@ C, R = Kind.COMPLAINT, Kind.REPORT
     ("big5_report.eml", "舉報詐騙帳號", "騙取用戶密碼", [], R),
     ("iso2022jp.eml", "著作権侵害の報告", "無断で使用されています", [], R),
     ("wrong_charsets.eml", "=?gb2312?B?broken!!?=举报", "有人在评论区发布淫秽链接", [], R),
+    ("gateway_cut_utf8.eml", "投诉 关于物业\ufffd", "举报内容\ufffd", [], C),  # stray bytes
 ])
 
 
@@ -116,6 +117,23 @@ def test_the_acknowledgment_is_a_registration_notice_that_says_where_the_code_is
     assert "提交时显示" not in zh_text and "凭上面的案件编号和查询码" in zh_text
     en_text = en.get_body(("plain",)).get_content()
     assert "shown when you submitted" not in en_text and "access code above" in en_text
+
+
+def test_utf8_with_stray_bytes_keeps_its_text_and_its_kind(app, mailbox):
+    # A gateway that cuts a line mid-character: the subject and body stay UTF-8 (one U+FFFD
+    # each), not cp1252 mojibake, so the subject still says 投诉 and the case is a complaint.
+    _, folder = mailbox
+    received = receive_verified(app, corpus("gateway_cut_utf8.eml"))
+    assert received.outcome == MailOutcome.REGISTERED and received.case_number.startswith("TS-")
+    case = app.store.get_case(received.case_number)
+    assert case.kind == C and case.subject == "投诉 关于物业\ufffd"
+    assert case.description == "物业公司每月多收停车费 200 元，\n举报内容\ufffd"
+    notes = [e.text for e in events(app, case.number, EventType.NOTE)]
+    assert any("subject" in n and "U+FFFD" in n for n in notes)
+    assert any("text" in n and "U+FFFD" in n for n in notes)
+    deliver(app)
+    [ack] = read_mailbox(folder)
+    assert "我们已收到您的投诉" in ack.get_body(("plain",)).get_content()
 
 
 def test_a_message_forwarded_as_an_attachment_is_kept_as_one_eml(app):

@@ -7,7 +7,8 @@ from email.message import EmailMessage
 import pytest
 
 from shared.services.mail_parsing import message_key
-from tests.support.inbound_mail import report_address_server, smtp_answer
+from tests.support.inbound_mail import deliver, report_address_server, smtp_answer
+from tests.support.mailbox import read_mailbox
 
 LONG_NAME = "投诉证据截图" * 14 + ".png"  # 84 Chinese characters: 256 bytes in UTF-8
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -42,3 +43,19 @@ def test_an_attachment_with_a_long_chinese_name_is_registered_with_it(app):
     [attachment] = app.store.get_case(number).attachments
     assert attachment.filename == LONG_NAME  # the name as data, whole
     assert len(attachment.key.encode()) <= 200 and app.attachments.get(attachment.key) == PNG
+
+
+def test_two_from_headers_with_a_dmarc_pass_are_held_and_never_answered(app, mailbox):
+    # The MTA's DMARC pass vouches for one From; with two, nobody knows which.
+    raw = (b"From: Someone <victim@qq.com>\r\n"
+           b"Authentication-Results: mx.localhost; dmarc=pass header.from=qq.com\r\n"
+           b"From: other@evil.com\r\nTo: report@example.com\r\nSubject: x\r\n"
+           b"Message-ID: <two-froms@qq.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+           + "请查看这个账号。".encode() + b"\r\n")
+    with report_address_server(app, trusted_authserv_id="mx.localhost") as port:
+        code, _ = smtp_answer(port, raw)
+    assert code == 250
+    [held] = app.store.held_mail(10)
+    assert held.reason == "no sender address" and app.attachments.get(held.raw_key) == raw
+    deliver(app)
+    assert read_mailbox(mailbox[1]) == []

@@ -74,6 +74,28 @@ def test_a_sender_nobody_verified_is_registered_but_not_answered(app, mailbox):
     assert read_mailbox(mailbox[1]) == []
 
 
+SEVERAL_FROMS = {
+    "two From headers": b"From: Someone <victim@qq.com>\r\n"
+                        b"Authentication-Results: mx.localhost; dmarc=pass header.from=qq.com\r\n"
+                        b"From: other@evil.com",
+    "a lower-case second from": b"From: victim@qq.com\r\nfrom: other@evil.com",
+    "a space before the colon": b"From: victim@qq.com\r\nFrom : other@evil.com",
+    "From : first, an mbox line to the parser": b"From : other@evil.com\r\nFrom: victim@qq.com",
+}
+
+
+@pytest.mark.parametrize("headers", SEVERAL_FROMS.values(), ids=SEVERAL_FROMS.keys())
+def test_a_message_with_several_from_headers_has_no_sender(any_app, mailbox, headers):
+    # RFC 5322 allows one From, and a DMARC pass vouches for one: with two, we cannot know which.
+    raw = headers + b"\r\n" + raw_mail(b"unused", "froms@qq.com").split(b"\r\n", 1)[1]
+    received = any_app.mail_intake.receive(raw, sender_verified=True)
+    assert received.outcome == MailOutcome.HELD and received.detail == "no sender address"
+    [held] = any_app.store.held_mail(10)
+    assert held.sender == "" and any_app.attachments.get(held.raw_key) == raw  # the text is kept
+    deliver(any_app)
+    assert read_mailbox(mailbox[1]) == []
+
+
 @pytest.mark.parametrize("address", ["\udce7\udc8e\udc8b@qq.com", "王喆@qq.com", "\ud800@x.org"])
 def test_no_address_can_crash_the_hashes(address):
     now = datetime(2026, 11, 28, tzinfo=UTC)

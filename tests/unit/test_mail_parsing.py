@@ -193,3 +193,63 @@ def test_a_name_only_in_content_type_is_read_the_same_way():
            b"Content-Type: text/plain; charset=utf-8\r\n\r\nbody\r\n--b\r\n"
            b'Content-Type: application/pdf; name="' + word.encode() + b'"\r\n\r\n%PDF-1.4\r\n--b--\r\n')
     assert [a.filename for a in parse_mail(raw).attachments] == ["王喆.pdf"]
+
+
+@pytest.mark.parametrize("data, charset, text", [
+    ("投诉 关于物业".encode() + b"\x80", None, "投诉 关于物业\ufffd"),  # a stray byte
+    ("举报内容".encode() + b"\xa0", None, "举报内容\ufffd"),
+    (b"\xff\xfe\xfd bad", "utf-8", "\ufffd\ufffd\ufffd bad"),  # declared UTF-8: never cp1252
+    ("物业投诉".encode()[:10], None, "物业投\ufffd"),  # cut mid-character: GB18030 would "decode" it
+    ("投诉".encode() + b"\x80", None, "投诉\ufffd"),  # short, but no GB18030 or Big5 either
+    ("投诉 关于物业".encode() + b"\x80", "iso-8859-1", "投诉 关于物业\ufffd"),
+    ("投诉 关于物业".encode() + b"\x80", "gb2312", "投诉 关于物业\ufffd"),  # the label fails
+])
+def test_utf8_with_a_few_bad_bytes_stays_utf8(data, charset, text):
+    assert decode_bytes(data, charset) == (text, False)
+
+
+@pytest.mark.parametrize("text", ["中文", "朱镕基路、啰嗦、赟", "有人在评论区发布淫秽链接，请处理。",
+                                  "投诉门店客服 关于物业费 2026年11月", "王喆", "退款299元"])
+def test_gbk_and_big5_are_not_taken_for_damaged_utf8(text):
+    assert decode_bytes(text.encode("gbk"), None)[0] == text
+    traditional = text.replace("门", "門").replace("评论", "評論")
+    try:
+        data = traditional.encode("big5")
+    except UnicodeEncodeError:
+        return
+    assert decode_bytes(data, "big5")[0] == traditional
+
+
+def test_a_damaged_utf8_subject_and_body_keep_their_text_and_say_so():
+    raw = (b"From: a@example.com\r\nSubject: " + "投诉 关于物业".encode() + b"\x80\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+           + "物业乱收费，".encode() + b"\xe6\x8a\r\n")
+    mail = parse_mail(raw)
+    assert mail.subject == "投诉 关于物业\ufffd"
+    assert mail.text == "物业乱收费，\ufffd"
+    assert any("U+FFFD" in note and "subject" in note for note in mail.notes)
+    assert any("U+FFFD" in note and "text" in note for note in mail.notes)
+
+
+def test_damaged_utf8_names_are_read_as_utf8():
+    name = "举报截图".encode() + b"\x80"
+    raw = (b"From: " + "王芳".encode() + b"\xa0 <wang@qq.com>\r\n"
+           b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\n\r\nbody\r\n--b\r\n"
+           b'Content-Type: application/pdf\r\nContent-Disposition: attachment; filename="' + name +
+           b'.pdf"\r\n\r\n%PDF-1.4\r\n--b--\r\n')
+    mail = parse_mail(raw)
+    assert mail.from_name == "王芳\ufffd" and mail.from_address == "wang@qq.com"
+    assert [a.filename for a in mail.attachments] == ["举报截图\ufffd.pdf"]
+
+
+@pytest.mark.parametrize("headers", [
+    b"From: Someone <victim@qq.com>\r\nFrom: other@evil.com\r\n",
+    b"From: victim@qq.com\r\nfrom: other@evil.com\r\n",
+    b"From: victim@qq.com\r\nFrom : other@evil.com\r\n",  # obsolete syntax: space before the colon
+    b"From : other@evil.com\r\nFrom: victim@qq.com\r\n",  # the parser's mbox "envelope" line
+    b"From: victim@qq.com\r\nFrom\t: other@evil.com\r\n",  # the parser's start of the body
+])
+def test_several_from_headers_are_no_sender(headers):
+    mail = parse_mail(headers + b"Subject: x\r\n\r\nbody")
+    assert (mail.from_name, mail.from_address) == ("", "")
