@@ -4,6 +4,7 @@ import functions_framework
 from shared.bootstrap import services
 from shared.domain.errors import CaseNotFound, TooManyAttempts
 from shared.web import http_requests as decode
+from shared.web import request_bodies as bodies
 from shared.web.pages import PAGE_HEADERS as HTML
 from shared.web.pages import minutes_until
 
@@ -16,6 +17,10 @@ def case_status(request):
         return app.pages.lookup(lang, request.args.get("number", "")), 200, HTML
     if request.method != "POST":
         return "method not allowed", 405, {"Allow": "GET, POST"}
+    unread = _unread_body(app, request, lang)
+    if unread:
+        return unread
+    lang = decode.language(request, app.settings.default_language, request.form)
     number, code = request.form.get("number", ""), request.form.get("code", "")
     try:
         if request.form.get("action") == "add":
@@ -36,3 +41,17 @@ def case_status(request):
                                 retry_minutes=minutes_until(refused.retry_after))
         return page, 429, HTML
     return app.pages.case(lang, view, code), 200, HTML
+
+
+def _unread_body(app, request, lang: str):
+    """The answer to a body we cannot read (too large, a text too long for the parser, a client
+    gone), or None once the form is read. What was posted is not kept, but the add form's URL
+    names the case, so the lookup page comes back with its number filled in."""
+    number, settings = request.args.get("number", ""), app.settings
+    problem = bodies.read_form(request, bodies.body_limit(settings.max_attachments,
+                                                          settings.max_attachment_bytes))
+    if problem == bodies.GONE:
+        return "", 400, HTML  # nobody is left to read an answer
+    if problem:
+        return app.pages.lookup(lang, number, f"addition_{problem}"), 413, HTML
+    return None

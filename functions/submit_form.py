@@ -10,6 +10,7 @@ import functions_framework
 from shared.bootstrap import services
 from shared.domain.errors import InvalidSubmission, TooManyAttempts
 from shared.web import http_requests as decode
+from shared.web import request_bodies as bodies
 from shared.web.pages import PAGE_HEADERS as HTML
 from shared.web.pages import minutes_until
 
@@ -24,12 +25,21 @@ def submit_form(request):
         return app.pages.form(lang, request.args.get("kind", "complaint")), 200, HTML
     if request.method != "POST":
         return "method not allowed", 405, {"Allow": "GET, POST"}
-    # The body is not read when it is too large, so the kind comes from the form's own URL.
+    # Until the body is read, the kind and the language come from the form's own URL.
     kind = request.args.get("kind", "complaint")
-    limit = app.settings.max_attachments * app.settings.max_attachment_bytes + 1024 * 1024
-    if (request.content_length or 0) > limit:
-        return app.pages.form(lang, kind, errors={"submission": "too_large"}), 413, HTML
-    kind, values = request.form.get("kind", kind), decode.form_values(request)
+    settings = app.settings
+    problem = bodies.read_form(request, bodies.body_limit(settings.max_attachments,
+                                                          settings.max_attachment_bytes))
+    if problem == bodies.GONE:
+        return "", 400, HTML  # nobody is left to read an answer
+    if problem:  # too large, or a text too long: nothing posted can be shown again
+        return app.pages.form(lang, kind, errors={"submission": problem}), 413, HTML
+    lang = decode.language(request, settings.default_language, request.form)
+    return _register(app, request, lang, request.form.get("kind", kind))
+
+
+def _register(app, request, lang: str, kind: str):
+    values = decode.form_values(request)
     try:
         registered = app.intake.submit(
             decode.submit_case(request, lang),

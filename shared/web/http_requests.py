@@ -8,9 +8,11 @@ from shared.services.submissions import SubmitCase
 from .rendering import LANGUAGES
 
 
-def language(request, default: str = "zh-CN") -> str:
-    """`?lang=` or the form's `lang` first, then Accept-Language, then the default."""
-    asked = request.args.get("lang") or request.form.get("lang")
+def language(request, default: str = "zh-CN", form=None) -> str:
+    """`?lang=` or the posted `form`'s `lang` first, then Accept-Language, then the default.
+    The form only when given: it is passed once read safely (`request_bodies.read_form`),
+    since reading it here would read a body that may be refused."""
+    asked = request.args.get("lang") or (form or {}).get("lang")
     if asked in LANGUAGES:
         return asked
     best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
