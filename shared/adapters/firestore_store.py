@@ -2,10 +2,11 @@
 the operations; the documents are written by `firestore_case_documents` (`cases/{number}`, its
 `events`, `reporter_identities/{number}`), `firestore_inbound_mail` (`mail_index`, `held_mail`),
 `firestore_rate_limits` (`hit_counters`) and here (`outbox/{id}`, whose creation triggers the
-delivery function). Composite queries: the outbox's "what is due" (`awaiting == true AND due_at <=
-now ORDER BY due_at`), a case's public events (`public == true AND seq > n ORDER BY seq`) and the
-queues (`firestore_queue`); infra/ holds their indexes. No `== None` filters, offsets, cursors or
-collection-group queries.
+delivery function); a registration's read, and what failed a registration whose commit failed,
+are `firestore_registration`'s. Composite queries: the outbox's "what is due" (`awaiting == true
+AND due_at <= now ORDER BY due_at`), a case's public events (`public == true AND seq > n ORDER BY
+seq`) and the queues (`firestore_queue`); infra/ holds their indexes. No `== None` filters,
+offsets, cursors or collection-group queries.
 
 A case document of the first schema carries its timeline inside it: it reads as it is (its
 events from that list) and the next write of the case moves the list into `events` (a list too
@@ -21,7 +22,7 @@ from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
 from shared.domain.cases import Case, HeldMail, MailRecord, ReporterIdentity, TimelineEvent
-from shared.domain.errors import CaseNotFound, CaseNumberTaken, DomainError, MailAlreadyRecorded
+from shared.domain.errors import CaseNotFound, DomainError, MailAlreadyRecorded
 from shared.domain.outbox import OutboxMessage
 from shared.domain.queues import CasePage, CaseQuery, checked_page_size
 from shared.domain.rate_limits import CounterSlot
@@ -31,6 +32,7 @@ from . import (
     firestore_inbound_mail,
     firestore_queue,
     firestore_rate_limits,
+    firestore_registration,
     firestore_upgrade,
     records,
 )
@@ -74,8 +76,10 @@ class FirestoreCaseStore:
 
         @firestore.transactional
         def run(transaction) -> None:
-            stored, mail, counted = self._read_for_registration(transaction, case, mail_keys, slots)
-            if self._number_taken(stored, case):
+            (stored, mail, counted), reads = firestore_registration.read(
+                self.client, transaction, case.number, mail_keys, slots)
+            self.operations += reads
+            if firestore_registration.number_taken(stored, case):
                 return  # our own commit landed and its answer was lost: registered
             firestore_inbound_mail.ensure_free(mail_keys, mail)
             for document, data in firestore_rate_limits.counted(self.client, slots, counted):
@@ -92,51 +96,8 @@ class FirestoreCaseStore:
         except DomainError:
             raise
         except gexc.GoogleAPICallError as exc:
-            self._explain_failed_registration(case, mail_keys, exc)
+            firestore_registration.explain_failure(self._get, case, mail_keys, exc)
         case.new_events.clear()
-
-    def _explain_failed_registration(self, case: Case, mail_keys: Sequence[str],
-                                     error: gexc.GoogleAPICallError) -> None:
-        """Return when the registration has in fact succeeded, else raise what failed it.
-
-        The client retries a commit whose answer was lost; if that first commit landed, the
-        retry fails, but the case is ours (same access-code hash). A create refused with
-        ALREADY_EXISTS (or CONFLICT) means another writer took a document after our read:
-        which one decides the answer, as the batch registration of the first version did."""
-        existing = self._get(CASES, case.number)
-        if existing is not None and _same_registration(existing, case):
-            return
-        if not isinstance(error, (gexc.AlreadyExists, gexc.Conflict)):
-            raise error
-        for key in mail_keys:
-            if self._get(MAIL_INDEX, key) is not None:
-                raise MailAlreadyRecorded(key) from error
-        if existing is not None:
-            raise CaseNumberTaken(case.number) from error
-        raise error
-
-    def _read_for_registration(self, transaction, case: Case, mail_keys: Sequence[str],
-                               slots: Sequence[tuple[CounterSlot, int]]):
-        """The case's document, its mail keys' and its counter slots' (in order), read in one
-        round trip of the transaction."""
-        case_document = firestore_case_documents.case_document(self.client, case.number)
-        mail = [firestore_inbound_mail.key_document(self.client, key) for key in mail_keys]
-        counters = [firestore_rate_limits.slot_document(self.client, slot) for slot, _ in slots]
-        documents = [case_document, *mail, *counters]
-        found = {s.reference.path: s for s in self.client.get_all(documents, transaction=transaction)}
-        self.operations += len(documents)
-        return (found[case_document.path], [found[d.path] for d in mail],
-                [found[d.path] for d in counters])
-
-    @staticmethod
-    def _number_taken(stored, case: Case) -> bool:
-        """True when the case is already stored by this very registration (`_same_registration`);
-        raises CaseNumberTaken when another case has its number."""
-        if not stored.exists:
-            return False
-        if _same_registration(stored.to_dict(), case):
-            return True
-        raise CaseNumberTaken(case.number)
 
     def get_case(self, number: str) -> Case | None:
         record = self._get(CASES, number)
@@ -278,11 +239,3 @@ class FirestoreCaseStore:
         for message in outbox:
             transaction.create(self._doc(OUTBOX, message.id), records.outbox_to_record(message))
         self.operations += len(outbox)
-
-
-def _same_registration(stored: dict, case: Case) -> bool:
-    """Whether the stored case is this very registration (our commit landed, its answer was lost).
-    The access-code hash alone does not tell: an email case's code is derived from its number, so
-    another message that drew the same number has the same hash; the moment of receipt does."""
-    return (stored.get("access_code_hash") == case.access_code_hash
-            and stored.get("received_at") == records.time_text(case.received_at))
