@@ -63,7 +63,7 @@ resource "google_cloudfunctions2_function" "function" {
 }
 
 # Anyone may call a public function without a Google identity; there is no other allUsers binding
-# in infra/ (tests/integration/test_infra_functions.py).
+# in infra/ (tests/integration/test_infra_access.py).
 resource "google_cloud_run_v2_service_iam_member" "public" {
   count = var.public ? 1 : 0
 
