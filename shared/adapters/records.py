@@ -62,6 +62,9 @@ def case_to_record(case: Case) -> dict:
         "attachments": [vars(a).copy() for a in case.attachments],
         "event_count": case.event_count,
         "public_event_count": case.public_event_count,
+        # Only once there is one: a case document unchanged since before the chain stays as it
+        # was (the Firestore upgrade compares documents field by field).
+        **({"audit_head": case.audit_head} if case.audit_head else {}),
     }
 
 
@@ -91,6 +94,7 @@ def case_from_record(record: dict) -> Case:
         attachments=[Attachment(**a) for a in record["attachments"]],
         event_count=record.get("event_count", len(legacy)),
         public_event_count=record.get("public_event_count", sum(e.public for e in legacy)),
+        audit_head=record.get("audit_head", ""),
     )
     # Set after construction: a stored case without a deadline keeps none.
     case.next_due_at = parse_time(record.get("next_due_at", record["review_due_at"]))
@@ -112,6 +116,8 @@ def event_to_record(event: TimelineEvent) -> dict:
         "public": event.public,
         "text": event.text,
         "data": dict(event.data),
+        # The audit chain; absent on events recorded before it existed.
+        **({"prev_hash": event.prev_hash, "hash": event.hash} if event.hash else {}),
     }
 
 
@@ -123,6 +129,8 @@ def event_from_record(record: dict) -> TimelineEvent:
         data=dict(record["data"]),
         actor=record.get("actor", SYSTEM),
         seq=record["seq"],
+        prev_hash=record.get("prev_hash", ""),
+        hash=record.get("hash", ""),
     )
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from .audit import chained
+
 
 class Kind(StrEnum):
     COMPLAINT = "complaint"  # 投诉
@@ -157,6 +159,10 @@ class TimelineEvent:
     data: dict = field(default_factory=dict)
     actor: str = SYSTEM
     seq: int = 0  # its place in the case's timeline, from 1; given by `Case.record`
+    # The audit chain (`audit.py`), sealed by `Case.record`; not compared, so that an event
+    # equals the one it was built as. Both "" on events stored before the chain existed.
+    prev_hash: str = field(default="", compare=False)
+    hash: str = field(default="", compare=False)
 
     @property
     def public(self) -> bool:
@@ -198,6 +204,7 @@ class Case:
     next_due_at: datetime | None = None  # the nearest deadline; a new case's is its review's
     event_count: int = 0  # events on the timeline, stored or new
     public_event_count: int = 0  # of which the reporter sees
+    audit_head: str = ""  # the hash of its newest hashed event (`audit.py`); "" before any
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self):
@@ -205,10 +212,14 @@ class Case:
             self.next_due_at = self.review_due_at
 
     def record(self, event: TimelineEvent) -> None:
-        """Append to the timeline; the timeline is never rewritten."""
+        """Append to the timeline, linked into the case's audit chain; the timeline is never
+        rewritten."""
         self.event_count += 1
         self.public_event_count += event.public
-        self.new_events.append(replace(event, seq=self.event_count))
+        numbered = replace(event, seq=self.event_count)
+        sealed = chained(self.number, numbered, self.audit_head)
+        self.audit_head = sealed.hash
+        self.new_events.append(sealed)
         self.updated_at = event.at
 
 
