@@ -85,9 +85,21 @@ def _events_out_of_cases(db: sqlite3.Connection) -> None:
                                         number))
 
 
+# 3: staff, one per email address in any letter case.
+_STAFF = """
+CREATE TABLE staff (id TEXT PRIMARY KEY, email_key TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL DEFAULT '', doc TEXT NOT NULL);
+"""
+
+
+def _staff(db: sqlite3.Connection) -> None:
+    _script(db, _STAFF)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
+    _staff,
 )
 
 

@@ -10,6 +10,7 @@ from .cases import Case, HeldMail, MailRecord, ReporterIdentity, TimelineEvent
 from .outbox import OutboxMessage
 from .queues import CasePage, CaseQuery
 from .rate_limits import CounterSlot
+from .staff import StaffMember
 
 
 class Clock(Protocol):
@@ -122,3 +123,38 @@ class NotificationVerifier(Protocol):
 class RawMailSource(Protocol):
     def fetch(self, bucket: str, key: str) -> bytes:
         """The raw message the SES receipt rule stored. Raises KeyError when it is missing."""
+
+
+class PasswordHasher(Protocol):
+    """Staff passwords (local sign-in), hashed with a memory-hard key derivation function."""
+
+    def hash(self, password: str) -> str:
+        """A self-describing hash of the password (algorithm, parameters, salt), never the password."""
+
+    def verify(self, password: str, stored: str) -> bool:
+        """Whether the password matches the stored hash; False for a wrong or malformed one."""
+
+    def needs_rehash(self, stored: str) -> bool:
+        """Whether the hash was made with weaker parameters than today's (rehash at sign-in)."""
+
+
+class StaffStore(Protocol):
+    """Staff records; both case stores implement it. Email addresses are unique, compared
+    case-insensitively (`staff.email_key`)."""
+
+    def put_staff(self, member: StaffMember, password_hash: str = "") -> None:
+        """Create or replace the member (by id). An empty `password_hash` keeps the stored one
+        (none for a new member). Raises StaffEmailTaken when another member has the address;
+        then nothing is written."""
+
+    def get_staff(self, staff_id: str) -> StaffMember | None:
+        """The member, or None."""
+
+    def staff_by_email(self, email: str) -> StaffMember | None:
+        """The member with this address in any letter case, or None."""
+
+    def list_staff(self) -> list[StaffMember]:
+        """Every member, by id (staff are a few hundred at most: no paging)."""
+
+    def staff_password_hash(self, staff_id: str) -> str:
+        """The member's stored password hash; empty when none (or no such member)."""

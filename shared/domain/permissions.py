@@ -1,0 +1,85 @@
+"""Which role may do what: the one table every staff command asks (docs/permissions.md shows it).
+
+The table grants by role only. Need-to-know on a particular case (its assigned handler, a
+confidential case, a recused handler) is checked on top of it by the command that has the case.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .errors import DomainError
+from .staff import Role, StaffMember
+
+
+class Action(StrEnum):
+    """A staff action of issue 8, as the commands and the API name it."""
+
+    REGISTER_OFFLINE_CASE = "register_offline_case"
+    READ_QUEUES = "read_queues"
+    READ_CASE = "read_case"
+    READ_HELD_MAIL = "read_held_mail"
+    ACT_ON_HELD_MAIL = "act_on_held_mail"
+    INITIAL_REVIEW = "initial_review"
+    REOPEN = "reopen"
+    CLASSIFY = "classify"
+    SET_SEVERITY = "set_severity"
+    ASSIGN = "assign"
+    REASSIGN = "reassign"
+    ADD_NOTE = "add_note"
+    MESSAGE_REPORTER = "message_reporter"
+    REFER_OUT = "refer_out"
+    REVEAL_IDENTITY = "reveal_identity"
+    MARK_CONFIDENTIAL = "mark_confidential"
+    READ_CONFIDENTIAL_CASE = "read_confidential_case"
+    READ_AUDIT_CHAIN = "read_audit_chain"
+    MANAGE_STAFF = "manage_staff"
+    MANAGE_SETTINGS = "manage_settings"
+
+
+_CLERK, _HANDLER, _SUPERVISOR = Role.CLERK, Role.HANDLER, Role.SUPERVISOR
+_LEADER, _AUDITOR, _ADMIN = Role.LEADER, Role.AUDITOR, Role.ADMIN
+
+# Admins manage people and settings but read no cases: running the system is not handling it.
+# Auditors read everything a case holds but change nothing. Only a supervisor reopens (R6).
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.REGISTER_OFFLINE_CASE: frozenset({_CLERK, _SUPERVISOR}),
+    Action.READ_QUEUES: frozenset({_CLERK, _HANDLER, _SUPERVISOR, _LEADER, _AUDITOR}),
+    Action.READ_CASE: frozenset({_CLERK, _HANDLER, _SUPERVISOR, _LEADER, _AUDITOR}),
+    Action.READ_HELD_MAIL: frozenset({_CLERK, _SUPERVISOR, _AUDITOR}),
+    Action.ACT_ON_HELD_MAIL: frozenset({_CLERK, _SUPERVISOR}),
+    Action.INITIAL_REVIEW: frozenset({_CLERK, _SUPERVISOR}),
+    Action.REOPEN: frozenset({_SUPERVISOR}),
+    Action.CLASSIFY: frozenset({_CLERK, _HANDLER, _SUPERVISOR}),
+    Action.SET_SEVERITY: frozenset({_HANDLER, _SUPERVISOR, _LEADER}),
+    Action.ASSIGN: frozenset({_SUPERVISOR}),
+    Action.REASSIGN: frozenset({_SUPERVISOR, _LEADER}),
+    Action.ADD_NOTE: frozenset({_CLERK, _HANDLER, _SUPERVISOR, _LEADER}),
+    Action.MESSAGE_REPORTER: frozenset({_HANDLER, _SUPERVISOR}),
+    Action.REFER_OUT: frozenset({_HANDLER, _SUPERVISOR, _LEADER}),
+    Action.REVEAL_IDENTITY: frozenset({_HANDLER, _SUPERVISOR}),
+    Action.MARK_CONFIDENTIAL: frozenset({_HANDLER, _SUPERVISOR}),
+    Action.READ_CONFIDENTIAL_CASE: frozenset({_HANDLER, _SUPERVISOR, _AUDITOR}),
+    Action.READ_AUDIT_CHAIN: frozenset({_AUDITOR}),
+    Action.MANAGE_STAFF: frozenset({_ADMIN}),
+    Action.MANAGE_SETTINGS: frozenset({_ADMIN}),
+}
+
+
+class Forbidden(DomainError):
+    """A staff member tried an action none of their roles allows (or they are inactive)."""
+
+    def __init__(self, action: Action, staff_id: str):
+        super().__init__(f"{staff_id} may not {action.value}")
+        self.action = action
+        self.staff_id = staff_id
+
+
+def allowed(staff: StaffMember, action: Action) -> bool:
+    """Whether the member's roles allow the action; an inactive member is allowed nothing."""
+    return staff.active and bool(staff.roles & PERMISSIONS[action])
+
+
+def authorize(staff: StaffMember, action: Action) -> None:
+    """Raise Forbidden, naming the action, unless the member may take it."""
+    if not allowed(staff, action):
+        raise Forbidden(action, staff.id)
