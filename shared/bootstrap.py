@@ -9,11 +9,12 @@ from shared.domain.ports import (
     AttachmentStore,
     CaseStore,
     Clock,
+    IdentityVerifier,
     MailTransport,
     NotificationVerifier,
     RawMailSource,
 )
-from shared.settings import Settings
+from shared.settings import ConfigurationError, Settings
 
 
 def build_store(settings: Settings) -> CaseStore:
@@ -59,6 +60,16 @@ def build_raw_mail(settings: Settings) -> RawMailSource:
     return S3RawMail(settings.ses_region)
 
 
+def build_identity_verifier(settings: Settings) -> IdentityVerifier:
+    """The verifier of staff identity assertions. Only IAP has one: the local sign-in checks its
+    own sessions, and a deployment that never chose IAP must not trust the header."""
+    if settings.staff_identity != "iap":
+        raise ConfigurationError(["CD_STAFF_IDENTITY: identity assertions are only trusted with iap"])
+    from shared.adapters.google_identity import IapAssertionVerifier
+
+    return IapAssertionVerifier(settings.iap_audience)
+
+
 class Services:
     """Every service of the system, wired as configured; tests pass their own adapters."""
 
@@ -95,6 +106,13 @@ class Services:
         return Renderer(s.templates_dir, s.timezone, s.platform_name)
 
     # -- services ----------------------------------------------------------------------------
+
+    @cached_property
+    def staff_identity(self):
+        """Staff behind IAP: the active member a signed assertion names (CD_STAFF_IDENTITY=iap)."""
+        from shared.services.staff_identity import StaffIdentity
+
+        return StaffIdentity(self.store, build_identity_verifier(self.settings))
 
     @cached_property
     def registration(self):

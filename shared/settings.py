@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from shared.settings_rules import ConfigurationError, field_problem, parse_value
+from shared.settings_rules import ConfigurationError, combination_problems, field_problem, parse_value
 
 __all__ = ["ConfigurationError", "DEVELOPMENT_REPLY_KEY", "PROJECT_ROOT", "Settings"]
 
@@ -57,6 +57,10 @@ class Settings:
     # Whom we trust: proxies that append to X-Forwarded-For, and the MTA's verdicts on senders.
     trusted_proxies: int = 0
     trusted_authserv_id: str = ""
+    # Who staff are: `local` (the local sign-in) or `iap` (Identity-Aware Proxy in front, whose
+    # signed assertion names the person; its audience is the protected service's).
+    staff_identity: str = "local"  # local | iap
+    iap_audience: str = ""
     # Email intake.
     report_address: str = ""  # where the public writes; empty: mail_from
     reply_token_key: str = ""  # a secret in the cloud; empty: generated into reply_token_key_file
@@ -78,6 +82,7 @@ class Settings:
     def __post_init__(self):
         problems = [problem for f in fields(self)
                     if (problem := field_problem(f.name, getattr(self, f.name)))]
+        problems += combination_problems(self)
         if problems:
             raise ConfigurationError(problems)
 

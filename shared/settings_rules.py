@@ -19,6 +19,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "email_default_kind": KINDS,
     "anonymous_kinds": KINDS,
     "default_language": ("zh-CN", "en"),  # the languages of templates/i18n
+    "staff_identity": ("local", "iap"),
 }
 # The smallest value that makes sense; a limit of 0 would switch a channel or a rule off unseen.
 MINIMUMS: dict[str, int] = {
@@ -128,6 +129,17 @@ def field_problem(name: str, value) -> str | None:
     if name == "timezone" and value.strip():
         return _timezone_problem(var, value)
     return None
+
+
+def combination_problems(settings) -> list[str]:
+    """Why settings that are each fine make no sense together."""
+    problems = []
+    if settings.staff_identity == "iap" and not settings.iap_audience.strip():
+        # Without it google-auth would skip the audience check: an assertion IAP signed for any
+        # other service would let its users in here.
+        problems.append("CD_IAP_AUDIENCE: must be set when CD_STAFF_IDENTITY=iap (the protected "
+                        "service's audience, like /projects/NUMBER/global/backendServices/ID)")
+    return problems
 
 
 def _looks_like_address(value: str) -> bool:

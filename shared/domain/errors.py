@@ -65,3 +65,12 @@ class DeliveryFailed(DomainError):
     def __init__(self, message: str, permanent: bool = False):
         super().__init__(message)
         self.permanent = permanent
+
+
+class NotSignedIn(DomainError):
+    """A staff request without a valid identity (missing, forged, expired or for someone else's
+    audience): 401."""
+
+
+class NotStaff(DomainError):
+    """A verified identity that is not an active staff member (no record, or deactivated): 403."""

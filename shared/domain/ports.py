@@ -158,3 +158,11 @@ class StaffStore(Protocol):
 
     def staff_password_hash(self, staff_id: str) -> str:
         """The member's stored password hash; empty when none (or no such member)."""
+
+
+class IdentityVerifier(Protocol):
+    """Who signed in, as vouched for by an identity provider in front of us (IAP in the cloud)."""
+
+    def verified_email(self, assertion: str) -> str:
+        """The email address the provider signed into `assertion`, after checking its signature,
+        issuer, audience and expiry. Raises NotSignedIn when any check fails."""
