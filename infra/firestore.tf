@@ -59,3 +59,15 @@ resource "google_firestore_field" "hit_counters_ttl" {
 
   index_config {}
 }
+
+# Staff sessions of the local sign-in carry `expires_at` too: expired ones are deleted the same way
+# (sign-in refuses them by their time until then).
+resource "google_firestore_field" "staff_sessions_ttl" {
+  database   = google_firestore_database.main.name
+  collection = "staff_sessions"
+  field      = "expires_at"
+
+  ttl_config {}
+
+  index_config {}
+}

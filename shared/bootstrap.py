@@ -105,7 +105,21 @@ class Services:
         s = self.settings
         return Renderer(s.templates_dir, s.timezone, s.platform_name)
 
+    @cached_property
+    def passwords(self):
+        from shared.adapters.passwords import Argon2Passwords
+
+        return Argon2Passwords()
+
     # -- services ----------------------------------------------------------------------------
+
+    @cached_property
+    def sign_in(self):
+        """Local sign-in for staff: sessions on bearer tokens."""
+        from shared.services.staff_sign_in import SignInLimits, StaffSignIn
+
+        limits = SignInLimits(lifetime=self.settings.staff_session_lifetime)
+        return StaffSignIn(self.store, self.passwords, self.clock, limits)
 
     @cached_property
     def staff_identity(self):

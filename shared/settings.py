@@ -54,6 +54,7 @@ class Settings:
     lookup_attempts_per_case: int = 20
     lookup_window: timedelta = timedelta(minutes=15)
     delivery_max_attempts: int = 8
+    staff_session_lifetime: timedelta = timedelta(hours=8)  # local sign-in: a session's length
     # Whom we trust: proxies that append to X-Forwarded-For, and the MTA's verdicts on senders.
     trusted_proxies: int = 0
     trusted_authserv_id: str = ""

@@ -38,13 +38,14 @@ from . import (
 )
 from .firestore_case_documents import CASES, IDENTITIES, TimelineTooLong
 from .firestore_inbound_mail import MAIL_INDEX
+from .firestore_sessions import FirestoreSessions
 from .firestore_staff import FirestoreStaff
 
 OUTBOX = "outbox"
 _MAX_ATTEMPTS = 30
 
 
-class FirestoreCaseStore(FirestoreStaff):
+class FirestoreCaseStore(FirestoreStaff, FirestoreSessions):
     """CaseStore on Firestore. The client is built on first use, not at import time."""
 
     def __init__(self, project: str, database: str = "(default)", client=None):

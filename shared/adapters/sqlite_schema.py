@@ -96,10 +96,23 @@ def _staff(db: sqlite3.Connection) -> None:
     _script(db, _STAFF)
 
 
+# 4: staff sessions of the local sign-in, by the SHA-256 of their token.
+_STAFF_SESSIONS = """
+CREATE TABLE staff_sessions (token_hash TEXT PRIMARY KEY, staff_id TEXT NOT NULL,
+    expires_at TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX staff_sessions_expiry ON staff_sessions (expires_at);
+"""
+
+
+def _staff_sessions(db: sqlite3.Connection) -> None:
+    _script(db, _STAFF_SESSIONS)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
     _staff,
+    _staff_sessions,
 )
 
 

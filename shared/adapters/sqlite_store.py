@@ -25,12 +25,13 @@ from shared.domain.rate_limits import CounterSlot
 
 from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits
 from .sqlite_schema import CASE_COLUMNS, case_columns, dump, event_row, migrate
+from .sqlite_sessions import SqliteSessions
 from .sqlite_staff import SqliteStaff
 
 _UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash")  # set at register
 
 
-class SqliteCaseStore(SqliteStaff):
+class SqliteCaseStore(SqliteStaff, SqliteSessions):
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
     def __init__(self, path: str | Path):

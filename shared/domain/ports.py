@@ -10,6 +10,7 @@ from .cases import Case, HeldMail, MailRecord, ReporterIdentity, TimelineEvent
 from .outbox import OutboxMessage
 from .queues import CasePage, CaseQuery
 from .rate_limits import CounterSlot
+from .sessions import Session
 from .staff import StaffMember
 
 
@@ -166,3 +167,18 @@ class IdentityVerifier(Protocol):
     def verified_email(self, assertion: str) -> str:
         """The email address the provider signed into `assertion`, after checking its signature,
         issuer, audience and expiry. Raises NotSignedIn when any check fails."""
+
+
+class SessionStore(Protocol):
+    """Staff sessions of the local sign-in, by the SHA-256 of their token; both case stores
+    implement it."""
+
+    def put_session(self, session: Session) -> None:
+        """Store the session (never its token)."""
+
+    def session(self, token_hash: str) -> Session | None:
+        """The session with this token hash, or None (expired ones may be returned: the caller
+        checks `expires_at`)."""
+
+    def delete_session(self, token_hash: str) -> None:
+        """Forget the session at once; nothing happens when there is none."""

@@ -95,12 +95,25 @@ def main() -> None:
     print(f"Reply-token key:  {_key_origin(settings)}", flush=True)
     print(f"Mailbox (.eml):   {settings.local_mailbox}  (SMTP on "
           f"{settings.smtp_host}:{settings.smtp_port})", flush=True)
+    _demo_staff_on_first_start(app)
     try:
         run_simple(settings.local_http_host, settings.local_http_port, build_app(), threaded=True)
     finally:
         stop.set()
         mailbox.stop()
         inbound.stop()
+
+
+def _demo_staff_on_first_start(app) -> None:
+    """With no staff at all (the first start), create the demo staff and print their passwords:
+    the only time they are shown."""
+    if app.store.list_staff():
+        return
+    from tools.demo_staff import create_demo_staff, credential_lines
+
+    print("Demo staff (sign in with these; shown this once, `python -m tools.demo_staff` adds "
+          "missing ones):", flush=True)
+    print("\n".join(credential_lines(create_demo_staff(app.store, app.passwords))), flush=True)
 
 
 def _key_origin(settings) -> str:

@@ -1,0 +1,67 @@
+"""Create demo staff for the local stack: one member per role, each with a random password that is
+printed once (only its Argon2id hash is stored).
+
+    python -m tools.demo_staff
+
+Reads the same `CD_*` settings as everything else. Members that exist already are left as they
+are (their passwords cannot be shown again); when all exist it says so. `bin/serve` runs this on
+its first start, when there are no staff at all. Exit status 0, or 2 on bad settings.
+"""
+from __future__ import annotations
+
+import secrets
+import sys
+
+from shared.bootstrap import build_services
+from shared.domain.staff import Role, StaffMember
+from shared.settings import ConfigurationError, Settings
+
+# The service centre (客服中心) triages and supervises; handlers work in a department of their own.
+DEPARTMENTS = {Role.SUPERVISOR: "客服中心", Role.CLERK: "客服中心", Role.HANDLER: "运营部"}
+
+
+def demo_members() -> list[StaffMember]:
+    """One demo member per role: id `demo.<role>`, address `demo.<role>@example.com`."""
+    return [StaffMember(id=f"demo.{role.value}", email=f"demo.{role.value}@example.com",
+                        display_name=f"Demo {role.value}", roles=frozenset({role}),
+                        department=DEPARTMENTS.get(role, ""))
+            for role in Role]
+
+
+def create_demo_staff(store, passwords) -> list[tuple[StaffMember, str]]:
+    """Create the demo members missing from the store; return each created one with its password
+    (the only time it is known)."""
+    created = []
+    for member in demo_members():
+        if store.get_staff(member.id) is None:
+            password = secrets.token_urlsafe(12)  # 96 random bits
+            store.put_staff(member, passwords.hash(password))
+            created.append((member, password))
+    return created
+
+
+def credential_lines(created: list[tuple[StaffMember, str]]) -> list[str]:
+    """What to print: how to sign in as each created member."""
+    return [f"  {member.email:<28} password {password}   ({', '.join(sorted(member.roles))}"
+            f"{', ' + member.department if member.department else ''})"
+            for member, password in created]
+
+
+def main() -> int:
+    """Create the missing demo staff and print their credentials. See the module's docstring."""
+    try:
+        app = build_services(Settings.from_environment())
+    except ConfigurationError as bad:
+        print(bad, file=sys.stderr)
+        return 2
+    created = create_demo_staff(app.store, app.passwords)
+    if not created:
+        print("The demo staff exist already (their passwords were printed when they were created).")
+        return 0
+    print("Demo staff (the passwords are shown this once):")
+    print("\n".join(credential_lines(created)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
