@@ -13,18 +13,13 @@ import sys
 
 from shared.bootstrap import build_store
 from shared.services.audit_chain import check_case, every_case
-from shared.settings import ConfigurationError, Settings
+from tools.operator_settings import operator_settings
 
 
 def main(argv: list[str] | None = None) -> int:
     """Check the chains; print the result. See the module's docstring for the exit status."""
     arguments = _parser().parse_args(argv)
-    try:
-        settings = Settings.from_environment()
-    except ConfigurationError as bad:
-        print(bad, file=sys.stderr)
-        return 2
-    store = build_store(settings)
+    store = build_store(operator_settings())
     if arguments.case:
         case = store.get_case(arguments.case)
         if case is None:

@@ -14,7 +14,7 @@ import sys
 
 from shared.bootstrap import build_services
 from shared.domain.staff import Role, StaffMember
-from shared.settings import ConfigurationError, Settings
+from tools.operator_settings import operator_settings
 
 # The service centre (客服中心) triages and supervises; handlers work in a department of their own.
 DEPARTMENTS = {Role.SUPERVISOR: "客服中心", Role.CLERK: "客服中心", Role.HANDLER: "运营部"}
@@ -49,11 +49,7 @@ def credential_lines(created: list[tuple[StaffMember, str]]) -> list[str]:
 
 def main() -> int:
     """Create the missing demo staff and print their credentials. See the module's docstring."""
-    try:
-        app = build_services(Settings.from_environment())
-    except ConfigurationError as bad:
-        print(bad, file=sys.stderr)
-        return 2
+    app = build_services(operator_settings())
     created = create_demo_staff(app.store, app.passwords)
     if not created:
         print("The demo staff exist already (their passwords were printed when they were created).")

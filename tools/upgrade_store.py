@@ -10,16 +10,12 @@ from __future__ import annotations
 import sys
 
 from shared.bootstrap import build_store
-from shared.settings import ConfigurationError, Settings
+from tools.operator_settings import operator_settings
 
 
 def main() -> int:
     """Upgrade the store; print what was done. Exit status 2 on bad settings."""
-    try:
-        settings = Settings.from_environment()
-    except ConfigurationError as bad:
-        print(bad, file=sys.stderr)
-        return 2
+    settings = operator_settings()
     store = build_store(settings)
     if settings.case_store == "firestore":
         from shared.adapters.firestore_upgrade import upgrade
