@@ -108,11 +108,23 @@ def _staff_sessions(db: sqlite3.Connection) -> None:
     _script(db, _STAFF_SESSIONS)
 
 
+# 5: held mail leaves the staff queue once opened as a case, attached to one or dismissed.
+_HELD_MAIL_OPEN = """
+ALTER TABLE held_mail ADD COLUMN open INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX held_mail_open ON held_mail (open, received_at, id);
+"""
+
+
+def _held_mail_open(db: sqlite3.Connection) -> None:
+    _script(db, _HELD_MAIL_OPEN)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
     _staff,
     _staff_sessions,
+    _held_mail_open,
 )
 
 

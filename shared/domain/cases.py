@@ -23,7 +23,8 @@ class Channel(StrEnum):
     PHONE = "phone"
     IN_PERSON = "in_person"
     LETTER = "letter"
-    REFERRAL = "referral"
+    REFERRAL = "referral"  # passed to us by a regulator (12377, 12321, ...) with their reference
+    STAFF_FOUND = "staff_found"  # found by staff themselves (「主动发现并积极处理不良信息」)
 
 
 class Status(StrEnum):
