@@ -65,6 +65,10 @@ def case_to_record(case: Case) -> dict:
         # Only once there is one: a case document unchanged since before the chain stays as it
         # was (the Firestore upgrade compares documents field by field).
         **({"audit_head": case.audit_head} if case.audit_head else {}),
+        # Fields added later are written only when set, for the same reason.
+        **{name: value for name, value in (("respondent", case.respondent),
+                                           ("about_staff", case.about_staff),
+                                           ("confidential", case.confidential)) if value},
     }
 
 
@@ -95,6 +99,9 @@ def case_from_record(record: dict) -> Case:
         event_count=record.get("event_count", len(legacy)),
         public_event_count=record.get("public_event_count", sum(e.public for e in legacy)),
         audit_head=record.get("audit_head", ""),
+        respondent=record.get("respondent", ""),
+        about_staff=record.get("about_staff", ""),
+        confidential=record.get("confidential", False),
     )
     # Set after construction: a stored case without a deadline keeps none.
     case.next_due_at = parse_time(record.get("next_due_at", record["review_due_at"]))

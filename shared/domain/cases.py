@@ -206,6 +206,9 @@ class Case:
     event_count: int = 0  # events on the timeline, stored or new
     public_event_count: int = 0  # of which the reporter sees
     audit_head: str = ""  # the hash of its newest hashed event (`audit.py`); "" before any
+    respondent: str = ""  # who or what is complained about or reported (account, seller, staff)
+    about_staff: str = ""  # staff id whose conduct the case is about: they never handle it (R23)
+    confidential: bool = False  # only its handler, supervisors and auditors see its content
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self):

@@ -46,6 +46,15 @@ class InvalidSubmission(DomainError):
         self.errors = errors
 
 
+class InvalidCommand(DomainError):
+    """A staff command with input that cannot be carried out; `errors` maps each field to an error
+    code (the API answers 422 with them, in the person's language). Nothing was changed."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
 class TransitionNotAllowed(DomainError):
     """A lifecycle command that the case's current status does not allow (`lifecycle.TRANSITIONS`)."""
 

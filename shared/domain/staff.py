@@ -50,6 +50,20 @@ class StaffMember:
         return bool(wanted) and any(c.strip().casefold() == wanted for c in self.conflicts)
 
 
+@dataclasses.dataclass(frozen=True)
+class Requester:
+    """Who asks a staff command and from where: the signed-in member and the client address the
+    request came from (the audit record's "from where", R20)."""
+
+    member: StaffMember
+    client: str = ""
+
+    @property
+    def actor(self) -> str:
+        """The actor name the member's events carry (`cases.staff_actor`)."""
+        return f"staff:{self.member.id}"
+
+
 def email_key(email: str) -> str:
     """The form under which an email address identifies one staff member: addresses differing
     only in case (or surrounding spaces) are the same person."""
