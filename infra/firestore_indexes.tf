@@ -96,6 +96,23 @@ locals {
   }
 }
 
+# A word search (firestore_queue, CaseQuery.words): search_terms array-contains one term, newest
+# first; further terms and filters are checked on the results.
+resource "google_firestore_index" "cases_search_terms_newest" {
+  database   = google_firestore_database.main.name
+  collection = "cases"
+
+  fields {
+    field_path   = "search_terms"
+    array_config = "CONTAINS"
+  }
+
+  fields {
+    field_path = "received_key"
+    order      = "DESCENDING"
+  }
+}
+
 resource "google_firestore_index" "queue" {
   for_each = local.queue_indexes
 

@@ -1,9 +1,9 @@
 """A case's documents as the Firestore store's transactions write them: `cases/{number}` (the
 bounded case document, with its queue fields: the filters, `received_key`, `due_key`,
-`reporter_email_hash`), `cases/{number}/events/{seq}` (its timeline, append-only, one document per
-event, the id the zero-padded sequence number) and `reporter_identities/{number}` (the private
-record, R20). Each writing function returns the number of documents it wrote, which the store
-counts as operations.
+`reporter_email_hash` and `search_terms`, the terms of its subject for word searches),
+`cases/{number}/events/{seq}` (its timeline, append-only, one document per event, the id the
+zero-padded sequence number) and `reporter_identities/{number}` (the private record, R20). Each
+writing function returns the number of documents it wrote, which the store counts as operations.
 
 A first-schema case document (its timeline inside, no queue keys, no `reporter_email_hash`) is
 read with its hash taken from the private record, so the next write puts it in every queue;
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from google.cloud import firestore
 
 from shared.domain.cases import Case, ReporterIdentity, TimelineEvent
-from shared.domain.queues import reporter_email_hash
+from shared.domain.queues import reporter_email_hash, search_terms
 
 from . import records
 
@@ -40,11 +40,17 @@ def case_document(client: firestore.Client, number: str):
     return client.collection(CASES).document(number)
 
 
+def case_record(case: Case, email_hash: str) -> dict:
+    """The case document: the case's record and the fields its queries filter and page on (the
+    reporter's email hash is registration's to know, so the caller gives it)."""
+    return {**records.case_to_record(case), **records.queue_keys(case),
+            "reporter_email_hash": email_hash, "search_terms": list(search_terms(case.subject))}
+
+
 def create_case(writer, client: firestore.Client, case: Case, identity: ReporterIdentity) -> int:
     """The new case's document, its first events and its private record."""
-    record = {**records.case_to_record(case), **records.queue_keys(case),
-              "reporter_email_hash": reporter_email_hash(identity.email) if identity.email else ""}
-    writer.create(case_document(client, case.number), record)
+    email_hash = reporter_email_hash(identity.email) if identity.email else ""
+    writer.create(case_document(client, case.number), case_record(case, email_hash))
     written = create_events(writer, client, case.number, case.new_events)
     writer.create(client.collection(IDENTITIES).document(case.number),
                   records.identity_to_record(identity))
@@ -79,9 +85,8 @@ def rewrite_case(writer, client: firestore.Client, case: Case, stored: dict) -> 
     """Rewrite the case document (keeping what only registration knows: the hash, which
     `read_case` supplies for a first-schema document) and append its new events; a
     first-schema document's embedded timeline moves out in the same commit."""
-    record = {**records.case_to_record(case), **records.queue_keys(case),
-              "reporter_email_hash": stored.get("reporter_email_hash", "")}
-    writer.set(case_document(client, case.number), record)
+    writer.set(case_document(client, case.number),
+               case_record(case, stored.get("reporter_email_hash", "")))
     return (1 + set_events(writer, client, case.number, records.legacy_events(stored))
             + create_events(writer, client, case.number, case.new_events))
 

@@ -9,6 +9,10 @@ checked here on what it returns (reading further while a page is not full). A si
 status with department or with assignee (a department's or a handler's queue), run wholly on
 the server.
 
+A word search (`CaseQuery.words`) has the server find one term in the case's `search_terms`
+array (`array_contains`, newest first: one more composite index); its other terms and the filters
+are checked on the results.
+
 Paging orders by one unique text field per order (`records.queue_keys`: the time, then the case
 number), so a cursor is a plain `<`/`>` filter on it: no offsets or cursors (the test emulator
 ignores those), no ties to break.
@@ -27,6 +31,7 @@ from . import records
 
 CASES = "cases"
 EVENTS = "events"  # cases/{number}/events/{seq}
+SEARCH_TERMS = "search_terms"  # the case document's array of its subject's terms
 SERVER_FILTERS: tuple[tuple[str, ...], ...] = (
     *((name,) for name in FILTER_FIELDS),
     ("status", "department"),
@@ -43,8 +48,11 @@ _SCAN_FACTOR = 4  # with filters left to check here, read this many times the pa
 
 
 def plan(query: CaseQuery) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(the filters the server applies, the filters checked on its results)."""
+    """(the filters the server applies, the filters checked on its results). A word search has
+    the server look up its leading term (`SEARCH_TERMS`), likelier to be selective than a filter."""
     given = query.filters()
+    if query.words:
+        return (SEARCH_TERMS,), tuple(given)
     served = max((shape for shape in SERVER_FILTERS if set(shape) <= set(given)), key=len,
                  default=())
     return served, tuple(name for name in given if name not in served)
@@ -57,8 +65,9 @@ def issued_shapes() -> set[tuple[tuple[str, ...], str, str]]:
     for size in range(len(FILTER_FIELDS) + 1):
         for names in combinations(FILTER_FIELDS, size):
             for order, (key, direction, _, _) in ORDERS.items():
-                served, _ = plan(CaseQuery(**{n: "x" for n in names}, order=order))
-                shapes.add((served, key, direction))
+                for words in ((), ("x",)) if order is QueueOrder.NEWEST_FIRST else ((),):
+                    query = CaseQuery(**{n: "x" for n in names}, order=order, words=words)
+                    shapes.add((plan(query)[0], key, direction))
     return shapes
 
 
@@ -69,7 +78,11 @@ def queue_query(client: firestore.Client, query: CaseQuery, served: tuple[str, .
     values = query.filters()
     found = client.collection(CASES)
     for name in served:
-        found = found.where(filter=firestore.FieldFilter(name, "==", values[name]))
+        if name == SEARCH_TERMS:
+            found = found.where(filter=firestore.FieldFilter(SEARCH_TERMS, "array_contains",
+                                                             query.leading_word()))
+        else:
+            found = found.where(filter=firestore.FieldFilter(name, "==", values[name]))
     found = found.where(filter=firestore.FieldFilter(key, beyond, start if position is None else position))
     return found.order_by(key, direction=direction).limit(batch)
 
@@ -81,13 +94,15 @@ def scan(client: firestore.Client, query: CaseQuery, limit: int,
     key = ORDERS[query.order][0]
     served, residual = plan(query)
     values = query.filters()
-    batch = limit + 1 if not residual else _SCAN_FACTOR * limit
+    words = set(query.words)
+    batch = limit + 1 if not residual and len(words) < 2 else _SCAN_FACTOR * limit
     found: list[dict] = []
     reads, position = 0, after
     while len(found) <= limit:
         records = [s.to_dict() for s in queue_query(client, query, served, position, batch).stream()]
         reads += max(1, len(records))
-        found += [r for r in records if all(r.get(n) == values[n] for n in residual)]
+        found += [r for r in records if all(r.get(n) == values[n] for n in residual)
+                  and words <= set(r.get(SEARCH_TERMS, ()))]
         if len(records) < batch:
             break
         position = records[-1][key]

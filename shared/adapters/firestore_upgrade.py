@@ -1,7 +1,8 @@
-"""The Firestore schema upgrade: every case document of the first schema (its timeline inside,
-no queue keys, no `reporter_email_hash`) brought to the current one, so that every case is in
-its queues, in `due_cases` and in its reporter's list. Run by the operator at each deploy
-(`python -m tools.upgrade_store`, docs/deploy.md).
+"""The Firestore schema upgrade: every case document of an earlier schema brought to the
+current one — the first (its timeline inside, no queue keys, no `reporter_email_hash`) and the
+second (no `search_terms`) — so that every case is in its queues, in `due_cases`, in its
+reporter's list and in word searches. Run by the operator at each deploy (`python -m
+tools.upgrade_store`, docs/deploy.md).
 
 Paged over `cases` by a range filter on `number` (no cursors or offsets: the test emulator ignores
 them). Each page's last number is kept in `meta/schema` (`resume_after`), so an interrupted run
@@ -20,10 +21,17 @@ from datetime import UTC, datetime
 from google.cloud import firestore
 
 from . import records
-from .firestore_case_documents import IDENTITIES, case_document, email_hash_of, set_events
+from .firestore_case_documents import (
+    IDENTITIES,
+    case_document,
+    case_record,
+    email_hash_of,
+    set_events,
+)
 
 CASES = "cases"  # as firestore_case_documents names it; a literal for the infra checks' reader
-SCHEMA_VERSION = 2  # 1: the first schema; 2: events apart, queue keys, reporter email hash
+# 1: the first schema; 2: events apart, queue keys, reporter email hash; 3: search terms
+SCHEMA_VERSION = 3
 META = "meta"
 SCHEMA = "schema"  # meta/schema: {version, resume_after, upgraded_at}
 PAGE = 100
@@ -101,9 +109,7 @@ def _upgrade_once(client: firestore.Client, snapshot) -> int | None:
     record = snapshot.to_dict()
     number = record["number"]
     email_hash = record.get("reporter_email_hash") or _identity_hash(client, number)
-    case = records.case_from_record(record)
-    target = {**records.case_to_record(case), **records.queue_keys(case),
-              "reporter_email_hash": email_hash}
+    target = case_record(records.case_from_record(record), email_hash)
     if "timeline" not in record and all(record.get(k, _ABSENT) == v for k, v in target.items()):
         return None
     events = records.legacy_events(record)

@@ -1,5 +1,6 @@
 """Reading the SQLite store a page at a time: a case's events and the case queues (keyset paging
-on indexed columns, `sqlite_schema`)."""
+on indexed columns, `sqlite_schema`), and the word index (`case_terms`) the store keeps in step
+with every case it writes."""
 from __future__ import annotations
 
 import json
@@ -10,6 +11,7 @@ from shared.domain.cases import Case, TimelineEvent
 from shared.domain.queues import CasePage, CaseQuery, QueueOrder, checked_page_size
 
 from . import records
+from .sqlite_schema import INSERT_TERMS, term_rows
 
 # Order: (column, direction, the comparison that means "after the cursor", the cursor's key).
 _ORDERS = {QueueOrder.NEWEST_FIRST: ("received_at", "DESC", "<", "received_key"),
@@ -30,6 +32,8 @@ def case_events(db: sqlite3.Connection, number: str, public_only: bool, after_se
 
 
 def find_cases(db: sqlite3.Connection, query: CaseQuery, limit: int, after: str | None) -> CasePage:
+    if query.words:
+        return _find_by_words(db, query, limit, after)
     column, direction, beyond, key = _ORDERS[query.order]
     filters = query.filters()
     where = [f"{name} = ?" for name in filters]
@@ -46,6 +50,51 @@ def find_cases(db: sqlite3.Connection, query: CaseQuery, limit: int, after: str 
         (*params, checked_page_size(limit) + 1)).fetchall()
     cases = [records.case_from_record(json.loads(r[0])) for r in rows[:limit]]
     return CasePage(cases, records.queue_keys(cases[-1])[key] if len(rows) > limit else None)
+
+
+def _find_by_words(db: sqlite3.Connection, query: CaseQuery, limit: int,
+                   after: str | None) -> CasePage:
+    """Newest first along the leading term's rows of `case_terms` (its key's order: no sort), each
+    further term an indexed lookup of the same row key, the filters checked on the case row."""
+    leading = query.leading_word()
+    where, params = ["t.term = ?"], [leading]
+    for term in dict.fromkeys(query.words):
+        if term != leading:
+            where.append("EXISTS (SELECT 1 FROM case_terms o WHERE o.term = ? "
+                         "AND o.received_at = t.received_at AND o.number = t.number)")
+            params.append(term)
+    for name, value in query.filters().items():
+        where.append(f"c.{name} = ?")
+        params.append(value)
+    if after is not None:
+        where.append("(t.received_at, t.number) < (?, ?)")
+        params.extend(records.cursor_position(after))
+    rows = db.execute(
+        "SELECT c.doc FROM case_terms t CROSS JOIN cases c ON c.number = t.number "
+        f"WHERE {' AND '.join(where)} ORDER BY t.received_at DESC, t.number DESC LIMIT ?",
+        (*params, checked_page_size(limit) + 1)).fetchall()
+    cases = [records.case_from_record(json.loads(r[0])) for r in rows[:limit]]
+    more = len(rows) > limit
+    return CasePage(cases, records.queue_keys(cases[-1])["received_key"] if more else None)
+
+
+def indexed(case: Case) -> tuple[str, str]:
+    """What a case's rows in `case_terms` are cut from: its receipt time (as stored) and subject."""
+    return records.time_text(case.received_at), case.subject
+
+
+def write_terms(db: sqlite3.Connection, case: Case, before: tuple[str, str] | None) -> int:
+    """Bring the case's `case_terms` rows in step with it: all of them for a new case (`before`
+    None), none when what they are cut from is as `before`, else the old ones replaced. Returns
+    the statements run, for the store's count."""
+    now = indexed(case)
+    if now == before:
+        return 0
+    if before is not None:
+        db.executemany("DELETE FROM case_terms WHERE term = ? AND received_at = ? AND number = ?",
+                       term_rows(case.number, *before))
+    db.executemany(INSERT_TERMS, term_rows(case.number, *now))
+    return 1 if before is None else 2
 
 
 def due_cases(db: sqlite3.Connection, now: datetime, limit: int) -> list[Case]:

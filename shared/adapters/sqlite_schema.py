@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 
-from shared.domain.queues import FILTER_FIELDS, reporter_email_hash
+from shared.domain.queues import FILTER_FIELDS, reporter_email_hash, search_terms
 
 from . import records
 
@@ -119,12 +119,31 @@ def _held_mail_open(db: sqlite3.Connection) -> None:
     _script(db, _HELD_MAIL_OPEN)
 
 
+# 6: the subject's search terms, each with the case's receipt time: a word search walks one
+# term's rows newest first (the key's order) and joins the cases. Filled for every case here; the
+# store keeps it in step in the transaction of each case write. A change to how subjects are cut
+# (`search_terms`) needs a migration that fills the table again.
+_CASE_TERMS = """
+CREATE TABLE case_terms (term TEXT NOT NULL, received_at TEXT NOT NULL, number TEXT NOT NULL,
+    PRIMARY KEY (term, received_at, number)) WITHOUT ROWID;
+"""
+INSERT_TERMS = "INSERT INTO case_terms (term, received_at, number) VALUES (?, ?, ?)"
+
+
+def _case_terms(db: sqlite3.Connection) -> None:
+    _script(db, _CASE_TERMS)
+    cases = db.execute("SELECT number, received_at, json_extract(doc, '$.subject') FROM cases")
+    for number, received_at, subject in cases:  # a cursor: 100 000 documents need not fit in memory
+        db.executemany(INSERT_TERMS, term_rows(number, received_at, subject or ""))
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
     _staff,
     _staff_sessions,
     _held_mail_open,
+    _case_terms,
 )
 
 
@@ -158,6 +177,11 @@ def case_columns(case, reporter_email: str) -> tuple:
             case.channel.value, case.assignee, case.department, records.time_text(case.received_at),
             records.time_text(case.next_due_at),
             reporter_email_hash(reporter_email) if reporter_email else "")
+
+
+def term_rows(number: str, received_at: str, subject: str) -> list[tuple[str, str, str]]:
+    """The `case_terms` rows of a case: one per search term of its subject."""
+    return [(term, received_at, number) for term in search_terms(subject)]
 
 
 def event_row(number: str, event) -> tuple:

@@ -94,8 +94,9 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions):
             if case is None:
                 raise CaseNotFound(number)
             self._claim_mail_keys(db, mail_keys, MailRecord(case_number=number))
+            indexed = sqlite_queues.indexed(case)
             new_outbox = change(case) or []
-            self._write_case(db, case)
+            self._write_case(db, case, indexed)
             self._insert_outbox(db, new_outbox)
         case.new_events.clear()
         return case
@@ -130,9 +131,12 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions):
                 return None
             message = records.outbox_from_record(json.loads(row[0]))
             case = self._case_in(db, message.case_number)
-            if case is None or not change(message, case):
+            if case is None:
                 return None
-            self._write_case(db, case)
+            indexed = sqlite_queues.indexed(case)
+            if not change(message, case):
+                return None
+            self._write_case(db, case, indexed)
             self._upsert_outbox(db, message)
             for key in mail_keys:
                 self.operations += 1
@@ -206,11 +210,14 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions):
         except sqlite3.IntegrityError as exc:
             raise CaseNumberTaken(case.number) from exc
         self._insert_events(db, case)
+        self.operations += sqlite_queues.write_terms(db, case, None)
         self.operations += 1
         db.execute("INSERT INTO reporter_identities (number, doc) VALUES (?, ?)",
                    (case.number, dump(records.identity_to_record(identity))))
 
-    def _write_case(self, db: sqlite3.Connection, case: Case) -> None:
+    def _write_case(self, db: sqlite3.Connection, case: Case, indexed: tuple[str, str]) -> None:
+        """Rewrite the case row (its search terms too when what they are cut from changed since
+        `indexed` was taken: `sqlite_queues.indexed`) and append its new events."""
         self.operations += 1
         db.execute(
             f"UPDATE cases SET doc = ?, {', '.join(c + ' = ?' for c in _UPDATED_COLUMNS)} "
@@ -218,6 +225,7 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions):
             (dump(records.case_to_record(case)), *case_columns(case, "")[:-1], case.number),
         )
         self._insert_events(db, case)
+        self.operations += sqlite_queues.write_terms(db, case, indexed)
 
     def _insert_events(self, db: sqlite3.Connection, case: Case) -> None:
         """Append the case's new events (append-only: a sequence number taken twice fails)."""

@@ -7,6 +7,7 @@ repeat nor skip one).
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, fields
 from enum import StrEnum
 
@@ -34,14 +35,27 @@ class CaseQuery:
     department: str | None = None
     reporter_email_hash: str | None = None  # `reporter_email_hash(email)`: a reporter's cases
     order: QueueOrder = QueueOrder.NEWEST_FIRST
+    # Search terms (`search_terms` of what was typed), all of which the subject must hold. A word
+    # search is newest first: the terms are indexed with the receipt time, not the deadline.
+    words: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "words", tuple(self.words))
+        if self.words and self.order is not QueueOrder.NEWEST_FIRST:
+            raise ValueError("a word search is ordered newest first")
 
     def filters(self) -> dict[str, str]:
-        """The filters given, by field name."""
-        return {f.name: str(getattr(self, f.name)) for f in fields(self)
-                if f.name != "order" and getattr(self, f.name) is not None}
+        """The filters given, by field name (the words apart)."""
+        return {name: str(getattr(self, name)) for name in FILTER_FIELDS
+                if getattr(self, name) is not None}
+
+    def leading_word(self) -> str:
+        """The term a store looks up in its word index; the others are checked on what it finds.
+        The longest, as the likeliest to be rare (no statistics are kept)."""
+        return max(self.words, key=len)
 
 
-FILTER_FIELDS = tuple(f.name for f in fields(CaseQuery) if f.name != "order")
+FILTER_FIELDS = tuple(f.name for f in fields(CaseQuery) if f.name not in {"order", "words"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,57 @@ def reporter_email_hash(email: str) -> str:
     lower-cased address, hex (the address itself stays in the private record, R20)."""
     # surrogatepass: an address read from mail may hold lone surrogates; it must hash, not crash
     return hashlib.sha256(email.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# -- Subject words -------------------------------------------------------------------------------
+# A subject is cut into terms once, when the case is written, and what staff type is cut the same
+# way, so that a search is an exact match of terms in an index. Latin letters and digits (and any
+# other alphabet) make words, lower-cased; Chinese, Japanese and Korean text has no spaces, so a
+# run of it gives its overlapping pairs of characters (退款申请 → 退款 款申 申请), which finds any
+# two or more characters of it, and a run of one character gives that character. No stemming.
+
+MAX_TERMS = 64  # per case: the document and its index entries stay bounded
+MAX_TERM_LENGTH = 40  # a longer word is indexed (and looked up) by its first 40 characters
+_CJK = ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF),
+        (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+
+
+def _is_cjk(char: str) -> bool:
+    point = ord(char)
+    return any(low <= point <= high for low, high in _CJK)
+
+
+def _runs(text: str):
+    """(is CJK, run) for each stretch of word characters; everything else separates."""
+    run, cjk = [], False
+    for char in text:
+        if not char.isalnum():
+            if run:
+                yield cjk, "".join(run)
+            run = []
+            continue
+        if run and _is_cjk(char) != cjk:
+            yield cjk, "".join(run)
+            run = []
+        cjk = _is_cjk(char)
+        run.append(char)
+    if run:
+        yield cjk, "".join(run)
+
+
+def search_terms(text: str, limit: int = MAX_TERMS) -> tuple[str, ...]:
+    """The terms of a text, in order of first appearance, each once, at most `limit`."""
+    terms: dict[str, None] = {}
+    for cjk, run in _runs(unicodedata.normalize("NFKC", text).casefold()):
+        if cjk and len(run) > 1:
+            pieces = [run[i:i + 2] for i in range(len(run) - 1)]
+        else:
+            pieces = [run[:MAX_TERM_LENGTH]]
+        for piece in pieces:
+            terms.setdefault(piece)
+            if len(terms) == limit:
+                return tuple(terms)
+    return tuple(terms)
 
 
 def checked_page_size(limit: int) -> int:

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from shared.domain.cases import Channel, ReporterIdentity, Severity, Status
-from shared.domain.queues import CaseQuery, QueueOrder, reporter_email_hash
+from shared.domain.queues import CaseQuery, QueueOrder, reporter_email_hash, search_terms
 from tests.conftest import START
 from tests.support.builders import a_case, unique_number
 
@@ -123,3 +123,81 @@ def test_a_malformed_cursor_or_page_size_is_refused(queue):
             store.find_cases(CaseQuery(), after=cursor)
     with pytest.raises(ValueError):
         store.find_cases(CaseQuery(), limit=0)
+
+
+# -- Word search ----------------------------------------------------------------------------------
+
+SUBJECTS = ["退款申请没有回复", "Refund request ignored", "申请退款 refund", "账号被盗", "我 要 投诉",
+            "Ｒｅｆｕｎｄ： 订单"]
+
+
+@pytest.fixture
+def subjects(store):
+    """The store with a case per SUBJECTS entry, a minute apart (the last newest); their numbers."""
+    numbers = []
+    for minutes, subject in enumerate(SUBJECTS):
+        number = unique_number()
+        store.register(a_case(number, START + timedelta(minutes=minutes), subject=subject),
+                       ReporterIdentity(number), [])
+        numbers.append(number)
+    return store, numbers
+
+
+def searched(store, typed: str, limit: int = 50, **filters) -> list[str]:
+    page = store.find_cases(CaseQuery(words=search_terms(typed), **filters), limit=limit)
+    return [c.number for c in page.cases]
+
+
+@pytest.mark.parametrize("typed, found", [
+    ("退款", [2, 0]),  # two characters anywhere in a Chinese run, newest first
+    ("退款申请", [0]),  # every pair must be there: 申请退款 lacks 款申
+    ("号被盗", [3]),
+    ("要", [4]),  # a one-character run is its own term
+    ("REFUND", [5, 2, 1]),  # any letter case, full-width letters too
+    ("refund 退款", [2]),  # all terms
+    ("申请 request", []),
+    ("nothing", []),
+])
+def test_a_word_search_finds_the_cases_whose_subject_holds_every_term(subjects, typed, found):
+    store, numbers = subjects
+    assert searched(store, typed) == [numbers[i] for i in found]
+
+
+def test_a_word_search_combines_with_filters(subjects):
+    store, numbers = subjects
+    store.update_case(numbers[2], lambda case: setattr(case, "status", Status.ACCEPTED))
+    assert searched(store, "refund", status="accepted") == [numbers[2]]
+    assert searched(store, "refund", status="received") == [numbers[5], numbers[1]]
+    assert searched(store, "refund", channel="email") == []
+
+
+def test_a_changed_subject_is_found_by_its_new_words_only(subjects):
+    store, numbers = subjects
+    store.update_case(numbers[3], lambda case: setattr(case, "subject", "密码被改"))
+    assert searched(store, "账号") == []
+    assert searched(store, "密码") == [numbers[3]]
+    store.update_case(numbers[3], lambda case: setattr(case, "status", Status.ACCEPTED))
+    assert searched(store, "密码") == [numbers[3]]  # a change elsewhere keeps the terms
+
+
+def test_a_word_search_pages_newest_first_past_fifty_without_gaps_or_repeats(store):
+    numbers = {}
+    for i in range(130):  # three cases a minute: ties on the receipt time
+        number = unique_number()
+        at = START + timedelta(minutes=i // 3)
+        subject = "物流 延误" if i % 5 else "物流 丢件"
+        store.register(a_case(number, at, subject=subject), ReporterIdentity(number), [])
+        numbers[number] = (at, subject)
+    whole = sorted(numbers, key=lambda n: (numbers[n][0], n), reverse=True)
+    pages = every_page(store, CaseQuery(words=search_terms("物流")), 50)
+    assert [len(p) for p in pages] == [50, 50, 30] and sum(pages, []) == whole
+    lost = every_page(store, CaseQuery(words=search_terms("物流 丢件")), 20)
+    assert sum(lost, []) == [n for n in whole if numbers[n][1] == "物流 丢件"] and len(lost) == 2
+
+
+def test_a_word_search_is_newest_first_only_and_refuses_a_malformed_cursor(subjects):
+    store, _ = subjects
+    with pytest.raises(ValueError):
+        CaseQuery(words=("退款",), order=QueueOrder.MOST_URGENT_FIRST)
+    with pytest.raises(ValueError):
+        store.find_cases(CaseQuery(words=("退款",)), after="yesterday|TS-1")

@@ -112,7 +112,7 @@ def test_the_upgrade_puts_every_first_schema_case_in_its_queues(firestore_store,
 
     report = firestore_upgrade.upgrade(store.client, page=2)
     assert (report.version_before, report.version, report.cases_read, report.cases_upgraded,
-            report.events_moved) == (1, 2, 4, 3, LONG + 3 + 3)
+            report.events_moved) == (1, firestore_upgrade.SCHEMA_VERSION, 4, 3, LONG + 3 + 3)
     assert max(commit_sizes) <= firestore_upgrade.WRITES_PER_BATCH
 
     newest = numbers(store.find_cases(CaseQuery(), limit=2))
@@ -136,7 +136,8 @@ def test_the_upgrade_puts_every_first_schema_case_in_its_queues(firestore_store,
     assert (case.event_count, case.public_event_count) == (LONG, 1 + LONG // 2)
     stored = store.client.collection("cases").document(long).get().to_dict()
     assert "timeline" not in stored and stored["event_count"] == LONG
-    assert store.client.collection("meta").document("schema").get().get("version") == 2
+    schema = store.client.collection("meta").document("schema").get()
+    assert schema.get("version") == firestore_upgrade.SCHEMA_VERSION
 
     before = everything(store)
     assert len(before) > LONG  # the 1 200 events among them
