@@ -19,7 +19,6 @@ if TYPE_CHECKING:  # the Jinja2 renderer is the web edge's; bootstrap hands it i
     from shared.web.rendering import Renderer
 
 
-
 class MailComposer:
     def __init__(self, renderer: Renderer, mail_from: str, mail_domain: str, status_url: str,
                  clock, reply_key: bytes, inbound_address: str):
@@ -38,6 +37,9 @@ class MailComposer:
         by_email = case.channel == Channel.EMAIL
         context = {
             "case": case, "status_link": link, "notes": message.notes, "by_email": by_email,
+            # A staff member's words to the reporter, and what the notice states besides them
+            # (a rejection's ground, the department handling the case): never who wrote them.
+            "text": message.text, "details": message.details,
             # A reporter who wrote by email never saw a receipt page: the code comes by mail.
             "access_code": derived_access_code(self._reply_key, case.number) if by_email else "",
         }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from shared.domain.case_flags import CaseFlags
 from shared.domain.cases import (
     SYSTEM,
     Attachment,
@@ -68,7 +69,10 @@ def case_to_record(case: Case) -> dict:
         # Fields added later are written only when set, for the same reason.
         **{name: value for name, value in (("respondent", case.respondent),
                                            ("about_staff", case.about_staff),
-                                           ("confidential", case.confidential)) if value},
+                                           ("confidential", case.confidential),
+                                           ("flags", case.flags.as_dict()),
+                                           ("decision_due_at", time_text(case.decision_due_at)))
+           if value},
     }
 
 
@@ -102,6 +106,8 @@ def case_from_record(record: dict) -> Case:
         respondent=record.get("respondent", ""),
         about_staff=record.get("about_staff", ""),
         confidential=record.get("confidential", False),
+        flags=CaseFlags.from_dict(record.get("flags", {})),
+        decision_due_at=parse_time(record.get("decision_due_at")),
     )
     # Set after construction: a stored case without a deadline keeps none.
     case.next_due_at = parse_time(record.get("next_due_at", record["review_due_at"]))
@@ -179,6 +185,9 @@ def outbox_to_record(message: OutboxMessage) -> dict:
         "last_error": message.last_error,
         "in_reply_to": message.in_reply_to,
         "notes": list(message.notes),
+        # Added later: written only when set, so that older entries read back as they were.
+        **({"text": message.text} if message.text else {}),
+        **({"details": dict(message.details)} if message.details else {}),
         # Derived, for the one "what is due" query: an explicit flag (never `== None`) and the
         # moment the entry next needs a worker.
         "awaiting": message.status in (OutboxStatus.PENDING, OutboxStatus.SENDING),
@@ -205,6 +214,8 @@ def outbox_from_record(record: dict) -> OutboxMessage:
         last_error=record["last_error"],
         in_reply_to=record.get("in_reply_to", ""),
         notes=list(record.get("notes", [])),
+        text=record.get("text", ""),
+        details=dict(record.get("details", {})),
     )
 
 

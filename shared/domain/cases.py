@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from .audit import chained
+from .case_flags import CaseFlags
+from .severity import Severity  # defined apart for case_flags; imported from here too
 
 
 class Kind(StrEnum):
@@ -41,13 +43,6 @@ class Status(StrEnum):
     CLOSED = "closed"  # the person was told the result (R15)
     APPEALED = "appealed"  # a review of the decision was asked for (R16)
     ARCHIVED = "archived"  # R18
-
-
-class Severity(StrEnum):
-    GENERAL = "general"
-    IMPORTANT = "important"
-    HOT = "hot"
-    MAJOR = "major"
 
 
 class EventType(StrEnum):
@@ -83,6 +78,16 @@ class EventType(StrEnum):
     APPEAL_DECIDED = "appeal_decided"
     CASE_ARCHIVED = "case_archived"
     SEVERITY_SET = "severity_set"
+    # Staff handling (issue 8): each names the staff actor and carries `data["from"]`, the client
+    # address the command came from (the audit record's "from where", R20).
+    CASE_CLASSIFIED = "case_classified"  # kind, category, flags: `<field>_from`/`<field>_to`
+    NOTE_ADDED = "note_added"  # an internal note
+    REPORTER_MESSAGED = "reporter_messaged"  # a message to the reporter (its text)
+    CASE_REFERRED = "case_referred"  # passed to an authority outside the platform
+    IDENTITY_REVEALED = "identity_revealed"  # the reporter's identity read in clear (R20)
+    CONFIDENTIALITY_SET = "confidentiality_set"
+    CONFIDENTIAL_CASE_READ = "confidential_case_read"  # every read of a confidential case
+    NOTICE_NOT_POSSIBLE = "notice_not_possible"  # no address to send a notice to
     # Legacy: stored by earlier versions (acknowledgments only), read as their notice_* equivalent
     # (`as_current`); nothing emits them any more.
     ACKNOWLEDGMENT_QUEUED = "acknowledgment_queued"
@@ -122,6 +127,7 @@ PUBLIC_EVENTS = frozenset(
         EventType.CASE_REOPENED,
         EventType.INFORMATION_REQUESTED,
         EventType.REPORTER_ANSWERED,
+        EventType.REPORTER_MESSAGED,
         EventType.CASE_CLOSED,
         EventType.APPEAL_LODGED,
         EventType.APPEAL_DECIDED,
@@ -209,6 +215,8 @@ class Case:
     respondent: str = ""  # who or what is complained about or reported (account, seller, staff)
     about_staff: str = ""  # staff id whose conduct the case is about: they never handle it (R23)
     confidential: bool = False  # only its handler, supervisors and auditors see its content
+    flags: CaseFlags = CaseFlags()  # the manual flags of R8 (`case_flags.py`)
+    decision_due_at: datetime | None = None  # set when it is accepted (R10, R13)
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self):

@@ -2,7 +2,9 @@
 
 Each command names itself, the past-tense event that records it, the kinds of actor who may give it
 and whether it needs a reason. `lifecycle.TRANSITIONS` says in which statuses it is allowed and
-`lifecycle.apply` carries it out.
+`lifecycle.apply` carries it out. The commands that move a case are here; those that leave its
+status as it is (classification, notes, messages, referrals, reveals, confidentiality) are in
+`case_updates.py`.
 """
 from __future__ import annotations
 
@@ -12,6 +14,11 @@ from enum import StrEnum
 from typing import ClassVar
 
 from .cases import REPORTER, SYSTEM, Case, EventType, Severity
+from .review_reasons import RejectionReason
+
+# The decision is due this long after acceptance (R10, R13): a default without a setting until
+# the deadlines issue counts working days and lets a department extend it once.
+DECISION_WITHIN = timedelta(days=15)
 
 
 class CommandName(StrEnum):
@@ -30,7 +37,14 @@ class CommandName(StrEnum):
     DECIDE_APPEAL = "decide_appeal"
     ARCHIVE_CASE = "archive_case"
     SET_SEVERITY = "set_severity"
-
+    # Leaving the status as it is (`case_updates.py`)
+    CLASSIFY_CASE = "classify_case"
+    ADD_NOTE = "add_note"
+    MESSAGE_REPORTER = "message_reporter"
+    REFER_OUT = "refer_out"
+    REVEAL_IDENTITY = "reveal_identity"
+    SET_CONFIDENTIALITY = "set_confidentiality"
+    RECORD_CONFIDENTIAL_READ = "record_confidential_read"
 
 
 C = CommandName  # short names for the class bodies below
@@ -51,10 +65,12 @@ def actor_kind(actor: str) -> str:
 @dataclass(frozen=True)
 class Command:
     """Something someone asks of a case. Subclasses name themselves, their event, who may give
-    them and whether they need a reason."""
+    them and whether they need a reason. `client` is the address a staff command came from: its
+    event keeps it as `data["from"]` (R20)."""
 
     actor: str
     reason: str = ""
+    client: str = ""
 
     name: ClassVar[CommandName]
     event: ClassVar[EventType]
@@ -79,12 +95,39 @@ class Command:
 
 @dataclass(frozen=True)
 class AcceptCase(Command):
+    """The initial review found the case valid (R6); its decision is due `decide_within` later."""
+
+    decide_within: timedelta = DECISION_WITHIN
+
     name, event = C.ACCEPT_CASE, EventType.CASE_ACCEPTED
 
 
 @dataclass(frozen=True)
 class RejectCase(Command):
-    name, event, needs_reason = C.REJECT_CASE, EventType.CASE_REJECTED, True
+    """Not admissible (R6), on one of the fixed grounds; the reason (text) is told to the person
+    with the ground's words and is required for `other`. A duplicate names the other case, and
+    `same_reporter` says whether its number may be told (it is the person's own case)."""
+
+    ground: RejectionReason = RejectionReason.OTHER
+    duplicate_of: str = ""
+    same_reporter: bool = False
+
+    name, event = C.REJECT_CASE, EventType.CASE_REJECTED
+
+    def details(self, case: Case) -> dict:
+        if self.ground != RejectionReason.DUPLICATE:
+            return {"ground": self.ground.value}
+        return {"ground": self.ground.value, "duplicate_of": self.duplicate_of,
+                "same_reporter": self.same_reporter}
+
+    def refusal(self) -> str:
+        if super().refusal():
+            return super().refusal()
+        if self.ground == RejectionReason.OTHER and not self.reason.strip():
+            return f"{self.name} needs a reason"
+        if self.ground == RejectionReason.DUPLICATE and not self.duplicate_of.strip():
+            return f"{self.name} as a duplicate needs the other case's number"
+        return ""
 
 
 @dataclass(frozen=True)
@@ -192,11 +235,3 @@ class SetSeverity(Command):
 
     def change(self, case: Case) -> None:
         case.severity = self.severity
-
-
-COMMANDS: dict[CommandName, type[Command]] = {
-    command.name: command
-    for command in (AcceptCase, RejectCase, ReopenCase, AssignCase, StartWork, AskReporter,
-                    ReporterAnswered, DraftDecision, ApproveDecision, SendBack, CloseCase,
-                    AppealDecision, DecideAppeal, ArchiveCase, SetSeverity)
-}

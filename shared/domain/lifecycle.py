@@ -1,18 +1,46 @@
 """The case lifecycle: one table of (status, command) → status, and `apply`, the only code that
-changes a case's status, severity or deadlines.
+changes a case's status, severity, classification, confidentiality or deadlines.
 
-Every command (`commands.py`) names its actor (`SYSTEM`, `REPORTER` or `staff_actor(id)`) and a
-reason, and is recorded as one past-tense event carrying both. A command the current status does
-not allow raises `TransitionNotAllowed` and changes nothing. Roles (a supervisor approves, R12;
-someone other than the decider reviews an appeal, R16) need staff accounts and are checked by the
-services that come with them; here only the kind of actor is checked.
+Every command (`commands.py`, `case_updates.py`) names its actor (`SYSTEM`, `REPORTER` or
+`staff_actor(id)`) and a reason, and is recorded as one past-tense event carrying both (and, for
+staff, `data["from"]`, the client address). A command the current status does not allow raises
+`TransitionNotAllowed` and changes nothing. Roles and need-to-know are the services' check
+(`permissions.py`, `case_access.py`); here only the kind of actor is checked.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
+from .case_updates import (
+    AddNote,
+    ClassifyCase,
+    MessageReporter,
+    RecordConfidentialRead,
+    ReferOut,
+    RevealIdentity,
+    SetConfidentiality,
+)
 from .cases import Case, Status, TimelineEvent
-from .commands import Command, CommandName, ReopenCase
+from .commands import (
+    AcceptCase,
+    AppealDecision,
+    ApproveDecision,
+    ArchiveCase,
+    AskReporter,
+    AssignCase,
+    CloseCase,
+    Command,
+    CommandName,
+    DecideAppeal,
+    DraftDecision,
+    RejectCase,
+    ReopenCase,
+    ReporterAnswered,
+    SendBack,
+    SetSeverity,
+    StartWork,
+    actor_kind,
+)
 from .errors import CommandRefused, TransitionNotAllowed
 
 S, C = Status, CommandName
@@ -20,6 +48,9 @@ S, C = Status, CommandName
 # Open: work on the case is not finished, so its severity still matters (R8, R9).
 OPEN_STATUSES = frozenset({S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_REPORTER,
                            S.DECISION_DRAFTED, S.DECISION_APPROVED, S.APPEALED})
+# Not archived: what is done about a case (messages, referrals) may come after its decision or
+# its rejection, but an archived case is a record (R18) and only read.
+NOT_ARCHIVED = frozenset(Status) - {S.ARCHIVED}
 
 TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
     (S.RECEIVED, C.ACCEPT_CASE): S.ACCEPTED,  # initial review (R6)
@@ -38,21 +69,41 @@ TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
     (S.CLOSED, C.APPEAL_DECISION): S.APPEALED,  # R16
     (S.APPEALED, C.DECIDE_APPEAL): S.CLOSED,
     (S.CLOSED, C.ARCHIVE_CASE): S.ARCHIVED,  # R18
-    # Severity changes in any open status and leaves the status as it is (R8).
+    # Leaving the status as it is. Severity and classification change while the case is open (R7,
+    # R8); messages and referrals until it is archived; notes, reveals, confidentiality and the
+    # record of a read in any status (a read of an archived case is audited too).
     **{(status, C.SET_SEVERITY): status for status in OPEN_STATUSES},
+    **{(status, C.CLASSIFY_CASE): status for status in OPEN_STATUSES},
+    **{(status, C.MESSAGE_REPORTER): status for status in NOT_ARCHIVED},
+    **{(status, C.REFER_OUT): status for status in NOT_ARCHIVED},
+    **{(status, C.ADD_NOTE): status for status in Status},
+    **{(status, C.REVEAL_IDENTITY): status for status in Status},
+    **{(status, C.SET_CONFIDENTIALITY): status for status in Status},
+    **{(status, C.RECORD_CONFIDENTIAL_READ): status for status in Status},
+}
+
+COMMANDS: dict[CommandName, type[Command]] = {
+    command.name: command
+    for command in (AcceptCase, RejectCase, ReopenCase, AssignCase, StartWork, AskReporter,
+                    ReporterAnswered, DraftDecision, ApproveDecision, SendBack, CloseCase,
+                    AppealDecision, DecideAppeal, ArchiveCase, SetSeverity, ClassifyCase, AddNote,
+                    MessageReporter, ReferOut, RevealIdentity, SetConfidentiality,
+                    RecordConfidentialRead)
 }
 
 # The sweep acts on `next_due_at`, so a move must set it. Entering one of these statuses stops the
-# clock: a rejected, closed or archived case has nothing left to do by a deadline, and an accepted
-# case's initial review (the only deadline so far) is done; the decision deadlines of a later
-# issue will set it for accepted cases. Reopening restarts the initial review, as long as before.
-CLOCK_STOPS = frozenset({S.ACCEPTED, S.REJECTED, S.CLOSED, S.ARCHIVED})
+# clock: a rejected, closed or archived case has nothing left to do by a deadline.
+CLOCK_STOPS = frozenset({S.REJECTED, S.CLOSED, S.ARCHIVED})
 
 
 def _move_deadlines(case: Case, command: Command, target: Status, now: datetime) -> None:
-    """Set the deadlines the move leaves the case with (the rule above)."""
+    """Set the deadlines the move leaves the case with: accepting ends the initial review and
+    sets the decision's (`decision_due_at`, the case's next deadline); reopening restarts the
+    initial review, as long as before; the statuses of `CLOCK_STOPS` clear the next deadline."""
     if isinstance(command, ReopenCase):
         case.review_due_at = case.next_due_at = now + command.review_within
+    elif isinstance(command, AcceptCase):
+        case.decision_due_at = case.next_due_at = now + command.decide_within
     elif target != case.status and target in CLOCK_STOPS:
         case.next_due_at = None
 
@@ -72,10 +123,11 @@ def apply(case: Case, command: Command, now: datetime) -> TimelineEvent:
     refusal = command.refusal()
     if refusal:
         raise CommandRefused(refusal)
+    origin = {"from": command.client} if actor_kind(command.actor) == "staff" else {}
     event = TimelineEvent(
         command.event, now, text=command.reason.strip(), actor=command.actor,
         data={"command": command.name.value, "status_from": case.status.value,
-              "status_to": target.value, **command.details(case)},
+              "status_to": target.value, **command.details(case), **origin},
     )
     command.change(case)
     _move_deadlines(case, command, target, now)

@@ -17,11 +17,28 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"  # permanently: bounced, rejected, or out of attempts
 
 
+class Addressee(StrEnum):
+    """Whom a notice is written to. Only the reporter's notices may know who the reporter is
+    (R20): a notice to anyone else is tested never to carry their identity."""
+
+    REPORTER = "reporter"
+
+
 class Template(StrEnum):
     """The notices we send; each has `mail/<value>.*` templates and a name in i18n `notices`."""
 
     ACKNOWLEDGMENT = "acknowledgment"
     FOLLOW_UP_RECEIVED = "follow_up_received"  # only when a reply's files had to be dropped
+    CASE_ACCEPTED = "case_accepted"  # the initial review accepted it (R6)
+    CASE_REJECTED = "case_rejected"  # not accepted, with the ground in words (R6)
+    CASE_ASSIGNED = "case_assigned"  # who handles it (by department) and by when (R10)
+    INFORMATION_REQUESTED = "information_requested"  # the handler's question (R11)
+    HANDLER_MESSAGE = "handler_message"  # a message from the handler
+
+    @property
+    def addressee(self) -> Addressee:
+        """Whom the notice is written to: every notice so far goes to the reporter."""
+        return Addressee.REPORTER
 
 
 @dataclass
@@ -42,6 +59,8 @@ class OutboxMessage:
     last_error: str = ""
     in_reply_to: str = ""  # the reporter's message this answers, for In-Reply-To/References
     notes: list[str] = field(default_factory=list)  # lines for the reply, e.g. dropped files
+    text: str = ""  # what a staff member wrote to the reporter (a message, a question, a reason)
+    details: dict = field(default_factory=dict)  # what the template says besides (plain values)
 
     def message_id(self, domain: str) -> str:
         """Stable per outbox entry: a resend after a crash carries the same Message-ID, which mail
@@ -78,12 +97,14 @@ class OutboxMessage:
 
 
 def queue_notice(case: Case, template: Template, now: datetime, *, in_reply_to: str = "",
-                 notes: list[str] | None = None) -> OutboxMessage:
+                 notes: list[str] | None = None, text: str = "",
+                 details: dict | None = None) -> OutboxMessage:
     """The one way to queue a notice to the case's reporter: the outbox entry, and the case's
     `notice_queued` event naming the template. The caller writes both in one transaction."""
     message = OutboxMessage(id=uuid.uuid4().hex, case_number=case.number, template=template,
                             language=case.language, created_at=now, next_attempt_at=now,
-                            in_reply_to=in_reply_to, notes=list(notes or []))
+                            in_reply_to=in_reply_to, notes=list(notes or []), text=text,
+                            details=dict(details or {}))
     case.record(TimelineEvent(EventType.NOTICE_QUEUED, now, data=notice_data(message)))
     return message
 

@@ -25,8 +25,10 @@ class Action(StrEnum):
     SET_SEVERITY = "set_severity"
     ASSIGN = "assign"
     REASSIGN = "reassign"
+    START_WORK = "start_work"
     ADD_NOTE = "add_note"
     MESSAGE_REPORTER = "message_reporter"
+    RECORD_REPORTER_ANSWER = "record_reporter_answer"
     REFER_OUT = "refer_out"
     REVEAL_IDENTITY = "reveal_identity"
     MARK_CONFIDENTIAL = "mark_confidential"
@@ -41,6 +43,7 @@ _LEADER, _AUDITOR, _ADMIN = Role.LEADER, Role.AUDITOR, Role.ADMIN
 
 # Admins manage people and settings but read no cases: running the system is not handling it.
 # Auditors read everything a case holds but change nothing. Only a supervisor reopens (R6).
+# Clerks record an answer the reporter gave by phone: they are the ones who call.
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REGISTER_OFFLINE_CASE: frozenset({_CLERK, _SUPERVISOR}),
     Action.READ_QUEUES: frozenset({_CLERK, _HANDLER, _SUPERVISOR, _LEADER, _AUDITOR}),
@@ -53,8 +56,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SET_SEVERITY: frozenset({_HANDLER, _SUPERVISOR, _LEADER}),
     Action.ASSIGN: frozenset({_SUPERVISOR}),
     Action.REASSIGN: frozenset({_SUPERVISOR, _LEADER}),
+    Action.START_WORK: frozenset({_HANDLER, _SUPERVISOR}),
     Action.ADD_NOTE: frozenset({_CLERK, _HANDLER, _SUPERVISOR, _LEADER}),
     Action.MESSAGE_REPORTER: frozenset({_HANDLER, _SUPERVISOR}),
+    Action.RECORD_REPORTER_ANSWER: frozenset({_CLERK, _HANDLER, _SUPERVISOR}),
     Action.REFER_OUT: frozenset({_HANDLER, _SUPERVISOR, _LEADER}),
     Action.REVEAL_IDENTITY: frozenset({_HANDLER, _SUPERVISOR}),
     Action.MARK_CONFIDENTIAL: frozenset({_HANDLER, _SUPERVISOR}),

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared.domain.cases import REPORTER, SYSTEM, EventType, Severity, Status, staff_actor
+from shared.domain.case_flags import CaseFlags, Litigation
+from shared.domain.case_updates import ClassifyCase, RecordConfidentialRead
+from shared.domain.cases import REPORTER, SYSTEM, EventType, Kind, Severity, Status, staff_actor
 from shared.domain.commands import (
-    COMMANDS,
     AcceptCase,
     AppealDecision,
     AskReporter,
@@ -19,12 +20,15 @@ from shared.domain.commands import (
     SetSeverity,
 )
 from shared.domain.errors import CommandRefused, TransitionNotAllowed
-from shared.domain.lifecycle import TRANSITIONS, allowed_commands, apply
+from shared.domain.lifecycle import COMMANDS, TRANSITIONS, allowed_commands, apply
+from shared.domain.review_reasons import RejectionReason
 from tests.support.builders import a_case
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 CLERK = staff_actor("zhang.wei")
+CLIENT = "198.51.100.7"
 REVIEW_WITHIN = timedelta(hours=30)  # not the default, so a rule ignoring the command shows
+DECIDE_WITHIN = timedelta(days=20)  # likewise
 
 
 def a_command(name: CommandName):
@@ -32,8 +36,11 @@ def a_command(name: CommandName):
     actor = REPORTER if name == CommandName.APPEAL_DECISION else CLERK
     extra = {CommandName.ASSIGN_CASE: {"assignee": "li.na", "department": "billing"},
              CommandName.SET_SEVERITY: {"severity": Severity.HOT},
-             CommandName.REOPEN_CASE: {"review_within": REVIEW_WITHIN}}.get(name, {})
-    return COMMANDS[name](actor=actor, reason=f"because of {name}", **extra)
+             CommandName.REOPEN_CASE: {"review_within": REVIEW_WITHIN},
+             CommandName.ACCEPT_CASE: {"decide_within": DECIDE_WITHIN},
+             CommandName.CLASSIFY_CASE: {"category": "billing"},
+             CommandName.REFER_OUT: {"referred_on": date(2026, 11, 29)}}.get(name, {})
+    return COMMANDS[name](actor=actor, reason=f"because of {name}", client=CLIENT, **extra)
 
 
 def a_case_in(status: Status):
@@ -57,14 +64,16 @@ CELLS = [(status, name) for status in Status for name in CommandName]
 
 
 def deadlines_after(case, name: CommandName, target: Status) -> tuple:
-    """(review_due_at, next_due_at) the rule next to the table gives after a move."""
+    """(review_due_at, next_due_at, decision_due_at) the rule next to the table gives after a
+    move."""
     if name == CommandName.REOPEN_CASE:  # the initial review starts again, as long as it is set
         restarted = NOW + REVIEW_WITHIN
-        return restarted, restarted
-    if target != case.status and target in (Status.ACCEPTED, Status.REJECTED, Status.CLOSED,
-                                            Status.ARCHIVED):
-        return case.review_due_at, None
-    return case.review_due_at, case.next_due_at
+        return restarted, restarted, case.decision_due_at
+    if name == CommandName.ACCEPT_CASE:  # the review is done; the decision is due next
+        return case.review_due_at, NOW + DECIDE_WITHIN, NOW + DECIDE_WITHIN
+    if target != case.status and target in (Status.REJECTED, Status.CLOSED, Status.ARCHIVED):
+        return case.review_due_at, None, case.decision_due_at
+    return case.review_due_at, case.next_due_at, case.decision_due_at
 
 
 @pytest.mark.parametrize("status, name", CELLS, ids=[f"{s}-{n}" for s, n in CELLS])
@@ -84,12 +93,28 @@ def test_every_cell_of_the_table(status, name):
     deadlines = deadlines_after(before, name, target)
     event = apply(case, command, NOW)
     assert case.status == target
-    assert (case.review_due_at, case.next_due_at) == deadlines
+    assert (case.review_due_at, case.next_due_at, case.decision_due_at) == deadlines
     assert recorded == [event]
     assert event.type == command.event and event.at == NOW
     assert event.actor == CLERK or (name == CommandName.APPEAL_DECISION and event.actor == REPORTER)
     assert event.text == f"because of {name}"
     assert (event.data["status_from"], event.data["status_to"]) == (status.value, target.value)
+    # Every staff event says where the member acted from (R20); the reporter's does not.
+    assert event.data.get("from") == (None if event.actor == REPORTER else CLIENT)
+
+
+def test_every_command_is_in_the_table_and_the_ones_that_stay_are_where_they_should_be():
+    assert set(COMMANDS) == set(CommandName) == {name for _, name in TRANSITIONS}
+    staying = {name for (status, name), target in TRANSITIONS.items() if status == target
+               and name != CommandName.ASSIGN_CASE}
+    assert staying == {CommandName.SET_SEVERITY, CommandName.CLASSIFY_CASE,
+                       CommandName.MESSAGE_REPORTER, CommandName.REFER_OUT, CommandName.ADD_NOTE,
+                       CommandName.REVEAL_IDENTITY, CommandName.SET_CONFIDENTIALITY,
+                       CommandName.RECORD_CONFIDENTIAL_READ}
+    # a read of an archived case is recorded too; an archived case is no longer classified
+    assert (Status.ARCHIVED, CommandName.RECORD_CONFIDENTIAL_READ) in TRANSITIONS
+    assert (Status.ARCHIVED, CommandName.MESSAGE_REPORTER) not in TRANSITIONS
+    assert (Status.CLOSED, CommandName.CLASSIFY_CASE) not in TRANSITIONS
 
 
 def test_the_table_covers_the_lifecycle_the_next_issues_need():
@@ -112,7 +137,9 @@ def test_the_table_covers_the_lifecycle_the_next_issues_need():
 def test_a_rejected_case_can_be_reopened_for_review():
     case = a_case_in(Status.RECEIVED)
     apply(case, RejectCase(actor=CLERK, reason="与本平台无关"), NOW)
-    assert allowed_commands(case.status) == [CommandName.REOPEN_CASE]
+    moving = [name for name in allowed_commands(case.status)
+              if TRANSITIONS[(case.status, name)] != case.status]
+    assert moving == [CommandName.REOPEN_CASE]
     event = apply(case, COMMANDS["reopen_case"](actor=staff_actor("supervisor.chen"),
                                                 reason="初审有误"), NOW)
     assert case.status == Status.RECEIVED
@@ -159,3 +186,57 @@ def test_a_malformed_command_is_refused_and_changes_nothing(command):
     with pytest.raises(CommandRefused):
         apply(case, command, NOW)
     assert case == before
+
+
+def test_accepting_sets_the_decision_due_fifteen_days_later_as_the_next_deadline():
+    case = a_case_in(Status.RECEIVED)
+    apply(case, AcceptCase(actor=CLERK), NOW)
+    assert case.decision_due_at == case.next_due_at == NOW + timedelta(days=15)
+    apply(case, AssignCase(actor=CLERK, department="billing"), NOW + timedelta(days=1))
+    assert case.next_due_at == NOW + timedelta(days=15)  # assignment leaves it
+
+
+@pytest.mark.parametrize("ground, extra, refused", [
+    (RejectionReason.NO_FACTS, {}, False),  # a ground from the list needs no text
+    (RejectionReason.OTHER, {"reason": " "}, True),  # other needs its words
+    (RejectionReason.DUPLICATE, {}, True),  # a duplicate names the other case
+    (RejectionReason.DUPLICATE, {"duplicate_of": "TS-20261128-ABCDEG-0"}, False),
+])
+def test_a_rejection_names_its_ground(ground, extra, refused):
+    case = a_case_in(Status.RECEIVED)
+    command = RejectCase(actor=CLERK, ground=ground, **extra)
+    if refused:
+        with pytest.raises(CommandRefused):
+            apply(case, command, NOW)
+        assert case.status == Status.RECEIVED
+        return
+    event = apply(case, command, NOW)
+    assert event.data["ground"] == ground.value and event.public
+    assert event.data.get("duplicate_of", "") == extra.get("duplicate_of", "")
+
+
+def test_classifying_records_what_changed_from_what_to_what():
+    case = a_case_in(Status.IN_PROGRESS)
+    flags = CaseFlags(litigation=Litigation.LIKELY, collective_size=4)
+    event = apply(case, ClassifyCase(actor=CLERK, reason="媒体已关注", client=CLIENT,
+                                     kind=Kind.REPORT, category="fraud", flags=flags), NOW)
+    assert (case.kind, case.category, case.flags) == (Kind.REPORT, "fraud", flags)
+    assert {k: v for k, v in event.data.items() if k.endswith(("_from", "_to"))} == {
+        "status_from": "in_progress", "status_to": "in_progress",
+        "kind_from": "complaint", "kind_to": "report", "category_from": "service",
+        "category_to": "fraud", "flags_from": {},
+        "flags_to": {"litigation": "likely", "collective_size": 4}}
+    assert case.severity == Severity.GENERAL  # the flags' severity is the service's next command
+    with pytest.raises(CommandRefused):
+        apply(case, ClassifyCase(actor=CLERK, reason="nothing"), NOW)
+
+
+def test_only_staff_record_reads_and_only_staff_events_carry_a_client():
+    archived = a_case_in(Status.ARCHIVED)
+    with pytest.raises(CommandRefused):
+        apply(archived, RecordConfidentialRead(actor=REPORTER), NOW)
+    event = apply(archived, RecordConfidentialRead(actor=CLERK), NOW)
+    assert event.data["from"] == "" and event.data["read"] == "view"
+    by_system = apply(a_case_in(Status.RECEIVED),
+                      SetSeverity(actor=SYSTEM, reason="r", severity=Severity.HOT), NOW)
+    assert "from" not in by_system.data

@@ -1,0 +1,98 @@
+"""Need-to-know on one case, on top of the role table (`permissions.py`), and what a member may
+do to a case now (role table ∩ lifecycle table ∩ need-to-know), for staff screens.
+
+Who sees a case: clerks, supervisors, leaders and auditors see every case; a handler sees the
+cases assigned to them and to their department. A confidential case is seen only by its assignee
+(a handler), supervisors and auditors. Nobody sees a case about their own conduct (R23). A handler
+messages the reporter, records their answer, reveals their identity and marks the case
+confidential only on a case assigned to them; only the assignee, whatever their roles, takes a
+case up (`start_work`). Every other action the table allows works on every case the member sees.
+"""
+from __future__ import annotations
+
+from .cases import Case, Status
+from .commands import CommandName
+from .lifecycle import TRANSITIONS
+from .permissions import PERMISSIONS, Action, Forbidden
+from .staff import Role, StaffMember
+
+C = CommandName
+
+SEE_ALL = frozenset({Role.CLERK, Role.SUPERVISOR, Role.LEADER, Role.AUDITOR})
+SEE_CONFIDENTIAL = frozenset({Role.SUPERVISOR, Role.AUDITOR})  # and the case's assignee
+ASSIGNEE_ACTIONS = frozenset({Action.MESSAGE_REPORTER, Action.RECORD_REPORTER_ANSWER,
+                              Action.REVEAL_IDENTITY, Action.MARK_CONFIDENTIAL})
+ASSIGNEE_ONLY = frozenset({Action.START_WORK})
+
+# What staff do to a case, by the name `StaffCases` gives it: the action of the role table and
+# the lifecycle command it gives (None: no command, e.g. the chain check).
+CASE_ACTIONS: dict[str, tuple[Action, CommandName | None]] = {
+    "accept": (Action.INITIAL_REVIEW, C.ACCEPT_CASE),
+    "reject": (Action.INITIAL_REVIEW, C.REJECT_CASE),
+    "reopen": (Action.REOPEN, C.REOPEN_CASE),
+    "classify": (Action.CLASSIFY, C.CLASSIFY_CASE),
+    "set_severity": (Action.SET_SEVERITY, C.SET_SEVERITY),
+    "assign": (Action.ASSIGN, C.ASSIGN_CASE),  # `reassign` once it was assigned
+    "start_work": (Action.START_WORK, C.START_WORK),
+    "add_note": (Action.ADD_NOTE, C.ADD_NOTE),
+    "message_reporter": (Action.MESSAGE_REPORTER, C.MESSAGE_REPORTER),
+    "request_information": (Action.MESSAGE_REPORTER, C.ASK_REPORTER),
+    "record_reporter_answer": (Action.RECORD_REPORTER_ANSWER, C.REPORTER_ANSWERED),
+    "refer_out": (Action.REFER_OUT, C.REFER_OUT),
+    "reveal_identity": (Action.REVEAL_IDENTITY, C.REVEAL_IDENTITY),
+    "set_confidential": (Action.MARK_CONFIDENTIAL, C.SET_CONFIDENTIALITY),
+    "audit": (Action.READ_AUDIT_CHAIN, None),
+}
+
+
+def assign_action(case: Case) -> Action:
+    """Assigning an accepted case is `assign`; moving an assigned one is `reassign`."""
+    return Action.ASSIGN if case.status == Status.ACCEPTED else Action.REASSIGN
+
+
+def _roles(member: StaffMember, action: Action) -> frozenset[Role]:
+    """The member's roles that allow the action (none for an inactive member)."""
+    return member.roles & PERMISSIONS[action] if member.active else frozenset()
+
+
+def may_see(member: StaffMember, case: Case) -> bool:
+    """Whether the member may read the case's content at all."""
+    if not _roles(member, Action.READ_CASE) or member.id == case.about_staff:
+        return False
+    if case.confidential:
+        return bool(_roles(member, Action.READ_CONFIDENTIAL_CASE)) and (
+            bool(member.roles & SEE_CONFIDENTIAL) or case.assignee == member.id)
+    return bool(member.roles & SEE_ALL) or case.assignee == member.id or (
+        bool(member.department) and case.department == member.department)
+
+
+def may(member: StaffMember, action: Action, case: Case) -> bool:
+    """Whether the member may take `action` on this case (roles and need-to-know, not status)."""
+    roles = _roles(member, action)
+    if not roles or not may_see(member, case):
+        return False
+    if action in ASSIGNEE_ONLY:
+        return case.assignee == member.id
+    if action in ASSIGNEE_ACTIONS and roles == {Role.HANDLER}:
+        return case.assignee == member.id
+    return True
+
+
+def check(member: StaffMember, action: Action, case: Case) -> None:
+    """Raise Forbidden, naming the action, unless the member may take it on this case."""
+    if not may(member, action, case):
+        raise Forbidden(action, member.id)
+
+
+def allowed_actions(member: StaffMember, case: Case) -> list[str]:
+    """What the member may do to the case now, by `CASE_ACTIONS` name, in its order."""
+    allowed = []
+    for name, (action, command) in CASE_ACTIONS.items():
+        action = assign_action(case) if name == "assign" else action
+        if command is not None and (case.status, command) not in TRANSITIONS:
+            continue
+        if name == "reveal_identity" and case.anonymous:
+            continue  # nothing to reveal
+        if may(member, action, case):
+            allowed.append(name)
+    return allowed
