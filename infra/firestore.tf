@@ -48,6 +48,23 @@ resource "google_firestore_index" "events_public" {
   }
 }
 
+# FirestoreCaseStore.open_held_mail (the staff's held-mail queue): open == true AND
+# received_key < cursor ORDER BY received_key DESC LIMIT n.
+resource "google_firestore_index" "held_mail_open" {
+  database   = google_firestore_database.main.name
+  collection = "held_mail"
+
+  fields {
+    field_path = "open"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "received_key"
+    order      = "DESCENDING"
+  }
+}
+
 # Rate-limit counters carry `expires_at`; Firestore deletes them after it (within about a day).
 # The empty index_config exempts the field from single-field indexes (no hot-spotting on writes).
 resource "google_firestore_field" "hit_counters_ttl" {

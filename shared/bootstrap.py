@@ -129,6 +129,14 @@ class Services:
         return StaffIdentity(self.store, build_identity_verifier(self.settings))
 
     @cached_property
+    def held_mail_desk(self):
+        """Staff working through held mail: read it, open a case from it, attach or dismiss it."""
+        from shared.services.held_mail_desk import HeldMailDesk
+
+        return HeldMailDesk(self.store, self.attachments, self.clock, self.registration,
+                            mail_rules(self.settings))
+
+    @cached_property
     def registration(self):
         """The one path that opens a case, for the form, email and staff."""
         from shared.services.registration import Registration, RegistrationLimits

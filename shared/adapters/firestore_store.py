@@ -37,7 +37,7 @@ from . import (
     records,
 )
 from .firestore_case_documents import CASES, IDENTITIES, TimelineTooLong
-from .firestore_inbound_mail import MAIL_INDEX
+from .firestore_inbound_mail import MAIL_INDEX, FirestoreHeldMail
 from .firestore_sessions import FirestoreSessions
 from .firestore_staff import FirestoreStaff
 
@@ -45,7 +45,7 @@ OUTBOX = "outbox"
 _MAX_ATTEMPTS = 30
 
 
-class FirestoreCaseStore(FirestoreStaff, FirestoreSessions):
+class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail):
     """CaseStore on Firestore. The client is built on first use, not at import time."""
 
     def __init__(self, project: str, database: str = "(default)", client=None):

@@ -24,6 +24,7 @@ from shared.domain.queues import CasePage, CaseQuery
 from shared.domain.rate_limits import CounterSlot
 
 from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits
+from .sqlite_inbound_mail import SqliteHeldMail
 from .sqlite_schema import CASE_COLUMNS, case_columns, dump, event_row, migrate
 from .sqlite_sessions import SqliteSessions
 from .sqlite_staff import SqliteStaff
@@ -31,7 +32,7 @@ from .sqlite_staff import SqliteStaff
 _UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash")  # set at register
 
 
-class SqliteCaseStore(SqliteStaff, SqliteSessions):
+class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail):
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
     def __init__(self, path: str | Path):

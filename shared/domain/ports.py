@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from .cases import Case, HeldMail, MailRecord, ReporterIdentity, TimelineEvent
+from .held_mail import HeldEntry, HeldMailPage, Resolution
 from .outbox import OutboxMessage
 from .queues import CasePage, CaseQuery
 from .rate_limits import CounterSlot
@@ -82,7 +83,20 @@ class CaseStore(Protocol):
         """Keep mail that belongs to no case. Raises MailAlreadyRecorded."""
 
     def held_mail(self, limit: int) -> list[HeldMail]:
-        """Held mail, newest first."""
+        """Held mail, open or settled, newest first."""
+
+    def open_held_mail(self, limit: int = 50, after: str | None = None) -> HeldMailPage:
+        """One page of the held mail no staff member settled yet, newest first (received_at,
+        then id, descending), after the cursor of the previous page (None: from the start).
+        Raises ValueError for a malformed cursor or a page size outside 1..MAX_PAGE."""
+
+    def get_held_mail(self, held_id: str) -> HeldEntry | None:
+        """One held entry, open or settled, or None."""
+
+    def settle_held_mail(self, held_id: str, resolution: Resolution) -> HeldEntry:
+        """Record how staff settled an open entry, which leaves the open queue; atomic, and once
+        only: raises HeldMailNotFound, or HeldMailSettled (changing nothing) when the entry was
+        settled before."""
 
     def count_hit(self, slot: CounterSlot) -> int:
         """Count one more event in the slot; return its count."""

@@ -1,10 +1,12 @@
 """What becomes of an inbound message's attachments: which are kept, and one bounded line for the
-ones that had to be dropped."""
+ones that had to be dropped; the HTML of an HTML-only message kept as a file of record; the
+notes a message leaves on its case."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.domain.cases import EventType, TimelineEvent
+from shared.domain.cases import SYSTEM, Attachment, EventType, TimelineEvent
+from shared.domain.ports import AttachmentStore
 
 from .attachments import UploadedFile, attachment_name, check_files
 from .mail_parsing import ParsedMail
@@ -47,3 +49,20 @@ def sort_files(mail: ParsedMail, max_files: int, max_file_bytes: int) -> MailFil
         else:
             accepted.append(upload)
     return MailFiles(accepted, dropped)
+
+
+def html_of_record(files: AttachmentStore, mail: ParsedMail) -> list[Attachment]:
+    """The HTML of an HTML-only message, kept as a file of record (under mail/, with the raw
+    message: never deleted with a failed registration's uploads)."""
+    if not mail.text_from_html:
+        return []
+    key, data = f"mail/{mail.content_hash}.html", mail.html.encode("utf-8")
+    files.put(key, data, "text/html")
+    return [Attachment(key, "message.html", "text/html", len(data))]
+
+
+def problem_events(mail: ParsedMail, files: MailFiles, now) -> list[TimelineEvent]:
+    """What the case records about the message besides its text: dropped files, parser notes."""
+    dropped = files.dropped_event(now)
+    return ([dropped] if dropped else []) + [
+        TimelineEvent(EventType.NOTE, now, text=note, actor=SYSTEM) for note in mail.notes]

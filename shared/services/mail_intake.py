@@ -3,19 +3,21 @@
 Every message is recorded exactly once (its Message-ID, or its content hash, is a key written in
 the same transaction as its effect), joins the right case (`mail_threading`), is never answered
 when a machine wrote it, and is never lost: what belongs nowhere goes to the held queue. New
-cases are opened by the one registration path every channel uses.
+cases are opened by the one registration path every channel uses (`new_case_from_mail`, which
+staff opening a case from held mail use too). A reply to a case that awaits its reporter's
+answer (R11) puts the case back to its handler in the same transaction.
 """
 from __future__ import annotations
 
 import hashlib
 import re
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from shared.domain.cases import (
     REPORTER,
-    SYSTEM,
     Attachment,
     Case,
     Channel,
@@ -32,12 +34,13 @@ from shared.domain.reply_tokens import derived_access_code
 from .attachments import stored_uploads
 from .automated_mail import automated_reason
 from .mail_bounces import Bounces
-from .mail_files import MailFiles, sort_files
+from .mail_files import MailFiles, html_of_record, problem_events, sort_files
 from .mail_kind import guess_kind
 from .mail_parsing import ParsedMail, parse_mail
 from .mail_threading import MailThreading
 from .quoted_text import trim_quoted
 from .registration import NewCase, Registration
+from .status_lookup import answer_received
 
 MAX_TEXT = 100_000
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -139,8 +142,9 @@ class MailIntake:
                     EventType.REPORTER_REPLIED, now, text=trim_quoted(mail.text)[:MAX_TEXT],
                     data={"raw": raw_key, "subject": mail.subject[:200],
                           "files": [a.filename for a in stored]}, actor=REPORTER))
-                for event in self._problems(mail, files, now):
+                for event in problem_events(mail, files, now):
                     case.record(event)
+                answer_received(case, "replied by email", now)
                 if files.dropped and not case.reporter_unreachable:
                     return [queue_notice(case, Template.FOLLOW_UP_RECEIVED, now,
                                          in_reply_to=mail.message_id, notes=files.dropped)]
@@ -148,23 +152,14 @@ class MailIntake:
             return change
 
         with stored_uploads(self._files, files.accepted) as stored:
-            self._store.update_case(number, reply(stored + self._html_of_record(mail)),
+            self._store.update_case(number, reply(stored + html_of_record(self._files, mail)),
                                     mail_keys=keys)
         return MailReceived(MailOutcome.JOINED, number)
 
     def _register(self, mail: ParsedMail, raw_key, keys, now, verified: bool) -> MailReceived:
-        files = self._sort_files(mail)
-        registered = self._registration.register(NewCase(
-            kind=guess_kind(mail.subject, mail.text, Kind(self._rules.default_kind)),
-            channel=Channel.EMAIL, category="other",
-            subject=mail.subject[:500] or "(无主题)", description=mail.text[:MAX_TEXT],
-            language=self._language(mail), name=mail.from_name[:100], email=mail.from_address,
-            files=files.accepted, kept_files=self._html_of_record(mail),
-            # Cases opened by email have no receipt page: the code is derived, and mailed.
-            access_code=lambda number: derived_access_code(self._rules.reply_key, number),
-            unique_keys=keys, sender_verified=verified, in_reply_to=mail.message_id,
-            acknowledgment_notes=files.dropped, events=self._problems(mail, files, now),
-            registered_data={"raw": raw_key}))
+        registered = self._registration.register(new_case_from_mail(
+            mail, raw_key, self._sort_files(mail), html_of_record(self._files, mail), self._rules,
+            now, unique_keys=keys, verified=verified))
         return MailReceived(MailOutcome.REGISTERED, registered.number)
 
     def _hold(self, mail: ParsedMail, raw_key, reason, keys, now) -> MailReceived:
@@ -199,21 +194,28 @@ class MailIntake:
     def _sort_files(self, mail: ParsedMail) -> MailFiles:
         return sort_files(mail, self._rules.max_files, self._rules.max_file_bytes)
 
-    def _html_of_record(self, mail: ParsedMail) -> list[Attachment]:
-        """The HTML of an HTML-only message, kept as a file of record (under mail/, with the
-        raw message: never deleted with a failed registration's uploads)."""
-        if not mail.text_from_html:
-            return []
-        key, data = f"mail/{mail.content_hash}.html", mail.html.encode("utf-8")
-        self._files.put(key, data, "text/html")
-        return [Attachment(key, "message.html", "text/html", len(data))]
 
-    @staticmethod
-    def _problems(mail: ParsedMail, files: MailFiles, now) -> list[TimelineEvent]:
-        dropped = files.dropped_event(now)
-        return ([dropped] if dropped else []) + [
-            TimelineEvent(EventType.NOTE, now, text=note, actor=SYSTEM) for note in mail.notes]
+def new_case_from_mail(mail: ParsedMail, raw_key: str, files: MailFiles,
+                       kept: Sequence[Attachment], rules: MailIntakeRules, now, *,
+                       unique_keys: Sequence[str], verified: bool, kind: Kind | None = None,
+                       category: str = "other", registered_by: str = REPORTER,
+                       registered_data: Mapping | None = None) -> NewCase:
+    """The registration of a case opened by a message: its text, its accepted files (`kept`:
+    files of record stored already), the sender as the reporter, acknowledged in their thread
+    unless the sender is not verified. The raw message is referenced from the first event."""
+    return NewCase(
+        kind=kind or guess_kind(mail.subject, mail.text, Kind(rules.default_kind)),
+        channel=Channel.EMAIL, category=category,
+        subject=mail.subject[:500] or "(无主题)", description=mail.text[:MAX_TEXT],
+        language=mail_language(mail), name=mail.from_name[:100], email=mail.from_address,
+        files=files.accepted, kept_files=kept,
+        # Cases opened by email have no receipt page: the code is derived, and mailed.
+        access_code=lambda number: derived_access_code(rules.reply_key, number),
+        unique_keys=unique_keys, sender_verified=verified, in_reply_to=mail.message_id,
+        acknowledgment_notes=files.dropped, events=problem_events(mail, files, now),
+        registered_data={"raw": raw_key, **(registered_data or {})}, registered_by=registered_by)
 
-    @staticmethod
-    def _language(mail: ParsedMail) -> str:
-        return "zh-CN" if _CJK.search(mail.subject + mail.text[:2000]) or not mail.text else "en"
+
+def mail_language(mail: ParsedMail) -> str:
+    """The language to answer a message in: Chinese when it holds any (or no text at all)."""
+    return "zh-CN" if _CJK.search(mail.subject + mail.text[:2000]) or not mail.text else "en"

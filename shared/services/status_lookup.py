@@ -1,7 +1,9 @@
 """Status lookup: the reporter's view of their case by case number and access code (R20).
 
 A wrong code and an unknown number give the same error, and lookups are rate-limited per client
-and per case number, so nobody can probe which numbers exist or guess a code.
+and per case number, so nobody can probe which numbers exist or guess a code. What the reporter
+adds to a case that awaits their answer (R11) is the answer: the case goes back to its handler
+in the same transaction (`answer_received`, which the email reply path uses too).
 """
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from shared.domain import lifecycle
 from shared.domain.access_codes import access_code_matches, hash_access_code
 from shared.domain.case_numbers import parse_case_number
-from shared.domain.cases import REPORTER, Attachment, Case, EventType, TimelineEvent
+from shared.domain.cases import REPORTER, Attachment, Case, EventType, Status, TimelineEvent
+from shared.domain.commands import ReporterAnswered
 from shared.domain.errors import CaseNotFound, TooManyAttempts
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 from shared.domain.rate_limits import client_slot, counter_slot
@@ -119,6 +123,7 @@ class StatusLookup:
                 current.record(TimelineEvent(EventType.INFORMATION_ADDED, now, text=text,
                                              data={"files": [a.filename for a in stored]},
                                              actor=REPORTER))
+                answer_received(current, "added information on the status page", now)
 
             updated = self._store.update_case(case.number, append)
         return InformationAdded(CaseView.of(updated, self._store), {})
@@ -144,3 +149,11 @@ class StatusLookup:
         if case_failures and self._store.count_hit(case_failures) > self._limits.per_case:
             raise TooManyAttempts(retry_after=case_failures.expires_at - now)
         raise CaseNotFound()
+
+
+def answer_received(case: Case, how: str, now: datetime) -> None:
+    """When the case awaits the reporter's answer (R11), what they just sent is it: the case goes
+    back to its handler (`in_progress`). On a case awaiting nothing their words are information
+    added and nothing more, so a second reply changes no status."""
+    if case.status == Status.AWAITING_REPORTER:
+        lifecycle.apply(case, ReporterAnswered(actor=REPORTER, reason=how), now)
