@@ -20,7 +20,23 @@ output "function_urls" {
     case_status   = module.case_status.url
     deliver_mail  = module.deliver_mail.url
     receive_email = module.receive_email.url
+    staff_api     = module.staff_api.url
   }
+}
+
+output "staff_api_url" {
+  description = "The staff API, behind its load balancer and Identity-Aware Proxy."
+  value       = "https://${var.staff_api_domain}"
+}
+
+output "staff_api_ip" {
+  description = "The staff API load balancer's address: the DNS A record of var.staff_api_domain."
+  value       = google_compute_global_address.staff_api.address
+}
+
+output "staff_api_iap_audience" {
+  description = "The audience of IAP's assertions for the staff API (the function's CD_IAP_AUDIENCE)."
+  value       = local.staff_api_iap_audience
 }
 
 output "dns_records" {
@@ -50,6 +66,12 @@ output "dns_records" {
         name    = local.mail_from_domain
         type    = "TXT"
         value   = "v=spf1 include:amazonses.com -all"
+      },
+      {
+        purpose = "The staff API's load balancer"
+        name    = var.staff_api_domain
+        type    = "A"
+        value   = google_compute_global_address.staff_api.address
       },
       {
         purpose = "DMARC"

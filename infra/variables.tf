@@ -57,6 +57,35 @@ variable "trusted_proxies" {
   }
 }
 
+# -- The staff API (behind a load balancer and Identity-Aware Proxy) -----------------------------
+
+variable "staff_api_domain" {
+  description = "Domain name of the staff API, e.g. staff.complaints.example.com: the load balancer's managed certificate is for it, and its DNS A record points at output staff_api_ip (docs/deploy.md)."
+  type        = string
+}
+
+variable "staff_api_members" {
+  description = "Who may pass Identity-Aware Proxy to the staff API: IAM principals such as \"group:complaint-staff@example.com\" or \"user:li.si@example.com\". Passing IAP only proves who someone is; their active staff record (POST /staff) decides what they may do."
+  type        = set(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for m in var.staff_api_members : can(regex("^(user|group|domain):", m))])
+    error_message = "staff_api_members must be user:, group: or domain: principals (never allUsers or allAuthenticatedUsers)."
+  }
+}
+
+variable "staff_api_trusted_proxies" {
+  description = "CD_TRUSTED_PROXIES of the staff API: the hops of its external HTTPS load balancer and Cloud Run's front end that append to X-Forwarded-For (2). The client address is the audit record's \"from where\"."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.staff_api_trusted_proxies >= 0 && floor(var.staff_api_trusted_proxies) == var.staff_api_trusted_proxies
+    error_message = "staff_api_trusted_proxies must be a whole number, 0 or more."
+  }
+}
+
 # -- The desk ---------------------------------------------------------------------------------------
 
 variable "platform_name" {

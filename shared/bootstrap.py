@@ -129,6 +129,13 @@ class Services:
         return StaffIdentity(self.store, build_identity_verifier(self.settings))
 
     @cached_property
+    def staff_admin(self):
+        """Staff management (admins) and the conflicts members declare."""
+        from shared.services.staff_admin import StaffAdmin
+
+        return StaffAdmin(self.store, self.passwords)
+
+    @cached_property
     def held_mail_desk(self):
         """Staff working through held mail: read it, open a case from it, attach or dismiss it."""
         from shared.services.held_mail_desk import HeldMailDesk

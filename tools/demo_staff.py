@@ -2,13 +2,19 @@
 printed once (only its Argon2id hash is stored).
 
     python -m tools.demo_staff
+    python -m tools.demo_staff --first-admin li.si@example.com --name 李四
 
 Reads the same `CD_*` settings as everything else. Members that exist already are left as they
 are (their passwords cannot be shown again); when all exist it says so. `bin/serve` runs this on
 its first start, when there are no staff at all. Exit status 0, or 2 on bad settings.
+
+`--first-admin EMAIL` creates no demo staff: it creates the one admin a new deployment starts
+with (no password: in the cloud people sign in with Google through IAP), who then creates the
+other members through the staff API. Refused (exit 1) once an active admin exists.
 """
 from __future__ import annotations
 
+import argparse
 import secrets
 import sys
 
@@ -47,9 +53,17 @@ def credential_lines(created: list[tuple[StaffMember, str]]) -> list[str]:
             for member, password in created]
 
 
-def main() -> int:
-    """Create the missing demo staff and print their credentials. See the module's docstring."""
+def main(argv: list[str] | None = None) -> int:
+    """Create the missing demo staff and print their credentials, or the first admin. See the
+    module's docstring."""
+    parser = argparse.ArgumentParser(prog="python -m tools.demo_staff")
+    parser.add_argument("--first-admin", metavar="EMAIL",
+                        help="create the first admin of a deployment instead of demo staff")
+    parser.add_argument("--name", default="", help="the first admin's display name")
+    args = parser.parse_args(argv or [])
     app = build_services(operator_settings())
+    if args.first_admin:
+        return _first_admin(app, args.first_admin, args.name)
     created = create_demo_staff(app.store, app.passwords)
     if not created:
         print("The demo staff exist already (their passwords were printed when they were created).")
@@ -59,5 +73,17 @@ def main() -> int:
     return 0
 
 
+def _first_admin(app, email: str, name: str) -> int:
+    from shared.domain.errors import DomainError
+
+    try:
+        admin = app.staff_admin.create_first_admin(email, name)
+    except DomainError as refused:
+        print(f"Not created: {refused} {getattr(refused, 'errors', '')}".rstrip(), file=sys.stderr)
+        return 1
+    print(f"Admin created: {admin['id']} <{admin['email']}> (signs in with that Google account)")
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -20,7 +20,7 @@ from shared.local.inbound_smtp import start_inbound_smtp
 from shared.local.mailbox import start_mailbox
 from shared.settings import PROJECT_ROOT, ConfigurationError
 
-HTTP_FUNCTIONS = ("submit_form", "case_status", "receive_email")
+HTTP_FUNCTIONS = ("submit_form", "case_status", "receive_email", "staff_api")
 EVENT_FUNCTIONS = ("deliver_mail",)
 log = logging.getLogger("local_stack")
 
@@ -88,6 +88,7 @@ def main() -> None:
     base = f"http://{settings.local_http_host}:{settings.local_http_port}"
     print(f"Complaint form:   {base}/submit_form", flush=True)
     print(f"Case status:      {base}/case_status", flush=True)
+    print(f"Staff API (JSON): {base}/staff_api  (POST /staff_api/sign-in; see README)", flush=True)
     print(f"Report address:   {settings.inbound_address} (SMTP on "
           f"{settings.local_inbound_smtp_host}:{settings.local_inbound_smtp_port}; "
           f"{_trust(settings)})", flush=True)

@@ -35,6 +35,10 @@ from tests.support.infra_functions import (
 
 # Public: anyone may call them without a Google identity (allUsers invoker, ALLOW_ALL ingress).
 PUBLIC_ENTRY_POINTS = {"submit_form", "case_status", "receive_email"}
+# Behind a load balancer with Identity-Aware Proxy: ingress from the load balancer only
+# (ALLOW_INTERNAL_AND_GCLB), invoked by IAP's service agent (SERVICE_AGENTS), passed by the
+# principals the operator names (test_infra_staff_api.py).
+IAP_ENTRY_POINTS = {"staff_api"}
 
 # A grant is (role, scope). Scopes: "project", "bucket:<google_storage_bucket label>",
 # "secret:<google_secret_manager_secret label>", "function:<entry point>" (its Cloud Run service),
@@ -59,6 +63,16 @@ FUNCTION_GRANTS: dict[str, set[tuple[str, str]]] = {
     # Reads raw mail from S3, files it (attachments included), matches replies by their token.
     "receive_email": {FIRESTORE, ATTACHMENTS, secret("reply_token_key"),
                       secret("aws_reader_access_key_id"), secret("aws_reader_secret_access_key")},
+    # Staff read held mail and case files, open cases from held mail (an email case's access code
+    # is derived with the reply key) and attach mail to cases.
+    "staff_api": {FIRESTORE, ATTACHMENTS, ("roles/storage.objectViewer", "bucket:attachments"),
+                  secret("reply_token_key")},
+}
+
+# Google-managed service agents (service-<project number>@gcp-sa-<name>.iam...), by name: exactly
+# these grants. IAP calls the function behind it as its service agent.
+SERVICE_AGENTS: dict[str, set[tuple[str, str]]] = {
+    "iap": {("roles/run.invoker", "function:staff_api")},
 }
 
 # Service accounts that are not a function's own: {google_service_account label: grants}.
@@ -78,6 +92,8 @@ AWS_POLICIES = {"sender": {"ses:SendRawEmail"}, "reader": {"s3:GetObject", "kms:
 IAM_TYPES = {"google_project_iam_member", "google_storage_bucket_iam_member",
              "google_secret_manager_secret_iam_member", "google_cloud_run_v2_service_iam_member",
              "google_artifact_registry_repository_iam_member"}
+# Grants to people, not to service accounts: who may pass IAP (test_infra_staff_api.py).
+PEOPLE_IAM_TYPES = {"google_iap_web_backend_service_iam_member"}
 
 
 # -- Reading the grants -------------------------------------------------------------------------
@@ -97,14 +113,31 @@ def _iam_resources() -> list[tuple[str, str, dict, str | None]]:
 PUBLIC_MEMBERS = {"allUsers", "allAuthenticatedUsers"}
 
 
+_SERVICE_AGENT = re.compile(r"serviceAccount:service-\$\{data\.google_project\.this\.number\}"
+                            r"@gcp-sa-([a-z]+)\.iam\.gserviceaccount\.com")
+
+
+def _service_agent(member) -> str | None:
+    """The name of the Google-managed service agent a member expression names (through a local
+    of the root, too), or None."""
+    local = re.fullmatch(r"\$\{local\.(\w+)\}", str(member))
+    if local:
+        member = module().get("locals", {}).get(local.group(1), member)
+    match = _SERVICE_AGENT.fullmatch(str(member))
+    return f"agent:{match.group(1)}" if match else None
+
+
 def grants_by_account() -> dict[str, set[tuple[str, str]]]:
-    """{google_service_account label: {(role, scope)}} from every IAM resource of the root and of
-    the function module calls."""
+    """{google_service_account label (or "agent:<name>" for a service agent): {(role, scope)}}
+    from every IAM resource of the root and of the function module calls."""
     functions = {label: ep for ep, (label, _) in functions_by_entry_point().items()}
     grants: dict[str, set[tuple[str, str]]] = {}
     for kind, label, body, call in _iam_resources():
+        if kind in PEOPLE_IAM_TYPES:
+            continue  # test_infra_staff_api.py
         assert kind in IAM_TYPES, f"{kind}.{label}: an IAM resource kind this test does not read"
-        account = ref(body.get("member"), "google_service_account")
+        account = ref(body.get("member"), "google_service_account") or \
+            _service_agent(body.get("member"))
         if account is None:
             assert body.get("member") in PUBLIC_MEMBERS, \
                 f"{kind}.{label}: member {body.get('member')!r} is no service account of infra/"
@@ -137,7 +170,8 @@ def grants_by_account() -> dict[str, set[tuple[str, str]]]:
 def test_every_entry_point_has_its_needs_declared():
     assert set(FUNCTION_GRANTS) == set(entry_points()), \
         "declare each entry point's grants in FUNCTION_GRANTS (and PUBLIC_ENTRY_POINTS if public)"
-    assert PUBLIC_ENTRY_POINTS <= set(entry_points())
+    assert PUBLIC_ENTRY_POINTS | IAP_ENTRY_POINTS <= set(entry_points())
+    assert not PUBLIC_ENTRY_POINTS & IAP_ENTRY_POINTS
 
 
 def test_each_function_runs_as_its_own_service_account():
@@ -153,6 +187,7 @@ def test_each_service_accounts_roles_are_exactly_what_it_needs():
     expected = {function_account(ep): grants for ep, grants in FUNCTION_GRANTS.items()
                 if ep in functions_by_entry_point()}
     expected.update(OTHER_ACCOUNTS)
+    expected.update({f"agent:{name}": grants for name, grants in SERVICE_AGENTS.items()})
     actual = grants_by_account()
     problems = {account: {"missing": sorted(want - actual.get(account, set())),
                           "extra": sorted(actual.get(account, set()) - want)}
@@ -217,7 +252,8 @@ def test_only_public_functions_allow_unauthenticated_calls():
     assert public == PUBLIC_ENTRY_POINTS & set(functions.values())
     for entry_point, (label, body) in functions_by_entry_point().items():
         ingress = block(body, "service_config").get("ingress_settings")
-        expected = "ALLOW_ALL" if entry_point in PUBLIC_ENTRY_POINTS else "ALLOW_INTERNAL_ONLY"
+        expected = "ALLOW_ALL" if entry_point in PUBLIC_ENTRY_POINTS else \
+            "ALLOW_INTERNAL_AND_GCLB" if entry_point in IAP_ENTRY_POINTS else "ALLOW_INTERNAL_ONLY"
         assert ingress == expected, f"{label}: ingress {ingress}, expected {expected}"
 
 

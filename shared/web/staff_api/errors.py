@@ -1,0 +1,100 @@
+"""Domain errors as HTTP answers: the status, a code a program can test and a message in the
+person's language (`messages.py`), plus what helps to fix the request (the fields and their
+codes, the action refused, the case's status, when to retry)."""
+from __future__ import annotations
+
+import logging
+import math
+import sys
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from shared.domain.errors import (
+    CaseNotFound,
+    CommandRefused,
+    DomainError,
+    InvalidCommand,
+    InvalidSubmission,
+    NotSignedIn,
+    NotStaff,
+    TooManyAttempts,
+    TransitionNotAllowed,
+)
+from shared.domain.permissions import Forbidden
+from shared.domain.sessions import SignInFailed
+from shared.domain.staff import StaffEmailTaken
+from shared.services.staff_admin import StaffIdTaken, StaffNotFound
+
+from .bodies import BodyRefused
+from .messages import error_message, field_message
+from .responses import Answer, json_answer
+
+log = logging.getLogger("staff_api")
+
+DEFAULT_RETRY_SECONDS = 60
+# Refusals that are a code and a status, nothing more to say.
+_PLAIN = (
+    (NotStaff, 403, "not_staff"),
+    (CaseNotFound, 404, "case_not_found"),
+    (StaffNotFound, 404, "staff_not_found"),
+    (NotFound, 404, "not_found"),
+    (StaffIdTaken, 409, "staff_id_taken"),
+    (StaffEmailTaken, 409, "email_taken"),
+)
+
+
+def error_answer(error: Exception, lang: str, bearer: bool) -> Answer:
+    """The answer to `error`. `bearer`: whether a 401 names the Bearer scheme (the local sign-in;
+    behind IAP there is no scheme a client could answer with)."""
+    def refuse(status: int, code: str, headers: dict | None = None, **details) -> Answer:
+        return json_answer({"error": code, "message": error_message(code, lang), **details},
+                           status, headers)
+
+    if isinstance(error, (NotSignedIn, SignInFailed)):
+        challenge = {"WWW-Authenticate": 'Bearer realm="staff_api"'} if bearer else {}
+        code = "sign_in_failed" if isinstance(error, SignInFailed) else "not_signed_in"
+        return refuse(401, code, challenge)
+    for kind, status, code in _PLAIN:
+        if isinstance(error, kind):
+            return refuse(status, code)
+    if isinstance(error, BodyRefused):
+        return refuse(error.status, error.code)
+    if isinstance(error, MethodNotAllowed):
+        allowed = ", ".join(sorted(error.valid_methods or ()))
+        return refuse(405, "method_not_allowed", {"Allow": allowed})
+    if isinstance(error, Forbidden):
+        return refuse(403, "forbidden", action=error.action.value)
+    if isinstance(error, (InvalidCommand, InvalidSubmission)):
+        return refuse(422, "invalid_command", fields={
+            name: {"code": code, "message": field_message(code, lang)}
+            for name, code in error.errors.items()})
+    if isinstance(error, TransitionNotAllowed):
+        return refuse(409, "transition_not_allowed", status=error.status, command=error.command)
+    if isinstance(error, TooManyAttempts):
+        seconds = _seconds(error.retry_after)
+        return refuse(429, "too_many_attempts", {"Retry-After": str(seconds)},
+                      retry_after=seconds)
+    if isinstance(error, CommandRefused):
+        reason = str(error)
+        return refuse(409, "last_admin" if reason == "last_admin" else "command_refused",
+                      reason=reason)
+    if isinstance(error, DomainError):  # a refusal of a service this table does not name yet
+        return refuse(409, "conflict", reason=str(error), kind=type(error).__name__)
+    if _is_transport_error(error):
+        log.warning("identity provider unreachable: %s", error)
+        return refuse(503, "identity_unavailable", {"Retry-After": "30"})
+    log.exception("staff_api failed", exc_info=error)
+    return refuse(500, "internal_error")
+
+
+def _seconds(retry_after) -> int:
+    if retry_after is None:
+        return DEFAULT_RETRY_SECONDS
+    return max(1, math.ceil(retry_after.total_seconds()))
+
+
+def _is_transport_error(error: Exception) -> bool:
+    # Not imported here (the local stack never loads google-auth): if it was never loaded, the
+    # error cannot be one of its failures to fetch IAP's keys.
+    exceptions = sys.modules.get("google.auth.exceptions")
+    return exceptions is not None and isinstance(error, exceptions.TransportError)
