@@ -79,9 +79,11 @@ def may(member: StaffMember, action: Action, case: Case) -> bool:
 
 
 def check(member: StaffMember, action: Action, case: Case) -> None:
-    """Raise Forbidden, naming the action, unless the member may take it on this case."""
+    """Raise Forbidden unless the member may take the action on this case, naming the action,
+    or `read_confidential_case` when the case is confidential and that is what they lack."""
     if not may(member, action, case):
-        raise Forbidden(action, member.id)
+        locked_out = case.confidential and not may_see(member, case)
+        raise Forbidden(Action.READ_CONFIDENTIAL_CASE if locked_out else action, member.id)
 
 
 def allowed_actions(member: StaffMember, case: Case) -> list[str]:

@@ -1,7 +1,15 @@
 from datetime import UTC, datetime, timedelta
 
+from shared.adapters import records
 from shared.domain.cases import EventType
-from shared.domain.outbox import OutboxMessage, OutboxStatus, Template, backoff, queue_notice
+from shared.domain.outbox import (
+    Addressee,
+    OutboxMessage,
+    OutboxStatus,
+    Template,
+    backoff,
+    queue_notice,
+)
 from tests.support.builders import a_case
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -61,3 +69,18 @@ def test_queueing_a_notice_records_which_template_and_which_entry():
     assert event.type == EventType.NOTICE_QUEUED and event.actor == "system"
     assert event.data == {"outbox_id": message.id, "template": "follow_up_received"}
     assert queue_notice(case, Template.ACKNOWLEDGMENT, NOW).id != message.id
+
+
+def test_a_staff_notice_carries_the_text_and_details_and_stores_them_only_when_set():
+    case = a_case("TS-20261128-ABCDEF-0", NOW)
+    message = queue_notice(case, Template.CASE_REJECTED, NOW, text="请附上截图",
+                           details={"ground": "no_facts"})
+    record = records.outbox_to_record(message)
+    assert (record["text"], record["details"]) == ("请附上截图", {"ground": "no_facts"})
+    assert records.outbox_from_record(record) == message
+    plain = records.outbox_to_record(queue_notice(case, Template.ACKNOWLEDGMENT, NOW))
+    assert "text" not in plain and "details" not in plain
+
+
+def test_every_notice_so_far_is_addressed_to_the_reporter():
+    assert {t.addressee for t in Template} == {Addressee.REPORTER}

@@ -1,0 +1,76 @@
+"""What staff see of a case: `CaseView` (the case, its reporter masked, what the member may do
+now) and the timeline's entries, both JSON-ready (times ISO-8601 UTC with `Z`)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from shared.domain.case_access import allowed_actions
+from shared.domain.cases import Case, ReporterIdentity, TimelineEvent
+from shared.domain.masking import masked_identity
+from shared.domain.staff import StaffMember
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO-8601 in UTC with `Z`, to the millisecond; None stays None."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """One case as a staff member may see it: its content, the reporter's identity masked
+    (R20), and `allowed_actions`, what this member may do to it now (`case_access`)."""
+
+    number: str
+    kind: str
+    category: str
+    channel: str
+    status: str
+    severity: str
+    flags: dict
+    subject: str
+    description: str
+    desired_outcome: str
+    language: str
+    received_at: str
+    review_due_at: str
+    next_due_at: str | None
+    decision_due_at: str | None
+    updated_at: str | None
+    assignee: str
+    department: str
+    respondent: str
+    about_staff: str
+    confidential: bool
+    reporter: dict
+    attachments: list[dict]
+    allowed_actions: list[str]
+    event_count: int
+
+    @classmethod
+    def of(cls, case: Case, identity: ReporterIdentity | None, member: StaffMember) -> CaseView:
+        return cls(
+            number=case.number, kind=case.kind.value, category=case.category,
+            channel=case.channel.value, status=case.status.value, severity=case.severity.value,
+            flags=case.flags.every_flag(), subject=case.subject, description=case.description,
+            desired_outcome=case.desired_outcome, language=case.language,
+            received_at=iso(case.received_at), review_due_at=iso(case.review_due_at),
+            next_due_at=iso(case.next_due_at), decision_due_at=iso(case.decision_due_at),
+            updated_at=iso(case.updated_at), assignee=case.assignee, department=case.department,
+            respondent=case.respondent, about_staff=case.about_staff,
+            confidential=case.confidential, reporter=masked_identity(identity, case.anonymous),
+            attachments=[{"filename": a.filename, "content_type": a.content_type, "size": a.size}
+                         for a in case.attachments],
+            allowed_actions=allowed_actions(member, case), event_count=case.event_count)
+
+    def as_dict(self) -> dict:
+        """JSON-ready: strings, numbers, booleans, lists and dicts only."""
+        return asdict(self)
+
+
+def timeline_entry(event: TimelineEvent) -> dict:
+    """One event of the timeline, JSON-ready, as staff read it."""
+    return {"seq": event.seq, "type": event.type.value, "at": iso(event.at), "actor": event.actor,
+            "text": event.text, "data": dict(event.data), "public": event.public}

@@ -1,0 +1,118 @@
+"""Working a case: assignment (R10) with recusal (R23), taking it up, internal notes, messages
+and questions to the reporter (R11), their answer given by phone, and referral to an authority."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.domain.case_access import assign_action
+from shared.domain.case_updates import AddNote, MessageReporter, ReferOut
+from shared.domain.cases import Case, Status
+from shared.domain.commands import AskReporter, AssignCase, CommandName, ReporterAnswered, StartWork
+from shared.domain.lifecycle import apply
+from shared.domain.outbox import Template
+from shared.domain.permissions import Action
+from shared.domain.referrals import Authority
+from shared.domain.staff import Requester
+
+from .case_assignment import checked_assignment
+from .case_handling import CaseHandling
+from .case_input import MAX_NAME, MAX_REASON, Checked
+from .case_notices import notify, reach
+from .case_views import CaseView
+
+
+class CaseWork(CaseHandling):
+    def assign(self, who: Requester, number: str, *, assignee: str = "", department: str = "",
+               reason: str = "") -> CaseView:
+        """Assign the case to a handler and/or a department (R10); the first assignment
+        (`assign`) tells the reporter the department and the decision's due date, a later one
+        (`reassign`, with a reason) does not. The same assignment again: no event."""
+        case = self._case(who, number, assign_action, Action.ASSIGN, Action.REASSIGN)
+        first = case.status == Status.ACCEPTED
+        checked = Checked()
+        reason = checked.text("reason", reason, required=not first, limit=MAX_REASON)
+        wanted = checked_assignment(self._store, case, assignee, department, checked)
+        if not first and (case.assignee, case.department) == (wanted.assignee, wanted.department):
+            self._unchanged(case, CommandName.ASSIGN_CASE)
+            return self._view(who, case)
+        can_reach = reach(self._store, case) if first else None
+
+        def change(current: Case, now: datetime):
+            notice = current.status == Status.ACCEPTED
+            apply(current, AssignCase(who.actor, reason, who.client, assignee=wanted.assignee,
+                                      department=wanted.department), now)
+            if notice and can_reach is not None:
+                return notify(current, Template.CASE_ASSIGNED, now, can_reach,
+                              details={"department": wanted.department})
+
+        return self._view(who, self._update(who, case, assign_action, change))
+
+    def start_work(self, who: Requester, number: str) -> CaseView:
+        """The assigned handler takes the case up."""
+        case = self._case(who, number, Action.START_WORK)
+        return self._apply(who, case, Action.START_WORK,
+                           lambda: StartWork(who.actor, client=who.client))
+
+    def add_note(self, who: Requester, number: str, text: str) -> CaseView:
+        """An internal note, for staff only."""
+        case = self._case(who, number, Action.ADD_NOTE)
+        text = self._text(text)
+        return self._apply(who, case, Action.ADD_NOTE, lambda: AddNote(who.actor, text, who.client))
+
+    def message_reporter(self, who: Requester, number: str, text: str, *,
+                         request_information: bool = False) -> CaseView:
+        """Write to the reporter (by email and on the status page); with `request_information`
+        it is a question (R11) and the case waits for their answer. A reporter without an
+        address: recorded all the same (`notice_not_possible`), and staff phone them."""
+        case = self._case(who, number, Action.MESSAGE_REPORTER)
+        checked = Checked()
+        text = checked.text("text", text)
+        asking = checked.flag("request_information", request_information)
+        checked.done()
+        can_reach = reach(self._store, case)
+        command = (AskReporter if asking else MessageReporter)(who.actor, text, who.client)
+        template = Template.INFORMATION_REQUESTED if asking else Template.HANDLER_MESSAGE
+
+        def change(current: Case, now: datetime):
+            apply(current, command, now)
+            return notify(current, template, now, can_reach, text=text)
+
+        return self._view(who, self._update(who, case, Action.MESSAGE_REPORTER, change))
+
+    def record_reporter_answer(self, who: Requester, number: str, text: str) -> CaseView:
+        """The reporter answered by phone (or in person): the case goes back to its handler."""
+        case = self._case(who, number, Action.RECORD_REPORTER_ANSWER)
+        text = self._text(text)
+        return self._apply(who, case, Action.RECORD_REPORTER_ANSWER,
+                           lambda: ReporterAnswered(who.actor, text, who.client))
+
+    def refer_out(self, who: Requester, number: str, *, authority, referred_on, reference="",
+                  note="") -> CaseView:
+        """Record that the case was passed to an authority (「涉及法律问题的,应当及时报送有关部门处理」):
+        which (`Authority`; `other` is named in `note`), on which day (not after today), under
+        which of their references."""
+        case = self._case(who, number, Action.REFER_OUT)
+        checked = Checked()
+        body = checked.choice("authority", authority, Authority)
+        day = checked.day("referred_on", referred_on,
+                          latest=self._clock.now().astimezone(self._zone).date())
+        reference = checked.text("reference", reference, required=False, limit=MAX_NAME)
+        note = checked.text("note", note, required=body == Authority.OTHER, limit=MAX_REASON)
+        checked.done()
+        return self._apply(who, case, Action.REFER_OUT, lambda: ReferOut(
+            who.actor, note, who.client, authority=body, referred_on=day, reference=reference))
+
+    def _apply(self, who: Requester, case: Case, action: Action, command) -> CaseView:
+        """Give one command (made by `command()`) to the case, notifying nobody."""
+
+        def change(current: Case, now: datetime):
+            apply(current, command(), now)
+
+        return self._view(who, self._update(who, case, action, change))
+
+    @staticmethod
+    def _text(text) -> str:
+        checked = Checked()
+        text = checked.text("text", text)
+        checked.done()
+        return text

@@ -1,0 +1,24 @@
+"""Staff handling of cases (issue 8): the one object the staff API calls.
+
+Every method takes the `Requester` (the signed-in member and their client address), asks the
+role table (`permissions.py`) and then need-to-know on the case (`case_access.py`), and gives
+lifecycle commands inside one `store.update_case` transaction with any notice's outbox entry.
+Errors: Forbidden (403), CaseNotFound (404), TransitionNotAllowed (409), CommandRefused (409,
+e.g. recusal), InvalidCommand (422, field → code; nothing changed). Commands return a
+`CaseView`; `as_dict()` is JSON-ready.
+"""
+from __future__ import annotations
+
+from .case_classification import CaseClassification
+from .case_confidentiality import CaseConfidentiality
+from .case_review import CaseReview
+from .case_views import CaseView
+from .case_work import CaseWork
+
+__all__ = ["CaseView", "StaffCases"]
+
+
+class StaffCases(CaseConfidentiality, CaseReview, CaseClassification, CaseWork):
+    """view, timeline, accept, reject, reopen, classify, set_severity, assign, start_work,
+    add_note, message_reporter, record_reporter_answer, refer_out, reveal_identity,
+    set_confidential, audit — built with (store, clock, initial_review, timezone)."""

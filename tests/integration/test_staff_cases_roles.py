@@ -1,0 +1,77 @@
+"""Every cell of the role table through `StaffCases`: for each action it serves and each role, a
+member holding only that role, with need-to-know on the case (it is assigned to them, in their
+department), either does it or gets Forbidden and the case stays exactly as it was. The table's
+other actions are served elsewhere (queues, held mail, offline registration, staff admin)."""
+from __future__ import annotations
+
+import pytest
+
+from shared.domain.cases import Status
+from shared.domain.permissions import PERMISSIONS, Action, Forbidden
+from shared.domain.staff import Role
+from tests.support.staff_desk import StaffDesk
+
+A = Action
+S = Status
+
+
+def _other(desk):
+    return desk.member(Role.HANDLER, department="技术部").member.id
+
+
+# action → (the status of the member's case, extra case fields, the call)
+SCENARIOS = {
+    A.READ_CASE: (S.IN_PROGRESS, {}, lambda d, who, n: (d.cases.view(who, n),
+                                                        d.cases.timeline(who, n))),
+    A.READ_CONFIDENTIAL_CASE: (S.IN_PROGRESS, {"confidential": True},
+                               lambda d, who, n: d.cases.view(who, n)),
+    A.INITIAL_REVIEW: (S.RECEIVED, {}, lambda d, who, n: d.cases.accept(who, n)),
+    A.REOPEN: (S.REJECTED, {}, lambda d, who, n: d.cases.reopen(who, n, "初审有误")),
+    A.CLASSIFY: (S.IN_PROGRESS, {}, lambda d, who, n: d.cases.classify(
+        who, n, category="billing", reason="r")),
+    A.SET_SEVERITY: (S.IN_PROGRESS, {}, lambda d, who, n: d.cases.set_severity(who, n, "hot",
+                                                                                 "r")),
+    A.ASSIGN: (S.ACCEPTED, {"assignee": ""}, lambda d, who, n: d.cases.assign(
+        who, n, assignee=_other(d))),
+    A.REASSIGN: (S.ASSIGNED, {}, lambda d, who, n: d.cases.assign(who, n, assignee=_other(d),
+                                                                  reason="r")),
+    A.START_WORK: (S.ASSIGNED, {}, lambda d, who, n: d.cases.start_work(who, n)),
+    A.ADD_NOTE: (S.IN_PROGRESS, {}, lambda d, who, n: d.cases.add_note(who, n, "备注")),
+    A.MESSAGE_REPORTER: (S.IN_PROGRESS, {}, lambda d, who, n: d.cases.message_reporter(
+        who, n, "请提供截图", request_information=True)),
+    A.RECORD_REPORTER_ANSWER: (S.AWAITING_REPORTER, {}, lambda d, who, n:
+                               d.cases.record_reporter_answer(who, n, "电话答复")),
+    A.REFER_OUT: (S.IN_PROGRESS, {}, lambda d, who, n: d.cases.refer_out(
+        who, n, authority="cac", referred_on="2026-11-28")),
+    A.REVEAL_IDENTITY: (S.IN_PROGRESS, {}, lambda d, who, n: d.cases.reveal_identity(
+        who, n, "需要电话联系")),
+    A.MARK_CONFIDENTIAL: (S.IN_PROGRESS, {}, lambda d, who, n: d.cases.set_confidential(
+        who, n, True, "涉及商业秘密")),
+    A.READ_AUDIT_CHAIN: (S.IN_PROGRESS, {}, lambda d, who, n: d.cases.audit(who, n)),
+}
+SERVED_ELSEWHERE = {A.REGISTER_OFFLINE_CASE, A.READ_QUEUES, A.READ_HELD_MAIL, A.ACT_ON_HELD_MAIL,
+                    A.MANAGE_STAFF, A.MANAGE_SETTINGS}
+
+
+def test_every_action_is_walked_here_or_served_elsewhere():
+    assert set(SCENARIOS) | SERVED_ELSEWHERE == set(Action)
+    assert not set(SCENARIOS) & SERVED_ELSEWHERE
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("action", list(SCENARIOS))
+def test_each_cell(sqlite_store, clock, action, role):
+    desk = StaffDesk(sqlite_store, clock)
+    who = desk.member(role, department="运营部")
+    status, fields, call = SCENARIOS[action]
+    number = desk.case(status, **{"assignee": who.member.id, "department": "运营部", **fields})
+    if role in PERMISSIONS[action]:
+        call(desk, who, number)
+        assert desk.store.get_case(number).event_count >= 1
+        return
+    before = desk.snapshot(number)
+    with pytest.raises(Forbidden) as refused:
+        call(desk, who, number)
+    # Named: the action, or reading the case it needs first; neither assign nor reassign: assign.
+    assert refused.value.action in (action, A.READ_CASE, A.READ_CONFIDENTIAL_CASE, A.ASSIGN)
+    assert desk.snapshot(number) == before
