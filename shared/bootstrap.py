@@ -144,6 +144,23 @@ class Services:
                             mail_rules(self.settings))
 
     @cached_property
+    def staff_queues(self):
+        """Queues and search for staff: keyset pages of indexed store queries."""
+        from shared.services.staff_queues import StaffQueues
+
+        return StaffQueues(self.store)
+
+    @cached_property
+    def offline_registration(self):
+        """Staff registering calls, visits, letters, referrals and cases they found (R1)."""
+        from shared.services.offline_registration import OfflineRegistration, OfflineRules
+
+        s = self.settings
+        rules = OfflineRules(s.anonymous_kinds, s.check_email_deliverability, s.timezone,
+                             s.reply_key)
+        return OfflineRegistration(self.registration, self.store, self.clock, rules)
+
+    @cached_property
     def registration(self):
         """The one path that opens a case, for the form, email and staff."""
         from shared.services.registration import Registration, RegistrationLimits

@@ -72,6 +72,10 @@ class NewCase:
     events: Sequence[TimelineEvent] = ()  # recorded after the registration (dropped files, notes)
     registered_data: Mapping = field(default_factory=dict)  # on the case_registered event
     registered_by: str = REPORTER  # the actor: the person, or staff registering for them
+    received_at: datetime | None = None  # when it reached us (a call, a letter); None: now
+    respondent: str = ""  # who or what it is about (an account, a seller)
+    about_staff: str = ""  # the staff member whose conduct it is about (R23)
+    confidential: bool = False  # only its handler, supervisors and auditors see its content
 
 
 @dataclass(frozen=True)
@@ -153,8 +157,10 @@ class Registration:
                         counters: list[CounterSlot]) -> CaseRegistered:
         """Write the case under a fresh number; a number that is taken already is drawn again."""
         random_code = new_access_code()
+        received = command.received_at or now
         for _ in range(NUMBER_DRAWS):
-            number = new_case_number(command.kind, now.astimezone(self._zone).date())
+            # Numbered by the day it reached us (R2), as the paper register of calls and letters is.
+            number = new_case_number(command.kind, received.astimezone(self._zone).date())
             code = command.access_code(number) if command.access_code else random_code
             case = self._new_case(number, command, attachments, code, now)
             outbox = self._acknowledge(case, command, outcome, now)
@@ -165,17 +171,22 @@ class Registration:
                                      counters=counters)
             except CaseNumberTaken:
                 continue
-            return CaseRegistered(number, code, command.kind, now, case.review_due_at, outcome)
+            return CaseRegistered(number, code, command.kind, received, case.review_due_at, outcome)
         raise CaseNumberTaken("no free case number after several draws")
 
     def _new_case(self, number: str, command: NewCase, attachments, code: str, now) -> Case:
+        # The initial review is due within its limit of receipt (R6), not of registration: a
+        # letter registered days after it came may be overdue at once, and shows so.
+        received = command.received_at or now
         case = Case(
             number=number, kind=command.kind, channel=command.channel,
             category=command.category, subject=command.subject,
             description=command.description, desired_outcome=command.desired_outcome,
-            received_at=now, review_due_at=now + self._initial_review,
+            received_at=received, review_due_at=received + self._initial_review,
             access_code_hash=hash_access_code(number, code), anonymous=command.anonymous,
-            language=command.language, attachments=list(attachments))
+            language=command.language, attachments=list(attachments),
+            respondent=command.respondent, about_staff=command.about_staff,
+            confidential=command.confidential)
         data = {"channel": command.channel.value, **command.registered_data}
         case.record(TimelineEvent(EventType.CASE_REGISTERED, now, data=data,
                                   actor=command.registered_by))
