@@ -144,6 +144,14 @@ class Services:
                             mail_rules(self.settings))
 
     @cached_property
+    def staff_cases(self):
+        """Staff commands on cases: review, classification, assignment, messages, reveals."""
+        from shared.services.staff_cases import StaffCases
+
+        s = self.settings
+        return StaffCases(self.store, self.clock, s.initial_review, s.timezone)
+
+    @cached_property
     def staff_queues(self):
         """Queues and search for staff: keyset pages of indexed store queries."""
         from shared.services.staff_queues import StaffQueues

@@ -26,10 +26,11 @@ class Checked:
         self.errors: dict[str, str] = {}
 
     def text(self, field: str, value, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-        """The text as typed (NFC, trimmed); "" when blank. Codes: required, too_long, invalid."""
+        """The text as typed (NFC, trimmed); "" when blank. Codes: required, too_long, invalid
+        (not text, or a lone surrogate from a JSON escape, which no store can write)."""
         if value is None:
             value = ""
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not _encodable(value):
             self.errors[field] = "invalid"
             return ""
         text = clean_text(value)
@@ -100,3 +101,11 @@ class Checked:
         """Raise InvalidCommand with every error found, if any."""
         if self.errors:
             raise InvalidCommand(dict(self.errors))
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -273,7 +273,7 @@ def test_an_internal_note_is_for_staff_only(desk):
     desk.cases.add_note(clerk, number, "  来电人情绪激动，建议优先处理  ")
     [note] = desk.events(number, EventType.NOTE_ADDED)
     assert (note.text, note.public, note.actor) == ("来电人情绪激动，建议优先处理", False, clerk.actor)
-    for bad in ("", " \n ", None, 3, "字" * 10001):
+    for bad in ("", " \n ", None, 3, "字" * 10001, "a lone \ud800 surrogate", ["x"]):
         refused_unchanged(desk, number, InvalidCommand, lambda: desk.cases.add_note(clerk, number,
                                                                                     bad))
 
@@ -356,3 +356,12 @@ def test_an_unknown_case_is_not_found_whatever_is_asked(desk, number):
                  lambda: desk.cases.add_note(supervisor, number, "x")):
         with pytest.raises(CaseNotFound):
             call()
+
+
+def test_flags_never_lower_a_severity_set_by_hand(desk):
+    supervisor = desk.member(Role.SUPERVISOR)
+    number = desk.case(Status.IN_PROGRESS, severity=Severity.MAJOR)
+    assert desk.cases.classify(supervisor, number, flags={"repeat_complaint": True},
+                               reason="再次投诉").severity == "major"
+    assert desk.store.get_case(number).severity == Severity.MAJOR
+    assert desk.events(number, EventType.SEVERITY_SET) == []
