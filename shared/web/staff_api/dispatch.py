@@ -1,6 +1,8 @@
 """From request to answer: identify, route, call, encode; every error becomes a JSON answer."""
 from __future__ import annotations
 
+import logging
+
 from werkzeug.exceptions import HTTPException
 
 from shared.web.http_requests import language
@@ -8,7 +10,7 @@ from shared.web.http_requests import language
 from .call import Call
 from .errors import error_answer
 from .identity import requester
-from .responses import Answer
+from .responses import Answer, json_answer
 from .routes import HANDLERS, MAP, PUBLIC_ENDPOINTS
 
 
@@ -31,6 +33,10 @@ def answer(app, request) -> Answer:
             raise unmatched
         return HANDLERS[endpoint](call, **args)
     except Exception as error:  # noqa: BLE001 (every failure is answered in JSON; errors.py logs)
-        return error_answer(error, lang, bearer=local)
+        try:
+            return error_answer(error, lang, bearer=local)
+        except Exception:  # noqa: BLE001 (the answer to an error must not be a crash page)
+            logging.getLogger("staff_api").exception("answering %r failed", error)
+            return json_answer({"error": "internal_error", "message": "internal error"}, 500)
     finally:
         call.finish()

@@ -20,9 +20,11 @@ from shared.domain.errors import (
     TooManyAttempts,
     TransitionNotAllowed,
 )
+from shared.domain.held_mail import HeldMailNotFound, HeldMailSettled
 from shared.domain.permissions import Forbidden
 from shared.domain.sessions import SignInFailed
 from shared.domain.staff import StaffEmailTaken
+from shared.services.held_mail_views import entry_view
 from shared.services.staff_admin import StaffIdTaken, StaffNotFound
 
 from .bodies import BodyRefused
@@ -37,6 +39,7 @@ _PLAIN = (
     (NotStaff, 403, "not_staff"),
     (CaseNotFound, 404, "case_not_found"),
     (StaffNotFound, 404, "staff_not_found"),
+    (HeldMailNotFound, 404, "held_mail_not_found"),
     (NotFound, 404, "not_found"),
     (StaffIdTaken, 409, "staff_id_taken"),
     (StaffEmailTaken, 409, "email_taken"),
@@ -46,9 +49,9 @@ _PLAIN = (
 def error_answer(error: Exception, lang: str, bearer: bool) -> Answer:
     """The answer to `error`. `bearer`: whether a 401 names the Bearer scheme (the local sign-in;
     behind IAP there is no scheme a client could answer with)."""
-    def refuse(status: int, code: str, headers: dict | None = None, **details) -> Answer:
+    def refuse(http_status: int, code: str, headers: dict | None = None, /, **details) -> Answer:
         return json_answer({"error": code, "message": error_message(code, lang), **details},
-                           status, headers)
+                           http_status, headers)
 
     if isinstance(error, (NotSignedIn, SignInFailed)):
         challenge = {"WWW-Authenticate": 'Bearer realm="staff_api"'} if bearer else {}
@@ -68,6 +71,8 @@ def error_answer(error: Exception, lang: str, bearer: bool) -> Answer:
         return refuse(422, "invalid_command", fields={
             name: {"code": code, "message": field_message(code, lang)}
             for name, code in error.errors.items()})
+    if isinstance(error, HeldMailSettled):  # how it was settled, by whom: what to do instead
+        return refuse(409, "held_mail_settled", entry=entry_view(error.entry))
     if isinstance(error, TransitionNotAllowed):
         return refuse(409, "transition_not_allowed", status=error.status, command=error.command)
     if isinstance(error, TooManyAttempts):

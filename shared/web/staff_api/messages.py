@@ -12,6 +12,8 @@ ERRORS = {
         "not_found": "没有找到。",
         "staff_not_found": "没有这位工作人员。",
         "case_not_found": "没有这个案件。",
+        "held_mail_not_found": "没有这封暂存邮件。",
+        "held_mail_settled": "这封暂存邮件已经处理过了。",
         "method_not_allowed": "此地址不支持该请求方法。",
         "unsupported_media_type": "请求正文必须是 JSON（Content-Type: application/json，UTF-8）。",
         "body_too_large": "请求正文过大。",
@@ -37,6 +39,8 @@ ERRORS = {
         "not_found": "Not found.",
         "staff_not_found": "There is no such staff member.",
         "case_not_found": "There is no such case.",
+        "held_mail_not_found": "There is no such held message.",
+        "held_mail_settled": "This held message was dealt with already.",
         "method_not_allowed": "This address does not accept that request method.",
         "unsupported_media_type": "The request body must be JSON (Content-Type: application/json, "
                                   "UTF-8).",

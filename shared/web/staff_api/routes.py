@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from werkzeug.routing import Map, Rule
 
+from . import case_routes as cases
+from . import held_routes as held
 from . import staff_routes as staff
 
 ROUTES = (
@@ -16,6 +18,28 @@ ROUTES = (
     ("/staff", "POST", staff.create_staff),
     ("/staff/<staff_id>", "GET", staff.get_staff),
     ("/staff/<staff_id>", "PATCH", staff.update_staff),
+    ("/cases/<number>", "GET", cases.case),
+    ("/cases/<number>/events", "GET", cases.case_events),
+    ("/cases/<number>/accept", "POST", cases.accept_case),
+    ("/cases/<number>/reject", "POST", cases.reject_case),
+    ("/cases/<number>/reopen", "POST", cases.reopen_case),
+    ("/cases/<number>/classification", "POST", cases.classify_case),
+    ("/cases/<number>/severity", "POST", cases.set_severity),
+    ("/cases/<number>/assignment", "POST", cases.assign_case),
+    ("/cases/<number>/start", "POST", cases.start_work),
+    ("/cases/<number>/notes", "POST", cases.add_note),
+    ("/cases/<number>/messages", "POST", cases.message_reporter),
+    ("/cases/<number>/reporter-answers", "POST", cases.record_reporter_answer),
+    ("/cases/<number>/referrals", "POST", cases.refer_case),
+    ("/cases/<number>/identity/reveal", "POST", cases.reveal_identity),
+    ("/cases/<number>/confidentiality", "POST", cases.set_confidentiality),
+    ("/cases/<number>/audit", "GET", cases.case_audit),
+    ("/held-mail", "GET", held.held_mail_queue),
+    ("/held-mail/<held_id>", "GET", held.held_mail),
+    ("/held-mail/<held_id>/raw", "GET", held.held_mail_raw),
+    ("/held-mail/<held_id>/open-case", "POST", held.open_case_from_held_mail),
+    ("/held-mail/<held_id>/attach", "POST", held.attach_held_mail),
+    ("/held-mail/<held_id>/dismiss", "POST", held.dismiss_held_mail),
 )
 
 # Open without an identity, in the local mode only (behind IAP the route answers 404).
