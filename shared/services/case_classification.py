@@ -19,7 +19,7 @@ from .case_views import CaseView
 
 class CaseClassification(CaseHandling):
     def classify(self, who: Requester, number: str, *, kind=None, category=None, flags=None,
-                 reason) -> CaseView:
+                 reason=None) -> CaseView:
         """Change the kind, the category (valid for the kind, `categories.py`) and/or the R8
         flags (a mapping of the flags to change; those not named keep their value). Nothing to
         change: the case as it is, no event (a retried request)."""
@@ -63,7 +63,8 @@ class CaseClassification(CaseHandling):
 
         return self._view(who, self._update(who, case, Action.CLASSIFY, change))
 
-    def set_severity(self, who: Requester, number: str, severity, reason) -> CaseView:
+    def set_severity(self, who: Requester, number: str, severity=None,
+                     reason=None) -> CaseView:
         """Set the severity by hand, up or down (R8: the service centre may). The same severity
         again: the case as it is, no event."""
         case = self._case(who, number, Action.SET_SEVERITY)

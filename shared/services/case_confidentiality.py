@@ -46,7 +46,7 @@ class CaseConfidentiality(CaseHandling):
                                          limit=limit)
         return [timeline_entry(event) for event in events]
 
-    def reveal_identity(self, who: Requester, number: str, reason: str) -> dict:
+    def reveal_identity(self, who: Requester, number: str, reason: str | None = None) -> dict:
         """The reporter's name, email and phone in clear, for the assigned handler or a
         supervisor, with a reason (R20). The reveal is an event on the case (written before
         anything is returned). An anonymous report has nothing to reveal: nothing is read."""
@@ -70,8 +70,8 @@ class CaseConfidentiality(CaseHandling):
         self._update(who, case, Action.REVEAL_IDENTITY, change)
         return {"number": case.number, "anonymous": False, "revealed": True, **shown}
 
-    def set_confidential(self, who: Requester, number: str, confidential: bool,
-                         reason: str) -> CaseView:
+    def set_confidential(self, who: Requester, number: str, confidential: bool | None = None,
+                         reason: str | None = None) -> CaseView:
         """Mark the case confidential (only its handler, supervisors and auditors then see it)
         or lift that. Unchanged: the case as it is, no event."""
         case = self._case(who, number, Action.MARK_CONFIDENTIAL)

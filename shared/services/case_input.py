@@ -52,7 +52,10 @@ class Checked:
         return kind(value)
 
     def flag(self, field: str, value) -> bool:
-        """A true/false value (not 1, "yes" or null). Code: invalid."""
+        """A true/false value (not 1 or "yes"). Codes: required (none given), invalid."""
+        if value is None:
+            self.errors[field] = "required"
+            return False
         if not isinstance(value, bool):
             self.errors[field] = "invalid"
             return False

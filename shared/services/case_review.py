@@ -34,8 +34,8 @@ class CaseReview(CaseHandling):
 
         return self._view(who, self._update(who, case, Action.INITIAL_REVIEW, change))
 
-    def reject(self, who: Requester, number: str, reason: str, duplicate_of: str = "",
-               text: str = "") -> CaseView:
+    def reject(self, who: Requester, number: str, reason: str | None = None,
+               duplicate_of: str = "", text: str = "") -> CaseView:
         """Reject the case as not admissible (R6), on a ground of `RejectionReason`; `other`
         needs `text`, `duplicate` the number of another existing case. The reporter is told the
         ground in words and `text` (by email and on the status page); the duplicate's number only
@@ -65,7 +65,7 @@ class CaseReview(CaseHandling):
 
         return self._view(who, self._update(who, case, Action.INITIAL_REVIEW, change))
 
-    def reopen(self, who: Requester, number: str, reason: str) -> CaseView:
+    def reopen(self, who: Requester, number: str, reason: str | None = None) -> CaseView:
         """Reopen a rejected case (a supervisor): its initial review starts again, as long as
         the setting says."""
         case = self._case(who, number, Action.REOPEN)

@@ -53,13 +53,13 @@ class CaseWork(CaseHandling):
         return self._apply(who, case, Action.START_WORK,
                            lambda: StartWork(who.actor, client=who.client))
 
-    def add_note(self, who: Requester, number: str, text: str) -> CaseView:
+    def add_note(self, who: Requester, number: str, text: str | None = None) -> CaseView:
         """An internal note, for staff only."""
         case = self._case(who, number, Action.ADD_NOTE)
         text = self._text(text)
         return self._apply(who, case, Action.ADD_NOTE, lambda: AddNote(who.actor, text, who.client))
 
-    def message_reporter(self, who: Requester, number: str, text: str, *,
+    def message_reporter(self, who: Requester, number: str, text: str | None = None, *,
                          request_information: bool = False) -> CaseView:
         """Write to the reporter (by email and on the status page); with `request_information`
         it is a question (R11) and the case waits for their answer. A reporter without an
@@ -79,15 +79,16 @@ class CaseWork(CaseHandling):
 
         return self._view(who, self._update(who, case, Action.MESSAGE_REPORTER, change))
 
-    def record_reporter_answer(self, who: Requester, number: str, text: str) -> CaseView:
+    def record_reporter_answer(self, who: Requester, number: str,
+                               text: str | None = None) -> CaseView:
         """The reporter answered by phone (or in person): the case goes back to its handler."""
         case = self._case(who, number, Action.RECORD_REPORTER_ANSWER)
         text = self._text(text)
         return self._apply(who, case, Action.RECORD_REPORTER_ANSWER,
                            lambda: ReporterAnswered(who.actor, text, who.client))
 
-    def refer_out(self, who: Requester, number: str, *, authority, referred_on, reference="",
-                  note="") -> CaseView:
+    def refer_out(self, who: Requester, number: str, *, authority=None, referred_on=None,
+                  reference="", note="") -> CaseView:
         """Record that the case was passed to an authority (「涉及法律问题的,应当及时报送有关部门处理」):
         which (`Authority`; `other` is named in `note`), on which day (not after today), under
         which of their references."""

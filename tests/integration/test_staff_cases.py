@@ -365,3 +365,18 @@ def test_flags_never_lower_a_severity_set_by_hand(desk):
                                reason="再次投诉").severity == "major"
     assert desk.store.get_case(number).severity == Severity.MAJOR
     assert desk.events(number, EventType.SEVERITY_SET) == []
+
+
+@pytest.mark.parametrize("command, field", [
+    ("reject", "reason"), ("reopen", "reason"), ("classify", "kind"), ("set_severity", "severity"),
+    ("add_note", "text"), ("message_reporter", "text"), ("record_reporter_answer", "text"),
+    ("refer_out", "authority"), ("reveal_identity", "reason"), ("set_confidential", "confidential"),
+])
+def test_a_command_without_its_fields_names_them_and_changes_nothing(desk, command, field):
+    supervisor = desk.member(Role.SUPERVISOR)
+    status = {"reopen": Status.REJECTED, "record_reporter_answer": Status.AWAITING_REPORTER,
+              "reject": Status.RECEIVED}.get(command, Status.IN_PROGRESS)
+    number = desk.case(status)
+    refused = refused_unchanged(desk, number, InvalidCommand,
+                                lambda: getattr(desk.cases, command)(supervisor, number))
+    assert refused.errors[field] == "required"
