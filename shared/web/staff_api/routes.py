@@ -18,6 +18,8 @@ ROUTES = (
     ("/staff", "POST", staff.create_staff),
     ("/staff/<staff_id>", "GET", staff.get_staff),
     ("/staff/<staff_id>", "PATCH", staff.update_staff),
+    ("/cases", "GET", cases.case_queue),
+    ("/cases", "POST", cases.register_case),
     ("/cases/<number>", "GET", cases.case),
     ("/cases/<number>/events", "GET", cases.case_events),
     ("/cases/<number>/accept", "POST", cases.accept_case),
