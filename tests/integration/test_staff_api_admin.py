@@ -190,3 +190,15 @@ def test_a_chunked_body_is_stopped_at_the_limit(sqlite_staff_api):
                       headers={"Transfer-Encoding": "chunked"},
                       environ_overrides={"wsgi.input_terminated": True})  # as servers set it
     assert (answer.status_code, json_of(answer)["error"]) == (413, "body_too_large")
+
+
+def test_a_body_of_made_up_fields_is_not_echoed_back_in_full(sqlite_staff_api):
+    api = sqlite_staff_api
+    _, token = api.member(Role.ADMIN)
+    body = {f"k{i}": 1 for i in range(5000)} | {"x" * 10_000: 1}
+    answer = api.post("/staff", token, json=body)
+    refusal = json_of(answer)
+    assert answer.status_code == 422
+    assert len(refusal["fields"]) == 50 and refusal["more_fields"] > 4900
+    assert all(len(name) <= 100 for name in refusal["fields"])
+    assert len(answer.data) < 20_000

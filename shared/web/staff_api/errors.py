@@ -34,6 +34,8 @@ from .responses import Answer, json_answer
 log = logging.getLogger("staff_api")
 
 DEFAULT_RETRY_SECONDS = 60
+MAX_FIELDS_SHOWN = 50
+MAX_FIELD_NAME = 100
 # Refusals that are a code and a status, nothing more to say.
 _PLAIN = (
     (NotStaff, 403, "not_staff"),
@@ -68,9 +70,13 @@ def error_answer(error: Exception, lang: str, bearer: bool) -> Answer:
     if isinstance(error, Forbidden):
         return refuse(403, "forbidden", action=error.action.value)
     if isinstance(error, (InvalidCommand, InvalidSubmission)):
+        # Field names may be the caller's own (unknown fields): bounded, so that a body of
+        # thousands of made-up keys is not answered with all of them again.
+        named = list(error.errors.items())[:MAX_FIELDS_SHOWN]
         return refuse(422, "invalid_command", fields={
-            name: {"code": code, "message": field_message(code, lang)}
-            for name, code in error.errors.items()})
+            name[:MAX_FIELD_NAME]: {"code": code, "message": field_message(code, lang)}
+            for name, code in named}, **({"more_fields": len(error.errors) - len(named)}
+                                         if len(error.errors) > len(named) else {}))
     if isinstance(error, HeldMailSettled):  # how it was settled, by whom: what to do instead
         return refuse(409, "held_mail_settled", entry=entry_view(error.entry))
     if isinstance(error, TransitionNotAllowed):
