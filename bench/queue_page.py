@@ -1,7 +1,9 @@
 """Queue pages: a page of 50 from a filtered, ordered queue against reading 50 case documents by
-key in one call, on the same store, in one process, interleaved. SQLite holds 100 000 cases;
-the Firestore emulator 10 000 by default (it answers a query by scanning the whole collection in
-JavaScript, so a bigger load measures the emulator, not the design; real Firestore reads an index).
+key in one call, on the same store, in one process, interleaved: store queries (`find_cases`),
+then staff queue pages and subject-word searches as staff get them (`StaffQueues.cases`: the
+request checked, the query, the items built). SQLite holds 100 000 cases; the Firestore emulator
+10 000 by default (it answers a query by scanning the whole collection in JavaScript, so a bigger
+load measures the emulator, not the design; real Firestore reads an index).
 
     .venv/bin/python -m bench.queue_page [--sqlite-cases 100000] [--firestore-cases 10000]
 """
@@ -19,10 +21,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from shared.adapters import records
-from shared.adapters.sqlite_schema import CASE_COLUMNS, case_columns, dump, event_row
+from shared.adapters.firestore_case_documents import case_record
+from shared.adapters.sqlite_schema import (
+    CASE_COLUMNS,
+    INSERT_TERMS,
+    case_columns,
+    dump,
+    event_row,
+    term_rows,
+)
 from shared.adapters.sqlite_store import SqliteCaseStore
 from shared.domain.cases import Case, Channel, EventType, Kind, Status, TimelineEvent
 from shared.domain.queues import CaseQuery, QueueOrder, reporter_email_hash
+from shared.domain.staff import Requester, Role, StaffMember
+from shared.services.staff_queues import StaffQueues
 
 PAGE = 50
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -35,14 +47,36 @@ QUERIES = {
     "category + channel (one filter checked on results in Firestore)":
         CaseQuery(category="c5", channel="email"),
 }
+# Subjects: a topic (one case in ten each) and a kind of trouble, in Chinese and in English, so
+# that a word is in 10 % of the subjects, two words together in 1 %.
+TOPICS = ["订单", "退款", "物流", "账号", "客服", "发票", "优惠券", "会员", "直播", "评论"]
+TROUBLES = ["没有回复", "一直未到账", "被盗用", "态度很差", "无法使用", "重复扣费", "延误三天", "丢失",
+            "信息泄露", "虚假宣传"]
+ENGLISH = ["refund", "delivery", "account", "invoice", "coupon", "member", "stream", "comment",
+           "billing", "privacy"]
+SUPERVISOR = Requester(StaffMember("bench-supervisor", "s@example.com", "s",
+                                   frozenset({Role.SUPERVISOR}), department="d3"), "203.0.113.9")
+HANDLER = Requester(StaffMember("bench-handler", "h@example.com", "h", frozenset({Role.HANDLER}),
+                                department="d3"), "203.0.113.9")
+# label: (who asks, StaffQueues.cases arguments)
+STAFF_PAGES = {
+    "staff: new cases, most urgent first": (SUPERVISOR, dict(queue="new")),
+    "staff: a handler's department, status assigned": (HANDLER, dict(status="assigned")),
+    "staff: everything, newest first": (SUPERVISOR, dict()),
+    "words: one word (10 % of cases)": (SUPERVISOR, dict(words="退款")),
+    "words: two words (1 %)": (SUPERVISOR, dict(words="退款 一直未到账")),
+    "words: an English word and a status (10 % × 1/6)": (SUPERVISOR, dict(words="refund",
+                                                                             status="received")),
+}
 
 
 def a_case(rng: random.Random, i: int) -> tuple[Case, str]:
     received = START + timedelta(minutes=rng.randrange(525_600))
     number = f"TS-{received:%Y%m%d}-{uuid.UUID(int=rng.getrandbits(128)).hex[:6].upper()}{i:06d}"
     status = rng.choice(STATUSES)
+    subject = f"{rng.choice(TOPICS)}{rng.choice(TROUBLES)} {rng.choice(ENGLISH)} 订单{i}"
     case = Case(number=number, kind=Kind.COMPLAINT, channel=rng.choice(list(Channel)[:2]),
-                category=f"c{rng.randrange(8)}", subject="订单问题 " * 3,
+                category=f"c{rng.randrange(8)}", subject=subject,
                 description="客服三天没有回复我的退款申请。" * 10, desired_outcome="退款",
                 received_at=received, review_due_at=received + timedelta(hours=24),
                 access_code_hash="0" * 64, status=status,
@@ -67,6 +101,8 @@ def load_sqlite(store: SqliteCaseStore, count: int) -> None:
                                     *case_columns(case, email)))
                 db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
                                [event_row(case.number, e) for e in case.new_events])
+                db.executemany(INSERT_TERMS, term_rows(case.number, records.time_text(case.received_at),
+                                                       case.subject))
                 db.execute("INSERT INTO reporter_identities VALUES (?, ?)",
                            (case.number, dump({"case_number": case.number, "email": email,
                                                "name": "", "phone": ""})))
@@ -78,8 +114,7 @@ def load_firestore(store, count: int) -> None:
     batch, writes = client.batch(), 0
     for i in range(count):
         case, email = a_case(rng, i)
-        record = {**records.case_to_record(case), **records.queue_keys(case),
-                  "reporter_email_hash": reporter_email_hash(email)}
+        record = case_record(case, reporter_email_hash(email))
         ref = client.collection("cases").document(case.number)
         batch.set(ref, record)
         for event in case.new_events:
@@ -113,26 +148,45 @@ def timed(action, rounds: int) -> float:
     return statistics.median(samples) * 1000
 
 
+def store_page(store, query: CaseQuery):
+    """A page of `query` from the store: (case numbers, a function reading the page after)."""
+    def page(after=None):
+        found = store.find_cases(query, limit=PAGE, after=after)
+        return [c.number for c in found.cases], found.next_cursor
+    return page
+
+
+def staff_page(store, who: Requester, asked: dict):
+    """A page of a staff queue as the API gets it."""
+    queues = StaffQueues(store)
+
+    def page(after=None):
+        found = queues.cases(who, **asked, after=after, limit=PAGE)
+        return [item["number"] for item in found["items"]], found["next_cursor"]
+    return page
+
+
 def measure(store, name: str, rounds: int) -> None:
     print(f"\n{name}")
-    for label, query in QUERIES.items():
-        page = store.find_cases(query, limit=PAGE)
-        numbers = [c.number for c in page.cases]
+    pages = {**{label: store_page(store, q) for label, q in QUERIES.items()},
+             **{label: staff_page(store, who, asked) for label, (who, asked) in STAFF_PAGES.items()}}
+    for label, page in pages.items():
+        numbers, cursor = page()
         assert len(numbers) == PAGE, f"{label}: only {len(numbers)} cases"
-        deep, cursor, depth = page, None, 1
-        while depth < 20 and deep.next_cursor:  # a deep page: with keysets depth costs nothing
-            cursor, depth = deep.next_cursor, depth + 1
-            deep = store.find_cases(query, limit=PAGE, after=cursor)
+        deep, depth = cursor, 1
+        while depth < 20 and cursor:  # a deep page: with keysets depth costs nothing
+            deep, depth = cursor, depth + 1
+            _, cursor = page(deep)
         before = store.operations
-        store.find_cases(query, limit=PAGE)
+        page()
         reads = store.operations - before
-        queue = key = deep_ms = 0.0
+        first = key = deep_ms = 0.0
         for _ in range(3):  # interleaved rounds
-            queue += timed(lambda: store.find_cases(query, limit=PAGE), rounds)
+            first += timed(page, rounds)
             key += timed(lambda: read_by_key(store, numbers), rounds)
-            deep_ms += timed(lambda: store.find_cases(query, limit=PAGE, after=cursor), rounds)
-        queue, key, deep_ms = queue / 3, key / 3, deep_ms / 3
-        print(f"  {label}: page {queue:.2f} ms, 50 by key {key:.2f} ms, ratio {queue / key:.2f}; "
+            deep_ms += timed(lambda: page(deep), rounds)
+        first, key, deep_ms = first / 3, key / 3, deep_ms / 3
+        print(f"  {label}: page {first:.2f} ms, 50 by key {key:.2f} ms, ratio {first / key:.2f}; "
               f"page {depth} {deep_ms:.2f} ms; {reads} store reads for the page")
 
 

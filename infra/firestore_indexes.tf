@@ -113,6 +113,16 @@ resource "google_firestore_index" "cases_search_terms_newest" {
   }
 }
 
+# The terms are read only through that composite index: no single-field index entries (up to 64 a
+# case write, one per term) are kept for them.
+resource "google_firestore_field" "cases_search_terms" {
+  database   = google_firestore_database.main.name
+  collection = "cases"
+  field      = "search_terms"
+
+  index_config {}
+}
+
 resource "google_firestore_index" "queue" {
   for_each = local.queue_indexes
 

@@ -94,8 +94,8 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail):
             case = self._case_in(db, number)
             if case is None:
                 raise CaseNotFound(number)
-            self._claim_mail_keys(db, mail_keys, MailRecord(case_number=number))
             indexed = sqlite_queues.indexed(case)
+            self._claim_mail_keys(db, mail_keys, MailRecord(case_number=number))
             new_outbox = change(case) or []
             self._write_case(db, case, indexed)
             self._insert_outbox(db, new_outbox)
@@ -210,8 +210,8 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail):
             )
         except sqlite3.IntegrityError as exc:
             raise CaseNumberTaken(case.number) from exc
-        self._insert_events(db, case)
         self.operations += sqlite_queues.write_terms(db, case, None)
+        self._insert_events(db, case)
         self.operations += 1
         db.execute("INSERT INTO reporter_identities (number, doc) VALUES (?, ?)",
                    (case.number, dump(records.identity_to_record(identity))))
@@ -225,8 +225,8 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail):
             "WHERE number = ?",
             (dump(records.case_to_record(case)), *case_columns(case, "")[:-1], case.number),
         )
-        self._insert_events(db, case)
         self.operations += sqlite_queues.write_terms(db, case, indexed)
+        self._insert_events(db, case)
 
     def _insert_events(self, db: sqlite3.Connection, case: Case) -> None:
         """Append the case's new events (append-only: a sequence number taken twice fails)."""

@@ -30,6 +30,7 @@ from shared.domain.staff import Requester
 from .case_views import iso
 from .offline_case_fields import read_choice, read_flag, read_referral, read_text
 from .registration import Acknowledgment, CaseRegistered, NewCase, Registration
+from .staff_admin import ID_PATTERN as STAFF_ID
 from .submissions import LIMITS, MIN_DESCRIPTION, SubmissionRules
 from .submissions import _email as checked_email  # the form's own checks of an address
 from .submissions import _name as checked_name  # and of a name (no direction controls)
@@ -133,8 +134,9 @@ class OfflineRegistration:
         texts["name"] = checked_name(texts["name"])
         texts["email"] = checked_email(texts["email"], rules, errors) if texts["email"] else ""
         texts["phone"] = checked_phone(texts["phone"], errors) if texts["phone"] else ""
-        if texts["about_staff"] and "about_staff" not in errors \
-                and self._store.get_staff(texts["about_staff"]) is None:
+        about = texts["about_staff"]
+        if about and "about_staff" not in errors and not (  # no store lookup of what is no id
+                STAFF_ID.match(about) and self._store.get_staff(about) is not None):
             errors["about_staff"] = "unknown_staff"
 
     def _check_person(self, channel, kind, texts: dict, anonymous: bool, errors: dict) -> None:

@@ -118,7 +118,7 @@ def _category(value: str, kind: str | None, errors: dict) -> str | None:
 def _words(typed: str, errors: dict) -> tuple[str, ...]:
     if not typed:
         return ()
-    terms = search_terms(typed, limit=MAX_QUERY_TERMS + 1)
+    terms = search_terms(typed[:MAX_WORDS + 1], limit=MAX_QUERY_TERMS + 1)
     if len(typed) > MAX_WORDS or len(terms) > MAX_QUERY_TERMS:
         errors["words"] = "too_long"
     elif not terms:
@@ -148,7 +148,8 @@ def _email_hash(typed: str, errors: dict) -> str | None:
 def _number(typed: str, errors: dict) -> str | None:
     if not typed:
         return None
-    canonical = parse_case_number(unicodedata.normalize("NFKC", typed))  # as the status page reads it
+    # As the status page reads it; a case number typed with spaces is well under 64 characters.
+    canonical = parse_case_number(unicodedata.normalize("NFKC", typed[:64]))
     if canonical is None:
         errors["number"] = "invalid_case_number"
     return canonical

@@ -225,11 +225,13 @@ HOSTILE = [
     (dict(words="退款", order="most_urgent_first"), {"order": "words_newest_first"}),
     (dict(words="!!! ？？"), {"words": "no_words"}),
     (dict(words="退" * 201), {"words": "too_long"}),
+    (dict(words="!" * 1_000_000), {"words": "too_long"}),
     (dict(words=" ".join(f"w{i}" for i in range(17))), {"words": "too_long"}),
     (dict(reporter_email="nobody"), {"reporter_email": "invalid_email"}),
     (dict(reporter_email="a b@example.com"), {"reporter_email": "invalid_email"}),
     (dict(reporter_email="a@" + "x" * 260), {"reporter_email": "invalid_email"}),
     (dict(number="TS-123"), {"number": "invalid_case_number"}),
+    (dict(number="T" * 100_000), {"number": "invalid_case_number"}),
     (dict(number="TS-20261128-4F7KQ2-Y"), {"number": "invalid_case_number"}),  # check symbol
     (dict(after="garbage"), {"after": "invalid_cursor"}),
     (dict(after="2026-11-28T12:30:00.000000Z"), {"after": "invalid_cursor"}),

@@ -1,0 +1,150 @@
+"""Store operations per command: each staff command run through its service, on SQLite and on the
+Firestore emulator, counting what it asks of the store. `CountingStore` wraps any store and counts
+the calls of its public methods (what a service asks for: a read, a transaction); beside it the
+store's own count (`operations`: SQLite statements, Firestore documents read or written) says
+what each call cost. A command is a `Command` in COMMANDS: `prepare` (not counted) builds what it
+needs, `run` is the call counted, so any service call can be added.
+
+    .venv/bin/python -m bench.store_operations [--no-firestore]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from shared.adapters.clock import FixedClock
+from shared.adapters.sqlite_store import SqliteCaseStore
+from shared.bootstrap import Services, build_services
+from shared.domain.staff import Requester, Role, StaffMember
+from shared.settings import Settings
+
+NOW = datetime(2026, 11, 28, 12, 30, tzinfo=UTC)
+
+
+class CountingStore:
+    """A store whose public method calls are counted (by name), passed on unchanged."""
+
+    def __init__(self, store):
+        self._store = store
+        self.calls: Counter[str] = Counter()
+
+    def __getattr__(self, name: str):
+        attribute = getattr(self._store, name)
+        if name.startswith("_") or not callable(attribute):
+            return attribute
+
+        def counted(*args, **kwargs):
+            self.calls[name] += 1
+            return attribute(*args, **kwargs)
+        return counted
+
+
+@dataclass(frozen=True)
+class Command:
+    """A service call to count. `prepare(services, staff)` returns the keyword arguments of `run`
+    (a case to act on, say) and is not counted; `run(services, staff, **prepared)` is."""
+
+    name: str
+    run: Callable[..., object]
+    prepare: Callable[[Services, dict[str, Requester]], dict] = field(default=lambda s, staff: {})
+
+
+@dataclass
+class Count:
+    calls: Counter
+    operations: int
+
+
+def staff() -> dict[str, Requester]:
+    """One member per role, by role name."""
+    return {role.value: Requester(StaffMember(f"bench-{role.value}", f"{role.value}@example.com",
+                                              role.value, frozenset({role}), department="运营部"),
+                                  "203.0.113.9")
+            for role in Role}
+
+
+PHONE_CALL = dict(channel="phone", kind="complaint", category="service", subject="电话投诉：退款未到账",
+                  description="来电称三天前申请退款，至今未到账。", name="王小明", phone="13800138000")
+
+COMMANDS = [
+    Command("register offline: a phone complaint with an email (acknowledged)",
+            lambda s, staff: s.offline_registration.register(
+                staff["clerk"], **PHONE_CALL, email=f"{uuid.uuid4().hex[:8]}@example.com")),
+    Command("register offline: a letter with a name only (clerk reads out the code)",
+            lambda s, staff: s.offline_registration.register(
+                staff["clerk"], **dict(PHONE_CALL, channel="letter", phone=""))),
+    Command("register offline: a 12377 referral",
+            lambda s, staff: s.offline_registration.register(
+                staff["supervisor"], channel="referral", kind="report", category="harmful_rumours",
+                subject="12377 转办", description="网信办举报中心转来的举报。",
+                referral={"source": "12377", "reference": "WX-1"})),
+    Command("register offline: the same request again (request_id; answered from the first)",
+            lambda s, staff, request_id: s.offline_registration.register(
+                staff["clerk"], **PHONE_CALL, request_id=request_id),
+            prepare=lambda s, staff: {"request_id": _registered_request(s, staff)}),
+    Command("staff queue page: new cases, most urgent first",
+            lambda s, staff: s.staff_queues.cases(staff["supervisor"], queue="new")),
+    Command("staff queue page: subject words",
+            lambda s, staff: s.staff_queues.cases(staff["clerk"], words="退款")),
+]
+
+
+def _registered_request(services: Services, members: dict[str, Requester]) -> str:
+    request_id = f"bench-{uuid.uuid4().hex}"
+    services.offline_registration.register(members["clerk"], **PHONE_CALL, request_id=request_id)
+    return request_id
+
+
+def count(services: Services, command: Command, members: dict[str, Requester]) -> Count:
+    """What one run of the command asked of the store (which must be a CountingStore)."""
+    store = services.store
+    prepared = command.prepare(services, members)
+    calls_before, operations_before = Counter(store.calls), store.operations
+    command.run(services, members, **prepared)
+    return Count(store.calls - calls_before, store.operations - operations_before)
+
+
+def services_on(store, folder: Path) -> Services:
+    settings = Settings(sqlite_path=folder / "unused.sqlite3", attachment_folder=folder / "files",
+                        reply_token_key="bench-key-" + "x" * 32)
+    return build_services(settings, store=CountingStore(store), clock=FixedClock(NOW))
+
+
+def report(name: str, services: Services) -> None:
+    print(f"\n{name}")
+    members = staff()
+    for command in COMMANDS:
+        counted = count(services, command, members)
+        calls = ", ".join(f"{method} {n}" for method, n in sorted(counted.calls.items()))
+        print(f"  {command.name}: {sum(counted.calls.values())} store calls ({calls}); "
+              f"{counted.operations} operations")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--no-firestore", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        store = SqliteCaseStore(Path(folder) / "bench.sqlite3")
+        report("SQLite (operations: statements)", services_on(store, Path(folder)))
+        if args.no_firestore:
+            return
+        from shared.adapters.firestore_store import FirestoreCaseStore
+        from tests.support.firestore_emulator import running_firestore_emulator
+
+        with running_firestore_emulator() as host_port:
+            os.environ["FIRESTORE_EMULATOR_HOST"] = host_port
+            store = FirestoreCaseStore(project=f"bench-{uuid.uuid4().hex[:8]}")
+            report("Firestore emulator (operations: documents read or written)",
+                   services_on(store, Path(folder)))
+
+
+if __name__ == "__main__":
+    main()
