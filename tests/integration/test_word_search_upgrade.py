@@ -1,10 +1,12 @@
 """Cases stored before word search existed are found by their subject's words: a SQLite file of
-schema version 5 after migration 6, and Firestore documents of schema 2 (no `search_terms`) after
-the schema upgrade or their next write."""
+schema version 5 after migration 6 (and one of the first version, through every migration), and
+Firestore documents of schema 2 (no `search_terms`) after the schema upgrade or their next write."""
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -77,6 +79,17 @@ def test_a_migration_6_that_fails_leaves_version_5(tmp_path):
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == 5
     assert db.execute("SELECT name FROM sqlite_master WHERE name = 'case_terms'").fetchone() is None
+
+
+FIRST_VERSION_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "first_version.sqlite3"
+
+
+def test_a_file_of_the_first_version_migrates_to_word_search(tmp_path):
+    path = tmp_path / "cases.sqlite3"
+    shutil.copyfile(FIRST_VERSION_FILE, path)  # a form complaint 旧的投诉, an email report 举报 诈骗
+    store = SqliteCaseStore(path)
+    assert found(store, "投诉") == ["TS-20261203-16MGKQ-T"]
+    assert found(store, "诈骗") == found(store, "举报") == ["JB-20261203-4FFXBS-E"]
 
 
 def put_schema_2_case(store, subject: str, minutes: int) -> str:
