@@ -28,6 +28,7 @@ from .firestore_case_documents import (
     email_hash_of,
     set_events,
 )
+from .firestore_inbound_mail import upgrade_held_mail
 
 CASES = "cases"  # as firestore_case_documents names it; a literal for the infra checks' reader
 # 1: the first schema; 2: events apart, queue keys, reporter email hash; 3: search terms
@@ -85,6 +86,8 @@ def upgrade(client: firestore.Client, page: int = PAGE) -> UpgradeReport:
             break
         position = snapshots[-1].get("number")
         meta.set({"version": report.version_before, "resume_after": position})
+    # Held mail stored before the staff queue existed joins it (idempotent; few documents).
+    upgrade_held_mail(client)
     meta.set({"version": SCHEMA_VERSION, "upgraded_at": records.time_text(datetime.now(UTC))})
     report.version = SCHEMA_VERSION
     log.info("Firestore schema upgraded to version %s: %s", SCHEMA_VERSION, report)

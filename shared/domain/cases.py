@@ -62,6 +62,9 @@ class EventType(StrEnum):
     ATTACHMENT_DROPPED = "attachment_dropped"
     MAIL_BOUNCED = "mail_bounced"
     NOTE = "note"
+    # Held mail a staff member filed in the case: staff-only, since its sender may be someone
+    # other than the reporter (R20); the reporter's own additions are information_added.
+    MAIL_ATTACHED = "mail_attached"
     # The lifecycle (`lifecycle.TRANSITIONS`): one event per command, naming the actor and reason.
     CASE_ACCEPTED = "case_accepted"
     CASE_REJECTED = "case_rejected"

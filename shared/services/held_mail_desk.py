@@ -121,7 +121,7 @@ class HeldMailDesk:
                 "access_code": derived_access_code(self._rules.reply_key, number)}
 
     def attach(self, who: Requester, held_id: str, case_number: str, reason: str = "") -> dict:
-        """Add the message to an existing case as information added by the staff member: the
+        """File the message in an existing case (a staff-only `mail_attached` event): the
         raw message as an attachment, its text on the timeline; then settle the entry. Raises
         HeldMailNotFound, HeldMailSettled, CaseNotFound (the entry stays open), InvalidCommand."""
         authorize(who.member, Action.ACT_ON_HELD_MAIL)
@@ -135,7 +135,7 @@ class HeldMailDesk:
         def add(case: Case) -> None:
             case.attachments.append(message)
             case.record(TimelineEvent(
-                EventType.INFORMATION_ADDED, now, text=mail.text[:MAX_TEXT], actor=who.actor,
+                EventType.MAIL_ATTACHED, now, text=mail.text[:MAX_TEXT], actor=who.actor,
                 data={"held_id": entry.mail.id, "from": who.client, "reason": reason,
                       "raw": entry.mail.raw_key, "subject": mail.subject[:200],
                       "sender": entry.mail.sender, "files": [message.filename]}))

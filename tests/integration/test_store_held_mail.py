@@ -129,3 +129,15 @@ def test_firestore_held_documents_from_before_the_queue_join_it_after_the_upgrad
     assert firestore_inbound_mail.upgrade_held_mail(firestore_store.client, page=1) == 0
     assert [e.mail.id for e in firestore_store.open_held_mail(50).entries] == [new.id, old.id]
     assert firestore_store.get_held_mail(old.id).mail == old
+
+
+@pytest.mark.firestore
+def test_the_deploy_upgrade_brings_old_held_documents_into_the_queue(firestore_store):
+    from shared.adapters import firestore_upgrade, records
+
+    old = HeldMail(uuid.uuid4().hex, START, "bob@example.com", "Out of office", "automated",
+                   "mail/old.eml")
+    firestore_store.client.collection("held_mail").document(old.id).set(
+        records.held_to_record(old))
+    firestore_upgrade.upgrade(firestore_store.client)
+    assert [e.mail.id for e in firestore_store.open_held_mail(50).entries] == [old.id]
