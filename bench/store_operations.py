@@ -70,6 +70,24 @@ def staff() -> dict[str, Requester]:
             for role in Role}
 
 
+def _case_at(steps: int) -> Callable[[Services, dict[str, Requester]], dict]:
+    """A `prepare` that registers a case and takes it `steps` along received → accepted →
+    assigned to bench-handler → in progress."""
+    def prepare(services: Services, members: dict[str, Requester]) -> dict:
+        for requester in members.values():
+            services.store.put_staff(requester.member)
+        number = services.offline_registration.register(
+            members["clerk"], **PHONE_CALL, email="bench@example.com")["number"]
+        cases, supervisor = services.staff_cases, members["supervisor"]
+        for step in (lambda: cases.accept(supervisor, number),
+                     lambda: cases.assign(supervisor, number, assignee="bench-handler",
+                                          department="运营部"),
+                     lambda: cases.start_work(members["handler"], number))[:steps]:
+            step()
+        return {"n": number}
+    return prepare
+
+
 PHONE_CALL = dict(channel="phone", kind="complaint", category="service", subject="电话投诉：退款未到账",
                   description="来电称三天前申请退款，至今未到账。", name="王小明", phone="13800138000")
 
@@ -89,6 +107,29 @@ COMMANDS = [
             lambda s, staff, request_id: s.offline_registration.register(
                 staff["clerk"], **PHONE_CALL, request_id=request_id),
             prepare=lambda s, staff: {"request_id": _registered_request(s, staff)}),
+    *[Command(name, run, prepare=_case_at(steps)) for name, steps, run in [
+        ("view a case (reporter masked)", 0, lambda s, st, n: s.staff_cases.view(st["supervisor"], n)),
+        ("timeline page", 0, lambda s, st, n: s.staff_cases.timeline(st["supervisor"], n)),
+        ("accept (acceptance notice)", 0, lambda s, st, n: s.staff_cases.accept(st["clerk"], n)),
+        ("reject (rejection notice)", 0, lambda s, st, n: s.staff_cases.reject(
+            st["clerk"], n, reason="no_facts")),
+        ("classify", 0, lambda s, st, n: s.staff_cases.classify(
+            st["clerk"], n, category="billing", reason="涉及扣费")),
+        ("set severity", 0, lambda s, st, n: s.staff_cases.set_severity(
+            st["supervisor"], n, severity="hot", reason="媒体关注")),
+        ("assign (handling notice)", 1, lambda s, st, n: s.staff_cases.assign(
+            st["supervisor"], n, assignee="bench-handler", department="运营部")),
+        ("start work", 2, lambda s, st, n: s.staff_cases.start_work(st["handler"], n)),
+        ("internal note", 3, lambda s, st, n: s.staff_cases.add_note(st["handler"], n, text="已联系")),
+        ("ask the reporter (question notice)", 3, lambda s, st, n: s.staff_cases.message_reporter(
+            st["handler"], n, text="请提供订单号。", request_information=True)),
+        ("refer out", 3, lambda s, st, n: s.staff_cases.refer_out(
+            st["handler"], n, authority="market_regulator", referred_on="2026-11-28")),
+        ("reveal identity (recorded)", 3, lambda s, st, n: s.staff_cases.reveal_identity(
+            st["handler"], n, reason="需要电话回访")),
+        ("mark confidential", 3, lambda s, st, n: s.staff_cases.set_confidential(
+            st["supervisor"], n, confidential=True, reason="涉及商业秘密")),
+    ]],
     Command("staff queue page: new cases, most urgent first",
             lambda s, staff: s.staff_queues.cases(staff["supervisor"], queue="new")),
     Command("staff queue page: subject words",
