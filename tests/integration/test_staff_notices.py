@@ -155,3 +155,23 @@ def test_the_status_page_tells_why_a_case_was_not_accepted(app, desk, language, 
     assert words.format(other=other) in page
     if not own:
         assert other not in page
+
+
+@pytest.mark.parametrize("channel, language, told, not_said", [
+    ("phone", "zh-CN", "工作人员告知您的查询码", "提交时显示的查询码"),
+    ("letter", "en", "the access code our staff gave you", "shown when you submitted"),
+])
+def test_the_acknowledgment_of_an_offline_case_says_staff_gave_the_code(
+        app, mailbox, channel, language, told, not_said):
+    from shared.domain.staff import Requester
+    from tests.support.staff_builders import staff_member
+
+    clerk = Requester(staff_member((Role.CLERK,)), CLIENT)
+    app.offline_registration.register(
+        clerk, channel=channel, kind="complaint", category="service", subject="退款三周未到账",
+        description="来电称退款申请三周未处理。", name="王小明", email="wangxm@qq.com",
+        language=language)
+    [sent] = app.delivery.deliver_due()
+    assert sent.outcome.value == "sent"
+    [message] = read_mailbox(mailbox[1])
+    assert told in bodies(message) and not_said not in bodies(message)
