@@ -74,16 +74,19 @@ def test_every_notice_reaches_the_reporter_in_their_language_without_anything_of
         assert secret not in text, secret
 
 
-@pytest.mark.parametrize("language, ground, words", [
-    ("zh-CN", "no_facts", ["您的投诉不予受理", "原因: 未提供具体事实或证据", "说明: 请附上截图",
-                           "12377"]),
-    ("en", "private_dispute", ["Your complaint was not accepted", "Reason: It is a private dispute",
-                               "Explanation: 请附上截图", "12315"]),
+@pytest.mark.parametrize("language, kind, category, ground, words, not_named", [
+    ("zh-CN", "report", "harmful_rumours", "no_facts",
+     ["您的举报不予受理", "原因: 未提供具体事实或证据", "说明: 请附上截图",
+      "违法和不良信息举报中心 12377 https://www.12377.cn", "人民法院"], ["12315"]),
+    ("en", "complaint", "service", "private_dispute",
+     ["Your complaint was not accepted", "Reason: It is a private dispute",
+      "Explanation: 请附上截图", "National 12315 Consumer Complaint Platform 12315",
+      "The people's courts"], ["12377"]),
 ])
-def test_a_rejection_tells_the_ground_in_words_and_the_remedies(app, desk, mailbox, language,
-                                                               ground, words):
+def test_a_rejection_tells_the_ground_in_words_and_the_remedies_for_its_kind_and_category(
+        app, desk, mailbox, language, kind, category, ground, words, not_named):
     supervisor, _ = staff(desk)
-    number = desk.case(language=language)
+    number = desk.case(language=language, kind=kind, category=category)
     desk.cases.reject(supervisor, number, ground, text="请附上截图")
     [sent] = app.delivery.deliver_due()
     assert sent.outcome.value == "sent"
@@ -91,6 +94,8 @@ def test_a_rejection_tells_the_ground_in_words_and_the_remedies(app, desk, mailb
     text = bodies(message)
     for expected in words:
         assert expected in text, expected
+    for remedy in not_named:  # the remedies come from remedies.json by kind and category
+        assert remedy not in text, remedy
     assert number in message["Subject"] and "陈主管" not in text
 
 
