@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from shared.domain.case_access import check
 from shared.domain.case_numbers import parse_case_number
-from shared.domain.cases import Case
+from shared.domain.cases import Case, ReporterIdentity
 from shared.domain.commands import CommandName
 from shared.domain.errors import CaseNotFound, TransitionNotAllowed
 from shared.domain.lifecycle import TRANSITIONS
@@ -69,5 +69,9 @@ class CaseHandling:
         if (case.status, command) not in TRANSITIONS:
             raise TransitionNotAllowed(case.status.value, command.value)
 
-    def _view(self, who: Requester, case: Case) -> CaseView:
-        return CaseView.of(case, self._store.get_identity(case.number), who.member)
+    def _view(self, who: Requester, case: Case,
+              identity: ReporterIdentity | None = None) -> CaseView:
+        """The case as the member sees it; `identity` when the command read it already."""
+        if identity is None:
+            identity = self._store.get_identity(case.number)
+        return CaseView.of(case, identity, who.member)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from shared.domain.cases import Case, Channel, EventType, TimelineEvent
+from shared.domain.cases import Case, Channel, EventType, ReporterIdentity, TimelineEvent
 from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import CaseStore
 
@@ -28,10 +28,9 @@ WHY_NOT = {
 }
 
 
-def reach(store: CaseStore, case: Case) -> Reach:
-    """How the case's reporter can be told (read before the change; `notify` checks the bounce
-    again on the case as it is written)."""
-    identity = store.get_identity(case.number)
+def reach(store: CaseStore, case: Case, identity: ReporterIdentity | None) -> Reach:
+    """How the case's reporter (`identity`, their private record as read by the command) can be
+    told (read before the change; `notify` checks the bounce again on the case as it is written)."""
     if identity is None or not identity.reachable_by_email:
         return Reach.NO_ADDRESS
     if case.reporter_unreachable:

@@ -24,7 +24,8 @@ class CaseReview(CaseHandling):
         checked = Checked()
         note = checked.text("note", note, required=False)
         checked.done()
-        can_reach = reach(self._store, case)
+        identity = self._store.get_identity(case.number)
+        can_reach = reach(self._store, case, identity)
 
         def change(current: Case, now):
             apply(current, AcceptCase(who.actor, client=who.client), now)
@@ -32,7 +33,7 @@ class CaseReview(CaseHandling):
                 apply(current, AddNote(who.actor, note, who.client), now)
             return notify(current, Template.CASE_ACCEPTED, now, can_reach)
 
-        return self._view(who, self._update(who, case, Action.INITIAL_REVIEW, change))
+        return self._view(who, self._update(who, case, Action.INITIAL_REVIEW, change), identity)
 
     def reject(self, who: Requester, number: str, reason: str | None = None,
                duplicate_of: str = "", text: str = "") -> CaseView:
@@ -54,7 +55,8 @@ class CaseReview(CaseHandling):
                 checked.fail("duplicate_of", "unknown")
         checked.done()
         same = bool(other) and self._same_reporter(case.number, other)
-        can_reach = reach(self._store, case)
+        identity = self._store.get_identity(case.number)
+        can_reach = reach(self._store, case, identity)
 
         def change(current: Case, now):
             apply(current, RejectCase(who.actor, text, who.client, ground=ground,
@@ -63,7 +65,7 @@ class CaseReview(CaseHandling):
             return notify(current, Template.CASE_REJECTED, now, can_reach, text=text,
                           details=details)
 
-        return self._view(who, self._update(who, case, Action.INITIAL_REVIEW, change))
+        return self._view(who, self._update(who, case, Action.INITIAL_REVIEW, change), identity)
 
     def reopen(self, who: Requester, number: str, reason: str | None = None) -> CaseView:
         """Reopen a rejected case (a supervisor): its initial review starts again, as long as

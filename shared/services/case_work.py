@@ -35,7 +35,8 @@ class CaseWork(CaseHandling):
         if not first and (case.assignee, case.department) == (wanted.assignee, wanted.department):
             self._unchanged(case, CommandName.ASSIGN_CASE)
             return self._view(who, case)
-        can_reach = reach(self._store, case) if first else None
+        identity = self._store.get_identity(case.number) if first else None
+        can_reach = reach(self._store, case, identity) if first else None
 
         def change(current: Case, now: datetime):
             notice = current.status == Status.ACCEPTED
@@ -45,7 +46,7 @@ class CaseWork(CaseHandling):
                 return notify(current, Template.CASE_ASSIGNED, now, can_reach,
                               details={"department": wanted.department})
 
-        return self._view(who, self._update(who, case, assign_action, change))
+        return self._view(who, self._update(who, case, assign_action, change), identity)
 
     def start_work(self, who: Requester, number: str) -> CaseView:
         """The assigned handler takes the case up."""
@@ -69,7 +70,8 @@ class CaseWork(CaseHandling):
         text = checked.text("text", text)
         asking = checked.flag("request_information", request_information)
         checked.done()
-        can_reach = reach(self._store, case)
+        identity = self._store.get_identity(case.number)
+        can_reach = reach(self._store, case, identity)
         command = (AskReporter if asking else MessageReporter)(who.actor, text, who.client)
         template = Template.INFORMATION_REQUESTED if asking else Template.HANDLER_MESSAGE
 
@@ -77,7 +79,7 @@ class CaseWork(CaseHandling):
             apply(current, command, now)
             return notify(current, template, now, can_reach, text=text)
 
-        return self._view(who, self._update(who, case, Action.MESSAGE_REPORTER, change))
+        return self._view(who, self._update(who, case, Action.MESSAGE_REPORTER, change), identity)
 
     def record_reporter_answer(self, who: Requester, number: str,
                                text: str | None = None) -> CaseView:
