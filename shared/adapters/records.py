@@ -71,7 +71,17 @@ def case_to_record(case: Case) -> dict:
                                            ("about_staff", case.about_staff),
                                            ("confidential", case.confidential),
                                            ("flags", case.flags.as_dict()),
-                                           ("decision_due_at", time_text(case.decision_due_at)))
+                                           ("decision_due_at", time_text(case.decision_due_at)),
+                                           ("decision", case.decision),
+                                           ("deciders", list(case.deciders)),
+                                           ("closed_at", time_text(case.closed_at)),
+                                           ("appeal_until", time_text(case.appeal_until)),
+                                           ("appeal_round", case.appeal_round),
+                                           ("replies", case.replies),
+                                           ("follow_up", case.follow_up),
+                                           ("report_mark", case.report_mark),
+                                           ("corrective_actions", case.corrective_actions),
+                                           ("archived_at", time_text(case.archived_at)))
            if value},
     }
 
@@ -108,6 +118,16 @@ def case_from_record(record: dict) -> Case:
         confidential=record.get("confidential", False),
         flags=CaseFlags.from_dict(record.get("flags", {})),
         decision_due_at=parse_time(record.get("decision_due_at")),
+        decision=dict(record.get("decision", {})),
+        deciders=tuple(record.get("deciders", ())),
+        closed_at=parse_time(record.get("closed_at")),
+        appeal_until=parse_time(record.get("appeal_until")),
+        appeal_round=record.get("appeal_round", 0),
+        replies=list(record.get("replies", [])),
+        follow_up=dict(record.get("follow_up", {})),
+        report_mark=record.get("report_mark", ""),
+        corrective_actions=list(record.get("corrective_actions", [])),
+        archived_at=parse_time(record.get("archived_at")),
     )
     # Set after construction: a stored case without a deadline keeps none.
     case.next_due_at = parse_time(record.get("next_due_at", record["review_due_at"]))

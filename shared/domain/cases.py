@@ -91,6 +91,20 @@ class EventType(StrEnum):
     CONFIDENTIALITY_SET = "confidentiality_set"
     CONFIDENTIAL_CASE_READ = "confidential_case_read"  # every read of a confidential case
     NOTICE_NOT_POSSIBLE = "notice_not_possible"  # no address to send a notice to
+    # Decisions and after (issue 9).
+    REPLY_DRAFTED = "reply_drafted"  # a handler's reply, waiting for the service centre (R12)
+    REPLY_APPROVED = "reply_approved"  # then sent as reporter_messaged / information_requested
+    REPLY_SENT_BACK = "reply_sent_back"
+    COMPENSATION_APPROVED = "compensation_approved"  # by a leader, above the threshold (R13)
+    RESPONDENT_NOTIFIED = "respondent_notified"  # without the reporter's identity (R20)
+    CORRECTIVE_ACTION_RECORDED = "corrective_action_recorded"  # 纠正措施, owner and due date
+    CORRECTIVE_ACTION_DONE = "corrective_action_done"
+    HANDLING_RATED = "handling_rated"  # the reporter's satisfaction, 1-5 (R17)
+    FOLLOW_UP_NEEDED = "follow_up_needed"  # an unsatisfied rating: a task for the service centre
+    FOLLOW_UP_RECORDED = "follow_up_recorded"  # a follow-up call (回访记录)
+    REPORT_MARKED = "report_marked"  # manifestly unfounded or malicious (R21)
+    REWARD_RECORDED = "reward_recorded"  # R21
+    CASE_EXPORTED = "case_exported"  # exported as one document (for a regulator or a court)
     # Legacy: stored by earlier versions (acknowledgments only), read as their notice_* equivalent
     # (`as_current`); nothing emits them any more.
     ACKNOWLEDGMENT_QUEUED = "acknowledgment_queued"
@@ -135,6 +149,7 @@ PUBLIC_EVENTS = frozenset(
         EventType.APPEAL_LODGED,
         EventType.APPEAL_DECIDED,
         EventType.CASE_ARCHIVED,
+        EventType.HANDLING_RATED,
     }
 )
 
@@ -220,6 +235,17 @@ class Case:
     confidential: bool = False  # only its handler, supervisors and auditors see its content
     flags: CaseFlags = CaseFlags()  # the manual flags of R8 (`case_flags.py`)
     decision_due_at: datetime | None = None  # set when it is accepted (R10, R13)
+    # Decisions and after (issue 9): plain values, so both stores keep them as they are.
+    decision: dict = field(default_factory=dict)  # the current decision (`decision_records.py`)
+    deciders: tuple[str, ...] = ()  # staff ids who drafted or approved the decision appealed (R16)
+    closed_at: datetime | None = None  # when the (last) closure notice was queued
+    appeal_until: datetime | None = None  # the appeal window's end (R16); None: no appeal open
+    appeal_round: int = 0  # 1 once appealed: the appeal's decision is final
+    replies: list[dict] = field(default_factory=list)  # replies waiting for approval (R12)
+    follow_up: dict = field(default_factory=dict)  # the rating and the follow-up task (R17)
+    report_mark: str = ""  # unfounded | malicious (R21)
+    corrective_actions: list[dict] = field(default_factory=list)  # 纠正措施
+    archived_at: datetime | None = None  # R18
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self):

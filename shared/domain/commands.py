@@ -45,6 +45,20 @@ class CommandName(StrEnum):
     REVEAL_IDENTITY = "reveal_identity"
     SET_CONFIDENTIALITY = "set_confidentiality"
     RECORD_CONFIDENTIAL_READ = "record_confidential_read"
+    # Decisions and after (issue 9): `decision_commands.py`, `replies.py`, `respondents.py`,
+    # `follow_up.py`, `report_marks.py`, `archive.py`
+    DRAFT_REPLY = "draft_reply"
+    APPROVE_REPLY = "approve_reply"
+    SEND_BACK_REPLY = "send_back_reply"
+    APPROVE_COMPENSATION = "approve_compensation"
+    NOTIFY_RESPONDENT = "notify_respondent"
+    RECORD_CORRECTIVE_ACTION = "record_corrective_action"
+    COMPLETE_CORRECTIVE_ACTION = "complete_corrective_action"
+    RATE_HANDLING = "rate_handling"
+    RECORD_FOLLOW_UP = "record_follow_up"
+    MARK_REPORT = "mark_report"
+    RECORD_REWARD = "record_reward"
+    RECORD_EXPORT = "record_export"
 
 
 C = CommandName  # short names for the class bodies below
@@ -83,6 +97,11 @@ class Command:
 
     def change(self, case: Case) -> None:
         """Changes to the case besides its status."""
+
+    def refusal_on(self, case: Case) -> tuple[str, str]:
+        """(code, why) when a rule of this case refuses the command (e.g. the drafter approving
+        their own draft); ("", "") when it may be given. Checked after the status and `refusal`."""
+        return "", ""
 
     def refusal(self) -> str:
         """Why this command cannot be given at all, whatever the case's status; empty if it can."""
@@ -161,6 +180,12 @@ class AssignCase(Command):
             return super().refusal()
         return f"{self.name} needs an assignee or a department"
 
+    def refusal_on(self, case: Case) -> tuple[str, str]:
+        # An appeal is reviewed by someone other than the original deciders (R16).
+        if case.appeal_round and self.assignee.strip() in case.deciders:
+            return "original_decider", f"{self.assignee} decided the case the appeal is against"
+        return "", ""
+
 
 @dataclass(frozen=True)
 class StartWork(Command):
@@ -179,41 +204,6 @@ class ReporterAnswered(Command):
     """The reporter answered on the status page or by email (system), or by phone (staff)."""
 
     name, event, actors = C.REPORTER_ANSWERED, EventType.REPORTER_ANSWERED, ANYONE
-
-
-@dataclass(frozen=True)
-class DraftDecision(Command):
-    name, event = C.DRAFT_DECISION, EventType.DECISION_DRAFTED
-
-
-@dataclass(frozen=True)
-class ApproveDecision(Command):
-    name, event = C.APPROVE_DECISION, EventType.DECISION_APPROVED
-
-
-@dataclass(frozen=True)
-class SendBack(Command):
-    name, event, needs_reason = C.SEND_BACK, EventType.DECISION_SENT_BACK, True
-
-
-@dataclass(frozen=True)
-class CloseCase(Command):
-    """Given once the closure notice is queued; the system may give it."""
-
-    name, event, actors = C.CLOSE_CASE, EventType.CASE_CLOSED, SYSTEM_OR_STAFF
-
-
-@dataclass(frozen=True)
-class AppealDecision(Command):
-    """The person asks for a review (R16); staff may register an appeal made by phone or letter."""
-
-    name, event, actors = C.APPEAL_DECISION, EventType.APPEAL_LODGED, frozenset({"reporter", "staff"})
-    needs_reason = True
-
-
-@dataclass(frozen=True)
-class DecideAppeal(Command):
-    name, event, needs_reason = C.DECIDE_APPEAL, EventType.APPEAL_DECIDED, True
 
 
 @dataclass(frozen=True)

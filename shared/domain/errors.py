@@ -65,7 +65,13 @@ class TransitionNotAllowed(DomainError):
 
 
 class CommandRefused(DomainError):
-    """A lifecycle command whose actor may not give it, or that lacks a required reason."""
+    """A command refused by a rule: an actor who may not give it, a missing reason, or a rule of
+    the case (the drafter approving their own draft, a decider reviewing the appeal of their own
+    decision, an appeal after its window). `code` names the rule for the API (409 with it)."""
+
+    def __init__(self, reason: str, code: str = "command_refused"):
+        super().__init__(reason)
+        self.code = code
 
 
 class DeliveryFailed(DomainError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .archive import RecordExport
 from .case_updates import (
     AddNote,
     ClassifyCase,
@@ -23,25 +24,32 @@ from .case_updates import (
 from .cases import Case, Status, TimelineEvent
 from .commands import (
     AcceptCase,
-    AppealDecision,
-    ApproveDecision,
     ArchiveCase,
     AskReporter,
     AssignCase,
-    CloseCase,
     Command,
     CommandName,
-    DecideAppeal,
-    DraftDecision,
     RejectCase,
     ReopenCase,
     ReporterAnswered,
-    SendBack,
     SetSeverity,
     StartWork,
     actor_kind,
 )
+from .decision_commands import (
+    AppealDecision,
+    ApproveCompensation,
+    ApproveDecision,
+    CloseCase,
+    DecideAppeal,
+    DraftDecision,
+    SendBack,
+)
 from .errors import CommandRefused, TransitionNotAllowed
+from .follow_up import RateHandling, RecordFollowUp
+from .replies import ApproveReply, DraftReply, SendBackReply
+from .report_marks import MarkReport, RecordReward
+from .respondents import CompleteCorrectiveAction, NotifyRespondent, RecordCorrectiveAction
 
 S, C = Status, CommandName
 
@@ -65,9 +73,11 @@ TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
     (S.IN_PROGRESS, C.DRAFT_DECISION): S.DECISION_DRAFTED,
     (S.DECISION_DRAFTED, C.APPROVE_DECISION): S.DECISION_APPROVED,  # R12
     (S.DECISION_DRAFTED, C.SEND_BACK): S.IN_PROGRESS,
+    (S.DECISION_DRAFTED, C.APPROVE_COMPENSATION): S.DECISION_DRAFTED,  # a leader, R13
     (S.DECISION_APPROVED, C.CLOSE_CASE): S.CLOSED,  # the result is told to the person (R15)
     (S.CLOSED, C.APPEAL_DECISION): S.APPEALED,  # R16
-    (S.APPEALED, C.DECIDE_APPEAL): S.CLOSED,
+    (S.APPEALED, C.ASSIGN_CASE): S.ASSIGNED,  # to someone who did not decide it; then as before
+    (S.DECISION_APPROVED, C.DECIDE_APPEAL): S.CLOSED,  # the appeal's decision, final
     (S.CLOSED, C.ARCHIVE_CASE): S.ARCHIVED,  # R18
     # Leaving the status as it is. Severity and classification change while the case is open (R7,
     # R8); messages and referrals until it is archived; notes, reveals, confidentiality and the
@@ -80,6 +90,21 @@ TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
     **{(status, C.REVEAL_IDENTITY): status for status in Status},
     **{(status, C.SET_CONFIDENTIALITY): status for status in Status},
     **{(status, C.RECORD_CONFIDENTIAL_READ): status for status in Status},
+    # Decisions and after (issue 9): replies wait for approval while the case is not archived;
+    # the respondent is told, and the reporter rates, once it is closed; corrective actions and
+    # marks until it is archived; rewards on a closed case; an export is recorded in any status.
+    **{(status, C.DRAFT_REPLY): status for status in NOT_ARCHIVED},
+    **{(status, C.APPROVE_REPLY): status for status in NOT_ARCHIVED},
+    **{(status, C.SEND_BACK_REPLY): status for status in NOT_ARCHIVED},
+    (S.CLOSED, C.NOTIFY_RESPONDENT): S.CLOSED,
+    **{(status, C.RECORD_CORRECTIVE_ACTION): status for status in NOT_ARCHIVED},
+    **{(status, C.COMPLETE_CORRECTIVE_ACTION): status for status in NOT_ARCHIVED},
+    (S.CLOSED, C.RATE_HANDLING): S.CLOSED,
+    (S.CLOSED, C.RECORD_FOLLOW_UP): S.CLOSED,
+    (S.APPEALED, C.RECORD_FOLLOW_UP): S.APPEALED,
+    **{(status, C.MARK_REPORT): status for status in NOT_ARCHIVED},
+    (S.CLOSED, C.RECORD_REWARD): S.CLOSED,
+    **{(status, C.RECORD_EXPORT): status for status in Status},
 }
 
 COMMANDS: dict[CommandName, type[Command]] = {
@@ -88,7 +113,10 @@ COMMANDS: dict[CommandName, type[Command]] = {
                     ReporterAnswered, DraftDecision, ApproveDecision, SendBack, CloseCase,
                     AppealDecision, DecideAppeal, ArchiveCase, SetSeverity, ClassifyCase, AddNote,
                     MessageReporter, ReferOut, RevealIdentity, SetConfidentiality,
-                    RecordConfidentialRead)
+                    RecordConfidentialRead, DraftReply, ApproveReply, SendBackReply,
+                    ApproveCompensation, NotifyRespondent, RecordCorrectiveAction,
+                    CompleteCorrectiveAction, RateHandling, RecordFollowUp, MarkReport,
+                    RecordReward, RecordExport)
 }
 
 # The sweep acts on `next_due_at`, so a move must set it. Entering one of these statuses stops the
@@ -106,6 +134,10 @@ def _move_deadlines(case: Case, command: Command, target: Status, now: datetime)
         case.decision_due_at = case.next_due_at = now + command.decide_within
     elif target != case.status and target in CLOCK_STOPS:
         case.next_due_at = None
+    if target != case.status and target == S.CLOSED:
+        case.closed_at = now
+    elif target != case.status and target == S.ARCHIVED:
+        case.archived_at = now
 
 
 def allowed_commands(status: Status) -> list[CommandName]:
@@ -123,6 +155,9 @@ def apply(case: Case, command: Command, now: datetime) -> TimelineEvent:
     refusal = command.refusal()
     if refusal:
         raise CommandRefused(refusal)
+    code, why = command.refusal_on(case)
+    if code:
+        raise CommandRefused(why, code)
     origin = {"from": command.client} if actor_kind(command.actor) == "staff" else {}
     event = TimelineEvent(
         command.event, now, text=command.reason.strip(), actor=command.actor,

@@ -12,7 +12,7 @@ from .staff import Role, StaffMember
 
 
 class Action(StrEnum):
-    """A staff action of issue 8, as the commands and the API name it."""
+    """A staff action, as the commands and the API name it."""
 
     REGISTER_OFFLINE_CASE = "register_offline_case"
     READ_QUEUES = "read_queues"
@@ -36,6 +36,20 @@ class Action(StrEnum):
     READ_AUDIT_CHAIN = "read_audit_chain"
     MANAGE_STAFF = "manage_staff"
     MANAGE_SETTINGS = "manage_settings"
+    # Decisions and after (issue 9)
+    DRAFT_DECISION = "draft_decision"
+    APPROVE_DECISION = "approve_decision"  # also sends a draft back (R12)
+    APPROVE_COMPENSATION = "approve_compensation"  # above the threshold (R13)
+    APPROVE_REPLY = "approve_reply"  # a handler's reply to the reporter (R12)
+    NOTIFY_RESPONDENT = "notify_respondent"
+    TRACK_CORRECTIVE_ACTION = "track_corrective_action"
+    REGISTER_APPEAL = "register_appeal"  # an appeal made by phone or letter (R16)
+    RECORD_FOLLOW_UP = "record_follow_up"  # 回访 (R17)
+    MARK_REPORT = "mark_report"  # manifestly unfounded or malicious (R21)
+    RECORD_REWARD = "record_reward"  # R21
+    READ_REWARD_LEDGER = "read_reward_ledger"
+    ARCHIVE_CASE = "archive_case"  # R18, until the deadline sweep does it
+    EXPORT_CASE = "export_case"  # one document for a regulator or a court
 
 
 _CLERK, _HANDLER, _SUPERVISOR = Role.CLERK, Role.HANDLER, Role.SUPERVISOR
@@ -67,6 +81,19 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_AUDIT_CHAIN: frozenset({_AUDITOR}),
     Action.MANAGE_STAFF: frozenset({_ADMIN}),
     Action.MANAGE_SETTINGS: frozenset({_ADMIN}),
+    Action.DRAFT_DECISION: frozenset({_HANDLER, _SUPERVISOR}),
+    Action.APPROVE_DECISION: frozenset({_SUPERVISOR}),
+    Action.APPROVE_COMPENSATION: frozenset({_LEADER}),
+    Action.APPROVE_REPLY: frozenset({_SUPERVISOR}),
+    Action.NOTIFY_RESPONDENT: frozenset({_HANDLER, _SUPERVISOR}),
+    Action.TRACK_CORRECTIVE_ACTION: frozenset({_HANDLER, _SUPERVISOR, _LEADER}),
+    Action.REGISTER_APPEAL: frozenset({_CLERK, _SUPERVISOR}),
+    Action.RECORD_FOLLOW_UP: frozenset({_CLERK, _SUPERVISOR}),
+    Action.MARK_REPORT: frozenset({_HANDLER, _SUPERVISOR}),
+    Action.RECORD_REWARD: frozenset({_SUPERVISOR, _LEADER}),
+    Action.READ_REWARD_LEDGER: frozenset({_SUPERVISOR, _LEADER, _AUDITOR}),
+    Action.ARCHIVE_CASE: frozenset({_SUPERVISOR}),
+    Action.EXPORT_CASE: frozenset({_SUPERVISOR, _LEADER, _AUDITOR}),
 }
 
 

@@ -45,3 +45,26 @@ def an_outbox_message(number: str, at: datetime, **overrides) -> OutboxMessage:
 
 def unique_number(prefix: str = "TS") -> str:
     return f"{prefix}-20261128-{uuid.uuid4().hex[:6].upper()}-0"
+
+
+def a_decision_record(**changes) -> dict:
+    """A complete decision record (R14, DSA Art. 17), as staff send it: partly upheld, a refund
+    and an apology; `compensation_fen=` adds a compensation measure."""
+    fen = changes.pop("compensation_fen", None)
+    record = {
+        "outcome": "partly_upheld",
+        "measures": [{"measure": "refund"}, {"measure": "apology", "note": "by phone"}],
+        "facts_found": "The order was charged twice on 3 May.",
+        "grounds": "User agreement §7.2 (refunds)",
+        "automated": False,
+        "reasons": {
+            "decided": "The second charge is refunded.",
+            "facts": "Two charges for one order.",
+            "ground": "User agreement §7.2",
+            "redress": "Ask for a review within six months; 12315; the courts.",
+        },
+    }
+    if fen is not None:
+        record["measures"].append({"measure": "compensation", "amount_fen": fen})
+    record.update(changes)
+    return record

@@ -11,18 +11,17 @@ from shared.domain.case_updates import ClassifyCase, RecordConfidentialRead
 from shared.domain.cases import REPORTER, SYSTEM, EventType, Kind, Severity, Status, staff_actor
 from shared.domain.commands import (
     AcceptCase,
-    AppealDecision,
     AskReporter,
     AssignCase,
-    CloseCase,
     CommandName,
     RejectCase,
     SetSeverity,
 )
+from shared.domain.decision_commands import AppealDecision, CloseCase
 from shared.domain.errors import CommandRefused, TransitionNotAllowed
 from shared.domain.lifecycle import COMMANDS, TRANSITIONS, allowed_commands, apply
 from shared.domain.review_reasons import RejectionReason
-from tests.support.builders import a_case
+from tests.support.builders import a_case, a_decision_record
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 CLERK = staff_actor("zhang.wei")
@@ -33,19 +32,30 @@ DECIDE_WITHIN = timedelta(days=20)  # likewise
 
 def a_command(name: CommandName):
     """A well-formed command of each kind, given by an actor allowed to give it."""
-    actor = REPORTER if name == CommandName.APPEAL_DECISION else CLERK
+    actor = REPORTER if name in (CommandName.APPEAL_DECISION, CommandName.RATE_HANDLING) else CLERK
     extra = {CommandName.ASSIGN_CASE: {"assignee": "li.na", "department": "billing"},
              CommandName.SET_SEVERITY: {"severity": Severity.HOT},
              CommandName.REOPEN_CASE: {"review_within": REVIEW_WITHIN},
              CommandName.ACCEPT_CASE: {"decide_within": DECIDE_WITHIN},
              CommandName.CLASSIFY_CASE: {"category": "billing"},
-             CommandName.REFER_OUT: {"referred_on": date(2026, 11, 29)}}.get(name, {})
+             CommandName.REFER_OUT: {"referred_on": date(2026, 11, 29)},
+             CommandName.DRAFT_DECISION: {"decision": a_decision_record()},
+             CommandName.APPEAL_DECISION: {"lodged_at": NOW},
+             CommandName.DRAFT_REPLY: {"reply_id": "r2"},
+             CommandName.APPROVE_REPLY: {"reply_id": "r1"},
+             CommandName.SEND_BACK_REPLY: {"reply_id": "r1"}}.get(name, {})
     return COMMANDS[name](actor=actor, reason=f"because of {name}", client=CLIENT, **extra)
 
 
 def a_case_in(status: Status):
+    """A case in `status` whose own rules let every command through: a decision (with 100 yuan
+    of compensation) drafted by someone else, a reply of someone else's waiting, an appeal window
+    still open."""
     return a_case("TS-20261128-ABCDEF-0", datetime(2026, 11, 28, 12, 30, tzinfo=UTC),
-                  status=status)
+                  status=status, appeal_until=NOW + timedelta(days=1),
+                  decision={"record": a_decision_record(compensation_fen=10_000),
+                            "drafted_by": "li.na", "approved_by": "chen.supervisor"},
+                  replies=[{"id": "r1", "text": "t", "question": False, "drafted_by": "li.na"}])
 
 
 def recording(case):
@@ -96,7 +106,8 @@ def test_every_cell_of_the_table(status, name):
     assert (case.review_due_at, case.next_due_at, case.decision_due_at) == deadlines
     assert recorded == [event]
     assert event.type == command.event and event.at == NOW
-    assert event.actor == CLERK or (name == CommandName.APPEAL_DECISION and event.actor == REPORTER)
+    assert event.actor == CLERK or (name in (CommandName.APPEAL_DECISION, CommandName.RATE_HANDLING)
+                                    and event.actor == REPORTER)
     assert event.text == f"because of {name}"
     assert (event.data["status_from"], event.data["status_to"]) == (status.value, target.value)
     # Every staff event says where the member acted from (R20); the reporter's does not.
@@ -110,7 +121,13 @@ def test_every_command_is_in_the_table_and_the_ones_that_stay_are_where_they_sho
     assert staying == {CommandName.SET_SEVERITY, CommandName.CLASSIFY_CASE,
                        CommandName.MESSAGE_REPORTER, CommandName.REFER_OUT, CommandName.ADD_NOTE,
                        CommandName.REVEAL_IDENTITY, CommandName.SET_CONFIDENTIALITY,
-                       CommandName.RECORD_CONFIDENTIAL_READ}
+                       CommandName.RECORD_CONFIDENTIAL_READ, CommandName.DRAFT_REPLY,
+                       CommandName.APPROVE_REPLY, CommandName.SEND_BACK_REPLY,
+                       CommandName.APPROVE_COMPENSATION, CommandName.NOTIFY_RESPONDENT,
+                       CommandName.RECORD_CORRECTIVE_ACTION,
+                       CommandName.COMPLETE_CORRECTIVE_ACTION, CommandName.RATE_HANDLING,
+                       CommandName.RECORD_FOLLOW_UP, CommandName.MARK_REPORT,
+                       CommandName.RECORD_REWARD, CommandName.RECORD_EXPORT}
     # a read of an archived case is recorded too; an archived case is no longer classified
     assert (Status.ARCHIVED, CommandName.RECORD_CONFIDENTIAL_READ) in TRANSITIONS
     assert (Status.ARCHIVED, CommandName.MESSAGE_REPORTER) not in TRANSITIONS
@@ -118,20 +135,31 @@ def test_every_command_is_in_the_table_and_the_ones_that_stay_are_where_they_sho
 
 
 def test_the_table_covers_the_lifecycle_the_next_issues_need():
-    walk = [(AcceptCase, {}), (AssignCase, {"department": "billing"}), (COMMANDS["start_work"], {}),
-            (AskReporter, {}), (COMMANDS["reporter_answered"], {}), (COMMANDS["draft_decision"], {}),
-            (COMMANDS["send_back"], {}), (COMMANDS["draft_decision"], {}),
-            (COMMANDS["approve_decision"], {}), (CloseCase, {}), (AppealDecision, {}),
-            (COMMANDS["decide_appeal"], {}), (COMMANDS["archive_case"], {})]
+    decision = {"decision": a_decision_record()}
+    handler, supervisor, reviewer = (staff_actor(n) for n in ("li.na", "chen.jing", "wang.fang"))
+    walk = [(AcceptCase, CLERK, {}), (AssignCase, CLERK, {"department": "billing"}),
+            (COMMANDS["start_work"], handler, {}), (AskReporter, handler, {}),
+            (COMMANDS["reporter_answered"], handler, {}),
+            (COMMANDS["draft_decision"], handler, decision), (COMMANDS["send_back"], supervisor, {}),
+            (COMMANDS["draft_decision"], handler, decision),
+            (COMMANDS["approve_decision"], supervisor, {}),
+            (CloseCase, supervisor, {"appeal_until": NOW + timedelta(days=1)}),
+            (AppealDecision, REPORTER, {"lodged_at": NOW}),
+            (AssignCase, CLERK, {"assignee": "wang.fang"}), (COMMANDS["start_work"], reviewer, {}),
+            (COMMANDS["draft_decision"], reviewer, decision),
+            (COMMANDS["approve_decision"], staff_actor("zhou.min"), {}),
+            (COMMANDS["decide_appeal"], staff_actor("zhou.min"), {}),
+            (COMMANDS["archive_case"], CLERK, {})]
     case = a_case_in(Status.RECEIVED)
     statuses = []
-    for command, extra in walk:
-        actor = REPORTER if command is AppealDecision else CLERK
+    for command, actor, extra in walk:
         apply(case, command(actor=actor, reason="r", **extra), NOW)
         statuses.append(case.status.value)
     assert statuses == ["accepted", "assigned", "in_progress", "awaiting_reporter", "in_progress",
                         "decision_drafted", "in_progress", "decision_drafted", "decision_approved",
-                        "closed", "appealed", "closed", "archived"]
+                        "closed", "appealed", "assigned", "in_progress", "decision_drafted",
+                        "decision_approved", "closed", "archived"]
+    assert case.deciders == ("li.na", "chen.jing") and case.appeal_until is None
 
 
 def test_a_rejected_case_can_be_reopened_for_review():
@@ -176,7 +204,8 @@ def test_severity_is_set_with_its_old_and_new_value_and_only_while_the_case_is_o
     AcceptCase(actor="staff:"),  # a staff actor without an id
     AcceptCase(actor=""),
     AssignCase(actor=CLERK, reason="r"),  # to nobody
-    AppealDecision(actor=SYSTEM, reason="r"),  # only the person (or staff for them) appeals
+    AppealDecision(actor=SYSTEM, reason="r", lodged_at=NOW),  # only the person (or staff) appeals
+    AppealDecision(actor=REPORTER, reason="r"),  # when
 ])
 def test_a_malformed_command_is_refused_and_changes_nothing(command):
     case = a_case_in(Status.RECEIVED if command.name != CommandName.ASSIGN_CASE else Status.ACCEPTED)
