@@ -32,3 +32,15 @@ def test_every_field_code_has_words_in_every_language():
 def test_both_languages_say_the_same_things():
     assert set(ERRORS["zh-CN"]) == set(ERRORS["en"])
     assert set(FIELDS["zh-CN"]) == set(FIELDS["en"])
+
+
+_REFUSAL = re.compile(r'return "([a-z_]+)", ')  # `refusal_on` in the domain's commands
+
+
+def test_every_rule_that_refuses_a_command_has_words_in_every_language():
+    found = set()
+    for path in (PROJECT_ROOT / "shared" / "domain").glob("*.py"):
+        found |= set(_REFUSAL.findall(path.read_text(encoding="utf-8")))
+    assert {"own_draft", "appeal_window_closed"} <= found
+    for lang, catalog in ERRORS.items():
+        assert not sorted(found - set(catalog)), f"{lang}: refusals without a message"

@@ -85,10 +85,9 @@ def error_answer(error: Exception, lang: str, bearer: bool) -> Answer:
         seconds = _seconds(error.retry_after)
         return refuse(429, "too_many_attempts", {"Retry-After": str(seconds)},
                       retry_after=seconds)
-    if isinstance(error, CommandRefused):
+    if isinstance(error, CommandRefused):  # the rule's code, or the admin rules' own words
         reason = str(error)
-        return refuse(409, "last_admin" if reason == "last_admin" else "command_refused",
-                      reason=reason)
+        return refuse(409, "last_admin" if reason == "last_admin" else error.code, reason=reason)
     if isinstance(error, DomainError):  # a refusal of a service this table does not name yet
         return refuse(409, "conflict", reason=str(error), kind=type(error).__name__)
     if _is_transport_error(error):

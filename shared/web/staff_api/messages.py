@@ -27,6 +27,14 @@ ERRORS = {
         "staff_id_taken": "已有工作人员使用这个编号。",
         "email_taken": "已有工作人员使用这个邮箱。",
         "last_admin": "不能停用最后一位管理员，也不能取消其管理员角色。",
+        "own_draft": "拟稿人不能审核自己起草的内容，请由另一位主管审核。",
+        "leader_approval_needed": "赔偿金额超过限额，须先经领导审批。",
+        "no_compensation": "该处理意见不涉及赔偿，无需领导审批赔偿。",
+        "original_decider": "复核须由原处理人和原审核人以外的人员进行。",
+        "appeal_window_closed": "复核申请期限已过。",
+        "appeal_final": "复核决定为最终决定，不能再次申请复核。",
+        "too_many_drafts": "待审核的回复过多，请先处理已有的回复。",
+        "no_such_reply": "没有这条待审核的回复。",
         "too_many_attempts": "尝试次数过多，请稍后再试。",
         "identity_unavailable": "暂时无法核实身份，请稍后再试。",
         "internal_error": "服务器出错，请稍后再试。",
@@ -55,6 +63,18 @@ ERRORS = {
         "staff_id_taken": "Another staff member has this id.",
         "email_taken": "Another staff member has this email address.",
         "last_admin": "The last admin can be neither deactivated nor lose the admin role.",
+        "own_draft": "A draft is approved by someone other than who drafted it: ask another "
+                     "supervisor.",
+        "leader_approval_needed": "The compensation is above the limit: a leader must approve it "
+                                  "first.",
+        "no_compensation": "This draft pays no compensation: there is nothing for a leader to "
+                           "approve.",
+        "original_decider": "An appeal is reviewed by someone other than who drafted or approved "
+                            "the decision.",
+        "appeal_window_closed": "The time to ask for a review is over.",
+        "appeal_final": "The decision on the appeal is final: it cannot be appealed again.",
+        "too_many_drafts": "Too many replies are waiting for approval: deal with those first.",
+        "no_such_reply": "No such reply is waiting for approval.",
         "too_many_attempts": "Too many attempts. Please try again later.",
         "identity_unavailable": "Your identity cannot be checked just now. Please try again later.",
         "internal_error": "Something went wrong on our side. Please try again later.",
