@@ -148,8 +148,7 @@ class Services:
         """Staff commands on cases: review, classification, assignment, messages, reveals."""
         from shared.services.staff_cases import StaffCases
 
-        s = self.settings
-        return StaffCases(self.store, self.clock, s.initial_review, s.timezone)
+        return StaffCases(self.store, self.clock, handling_policy(self.settings))
 
     @cached_property
     def staff_queues(self):
@@ -256,6 +255,17 @@ def mail_rules(settings: Settings):
         max_files=settings.max_attachments,
         max_file_bytes=settings.max_attachment_bytes,
     )
+
+
+def handling_policy(settings: Settings):
+    """The handling rules staff commands apply (approvals, the appeal window), from settings."""
+    from shared.domain.handling_policy import HandlingPolicy
+
+    return HandlingPolicy(
+        initial_review=settings.initial_review, timezone=settings.timezone,
+        leader_threshold_fen=settings.compensation_leader_threshold_yuan * 100,
+        appeal_window_months=settings.appeal_window_months,
+        reply_approval_waived_for=settings.reply_approval_waived_for)
 
 
 def build_services(settings: Settings, **adapters) -> Services:

@@ -55,6 +55,12 @@ class Settings:
     lookup_window: timedelta = timedelta(minutes=15)
     delivery_max_attempts: int = 8
     staff_session_lifetime: timedelta = timedelta(hours=8)  # local sign-in: a session's length
+    # Decisions (issue 9): compensation above this needs a leader (R13); the person may appeal
+    # this many months after the closure notice (R16); roles whose plain information requests
+    # need no approval (R12: every other reply by a non-supervisor waits for the service centre).
+    compensation_leader_threshold_yuan: int = 500
+    appeal_window_months: int = 6
+    reply_approval_waived_for: frozenset[str] = field(default_factory=frozenset)
     # Whom we trust: proxies that append to X-Forwarded-For, and the MTA's verdicts on senders.
     trusted_proxies: int = 0
     trusted_authserv_id: str = ""

@@ -20,12 +20,14 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "anonymous_kinds": KINDS,
     "default_language": ("zh-CN", "en"),  # the languages of templates/i18n
     "staff_identity": ("local", "iap"),
+    "reply_approval_waived_for": ("clerk", "handler", "supervisor", "leader", "auditor", "admin"),
 }
 # The smallest value that makes sense; a limit of 0 would switch a channel or a rule off unseen.
 MINIMUMS: dict[str, int] = {
     "max_attachments": 1, "max_attachment_bytes": 1, "submissions_per_client_per_hour": 1,
     "lookup_attempts_per_client": 1, "lookup_attempts_per_case": 1, "delivery_max_attempts": 1,
     "acknowledgments_per_sender_per_hour": 1, "max_message_bytes": 1024, "trusted_proxies": 0,
+    "compensation_leader_threshold_yuan": 0, "appeal_window_months": 6,  # DSA Art. 20: six at least
 }
 PORTS = ("smtp_port", "local_http_port", "local_inbound_smtp_port")
 REQUIRED = ("firestore_project", "firestore_database", "smtp_host", "ses_region", "platform_name",
@@ -96,7 +98,8 @@ def parse_value(name: str, type_name: str, raw: str):
 def _choice(name: str, text: str, refuse) -> str:
     allowed = {choice.lower(): choice for choice in CHOICES[name]}
     if text.strip().lower() not in allowed:
-        each = "each (comma-separated) " if name == "anonymous_kinds" else ""
+        each = "each (comma-separated) " if name in ("anonymous_kinds",
+                                                     "reply_approval_waived_for") else ""
         raise refuse(f"{each}must be {_one_of(CHOICES[name])}")
     return allowed[text.strip().lower()]
 

@@ -4,7 +4,7 @@ need-to-know, then one transaction that checks need-to-know again on the case as
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from shared.domain.case_access import check
@@ -12,6 +12,7 @@ from shared.domain.case_numbers import parse_case_number
 from shared.domain.cases import Case, ReporterIdentity
 from shared.domain.commands import CommandName
 from shared.domain.errors import CaseNotFound, TransitionNotAllowed
+from shared.domain.handling_policy import HandlingPolicy
 from shared.domain.lifecycle import TRANSITIONS
 from shared.domain.outbox import OutboxMessage
 from shared.domain.permissions import Action, Forbidden, allowed
@@ -31,12 +32,12 @@ def _action(action: ActionOf, case: Case) -> Action:
 class CaseHandling:
     """Reads and changes cases on behalf of a staff member (`Requester`)."""
 
-    def __init__(self, store: CaseStore, clock: Clock, initial_review: timedelta = timedelta(hours=24),
-                 timezone: str = "Asia/Shanghai"):
+    def __init__(self, store: CaseStore, clock: Clock, policy: HandlingPolicy = HandlingPolicy()):
         self._store = store
         self._clock = clock
-        self._initial_review = initial_review  # a reopened case's review starts again (R6)
-        self._zone = ZoneInfo(timezone)  # the platform's calendar, for days staff give
+        self._policy = policy
+        self._initial_review = policy.initial_review  # a reopened case's review starts again (R6)
+        self._zone = ZoneInfo(policy.timezone)  # the platform's calendar, for days staff give
 
     def _case(self, who: Requester, number, action: ActionOf, *asked_first: Action) -> Case:
         """The case, once the member may take the action on it. The role table is asked before

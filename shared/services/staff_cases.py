@@ -9,8 +9,15 @@ e.g. recusal), InvalidCommand (422, field → code; nothing changed). Commands r
 """
 from __future__ import annotations
 
+from .case_appeals import CaseAppeals
+from .case_archive import CaseArchive
 from .case_classification import CaseClassification
 from .case_confidentiality import CaseConfidentiality
+from .case_decisions import CaseDecisions
+from .case_follow_up import CaseFollowUp
+from .case_marks import CaseMarks
+from .case_replies import CaseReplies
+from .case_respondents import CaseRespondents
 from .case_review import CaseReview
 from .case_views import CaseView
 from .case_work import CaseWork
@@ -18,7 +25,10 @@ from .case_work import CaseWork
 __all__ = ["CaseView", "StaffCases"]
 
 
-class StaffCases(CaseConfidentiality, CaseReview, CaseClassification, CaseWork):
+class StaffCases(CaseConfidentiality, CaseReview, CaseClassification, CaseWork, CaseReplies,
+                 CaseDecisions, CaseRespondents, CaseAppeals, CaseFollowUp, CaseMarks,
+                 CaseArchive):
     """view, timeline, accept, reject, reopen, classify, set_severity, assign, start_work,
     add_note, message_reporter, record_reporter_answer, refer_out, reveal_identity,
-    set_confidential, audit — built with (store, clock, initial_review, timezone)."""
+    set_confidential, audit, and the decisions and after of issue 9 (one mixin each) — built
+    with (store, clock, policy: HandlingPolicy)."""

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from shared.domain.case_numbers import new_case_number
 from shared.domain.cases import Kind, ReporterIdentity, Status
+from shared.domain.handling_policy import HandlingPolicy
 from shared.domain.staff import Requester, Role
 from shared.services.staff_cases import StaffCases
 from tests.support.builders import a_case
@@ -22,7 +23,7 @@ class StaffDesk:
     def __init__(self, store, clock):
         self.store = store
         self.clock = clock
-        self.cases = StaffCases(store, clock, INITIAL_REVIEW, "Asia/Shanghai")
+        self.cases = StaffCases(store, clock, HandlingPolicy(INITIAL_REVIEW, "Asia/Shanghai"))
 
     def member(self, *roles: Role, **overrides) -> Requester:
         """A member holding `roles` (a handler by default), stored, as a requester from CLIENT."""

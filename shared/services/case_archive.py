@@ -1,0 +1,8 @@
+"""(Issue 9: being built.)"""
+from __future__ import annotations
+
+from .case_handling import CaseHandling
+
+
+class CaseArchive(CaseHandling):
+    pass
