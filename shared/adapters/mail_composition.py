@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from shared.domain.cases import Case, Channel
 from shared.domain.outbox import OutboxMessage
-from shared.domain.remedies import remedies_for
+from shared.domain.remedies import remedies_of_case
 from shared.domain.reply_tokens import derived_access_code, reply_address
 
 if TYPE_CHECKING:  # the Jinja2 renderer is the web edge's; bootstrap hands it in
@@ -44,7 +44,9 @@ class MailComposer:
             # A reporter who wrote by email never saw a receipt page: the code comes by mail.
             "access_code": derived_access_code(self._reply_key, case.number) if by_email else "",
             # Where else the person may turn (R15): from the one versioned file, never a template.
-            "remedies": outside_remedies(case, lang),
+            "remedies": remedies_of_case(case.kind, case.category, lang),
+            # The closure notices' signed link to rate the handling (R17); "" for the others.
+            "follow_up_url": "",
         }
         name = message.template.value
         email = EmailMessage()
@@ -69,11 +71,3 @@ class MailComposer:
         email["Content-Language"] = lang
         return email
 
-
-def outside_remedies(case: Case, language: str) -> list:
-    """The outside remedies for the case's kind and category; a category the file does not know
-    (a case stored under an older list) gets the ones every case has (`*`)."""
-    try:
-        return remedies_for(case.kind, case.category, language)
-    except ValueError:
-        return [r for r in remedies_for(case.kind, "other", language) if r.id == "court"]

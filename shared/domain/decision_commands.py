@@ -4,8 +4,10 @@ the person may appeal once, and the appeal is decided by people other than the o
 
 The current decision lives on the case as `case.decision`: {"record": `Decision.to_record()`,
 "drafted_by", "approved_by", "compensation_approved_by", "compensation_approved_fen", "round"}
-(staff ids, amounts in fen, round 0 for the decision and 1 for the appeal's). Each draft's whole
-record is also kept in its `decision_drafted` event, so the timeline holds every version.
+(staff ids, amounts in fen, round 0 for the decision and 1 for the appeal's), and, once the person
+was told one, "sent" (that record) and "sent_round": what the status page and any later notice show,
+while an appeal's new draft waits. Each draft's whole record is also kept in its `decision_drafted`
+event, so the timeline holds every version.
 """
 from __future__ import annotations
 
@@ -50,9 +52,10 @@ class DraftDecision(Command):
         return {"decision": self.decision, "round": case.appeal_round}
 
     def change(self, case: Case) -> None:
+        sent = {key: case.decision[key] for key in ("sent", "sent_round") if key in case.decision}
         case.decision = {"record": self.decision, "drafted_by": staff_id(self.actor),
                          "approved_by": "", "compensation_approved_by": "",
-                         "compensation_approved_fen": 0, "round": case.appeal_round}
+                         "compensation_approved_fen": 0, "round": case.appeal_round, **sent}
 
     def refusal(self) -> str:
         return super().refusal() or ("" if self.decision else f"{self.name} needs a decision")
@@ -133,6 +136,14 @@ class CloseCase(Command):
 
     def change(self, case: Case) -> None:
         case.appeal_until = self.appeal_until
+        _sent(case)
+
+
+def _sent(case: Case) -> None:
+    """The decision the person is told becomes the one they see (`sent`), whatever is drafted
+    later (an appeal's draft is not theirs to read until it is approved)."""
+    case.decision = {**case.decision, "sent": case.decision.get("record", {}),
+                     "sent_round": case.appeal_round}
 
 
 @dataclass(frozen=True)
@@ -176,3 +187,4 @@ class DecideAppeal(Command):
 
     def change(self, case: Case) -> None:
         case.appeal_until = None
+        _sent(case)

@@ -34,6 +34,8 @@ class Template(StrEnum):
     CASE_ASSIGNED = "case_assigned"  # who handles it (by department) and by when (R10)
     INFORMATION_REQUESTED = "information_requested"  # the handler's question (R11)
     HANDLER_MESSAGE = "handler_message"  # a message from the handler
+    CASE_CLOSED = "case_closed"  # the closure notice: the decision, reasons, appeal, remedies (R15)
+    APPEAL_DECIDED = "appeal_decided"  # the appeal's decision, final (R16)
 
     @property
     def addressee(self) -> Addressee:

@@ -71,3 +71,12 @@ def _remedy(entry: dict[str, Any], language: str) -> Remedy:
         url=entry.get("url"),
         phone=entry.get("phone"),
     )
+
+
+def remedies_of_case(kind: Kind | str, category: str, language: str = DEFAULT_LANGUAGE) -> list[Remedy]:
+    """`remedies_for`, except that a category the file does not know (a case stored under an older
+    list) gets the remedies every case has (`*`: the courts) instead of an error."""
+    try:
+        return remedies_for(kind, category, language)
+    except ValueError:
+        return [r for r in remedies_for(kind, "other", language) if r.id == "court"]

@@ -50,6 +50,11 @@ class CaseView:
     timeline: list[TimelineEvent]
     attachments: list[Attachment]
     next_after: int | None = None
+    # The decision the person was told (R15; None before), whether it was the appeal's (final),
+    # and until when they may appeal (None: they may not, or no more).
+    decision: dict | None = None
+    decision_round: int = 0
+    appeal_until: datetime | None = None
 
     @classmethod
     def of(cls, case: Case, store: CaseStore, after: int = 0) -> CaseView:
@@ -59,7 +64,9 @@ class CaseView:
         page = events[:TIMELINE_PAGE]
         return cls(case.number, case.kind.value, case.category, case.subject, case.status.value,
                    case.received_at, case.review_due_at, page, list(case.attachments),
-                   page[-1].seq if len(events) > TIMELINE_PAGE else None)
+                   page[-1].seq if len(events) > TIMELINE_PAGE else None,
+                   case.decision.get("sent") or None, case.decision.get("sent_round", 0),
+                   case.appeal_until)
 
 
 @dataclass(frozen=True)

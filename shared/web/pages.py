@@ -7,6 +7,7 @@ from datetime import timedelta
 from shared.domain.cases import Kind
 from shared.domain.categories import COMPLAINT_TYPES, HARMFUL_INFORMATION, REPORT_CATEGORIES
 from shared.domain.form_tokens import is_form_token, new_form_token
+from shared.domain.remedies import remedies_of_case
 from shared.services.intake import FormReceipt
 from shared.services.status_lookup import CaseView
 
@@ -76,6 +77,8 @@ class Pages:
              errors: dict | None = None, text: str = "") -> str:
         """The case as its reporter sees it; an addition that failed keeps its `text`."""
         texts = self._renderer.texts(lang)
+        remedies = remedies_of_case(view.kind, view.category, lang) if view.decision else []
         return self._renderer.render(
             "status.html", lang, view=view, code=code, errors=errors or {}, text=text,
-            notice=texts["status"]["added"] if notice else "", **self._limits)
+            notice=texts["status"]["added"] if notice else "", remedies=remedies,
+            **self._limits)

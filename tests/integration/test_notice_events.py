@@ -16,7 +16,7 @@ from shared.services.mail_delivery import Outcome
 from shared.settings import PROJECT_ROOT
 from tests.integration.test_deliver_mail_function import firestore_created_event, post
 from tests.integration.test_status_page import file_case, look_up
-from tests.support.builders import a_case, an_identity, unique_number
+from tests.support.builders import a_case, an_identity, notice_details, unique_number
 from tests.support.mailbox import RefusingHandler, free_port, read_mailbox, smtp_server
 from tests.support.timeline import events_of
 
@@ -27,7 +27,8 @@ def a_case_with_a_notice(store, clock, template: Template) -> tuple[str, str]:
     queued = []
 
     def queue(case):
-        queued.append(queue_notice(case, template, clock.now(), notes=["扫描件.exe (file_type, 5 bytes)"]))
+        queued.append(queue_notice(case, template, clock.now(), notes=["扫描件.exe (file_type, 5 bytes)"],
+                                   details=notice_details(template)))
         return queued
 
     store.update_case(number, queue)

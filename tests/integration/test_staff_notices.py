@@ -13,7 +13,7 @@ from shared.domain.cases import Kind, ReporterIdentity, Status
 from shared.domain.outbox import Addressee, OutboxMessage, Template
 from shared.domain.staff import Role
 from shared.services.status_lookup import CaseView as ReporterView
-from tests.support.builders import a_case
+from tests.support.builders import a_case, notice_details
 from tests.support.mailbox import read_mailbox
 from tests.support.staff_desk import CLIENT, StaffDesk
 
@@ -112,7 +112,8 @@ def test_notices_addressed_to_anyone_but_the_reporter_never_carry_their_identity
                           respondent="某某商家", decision_due_at=clock.now() + timedelta(days=15))
             message = OutboxMessage("m1", case.number, template, language, clock.now(),
                                     clock.now(), text="请提供订单截图",
-                                    details={"ground": "duplicate", "department": "运营部"})
+                                    details={"ground": "duplicate", "department": "运营部",
+                                             **notice_details(template)})
             recipient = "respondent@example.com" if template in elsewhere else reporter.email
             text = composer.compose(message, case, recipient).as_string()
             if template in elsewhere:

@@ -68,3 +68,14 @@ def a_decision_record(**changes) -> dict:
         record["measures"].append({"measure": "compensation", "amount_fen": fen})
     record.update(changes)
     return record
+
+
+def notice_details(template: Template) -> dict:
+    """What a notice of `template` carries in its details when a command queues it (the decision
+    for a closure or appeal notice); {} for notices that need none."""
+    if template == Template.CASE_CLOSED:
+        return {"decision": a_decision_record(compensation_fen=12_345), "round": 0,
+                "appeal_until": "2027-06-02T08:00:00+00:00", "appeal_until_local": "2027-06-02"}
+    if template == Template.APPEAL_DECIDED:
+        return {"decision": a_decision_record(outcome="upheld"), "round": 1}
+    return {}
