@@ -21,7 +21,9 @@ C = CommandName
 SEE_ALL = frozenset({Role.CLERK, Role.SUPERVISOR, Role.LEADER, Role.AUDITOR})
 SEE_CONFIDENTIAL = frozenset({Role.SUPERVISOR, Role.AUDITOR})  # and the case's assignee
 ASSIGNEE_ACTIONS = frozenset({Action.MESSAGE_REPORTER, Action.RECORD_REPORTER_ANSWER,
-                              Action.REVEAL_IDENTITY, Action.MARK_CONFIDENTIAL})
+                              Action.REVEAL_IDENTITY, Action.MARK_CONFIDENTIAL,
+                              Action.DRAFT_DECISION, Action.NOTIFY_RESPONDENT, Action.MARK_REPORT,
+                              Action.TRACK_CORRECTIVE_ACTION})
 ASSIGNEE_ONLY = frozenset({Action.START_WORK})
 
 # What staff do to a case, by the name `StaffCases` gives it: the action of the role table and
@@ -42,6 +44,21 @@ CASE_ACTIONS: dict[str, tuple[Action, CommandName | None]] = {
     "reveal_identity": (Action.REVEAL_IDENTITY, C.REVEAL_IDENTITY),
     "set_confidential": (Action.MARK_CONFIDENTIAL, C.SET_CONFIDENTIALITY),
     "audit": (Action.READ_AUDIT_CHAIN, None),
+    # Decisions and after (issue 9)
+    "draft_decision": (Action.DRAFT_DECISION, C.DRAFT_DECISION),
+    "approve_compensation": (Action.APPROVE_COMPENSATION, C.APPROVE_COMPENSATION),
+    "approve_decision": (Action.APPROVE_DECISION, C.APPROVE_DECISION),
+    "send_back": (Action.APPROVE_DECISION, C.SEND_BACK),
+    "approve_reply": (Action.APPROVE_REPLY, C.APPROVE_REPLY),
+    "send_back_reply": (Action.APPROVE_REPLY, C.SEND_BACK_REPLY),
+    "notify_respondent": (Action.NOTIFY_RESPONDENT, C.NOTIFY_RESPONDENT),
+    "record_corrective_action": (Action.TRACK_CORRECTIVE_ACTION, C.RECORD_CORRECTIVE_ACTION),
+    "register_appeal": (Action.REGISTER_APPEAL, C.APPEAL_DECISION),
+    "record_follow_up": (Action.RECORD_FOLLOW_UP, C.RECORD_FOLLOW_UP),
+    "mark_report": (Action.MARK_REPORT, C.MARK_REPORT),
+    "record_reward": (Action.RECORD_REWARD, C.RECORD_REWARD),
+    "archive": (Action.ARCHIVE_CASE, C.ARCHIVE_CASE),
+    "export": (Action.EXPORT_CASE, C.RECORD_EXPORT),
 }
 
 
@@ -95,6 +112,8 @@ def allowed_actions(member: StaffMember, case: Case) -> list[str]:
             continue
         if name == "reveal_identity" and case.anonymous:
             continue  # nothing to reveal
+        if name in ("approve_reply", "send_back_reply") and not case.replies:
+            continue  # nothing waits
         if may(member, action, case):
             allowed.append(name)
     return allowed

@@ -48,6 +48,17 @@ class CaseView:
     attachments: list[dict]
     allowed_actions: list[str]
     event_count: int
+    # Decisions and after (issue 9)
+    decision: dict  # the working decision: record, drafted_by, approved_by, ... and "sent"
+    replies_waiting: list[dict]  # replies to the reporter waiting for approval (R12)
+    closed_at: str | None
+    appeal_until: str | None
+    appeal_round: int
+    deciders: list[str]  # who decided the decision under appeal: not its reviewers (R16)
+    follow_up: dict
+    report_mark: str
+    corrective_actions: list[dict]
+    archived_at: str | None
 
     @classmethod
     def of(cls, case: Case, identity: ReporterIdentity | None, member: StaffMember) -> CaseView:
@@ -63,7 +74,13 @@ class CaseView:
             confidential=case.confidential, reporter=masked_identity(identity, case.anonymous),
             attachments=[{"filename": a.filename, "content_type": a.content_type, "size": a.size}
                          for a in case.attachments],
-            allowed_actions=allowed_actions(member, case), event_count=case.event_count)
+            allowed_actions=allowed_actions(member, case), event_count=case.event_count,
+            decision=dict(case.decision), replies_waiting=[dict(r) for r in case.replies],
+            closed_at=iso(case.closed_at), appeal_until=iso(case.appeal_until),
+            appeal_round=case.appeal_round, deciders=list(case.deciders),
+            follow_up=dict(case.follow_up), report_mark=case.report_mark,
+            corrective_actions=[dict(a) for a in case.corrective_actions],
+            archived_at=iso(case.archived_at))
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""

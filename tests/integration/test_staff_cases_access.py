@@ -200,13 +200,15 @@ def test_allowed_actions_follow_role_status_and_need_to_know(desk):
     number = desk.assigned_to(handler, Status.ASSIGNED)
     assert desk.cases.view(handler, number).allowed_actions == [
         "classify", "set_severity", "start_work", "add_note", "message_reporter",
-        "refer_out", "reveal_identity", "set_confidential"]
+        "refer_out", "reveal_identity", "set_confidential", "record_corrective_action",
+        "mark_report"]
     assert desk.cases.view(supervisor, number).allowed_actions == [
         "classify", "set_severity", "assign", "add_note", "message_reporter", "refer_out",
-        "reveal_identity", "set_confidential"]
+        "reveal_identity", "set_confidential", "record_corrective_action", "mark_report",
+        "export"]
     desk.cases.start_work(handler, number)
     assert "request_information" in desk.cases.view(handler, number).allowed_actions
-    assert desk.cases.view(desk.member(Role.AUDITOR), number).allowed_actions == ["audit"]
+    assert desk.cases.view(desk.member(Role.AUDITOR), number).allowed_actions == ["audit", "export"]
 
 
 def test_the_auditor_checks_the_chain_and_sees_where_it_breaks(desk):
