@@ -15,13 +15,13 @@ from shared.domain.referrals import Authority
 from shared.domain.staff import Requester
 
 from .case_assignment import checked_assignment
-from .case_handling import CaseHandling
 from .case_input import MAX_NAME, MAX_REASON, Checked
 from .case_notices import notify, reach
+from .case_replies import CaseReplies
 from .case_views import CaseView
 
 
-class CaseWork(CaseHandling):
+class CaseWork(CaseReplies):
     def assign(self, who: Requester, number: str, *, assignee: str = "", department: str = "",
                reason: str = "") -> CaseView:
         """Assign the case to a handler and/or a department (R10); the first assignment
@@ -64,12 +64,17 @@ class CaseWork(CaseHandling):
                          request_information: bool = False) -> CaseView:
         """Write to the reporter (by email and on the status page); with `request_information`
         it is a question (R11) and the case waits for their answer. A reporter without an
-        address: recorded all the same (`notice_not_possible`), and staff phone them."""
+        address: recorded all the same (`notice_not_possible`), and staff phone them. A member who
+        is not a supervisor drafts it instead (R12, `CaseReplies`): it waits in `replies_waiting`
+        until the service centre approves it (unless the policy waives a plain question)."""
         case = self._case(who, number, Action.MESSAGE_REPORTER)
         checked = Checked()
         text = checked.text("text", text)
         asking = checked.flag("request_information", request_information)
         checked.done()
+        if self.reply_needs_approval(who, asking):  # R12: it waits for the service centre
+            self._unchanged(case, CommandName.ASK_REPORTER if asking else CommandName.MESSAGE_REPORTER)
+            return self._draft_reply(who, case, text, asking)
         identity = self._store.get_identity(case.number)
         can_reach = reach(self._store, case, identity)
         command = (AskReporter if asking else MessageReporter)(who.actor, text, who.client)

@@ -143,9 +143,17 @@ def test_notes_messages_and_the_reporters_answer(desk):
     assert _fields(api.post(f"/cases/{number}/messages", token,
                             json={"text": "请补充订单截图", "request_information": "yes"})) == \
         {"request_information": "wrong_type"}
-    asked = api.post(f"/cases/{number}/messages", token,
-                     json={"text": "请补充订单截图", "request_information": True})
+    drafted = json_of(api.post(f"/cases/{number}/messages", token,
+                               json={"text": "请补充订单截图", "request_information": True}))
+    [waiting] = drafted["replies_waiting"]  # R12: the service centre approves it first
+    assert drafted["status"] == "in_progress" and waiting["question"]
+    assert _error(api.post(f"/cases/{number}/replies/{waiting['id']}/approve", token)) == \
+        (403, "forbidden")
+    _, supervisor = api.member(Role.SUPERVISOR)
+    asked = api.post(f"/cases/{number}/replies/{waiting['id']}/approve", supervisor)
     assert json_of(asked)["status"] == "awaiting_reporter"
+    assert _error(api.post(f"/cases/{number}/replies/{waiting['id']}/approve", supervisor)) == \
+        (409, "no_such_reply")
     answered = api.post(f"/cases/{number}/reporter-answers", token,
                         json={"text": "电话中说明：截图已丢失"})
     assert json_of(answered)["status"] == "in_progress"

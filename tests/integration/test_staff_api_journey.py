@@ -45,8 +45,10 @@ def test_a_phone_complaint_from_registration_to_the_reporters_answer(staff_api, 
                                 json={"assignee": handler_id, "department": "运营部"}))
     assert assigned["status"] == "assigned"
     assert json_of(api.post(f"/cases/{number}/start", handler))["status"] == "in_progress"
-    asked = json_of(api.post(f"/cases/{number}/messages", handler, json={
+    drafted = json_of(api.post(f"/cases/{number}/messages", handler, json={
         "text": "请提供退款申请的截图和订单号。", "request_information": True}))
+    [waiting] = drafted["replies_waiting"]  # the service centre approves replies (R12)
+    asked = json_of(api.post(f"/cases/{number}/replies/{waiting['id']}/approve", supervisor))
     assert asked["status"] == "awaiting_reporter"
 
     question = [m for m in _mail(api, folder) if "截图" in m.get_body().get_content()]

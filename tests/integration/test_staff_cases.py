@@ -281,14 +281,14 @@ def test_an_internal_note_is_for_staff_only(desk):
 def test_a_question_makes_the_case_wait_and_a_phoned_answer_brings_it_back(desk):
     handler, clerk = desk.member(), desk.member(Role.CLERK)
     number = desk.assigned_to(handler)
-    view = desk.cases.message_reporter(handler, number, "请提供订单截图", request_information=True)
+    view = desk.send_reply(handler, number, "请提供订单截图", question=True)
     assert view.status == "awaiting_reporter"
     [asked] = desk.events(number, EventType.INFORMATION_REQUESTED)
     assert asked.text == "请提供订单截图" and asked.public
     [message] = outbox_of(desk, number)
     assert (message.template.value, message.text) == ("information_requested", "请提供订单截图")
     refused_unchanged(desk, number, TransitionNotAllowed, lambda: desk.cases.message_reporter(
-        handler, number, "再问一次", request_information=True))
+        desk.supervisor(), number, "再问一次", request_information=True))
     view = desk.cases.record_reporter_answer(clerk, number, "电话告知：截图已发至邮箱")
     [answered] = desk.events(number, EventType.REPORTER_ANSWERED)
     assert view.status == "in_progress" and answered.actor == clerk.actor
@@ -299,7 +299,7 @@ def test_a_question_makes_the_case_wait_and_a_phoned_answer_brings_it_back(desk)
 def test_a_message_to_the_reporter_leaves_the_status_and_is_on_their_timeline(desk):
     handler = desk.member()
     number = desk.assigned_to(handler)
-    assert desk.cases.message_reporter(handler, number, "已联系商家").status == "in_progress"
+    assert desk.send_reply(handler, number, "已联系商家").status == "in_progress"
     [event] = desk.events(number, EventType.REPORTER_MESSAGED)
     assert event.public and event.text == "已联系商家"
     assert [(m.template.value, m.text) for m in outbox_of(desk, number)] == \
@@ -312,7 +312,7 @@ def test_a_reporter_without_an_address_is_asked_all_the_same_and_staff_see_why_n
     handler = desk.member()
     number = desk.case(Status.IN_PROGRESS, assignee=handler.member.id,
                        identity=phone_only())
-    desk.cases.message_reporter(handler, number, "请提供订单号", request_information=True)
+    desk.send_reply(handler, number, "请提供订单号", question=True)
     assert desk.store.get_case(number).status == Status.AWAITING_REPORTER
     [not_sent] = desk.events(number, EventType.NOTICE_NOT_POSSIBLE)
     assert not_sent.data == {"template": "information_requested", "reason": "no_address"}

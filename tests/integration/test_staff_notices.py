@@ -40,9 +40,9 @@ def handled(desk, language: str) -> str:
     desk.cases.assign(supervisor, number, assignee=handler.member.id)
     desk.cases.start_work(handler, number)
     desk.cases.add_note(handler, number, NOTE)
-    desk.cases.message_reporter(handler, number, "请提供订单截图", request_information=True)
+    desk.send_reply(handler, number, "请提供订单截图", question=True)
     desk.cases.record_reporter_answer(handler, number, "电话答复：" + NOTE)
-    desk.cases.message_reporter(handler, number, "我们已联系商家")
+    desk.send_reply(handler, number, "我们已联系商家")
     return number
 
 

@@ -89,7 +89,7 @@ def _no_duplicates(pairs: list) -> dict:
 @dataclass(frozen=True)
 class Field:
     """One field a route reads: its name, its JSON type (`text`, `flag`, `number`, `texts`,
-    `object`) and whether it must be given."""
+    `object`, `list`) and whether it must be given."""
 
     name: str
     kind: str = "text"
@@ -102,6 +102,7 @@ _CHECKS = {
     "number": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "texts": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
     "object": lambda v: isinstance(v, dict),
+    "list": lambda v: isinstance(v, list),  # of objects: the service checks each
 }
 
 

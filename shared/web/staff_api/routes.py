@@ -6,6 +6,7 @@ from __future__ import annotations
 from werkzeug.routing import Map, Rule
 
 from . import case_routes as cases
+from . import decision_routes as decisions
 from . import held_routes as held
 from . import staff_routes as staff
 
@@ -36,6 +37,12 @@ ROUTES = (
     ("/cases/<number>/identity/reveal", "POST", cases.reveal_identity),
     ("/cases/<number>/confidentiality", "POST", cases.set_confidentiality),
     ("/cases/<number>/audit", "GET", cases.case_audit),
+    ("/cases/<number>/decision", "POST", decisions.draft_decision),
+    ("/cases/<number>/decision/compensation-approval", "POST", decisions.approve_compensation),
+    ("/cases/<number>/decision/approve", "POST", decisions.approve_decision),
+    ("/cases/<number>/decision/send-back", "POST", decisions.send_back_decision),
+    ("/cases/<number>/replies/<reply_id>/approve", "POST", decisions.approve_reply),
+    ("/cases/<number>/replies/<reply_id>/send-back", "POST", decisions.send_back_reply),
     ("/held-mail", "GET", held.held_mail_queue),
     ("/held-mail/<held_id>", "GET", held.held_mail),
     ("/held-mail/<held_id>/raw", "GET", held.held_mail_raw),
