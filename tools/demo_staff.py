@@ -1,5 +1,5 @@
-"""Create demo staff for the local stack: one member per role, each with a random password that is
-printed once (only its Argon2id hash is stored).
+"""Create demo staff for the local stack: one member per role and two appeal reviewers, each with a
+random password that is printed once (only its Argon2id hash is stored).
 
     python -m tools.demo_staff
     python -m tools.demo_staff --first-admin li.si@example.com --name 李四
@@ -26,12 +26,23 @@ from tools.operator_settings import operator_settings
 DEPARTMENTS = {Role.SUPERVISOR: "客服中心", Role.CLERK: "客服中心", Role.HANDLER: "运营部"}
 
 
+# An appeal is reviewed by people who did not decide the case (R16): a second handler and a second
+# supervisor, so that the whole journey can be walked with the demo staff.
+APPEAL_REVIEWERS = (("demo.reviewer", Role.HANDLER), ("demo.reviewer-supervisor", Role.SUPERVISOR))
+REVIEW_DEPARTMENT = "复核组"
+
+
 def demo_members() -> list[StaffMember]:
-    """One demo member per role: id `demo.<role>`, address `demo.<role>@example.com`."""
-    return [StaffMember(id=f"demo.{role.value}", email=f"demo.{role.value}@example.com",
-                        display_name=f"Demo {role.value}", roles=frozenset({role}),
-                        department=DEPARTMENTS.get(role, ""))
-            for role in Role]
+    """One demo member per role: id `demo.<role>`, address `demo.<role>@example.com`; and the
+    appeal's reviewers `demo.reviewer` (handler) and `demo.reviewer-supervisor`."""
+    members = [StaffMember(id=f"demo.{role.value}", email=f"demo.{role.value}@example.com",
+                           display_name=f"Demo {role.value}", roles=frozenset({role}),
+                           department=DEPARTMENTS.get(role, ""))
+               for role in Role]
+    return members + [StaffMember(id=staff_id, email=f"{staff_id}@example.com",
+                                  display_name=f"Demo {staff_id.removeprefix('demo.')}",
+                                  roles=frozenset({role}), department=REVIEW_DEPARTMENT)
+                      for staff_id, role in APPEAL_REVIEWERS]
 
 
 def create_demo_staff(store, passwords) -> list[tuple[StaffMember, str]]:

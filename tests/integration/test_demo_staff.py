@@ -11,7 +11,7 @@ from shared.settings import Settings
 from tests.support.local_stack import running_local_stack
 from tools import demo_staff
 
-CREDENTIALS = re.compile(r"(demo\.\w+@example\.com)\s+password (\S+)")
+CREDENTIALS = re.compile(r"(demo\.[\w-]+@example\.com)\s+password (\S+)")
 
 
 def signed_in_roles(database, printed: str) -> dict[str, set[str]]:
@@ -30,12 +30,15 @@ def test_the_command_creates_one_member_per_role_once(tmp_path, monkeypatch, cap
     assert demo_staff.main() == 0
     printed = capsys.readouterr().out
     assert signed_in_roles(database, printed) == {
-        f"demo.{role.value}@example.com": {role.value} for role in Role}
+        **{f"demo.{role.value}@example.com": {role.value} for role in Role},
+        "demo.reviewer@example.com": {"handler"}, "demo.reviewer-supervisor@example.com":
+        {"supervisor"}}
     store = SqliteCaseStore(database)
     departments = {m.id: m.department for m in store.list_staff()}
     assert departments == {"demo.clerk": "客服中心", "demo.supervisor": "客服中心",
                            "demo.handler": "运营部", "demo.leader": "", "demo.auditor": "",
-                           "demo.admin": ""}
+                           "demo.admin": "", "demo.reviewer": "复核组",
+                           "demo.reviewer-supervisor": "复核组"}
     hashes = {m.id: store.staff_password_hash(m.id) for m in store.list_staff()}
     assert demo_staff.main() == 0  # again: nothing changes, no password is shown
     again = capsys.readouterr().out
@@ -47,7 +50,8 @@ def test_bin_serve_prints_the_demo_staff_on_its_first_start_only(tmp_path):
     with running_local_stack(tmp_path) as stack:
         first = stack.log.read_text(encoding="utf-8")
     assert set(signed_in_roles(stack.database, first)) == {
-        f"demo.{role.value}@example.com" for role in Role}
+        f"demo.{role.value}@example.com" for role in Role} | {
+        "demo.reviewer@example.com", "demo.reviewer-supervisor@example.com"}
     stack.log.unlink()
     with running_local_stack(tmp_path) as stack:
         again = stack.log.read_text(encoding="utf-8")
