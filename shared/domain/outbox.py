@@ -22,6 +22,7 @@ class Addressee(StrEnum):
     (R20): a notice to anyone else is tested never to carry their identity."""
 
     REPORTER = "reporter"
+    RESPONDENT = "respondent"  # the account or seller complained about: told at `details["address"]`
 
 
 class Template(StrEnum):
@@ -36,11 +37,15 @@ class Template(StrEnum):
     HANDLER_MESSAGE = "handler_message"  # a message from the handler
     CASE_CLOSED = "case_closed"  # the closure notice: the decision, reasons, appeal, remedies (R15)
     APPEAL_DECIDED = "appeal_decided"  # the appeal's decision, final (R16)
+    RESPONDENT_OUTCOME = "respondent_outcome"  # the outcome told to the respondent (R20: no reporter)
 
     @property
     def addressee(self) -> Addressee:
-        """Whom the notice is written to: every notice so far goes to the reporter."""
-        return Addressee.REPORTER
+        """Whom the notice is written to: the reporter, unless the template is another's."""
+        return _ADDRESSEES.get(self, Addressee.REPORTER)
+
+
+_ADDRESSEES = {Template.RESPONDENT_OUTCOME: Addressee.RESPONDENT}
 
 
 @dataclass

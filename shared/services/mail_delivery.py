@@ -16,10 +16,11 @@ from enum import StrEnum
 
 from shared.domain.cases import EventType, TimelineEvent
 from shared.domain.errors import DeliveryFailed
-from shared.domain.outbox import OutboxMessage, OutboxStatus, backoff, notice_data
+from shared.domain.outbox import Addressee, OutboxMessage, OutboxStatus, backoff, notice_data
 from shared.domain.ports import CaseStore, Clock, MailComposer, MailTransport
 
 from .mail_parsing import message_key
+from .respondent_mail import compose_elsewhere, indexes_replies
 
 
 class Outcome(StrEnum):
@@ -80,6 +81,8 @@ class MailDelivery:
         return [self.deliver(message.id) for message in due]
 
     def _send(self, message: OutboxMessage, case) -> list[str]:
+        if message.template.addressee != Addressee.REPORTER:  # never reads the private record
+            return self._transport.send(compose_elsewhere(self._composer, message, case))
         identity = self._store.get_identity(message.case_number)
         if identity is None or not identity.reachable_by_email:
             raise DeliveryFailed("the reporter left no email address", permanent=True)
@@ -97,7 +100,7 @@ class MailDelivery:
             return True
 
         # Index what we sent, so that a reply quoting it in References joins the case.
-        keys = [message_key(i) for i in sent_ids or []]
+        keys = [message_key(i) for i in sent_ids or []] if indexes_replies(message) else []
         self._store.update_outbox(message.id, settle, mail_keys=keys)
         return DeliveryResult(message.id, Outcome.SENT)
 

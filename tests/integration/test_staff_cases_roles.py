@@ -56,6 +56,12 @@ SCENARIOS = {
     A.MARK_CONFIDENTIAL: (S.IN_PROGRESS, {}, lambda d, who, n: d.cases.set_confidential(
         who, n, True, "涉及商业秘密")),
     A.READ_AUDIT_CHAIN: (S.IN_PROGRESS, {}, lambda d, who, n: d.cases.audit(who, n)),
+    A.NOTIFY_RESPONDENT: (S.CLOSED, {"decision": {"sent": a_decision_record()}}, lambda d, who, n:
+                          d.cases.notify_respondent(who, n, address="seller@example.com")),
+    A.TRACK_CORRECTIVE_ACTION: (S.IN_PROGRESS, {}, lambda d, who, n:
+                                d.cases.record_corrective_action(
+                                    who, n, text="修订退款流程", owner=who.member.id,
+                                    due_on="2026-12-31")),
     A.DRAFT_DECISION: (S.IN_PROGRESS, {}, lambda d, who, n: d.cases.draft_decision(
         who, n, **a_decision_record())),
     A.APPROVE_DECISION: (S.DECISION_DRAFTED, _DRAFTED_ELSEWHERE, lambda d, who, n:
@@ -69,8 +75,6 @@ SERVED_ELSEWHERE = {A.REGISTER_OFFLINE_CASE, A.READ_QUEUES, A.READ_HELD_MAIL, A.
                     A.MANAGE_STAFF, A.MANAGE_SETTINGS}
 # Issue 9's actions while their services are being built: each leaves this set for SCENARIOS.
 NOT_YET_SERVED = {
-    A.NOTIFY_RESPONDENT,
-    A.TRACK_CORRECTIVE_ACTION,
     A.REGISTER_APPEAL,
     A.RECORD_FOLLOW_UP,
     A.MARK_REPORT,

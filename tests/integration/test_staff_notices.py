@@ -9,9 +9,11 @@ from datetime import timedelta
 import pytest
 
 from shared.adapters.mail_composition import MailComposer
-from shared.domain.cases import Kind, ReporterIdentity, Status
+from shared.domain.cases import Channel, Kind, ReporterIdentity, Status
 from shared.domain.outbox import Addressee, OutboxMessage, Template
+from shared.domain.reply_tokens import derived_access_code, reply_token
 from shared.domain.staff import Role
+from shared.services.respondent_mail import compose_elsewhere
 from shared.services.status_lookup import CaseView as ReporterView
 from tests.support.builders import a_case, notice_details
 from tests.support.mailbox import read_mailbox
@@ -99,27 +101,49 @@ def test_a_rejection_tells_the_ground_in_words_and_the_remedies_for_its_kind_and
     assert number in message["Subject"] and "陈主管" not in text
 
 
+def every_part(message) -> str:
+    """Every header, decoded (a Chinese subject is an encoded word in the raw message), and every
+    part's decoded content."""
+    headers = [f"{name}: {value}" for name, value in message.items()]
+    parts = [part.get_content() for part in message.walk() if not part.is_multipart()]
+    return "\n".join(headers + parts + [message.as_string()])
+
+
 def test_notices_addressed_to_anyone_but_the_reporter_never_carry_their_identity(app, clock):
+    """R20: every template addressed to someone else, through the real composer and renderer as
+    delivery sends it, for a reporter whose name, address and phone are in the subject and
+    description: none of them, nor the access code, reply token or status link, in any part."""
     s = app.settings
     composer = MailComposer(app.renderer, s.mail_from, s.mail_domain, s.public_status_url, clock,
                             s.reply_key, s.inbound_address)
-    reporter = ReporterIdentity("", name="王小明", email="wangxm@qq.com", phone="13812345678")
+    reporter = ReporterIdentity("", name="欧阳翠花", email="cuihua.ouyang@qq.com",
+                                phone="13987654321")
     elsewhere = [t for t in Template if t.addressee != Addressee.REPORTER]
-    assert elsewhere == []  # none yet: the decisions issue adds the respondent's notice
+    assert Template.RESPONDENT_OUTCOME in elsewhere  # walks the real set: never an empty one
     for template in Template:
-        for language in ("zh-CN", "en"):
-            case = a_case("TS-20261128-ABCDEF-0", clock.now(), language=language,
+        for language, channel in (("zh-CN", Channel.EMAIL), ("en", Channel.WEB_FORM)):
+            case = a_case("TS-20261128-ABCDEF-0", clock.now(), language=language, channel=channel,
+                          subject=f"{reporter.name}投诉某某商家",
+                          description=f"我是{reporter.name}，电话{reporter.phone}，"
+                                      f"邮箱{reporter.email}。商家拒绝退款。",
                           respondent="某某商家", decision_due_at=clock.now() + timedelta(days=15))
             message = OutboxMessage("m1", case.number, template, language, clock.now(),
                                     clock.now(), text="请提供订单截图",
                                     details={"ground": "duplicate", "department": "运营部",
                                              **notice_details(template)})
-            recipient = "respondent@example.com" if template in elsewhere else reporter.email
-            text = composer.compose(message, case, recipient).as_string()
-            if template in elsewhere:
-                for part in (reporter.name, reporter.email, reporter.phone):
-                    assert part not in text
-            assert HANDLER_NAME not in text and NOTE not in text
+            if template not in elsewhere:
+                text = every_part(composer.compose(message, case, reporter.email))
+                assert HANDLER_NAME not in text and NOTE not in text
+                continue
+            sent = compose_elsewhere(composer, message, case)
+            text = every_part(sent)
+            for secret in (reporter.name, reporter.email, reporter.phone, "1398765", "商家拒绝退款",
+                           derived_access_code(s.reply_key, case.number),
+                           reply_token(s.reply_key, case.number), s.public_status_url,
+                           HANDLER_NAME, NOTE):
+                assert secret not in text, (template, language, secret)
+            assert sent["To"] == "seller@example.com"
+            assert sent["Reply-To"] == s.inbound_address
 
 
 def reporter_page(app, number: str, language: str) -> str:

@@ -78,4 +78,7 @@ def notice_details(template: Template) -> dict:
                 "appeal_until": "2027-06-02T08:00:00+00:00", "appeal_until_local": "2027-06-02"}
     if template == Template.APPEAL_DECIDED:
         return {"decision": a_decision_record(outcome="upheld"), "round": 1}
+    if template == Template.RESPONDENT_OUTCOME:  # cut to what concerns them, at their address
+        return {"address": "seller@example.com", "round": 0, "decision": a_decision_record(
+            measures=[{"measure": "account_warned"}, {"measure": "refund"}])}
     return {}

@@ -43,19 +43,25 @@ def a_command(name: CommandName):
              CommandName.APPEAL_DECISION: {"lodged_at": NOW},
              CommandName.DRAFT_REPLY: {"reply_id": "r2"},
              CommandName.APPROVE_REPLY: {"reply_id": "r1"},
-             CommandName.SEND_BACK_REPLY: {"reply_id": "r1"}}.get(name, {})
+             CommandName.SEND_BACK_REPLY: {"reply_id": "r1"},
+             CommandName.RECORD_CORRECTIVE_ACTION: {"owner": "li.na", "due_on": date(2026, 12, 5)},
+             CommandName.COMPLETE_CORRECTIVE_ACTION: {"action_id": "1",
+                                                      "done_on": date(2026, 11, 30)}}.get(name, {})
     return COMMANDS[name](actor=actor, reason=f"because of {name}", client=CLIENT, **extra)
 
 
 def a_case_in(status: Status):
     """A case in `status` whose own rules let every command through: a decision (with 100 yuan
     of compensation) drafted by someone else, a reply of someone else's waiting, an appeal window
-    still open."""
+    still open, a corrective action not done."""
     return a_case("TS-20261128-ABCDEF-0", datetime(2026, 11, 28, 12, 30, tzinfo=UTC),
                   status=status, appeal_until=NOW + timedelta(days=1),
                   decision={"record": a_decision_record(compensation_fen=10_000),
                             "drafted_by": "li.na", "approved_by": "chen.supervisor"},
-                  replies=[{"id": "r1", "text": "t", "question": False, "drafted_by": "li.na"}])
+                  replies=[{"id": "r1", "text": "t", "question": False, "drafted_by": "li.na"}],
+                  corrective_actions=[{"id": "1", "text": "t", "owner": "li.na",
+                                       "due_on": "2026-12-01", "done_on": "", "done_note": "",
+                                       "recorded_by": "li.na"}])
 
 
 def recording(case):

@@ -82,5 +82,7 @@ def test_a_staff_notice_carries_the_text_and_details_and_stores_them_only_when_s
     assert "text" not in plain and "details" not in plain
 
 
-def test_every_notice_so_far_is_addressed_to_the_reporter():
-    assert {t.addressee for t in Template} == {Addressee.REPORTER}
+def test_only_the_respondents_notice_is_addressed_to_anyone_but_the_reporter():
+    assert {t for t in Template if t.addressee != Addressee.REPORTER} == {
+        Template.RESPONDENT_OUTCOME}
+    assert Template.RESPONDENT_OUTCOME.addressee == Addressee.RESPONDENT

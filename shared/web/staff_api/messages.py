@@ -37,6 +37,11 @@ ERRORS = {
         "no_such_reply": "没有这条待审核的回复。",
         "too_many_attempts": "尝试次数过多，请稍后再试。",
         "identity_unavailable": "暂时无法核实身份，请稍后再试。",
+        "no_decision": "该案件没有可告知的处理结果。",
+        "decision_names_reporter": "处理结果中含有投诉人或举报人的姓名或联系方式，不能告知被投诉方。",
+        "too_many_corrective_actions": "该案件的纠正措施已达上限。",
+        "no_such_corrective_action": "没有这项纠正措施。",
+        "corrective_action_done": "这项纠正措施已经完成。",
         "internal_error": "服务器出错，请稍后再试。",
     },
     "en": {
@@ -77,6 +82,12 @@ ERRORS = {
         "no_such_reply": "No such reply is waiting for approval.",
         "too_many_attempts": "Too many attempts. Please try again later.",
         "identity_unavailable": "Your identity cannot be checked just now. Please try again later.",
+        "no_decision": "The case has no decision to tell.",
+        "decision_names_reporter": "The decision's words hold the reporter's name or contact: it "
+                                   "cannot go to the respondent until it is changed.",
+        "too_many_corrective_actions": "The case holds as many corrective actions as it may.",
+        "no_such_corrective_action": "There is no such corrective action.",
+        "corrective_action_done": "This corrective action is done already.",
         "internal_error": "Something went wrong on our side. Please try again later.",
     },
 }
@@ -121,6 +132,9 @@ FIELDS = {
         "contact_required": "请至少填写邮箱或电话。",
         "contact_or_anonymous": "请至少填写邮箱或电话（或匿名举报）。",
         "name_contact_or_anonymous": "请填写姓名或联系方式，或选择匿名。",
+        "names_reporter": "含有投诉人或举报人的姓名或联系方式（不得告知被投诉方）。",
+        "is_reporter": "这是投诉人或举报人本人的地址。",
+        "in_past": "不能早于今天。",
         "_other": "该值不被接受（{code}）。",
     },
     "en": {
@@ -164,6 +178,10 @@ FIELDS = {
         "contact_or_anonymous": "Please give an email address or a phone number (or report "
                                 "anonymously).",
         "name_contact_or_anonymous": "Please give a name or a contact, or choose anonymous.",
+        "names_reporter": "This holds the reporter's name or contact (never told to the "
+                          "respondent).",
+        "is_reporter": "This is the reporter's own address.",
+        "in_past": "This may not be earlier than today.",
         "_other": "This value is not accepted ({code}).",
     },
 }

@@ -8,6 +8,7 @@ from werkzeug.routing import Map, Rule
 from . import case_routes as cases
 from . import decision_routes as decisions
 from . import held_routes as held
+from . import respondent_routes as respondents
 from . import staff_routes as staff
 
 ROUTES = (
@@ -43,6 +44,10 @@ ROUTES = (
     ("/cases/<number>/decision/send-back", "POST", decisions.send_back_decision),
     ("/cases/<number>/replies/<reply_id>/approve", "POST", decisions.approve_reply),
     ("/cases/<number>/replies/<reply_id>/send-back", "POST", decisions.send_back_reply),
+    ("/cases/<number>/respondent-notice", "POST", respondents.notify_respondent),
+    ("/cases/<number>/corrective-actions", "POST", respondents.record_corrective_action),
+    ("/cases/<number>/corrective-actions/<action_id>/done", "POST",
+     respondents.complete_corrective_action),
     ("/held-mail", "GET", held.held_mail_queue),
     ("/held-mail/<held_id>", "GET", held.held_mail),
     ("/held-mail/<held_id>/raw", "GET", held.held_mail_raw),
