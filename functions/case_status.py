@@ -31,6 +31,8 @@ def case_status(request):
                                   errors=added.errors,
                                   text=request.form.get("text", "") if added.errors else "")
             return page, 422 if added.errors else 200, HTML
+        if request.form.get("action") == "appeal":
+            return _appeal(app, request, lang, number, code)
         view = app.status.look_up(number, code,
                                   decode.client_address(request, app.settings.trusted_proxies),
                                   decode.timeline_cursor(request))
@@ -41,6 +43,18 @@ def case_status(request):
                                 retry_minutes=minutes_until(refused.retry_after))
         return page, 429, HTML
     return app.pages.case(lang, view, code), 200, HTML
+
+
+def _appeal(app, request, lang: str, number: str, code: str):
+    """The person's appeal (R16): lodged (200), its text refused and kept in the box (422), or
+    refused by the case's rule, nothing changed (409)."""
+    typed = request.form.get("text", "")
+    outcome = app.reporter_appeals.lodge(
+        number, code, decode.client_address(request, app.settings.trusted_proxies), typed)
+    page = app.pages.appeal(lang, outcome.view, code, lodged=outcome.lodged,
+                            errors=outcome.errors, refusal=outcome.refusal,
+                            text="" if outcome.lodged else typed)
+    return page, 200 if outcome.lodged else 422 if outcome.errors else 409, HTML
 
 
 def _unread_body(app, request, lang: str):

@@ -168,6 +168,13 @@ class Services:
         return OfflineRegistration(self.registration, self.store, self.clock, rules)
 
     @cached_property
+    def reporter_appeals(self):
+        """Appeals the person lodges on the status page (R16)."""
+        from shared.services.reporter_appeals import ReporterAppeals
+
+        return ReporterAppeals(self.status, self.store, self.clock)
+
+    @cached_property
     def registration(self):
         """The one path that opens a case, for the form, email and staff."""
         from shared.services.registration import Registration, RegistrationLimits

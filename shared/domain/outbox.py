@@ -37,6 +37,8 @@ class Template(StrEnum):
     HANDLER_MESSAGE = "handler_message"  # a message from the handler
     CASE_CLOSED = "case_closed"  # the closure notice: the decision, reasons, appeal, remedies (R15)
     APPEAL_DECIDED = "appeal_decided"  # the appeal's decision, final (R16)
+    APPEAL_RECEIVED = "appeal_received"  # the appeal is registered; someone else reviews it (R16)
+    APPEAL_REFUSED = "appeal_refused"  # a reply to a closure notice too late, or after the appeal
     RESPONDENT_OUTCOME = "respondent_outcome"  # the outcome told to the respondent (R20: no reporter)
 
     @property

@@ -40,6 +40,7 @@ from .mail_parsing import ParsedMail, parse_mail
 from .mail_threading import MailThreading
 from .quoted_text import trim_quoted
 from .registration import NewCase, Registration
+from .reporter_appeals import reply_appeal
 from .status_lookup import answer_received
 
 MAX_TEXT = 100_000
@@ -134,21 +135,27 @@ class MailIntake:
             self._store.update_case(number, note, mail_keys=keys)
             return MailReceived(MailOutcome.JOINED, number, reason)
         files = self._sort_files(mail)
+        # A reply to a closure notice is an appeal (R16), or answered with why not.
+        appeal = reply_appeal(self._store, number, mail, self._rules.mail_domain)
+        words = trim_quoted(mail.text)[:MAX_TEXT]
 
         def reply(stored: list[Attachment]):
             def change(case: Case):
+                lodges = appeal is not None and appeal.lodges(case, now)
                 case.attachments.extend(stored)
-                case.record(TimelineEvent(
-                    EventType.REPORTER_REPLIED, now, text=trim_quoted(mail.text)[:MAX_TEXT],
+                case.record(TimelineEvent(  # an appeal's words are on its own event
+                    EventType.REPORTER_REPLIED, now, text="" if lodges else words,
                     data={"raw": raw_key, "subject": mail.subject[:200],
                           "files": [a.filename for a in stored]}, actor=REPORTER))
                 for event in problem_events(mail, files, now):
                     case.record(event)
                 answer_received(case, "replied by email", now)
+                notices = appeal.answer(case, words.strip() or mail.subject[:200] or "-",
+                                        now) if appeal else []
                 if files.dropped and not case.reporter_unreachable:
-                    return [queue_notice(case, Template.FOLLOW_UP_RECEIVED, now,
-                                         in_reply_to=mail.message_id, notes=files.dropped)]
-                return None
+                    notices.append(queue_notice(case, Template.FOLLOW_UP_RECEIVED, now,
+                                                in_reply_to=mail.message_id, notes=files.dropped))
+                return notices or None
             return change
 
         with stored_uploads(self._files, files.accepted) as stored:

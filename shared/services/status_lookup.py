@@ -20,6 +20,7 @@ from shared.domain.errors import CaseNotFound, TooManyAttempts
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 from shared.domain.rate_limits import client_slot, counter_slot
 
+from .appeal_refusals import appeal_refusal
 from .attachments import UploadedFile, check_files, stored_uploads
 from .submissions import clean_text, is_blank
 
@@ -55,10 +56,13 @@ class CaseView:
     decision: dict | None = None
     decision_round: int = 0
     appeal_until: datetime | None = None
+    appeal_open: bool = False  # whether they may appeal now, from the status page or by reply
 
     @classmethod
-    def of(cls, case: Case, store: CaseStore, after: int = 0) -> CaseView:
-        """The view with the page of public events after sequence number `after`."""
+    def of(cls, case: Case, store: CaseStore, after: int = 0,
+           now: datetime | None = None) -> CaseView:
+        """The view with the page of public events after sequence number `after`; `now` tells
+        whether the appeal window is open (closed when not given)."""
         events = store.case_events(case.number, public_only=True, after_seq=after,
                                    limit=TIMELINE_PAGE + 1)
         page = events[:TIMELINE_PAGE]
@@ -66,7 +70,7 @@ class CaseView:
                    case.received_at, case.review_due_at, page, list(case.attachments),
                    page[-1].seq if len(events) > TIMELINE_PAGE else None,
                    case.decision.get("sent") or None, case.decision.get("sent_round", 0),
-                   case.appeal_until)
+                   case.appeal_until, now is not None and appeal_refusal(case, now) is None)
 
 
 @dataclass(frozen=True)
@@ -101,13 +105,14 @@ class StatusLookup:
     def look_up(self, number: str, access_code: str, client: str, after: int = 0) -> CaseView:
         """The case's public view, its timeline from the page after sequence number `after`.
         Raises CaseNotFound or TooManyAttempts."""
-        return CaseView.of(self._authorised_case(number, access_code, client), self._store, after)
+        case = self.authorised_case(number, access_code, client)
+        return CaseView.of(case, self._store, after, now=self._clock.now())
 
     def add_information(self, command: AddInformation) -> InformationAdded:
         """Append the reporter's text and files to the timeline; when the input is not
         acceptable, nothing is added and the result carries the errors. Raises CaseNotFound or
         TooManyAttempts."""
-        case = self._authorised_case(command.number, command.access_code, command.client)
+        case = self.authorised_case(command.number, command.access_code, command.client)
         text = clean_text(command.text)
         text = "" if is_blank(text) else text
         uploads = command.files or []
@@ -121,7 +126,7 @@ class StatusLookup:
         if file_error or total > self._max_files * CASE_FILES_PER_FORM_LIMIT:
             errors["files"] = file_error or "too_many_files"
         if errors:
-            return InformationAdded(CaseView.of(case, self._store), errors)
+            return InformationAdded(CaseView.of(case, self._store, now=self._clock.now()), errors)
         with stored_uploads(self._files, uploads) as stored:  # deleted again if the write fails
 
             def append(current: Case):
@@ -133,9 +138,9 @@ class StatusLookup:
                 answer_received(current, "added information on the status page", now)
 
             updated = self._store.update_case(case.number, append)
-        return InformationAdded(CaseView.of(updated, self._store), {})
+        return InformationAdded(CaseView.of(updated, self._store, now=self._clock.now()), {})
 
-    def _authorised_case(self, number: str, access_code: str, client: str) -> Case:
+    def authorised_case(self, number: str, access_code: str, client: str) -> Case:
         """The case if number and code match. Only failures count towards the limits: a client
         that failed too often is refused before anything is checked; a case whose number others
         keep guessing refuses their wrong codes, but its own reporter's code still works, so

@@ -8,6 +8,7 @@ from shared.domain.cases import Kind
 from shared.domain.categories import COMPLAINT_TYPES, HARMFUL_INFORMATION, REPORT_CATEGORIES
 from shared.domain.form_tokens import is_form_token, new_form_token
 from shared.domain.remedies import remedies_of_case
+from shared.services.appeal_refusals import AppealRefusal
 from shared.services.intake import FormReceipt
 from shared.services.status_lookup import CaseView
 
@@ -81,4 +82,17 @@ class Pages:
         return self._renderer.render(
             "status.html", lang, view=view, code=code, errors=errors or {}, text=text,
             notice=texts["status"]["added"] if notice else "", remedies=remedies,
+            **self._limits)
+
+    def appeal(self, lang: str, view: CaseView, code: str, *, lodged: bool = False,
+               errors: dict | None = None, refusal: AppealRefusal | None = None,
+               text: str = "") -> str:
+        """The case after the person sent the appeal form (R16): lodged (a notice), refused by
+        the case's rule (why, and when the window closed), or its text refused (kept)."""
+        texts = self._renderer.texts(lang)
+        remedies = remedies_of_case(view.kind, view.category, lang) if view.decision else []
+        return self._renderer.render(
+            "status.html", lang, view=view, code=code, errors={}, text="",
+            notice=texts["appeal"]["lodged"] if lodged else "", remedies=remedies,
+            appeal_errors=errors or {}, appeal_refusal=refusal, appeal_text=text,
             **self._limits)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from werkzeug.routing import Map, Rule
 
+from . import appeal_routes as appeals
 from . import case_routes as cases
 from . import decision_routes as decisions
 from . import held_routes as held
@@ -38,6 +39,7 @@ ROUTES = (
     ("/cases/<number>/identity/reveal", "POST", cases.reveal_identity),
     ("/cases/<number>/confidentiality", "POST", cases.set_confidentiality),
     ("/cases/<number>/audit", "GET", cases.case_audit),
+    ("/cases/<number>/appeal", "POST", appeals.register_appeal),
     ("/cases/<number>/decision", "POST", decisions.draft_decision),
     ("/cases/<number>/decision/compensation-approval", "POST", decisions.approve_compensation),
     ("/cases/<number>/decision/approve", "POST", decisions.approve_decision),
