@@ -157,6 +157,10 @@ class AppealDecision(Command):
     name, event, actors = C.APPEAL_DECISION, EventType.APPEAL_LODGED, frozenset({"reporter", "staff"})
     needs_reason = True
 
+    def details(self, case: Case) -> dict:
+        # When the person lodged it: a letter registered days later keeps its own date (R16).
+        return {"lodged_at": self.lodged_at.isoformat() if self.lodged_at else ""}
+
     def change(self, case: Case) -> None:
         decided = (case.decision.get("drafted_by", ""), case.decision.get("approved_by", ""))
         case.deciders = tuple(dict.fromkeys(one for one in decided if one))

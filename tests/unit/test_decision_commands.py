@@ -92,7 +92,8 @@ def test_the_appeal_window_includes_its_last_moment_and_not_one_after():
 
 def test_an_appeal_leaves_the_handler_and_remembers_who_decided():
     case = closed()
-    apply(case, AppealDecision(REPORTER, "不服", lodged_at=NOW), NOW)
+    event = apply(case, AppealDecision(REPORTER, "不服", lodged_at=NOW - timedelta(days=2)), NOW)
+    assert event.data["lodged_at"] == (NOW - timedelta(days=2)).isoformat()
     assert (case.status, case.assignee, case.deciders) == (
         Status.APPEALED, "", ("li.na", "chen.jing"))
     assert refused(case, AssignCase(SUPERVISOR, assignee="li.na")) == "original_decider"
