@@ -191,7 +191,8 @@ class TimelineEvent:
 
     @property
     def public(self) -> bool:
-        return self.type in PUBLIC_EVENTS
+        # A notice to someone else (the respondent's, R20) is not the reporter's to follow.
+        return self.type in PUBLIC_EVENTS and self.data.get("addressee", "reporter") == "reporter"
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,9 @@ class Template(StrEnum):
     HANDLER_MESSAGE = "handler_message"  # a message from the handler
     CASE_CLOSED = "case_closed"  # the closure notice: the decision, reasons, appeal, remedies (R15)
     APPEAL_DECIDED = "appeal_decided"  # the appeal's decision, final (R16)
+    RESPONDENT_OUTCOME = "respondent_outcome"  # the outcome told to the respondent (R20: no reporter)
     APPEAL_RECEIVED = "appeal_received"  # the appeal is registered; someone else reviews it (R16)
     APPEAL_REFUSED = "appeal_refused"  # a reply to a closure notice too late, or after the appeal
-    RESPONDENT_OUTCOME = "respondent_outcome"  # the outcome told to the respondent (R20: no reporter)
 
     @property
     def addressee(self) -> Addressee:
@@ -119,8 +119,11 @@ def queue_notice(case: Case, template: Template, now: datetime, *, in_reply_to: 
 
 
 def notice_data(message: OutboxMessage, **more) -> dict:
-    """What every notice event carries: which entry, which template."""
-    return {"outbox_id": message.id, "template": message.template.value, **more}
+    """What every notice event carries: which entry, which template, and, for a notice to anyone
+    but the reporter, to whom (such an event is staff-only: `TimelineEvent.public`)."""
+    addressee = message.template.addressee
+    elsewhere = {} if addressee == Addressee.REPORTER else {"addressee": addressee.value}
+    return {"outbox_id": message.id, "template": message.template.value, **elsewhere, **more}
 
 
 def backoff(attempts: int, first: timedelta = timedelta(minutes=1), factor: int = 4) -> timedelta:

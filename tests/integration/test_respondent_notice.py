@@ -200,3 +200,17 @@ def test_an_entry_without_an_address_fails_visibly_for_staff(app, desk):
     [failed] = desk.events(number, EventType.NOTICE_FAILED)
     assert failed.data["template"] == "respondent_outcome"
     assert not desk.store.get_case(number).reporter_unreachable
+
+
+def test_the_reporter_never_follows_the_respondents_notice(app, desk):
+    handler = desk.member(Role.HANDLER, department="运营部")
+    number = closed_case(desk, handler)
+    before = app.store.get_case(number).public_event_count
+    desk.cases.notify_respondent(handler, number, address="seller@example.com")
+    app.delivery.deliver_due()
+    notices = [e for e in desk.events(number) if e.type.value.startswith("notice_")]
+    assert [e.type for e in notices] == [EventType.NOTICE_QUEUED, EventType.NOTICE_SENT]
+    assert all(e.data["addressee"] == "respondent" and not e.public for e in notices)
+    assert app.store.get_case(number).public_event_count == before
+    public = app.store.case_events(number, public_only=True, after_seq=0, limit=100)
+    assert not [e for e in public if e.type.value.startswith("notice_")]
