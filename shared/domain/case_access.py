@@ -53,6 +53,7 @@ CASE_ACTIONS: dict[str, tuple[Action, CommandName | None]] = {
     "send_back_reply": (Action.APPROVE_REPLY, C.SEND_BACK_REPLY),
     "notify_respondent": (Action.NOTIFY_RESPONDENT, C.NOTIFY_RESPONDENT),
     "record_corrective_action": (Action.TRACK_CORRECTIVE_ACTION, C.RECORD_CORRECTIVE_ACTION),
+    "complete_corrective_action": (Action.TRACK_CORRECTIVE_ACTION, C.COMPLETE_CORRECTIVE_ACTION),
     "register_appeal": (Action.REGISTER_APPEAL, C.APPEAL_DECISION),
     "record_follow_up": (Action.RECORD_FOLLOW_UP, C.RECORD_FOLLOW_UP),
     "mark_report": (Action.MARK_REPORT, C.MARK_REPORT),
@@ -114,6 +115,9 @@ def allowed_actions(member: StaffMember, case: Case) -> list[str]:
             continue  # nothing to reveal
         if name in ("approve_reply", "send_back_reply") and not case.replies:
             continue  # nothing waits
+        if name == "complete_corrective_action" and all(
+                a.get("done_on") for a in case.corrective_actions):
+            continue  # nothing open
         if may(member, action, case):
             allowed.append(name)
     return allowed

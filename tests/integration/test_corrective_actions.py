@@ -126,3 +126,14 @@ def test_a_handler_tracks_actions_of_their_own_cases_only(desk):
     with pytest.raises(Forbidden):
         desk.cases.record_corrective_action(handler, number, text="t", owner=handler.member.id,
                                             due_on=TODAY)
+
+
+def test_staff_screens_offer_completing_only_while_an_action_is_open(desk):
+    handler = desk.member(Role.HANDLER, department="运营部")
+    number = desk.assigned_to(handler, Status.CLOSED)
+    assert "complete_corrective_action" not in desk.cases.view(handler, number).allowed_actions
+    desk.cases.record_corrective_action(handler, number, text="修订流程",
+                                        owner=handler.member.id, due_on=TODAY)
+    assert "complete_corrective_action" in desk.cases.view(handler, number).allowed_actions
+    desk.cases.complete_corrective_action(handler, number, "1", note="已修订")
+    assert "complete_corrective_action" not in desk.cases.view(handler, number).allowed_actions
