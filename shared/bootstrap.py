@@ -175,6 +175,15 @@ class Services:
         return ReporterAppeals(self.status, self.store, self.clock)
 
     @cached_property
+    def case_marks(self):
+        """Report marks that follow the reporter by keyed hashes of their contact, and the reward
+        ledger (R21): `CaseMarks` with the reply-token key, from which its hash key is derived."""
+        from shared.services.case_marks import CaseMarks
+
+        return CaseMarks(self.store, self.clock, handling_policy(self.settings),
+                         reply_key=self.settings.reply_key)
+
+    @cached_property
     def registration(self):
         """The one path that opens a case, for the form, email and staff."""
         from shared.services.registration import Registration, RegistrationLimits

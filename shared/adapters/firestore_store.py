@@ -38,6 +38,7 @@ from . import (
 )
 from .firestore_case_documents import CASES, IDENTITIES, TimelineTooLong
 from .firestore_inbound_mail import MAIL_INDEX, FirestoreHeldMail
+from .firestore_reporter_marks import FirestoreReporterMarks
 from .firestore_sessions import FirestoreSessions
 from .firestore_staff import FirestoreStaff
 
@@ -45,7 +46,8 @@ OUTBOX = "outbox"
 _MAX_ATTEMPTS = 30
 
 
-class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail):
+class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
+                         FirestoreReporterMarks):
     """CaseStore on Firestore. The client is built on first use, not at import time."""
 
     def __init__(self, project: str, database: str = "(default)", client=None):

@@ -137,6 +137,20 @@ def _case_terms(db: sqlite3.Connection) -> None:
         db.executemany(INSERT_TERMS, term_rows(number, received_at, subject or ""))
 
 
+# 7: report marks and rewards (R21): a tally per keyed hash of a reporter's contact (never the
+# contact), and the reward ledger, paged newest first by its one text key.
+_REPORTER_MARKS = """
+CREATE TABLE reporter_marks (key TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE reward_ledger (id TEXT PRIMARY KEY, ledger_key TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX reward_ledger_order ON reward_ledger (ledger_key, amount_fen);
+"""
+
+
+def _reporter_marks(db: sqlite3.Connection) -> None:
+    _script(db, _REPORTER_MARKS)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
@@ -144,6 +158,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _staff_sessions,
     _held_mail_open,
     _case_terms,
+    _reporter_marks,
 )
 
 

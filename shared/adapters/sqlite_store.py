@@ -25,6 +25,7 @@ from shared.domain.rate_limits import CounterSlot
 
 from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits
 from .sqlite_inbound_mail import SqliteHeldMail
+from .sqlite_reporter_marks import SqliteReporterMarks
 from .sqlite_schema import CASE_COLUMNS, case_columns, dump, event_row, migrate
 from .sqlite_sessions import SqliteSessions
 from .sqlite_staff import SqliteStaff
@@ -32,7 +33,7 @@ from .sqlite_staff import SqliteStaff
 _UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash")  # set at register
 
 
-class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail):
+class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporterMarks):
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
     def __init__(self, path: str | Path):

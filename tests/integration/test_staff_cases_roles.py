@@ -25,6 +25,31 @@ _REPLY_WAITING = {"replies": [{"id": "r1", "text": "您好", "question": False,
                                "drafted_by": "someone.else"}]}
 
 
+def _marks(desk):
+    """Marks and rewards: their service holds the key of the reporter hashes (R21)."""
+    from shared.domain.handling_policy import HandlingPolicy
+    from shared.services.case_marks import CaseMarks
+
+    return CaseMarks(desk.store, desk.clock, HandlingPolicy(), reply_key=b"k" * 32)
+
+
+def _reward(desk, who, number):
+    leader = desk.member(Role.LEADER).member.id
+    return _marks(desk).record_reward(who, number, amount_fen=5000, approved_by=leader,
+                                      paid_on="2026-11-28", request_id="role-table-1")
+
+
+_UPHELD_REPORT = {"kind": "report", "decision": {"record": {"outcome": "upheld"},
+                                                 "sent": {"outcome": "upheld"}}}
+
+
+_DRAFTED_ELSEWHERE = {"decision": {"record": a_decision_record(), "drafted_by": "someone.else"}}
+_DRAFTED_WITH_COMPENSATION = {"decision": {"record": a_decision_record(compensation_fen=80_000),
+                                           "drafted_by": "someone.else"}}
+_REPLY_WAITING = {"replies": [{"id": "r1", "text": "您好", "question": False,
+                               "drafted_by": "someone.else"}]}
+
+
 def _other(desk):
     return desk.member(Role.HANDLER, department="技术部").member.id
 
@@ -58,6 +83,10 @@ SCENARIOS = {
     A.MARK_CONFIDENTIAL: (S.IN_PROGRESS, {}, lambda d, who, n: d.cases.set_confidential(
         who, n, True, "涉及商业秘密")),
     A.READ_AUDIT_CHAIN: (S.IN_PROGRESS, {}, lambda d, who, n: d.cases.audit(who, n)),
+    A.MARK_REPORT: (S.IN_PROGRESS, {}, lambda d, who, n: _marks(d).mark_report(
+        who, n, "malicious", "捏造事实")),
+    A.RECORD_REWARD: (S.CLOSED, _UPHELD_REPORT, _reward),
+    A.READ_REWARD_LEDGER: (S.IN_PROGRESS, {}, lambda d, who, n: _marks(d).reward_ledger(who)),
     A.REGISTER_APPEAL: (S.CLOSED, {"appeal_until": datetime(2099, 1, 1, tzinfo=UTC)},
                         lambda d, who, n: d.cases.register_appeal(who, n, "来电：不服处理结果")),
     A.NOTIFY_RESPONDENT: (S.CLOSED, {"decision": {"sent": a_decision_record()}}, lambda d, who, n:
@@ -80,9 +109,6 @@ SERVED_ELSEWHERE = {A.REGISTER_OFFLINE_CASE, A.READ_QUEUES, A.READ_HELD_MAIL, A.
 # Issue 9's actions while their services are being built: each leaves this set for SCENARIOS.
 NOT_YET_SERVED = {
     A.RECORD_FOLLOW_UP,
-    A.MARK_REPORT,
-    A.RECORD_REWARD,
-    A.READ_REWARD_LEDGER,
     A.ARCHIVE_CASE,
     A.EXPORT_CASE,
 }

@@ -9,6 +9,7 @@ from . import appeal_routes as appeals
 from . import case_routes as cases
 from . import decision_routes as decisions
 from . import held_routes as held
+from . import mark_routes as marks
 from . import respondent_routes as respondents
 from . import staff_routes as staff
 
@@ -39,6 +40,10 @@ ROUTES = (
     ("/cases/<number>/identity/reveal", "POST", cases.reveal_identity),
     ("/cases/<number>/confidentiality", "POST", cases.set_confidentiality),
     ("/cases/<number>/audit", "GET", cases.case_audit),
+    ("/cases/<number>/mark", "POST", marks.mark_report),
+    ("/cases/<number>/reporter-history", "GET", marks.reporter_history),
+    ("/cases/<number>/rewards", "POST", marks.record_reward),
+    ("/rewards", "GET", marks.reward_ledger),
     ("/cases/<number>/appeal", "POST", appeals.register_appeal),
     ("/cases/<number>/decision", "POST", decisions.draft_decision),
     ("/cases/<number>/decision/compensation-approval", "POST", decisions.approve_compensation),
