@@ -39,6 +39,7 @@ from shared.domain.staff import Requester, Role
 from .case_handling import CaseHandling
 from .case_input import MAX_NAME, MAX_REASON, Checked
 from .case_views import CaseView
+from .staff_admin import ID_PATTERN as STAFF_ID
 
 MAX_LEDGER_PAGE = 100
 _REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{8,100}")
@@ -171,7 +172,8 @@ class CaseMarks(CaseHandling):
         staff_id = checked.text("approved_by", staff_id, limit=MAX_NAME)
         if not staff_id or "approved_by" in checked.errors:
             return ""
-        member = self._store.get_staff(staff_id) if "/" not in staff_id else None
+        # Looked up only as a possible id: no Firestore document path from input ("..", "a/b").
+        member = self._store.get_staff(staff_id) if STAFF_ID.match(staff_id) else None
         if member is None:
             checked.fail("approved_by", "unknown_staff")
         elif not member.active:
