@@ -145,10 +145,13 @@ class Services:
 
     @cached_property
     def staff_cases(self):
-        """Staff commands on cases: review, classification, assignment, messages, reveals."""
+        """Staff commands on cases: review, classification, assignment, messages, reveals,
+        decisions and after; with the reply-token key, from which the key of the report marks'
+        reporter hashes is derived (R21)."""
         from shared.services.staff_cases import StaffCases
 
-        return StaffCases(self.store, self.clock, handling_policy(self.settings))
+        return StaffCases(self.store, self.clock, handling_policy(self.settings),
+                          reply_key=self.settings.reply_key)
 
     @cached_property
     def staff_queues(self):
@@ -177,11 +180,8 @@ class Services:
     @cached_property
     def case_marks(self):
         """Report marks that follow the reporter by keyed hashes of their contact, and the reward
-        ledger (R21): `CaseMarks` with the reply-token key, from which its hash key is derived."""
-        from shared.services.case_marks import CaseMarks
-
-        return CaseMarks(self.store, self.clock, handling_policy(self.settings),
-                         reply_key=self.settings.reply_key)
+        ledger (R21): part of `staff_cases`, which holds the key."""
+        return self.staff_cases
 
     @cached_property
     def registration(self):

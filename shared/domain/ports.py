@@ -226,33 +226,3 @@ class ReporterMarkStore(Protocol):
 
     def reward_totals(self, low: str = "", high: str = "") -> tuple[int, int]:
         """(entries, fen paid) of the ledger between the keys `low` and `high`."""
-
-
-class ReporterMarkStore(Protocol):
-    """Report marks that follow the reporter by keyed hashes of their contact, and the reward
-    ledger (R21, `report_marks.py`); both case stores implement it. Tallies and ledger entries are
-    plain dicts."""
-
-    def mark_case(self, number: str, change: Callable[[Case], None],
-                  keys: Sequence[str]) -> Case:
-        """Read the case, apply `change` (which may move `case.report_mark`), write it with its
-        events and bring the tally of each key in step with the move (`report_marks.tallied`),
-        in one transaction. Raises CaseNotFound."""
-
-    def reporter_tallies(self, keys: Sequence[str]) -> dict[str, dict]:
-        """The tallies of those keys that have one, by key."""
-
-    def record_reward(self, number: str, entry: dict,
-                      change: Callable[[Case], None]) -> tuple[dict, Case | None]:
-        """Write the ledger entry (`report_marks.reward_entry`) with the case as `change` leaves
-        it, in one transaction: (the entry, the case as written). When an entry with its
-        `reward_id` exists already, nothing is written: (that entry, None). Raises CaseNotFound."""
-
-    def reward_ledger(self, limit: int, after: str | None = None, low: str = "",
-                      high: str = "") -> tuple[list[dict], str | None]:
-        """Ledger entries newest first (by `ledger_key`, descending), those with a key below
-        `after`, at or above `low` and below `high` ("" for no bound); up to `limit`, and the
-        cursor of the next page (None at the end)."""
-
-    def reward_totals(self, low: str = "", high: str = "") -> tuple[int, int]:
-        """(entries, fen paid) of the ledger between the keys `low` and `high`."""
