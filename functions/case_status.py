@@ -3,6 +3,7 @@ import functions_framework
 
 from shared.bootstrap import services
 from shared.domain.errors import CaseNotFound, TooManyAttempts
+from shared.domain.follow_up_links import LinkExpired, LinkNotValid
 from shared.web import http_requests as decode
 from shared.web import request_bodies as bodies
 from shared.web.pages import PAGE_HEADERS as HTML
@@ -13,6 +14,8 @@ from shared.web.pages import minutes_until
 def case_status(request):
     app = services()
     lang = decode.language(request, app.settings.default_language)
+    if request.method == "GET" and "rate" in request.args:
+        return _rating(app, lang, request.args)
     if request.method == "GET":
         return app.pages.lookup(lang, request.args.get("number", "")), 200, HTML
     if request.method != "POST":
@@ -21,6 +24,8 @@ def case_status(request):
     if unread:
         return unread
     lang = decode.language(request, app.settings.default_language, request.form)
+    if request.form.get("action") == "rate":
+        return _rating(app, lang, request.form, rate=True)
     number, code = request.form.get("number", ""), request.form.get("code", "")
     try:
         if request.form.get("action") == "add":
@@ -55,6 +60,29 @@ def _appeal(app, request, lang: str, number: str, code: str):
                             errors=outcome.errors, refusal=outcome.refusal,
                             text="" if outcome.lodged else typed)
     return page, 200 if outcome.lodged else 422 if outcome.errors else 409, HTML
+
+
+# The rating page's answer by state (R17): a link used already or a case that cannot be rated
+# now changed nothing (409); bad input comes back on the form (422).
+_RATING_STATUS = {"form": 200, "rated": 200, "already_rated": 409, "not_open": 409}
+
+
+def _rating(app, lang: str, given, rate: bool = False):
+    """A closure notice's rating link opened (GET) or its form sent (POST `action=rate`). A link
+    we did not sign as it is, or for another case: 400; one whose time is up: 410."""
+    number, token = given.get("number", ""), given.get("rate", "")
+    try:
+        if rate:
+            page = app.handling_ratings.rate(number, token, given.get("rating"),
+                                             given.get("comment"))
+        else:
+            page = app.handling_ratings.open(number, token)
+    except LinkNotValid:
+        return app.pages.rating_refused(lang, "invalid"), 400, HTML
+    except LinkExpired:
+        return app.pages.rating_refused(lang, "expired"), 410, HTML
+    status = 422 if page.errors else _RATING_STATUS[page.state.value]
+    return app.pages.rating(lang, page, token), status, HTML
 
 
 def _unread_body(app, request, lang: str):

@@ -184,6 +184,23 @@ class Services:
         return self.staff_cases
 
     @cached_property
+    def follow_up_links(self):
+        """The closure notices' signed rating links (R17)."""
+        from datetime import timedelta
+
+        from shared.adapters.signed_links import SignedFollowUpLinks
+
+        s = self.settings
+        return SignedFollowUpLinks(s.reply_key, self.clock, timedelta(days=s.follow_up_link_days))
+
+    @cached_property
+    def handling_ratings(self):
+        """The reporter rating the handling from a rating link (R17)."""
+        from shared.services.handling_ratings import HandlingRatings
+
+        return HandlingRatings(self.store, self.clock, self.follow_up_links)
+
+    @cached_property
     def registration(self):
         """The one path that opens a case, for the form, email and staff."""
         from shared.services.registration import Registration, RegistrationLimits
@@ -228,7 +245,8 @@ class Services:
 
         s = self.settings
         composer = MailComposer(self.renderer, s.mail_from, s.mail_domain, s.public_status_url,
-                                self.clock, s.reply_key, s.inbound_address)
+                                self.clock, s.reply_key, s.inbound_address,
+                                follow_up_links=self.follow_up_links)
         transport = self._given["transport"] or build_transport(s)
         return MailDelivery(self.store, transport, composer, self.clock,
                             max_attempts=s.delivery_max_attempts)

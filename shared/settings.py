@@ -60,6 +60,7 @@ class Settings:
     # need no approval (R12: every other reply by a non-supervisor waits for the service centre).
     compensation_leader_threshold_yuan: int = 500
     appeal_window_months: int = 6
+    follow_up_link_days: int = 30  # a closure notice's rating link works this many days (R17)
     reply_approval_waived_for: frozenset[str] = field(default_factory=frozenset)
     # Whom we trust: proxies that append to X-Forwarded-For, and the MTA's verdicts on senders.
     trusted_proxies: int = 0

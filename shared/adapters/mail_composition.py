@@ -12,17 +12,22 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from shared.domain.cases import Case, Channel
-from shared.domain.outbox import OutboxMessage
+from shared.domain.follow_up_links import FollowUpLink, FollowUpLinks
+from shared.domain.outbox import OutboxMessage, Template
 from shared.domain.remedies import remedies_of_case
 from shared.domain.reply_tokens import derived_access_code, reply_address
 
 if TYPE_CHECKING:  # the Jinja2 renderer is the web edge's; bootstrap hands it in
     from shared.web.rendering import Renderer
 
+# The notices that carry a rating link (R17), and the round of the decision each tells.
+RATED_NOTICES = {Template.CASE_CLOSED: 0, Template.APPEAL_DECIDED: 1}
+
 
 class MailComposer:
     def __init__(self, renderer: Renderer, mail_from: str, mail_domain: str, status_url: str,
-                 clock, reply_key: bytes, inbound_address: str):
+                 clock, reply_key: bytes, inbound_address: str,
+                 follow_up_links: FollowUpLinks | None = None):
         self._renderer = renderer
         self._from = mail_from
         self._domain = mail_domain
@@ -30,6 +35,7 @@ class MailComposer:
         self._clock = clock
         self._reply_key = reply_key
         self._inbound = inbound_address
+        self._follow_up_links = follow_up_links
 
     def compose(self, message: OutboxMessage, case: Case, recipient: str) -> EmailMessage:
         lang = message.language
@@ -46,7 +52,7 @@ class MailComposer:
             # Where else the person may turn (R15): from the one versioned file, never a template.
             "remedies": remedies_of_case(case.kind, case.category, lang),
             # The closure notices' signed link to rate the handling (R17); "" for the others.
-            "follow_up_url": "",
+            "follow_up_url": self._follow_up_url(message, case, lang),
         }
         name = message.template.value
         email = EmailMessage()
@@ -70,4 +76,12 @@ class MailComposer:
         # After the content: set_content and add_alternative drop every Content-* header.
         email["Content-Language"] = lang
         return email
+
+    def _follow_up_url(self, message: OutboxMessage, case: Case, lang: str) -> str:
+        """The notice's own rating link: signed now, naming the case and this outbox entry."""
+        if self._follow_up_links is None or message.template not in RATED_NOTICES:
+            return ""
+        link = FollowUpLink(case.number, message.id, RATED_NOTICES[message.template])
+        query = {"number": case.number, "rate": self._follow_up_links.sign(link), "lang": lang}
+        return f"{self._status_url}?{urlencode(query)}"
 

@@ -21,6 +21,7 @@ from shared.domain.cases import (
     Status,
     TimelineEvent,
 )
+from shared.domain.follow_up import task_opened_at
 from shared.domain.outbox import OutboxMessage, OutboxStatus, Template
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -175,10 +176,13 @@ def _legacy_event(record: dict) -> TimelineEvent:
 
 def queue_keys(case: Case) -> dict:
     """The keys queues page by, each unique (the case number breaks ties) and sorting as text:
-    `received_key` for newest first, `due_key` for most urgent first (absent: no deadline)."""
+    `received_key` for newest first, `due_key` for most urgent first (absent: no deadline),
+    `follow_up_key` for the oldest open follow-up task first (absent: no open task, R17)."""
     keys = {"received_key": f"{time_text(case.received_at)}|{case.number}"}
     if case.next_due_at is not None:
         keys["due_key"] = f"{time_text(case.next_due_at)}|{case.number}"
+    if (opened := task_opened_at(case)) is not None:
+        keys["follow_up_key"] = f"{time_text(opened)}|{case.number}"
     return keys
 
 

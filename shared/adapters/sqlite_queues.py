@@ -15,7 +15,8 @@ from .sqlite_schema import INSERT_TERMS, term_rows
 
 # Order: (column, direction, the comparison that means "after the cursor", the cursor's key).
 _ORDERS = {QueueOrder.NEWEST_FIRST: ("received_at", "DESC", "<", "received_key"),
-           QueueOrder.MOST_URGENT_FIRST: ("next_due_at", "ASC", ">", "due_key")}
+           QueueOrder.MOST_URGENT_FIRST: ("next_due_at", "ASC", ">", "due_key"),
+           QueueOrder.FOLLOW_UP_OLDEST_FIRST: ("follow_up_at", "ASC", ">", "follow_up_key")}
 
 
 _LAST_SEQ = 2**63 - 1  # SQLite's largest integer; a larger parameter raises OverflowError
@@ -40,6 +41,8 @@ def find_cases(db: sqlite3.Connection, query: CaseQuery, limit: int, after: str 
     params: list = list(filters.values())
     if query.order is QueueOrder.MOST_URGENT_FIRST:
         where.append("next_due_at IS NOT NULL")
+    if query.order is QueueOrder.FOLLOW_UP_OLDEST_FIRST:  # its partial index: open tasks only
+        where.append("follow_up_at IS NOT NULL")
     if after is not None:
         where.append(f"({column}, number) {beyond} (?, ?)")
         params.extend(records.cursor_position(after))

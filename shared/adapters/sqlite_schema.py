@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 
+from shared.domain.follow_up import task_opened_at
 from shared.domain.queues import FILTER_FIELDS, reporter_email_hash, search_terms
 
 from . import records
@@ -151,6 +152,24 @@ def _reporter_marks(db: sqlite3.Connection) -> None:
     _script(db, _REPORTER_MARKS)
 
 
+# 8: the follow-up queue (R17): when a case's open follow-up task opened, NULL without one; a
+# partial index holds the open tasks only, so the queue costs what it lists.
+_FOLLOW_UP = """
+ALTER TABLE cases ADD COLUMN follow_up_at TEXT;
+CREATE INDEX cases_follow_up ON cases (follow_up_at, number) WHERE follow_up_at IS NOT NULL;
+"""
+
+
+def _follow_up(db: sqlite3.Connection) -> None:
+    _script(db, _FOLLOW_UP)
+    rows = db.execute("SELECT doc FROM cases "
+                      "WHERE json_extract(doc, '$.follow_up.task_open') = 1").fetchall()
+    for (text,) in rows:
+        case = records.case_from_record(json.loads(text))
+        db.execute("UPDATE cases SET follow_up_at = ? WHERE number = ?",
+                   (follow_up_column(case), case.number))
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
@@ -159,6 +178,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _held_mail_open,
     _case_terms,
     _reporter_marks,
+    _follow_up,
 )
 
 
@@ -192,6 +212,11 @@ def case_columns(case, reporter_email: str) -> tuple:
             case.channel.value, case.assignee, case.department, records.time_text(case.received_at),
             records.time_text(case.next_due_at),
             reporter_email_hash(reporter_email) if reporter_email else "")
+
+
+def follow_up_column(case) -> str | None:
+    """The `follow_up_at` of a case: when its open follow-up task opened; None without one."""
+    return records.time_text(task_opened_at(case))
 
 
 def term_rows(number: str, received_at: str, subject: str) -> list[tuple[str, str, str]]:

@@ -26,7 +26,7 @@ from shared.domain.rate_limits import CounterSlot
 from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits
 from .sqlite_inbound_mail import SqliteHeldMail
 from .sqlite_reporter_marks import SqliteReporterMarks
-from .sqlite_schema import CASE_COLUMNS, case_columns, dump, event_row, migrate
+from .sqlite_schema import CASE_COLUMNS, case_columns, dump, event_row, follow_up_column, migrate
 from .sqlite_sessions import SqliteSessions
 from .sqlite_staff import SqliteStaff
 
@@ -205,9 +205,10 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         self.operations += 1
         try:
             db.execute(
-                f"INSERT INTO cases (number, doc, {', '.join(CASE_COLUMNS)}) "
-                f"VALUES (?, ?{', ?' * len(CASE_COLUMNS)})",
-                (case.number, dump(records.case_to_record(case)), *case_columns(case, identity.email)),
+                f"INSERT INTO cases (number, doc, {', '.join(CASE_COLUMNS)}, follow_up_at) "
+                f"VALUES (?, ?{', ?' * len(CASE_COLUMNS)}, ?)",
+                (case.number, dump(records.case_to_record(case)), *case_columns(case, identity.email),
+                 follow_up_column(case)),
             )
         except sqlite3.IntegrityError as exc:
             raise CaseNumberTaken(case.number) from exc
@@ -222,9 +223,10 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         `indexed` was taken: `sqlite_queues.indexed`) and append its new events."""
         self.operations += 1
         db.execute(
-            f"UPDATE cases SET doc = ?, {', '.join(c + ' = ?' for c in _UPDATED_COLUMNS)} "
-            "WHERE number = ?",
-            (dump(records.case_to_record(case)), *case_columns(case, "")[:-1], case.number),
+            f"UPDATE cases SET doc = ?, {', '.join(c + ' = ?' for c in _UPDATED_COLUMNS)}, "
+            "follow_up_at = ? WHERE number = ?",
+            (dump(records.case_to_record(case)), *case_columns(case, "")[:-1],
+             follow_up_column(case), case.number),
         )
         self.operations += sqlite_queues.write_terms(db, case, indexed)
         self._insert_events(db, case)

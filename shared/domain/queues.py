@@ -20,6 +20,9 @@ class QueueOrder(StrEnum):
     NEWEST_FIRST = "newest_first"  # received_at, newest first; ties by number, descending
     MOST_URGENT_FIRST = "most_urgent_first"  # next_due_at, earliest first; ties by number
     # A case without a deadline (next_due_at None) is in no most-urgent-first queue.
+    # The oldest open follow-up task first (R17, `follow_up.task_opened_at`); ties by number. A
+    # case without an open task is in no such queue: the order is the `follow_up` queue.
+    FOLLOW_UP_OLDEST_FIRST = "follow_up_oldest_first"
 
 
 @dataclass(frozen=True)

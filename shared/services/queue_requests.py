@@ -22,6 +22,8 @@ QUEUES: dict[str, tuple[Status | None, QueueOrder]] = {
     "department": (None, QueueOrder.NEWEST_FIRST),  # my department's
     "unassigned": (Status.ACCEPTED, QueueOrder.NEWEST_FIRST),  # accepted, awaiting assignment
     "awaiting_reporter": (Status.AWAITING_REPORTER, QueueOrder.NEWEST_FIRST),  # R11
+    # Open follow-up tasks, the oldest first: unsatisfied ratings for the service centre (R17).
+    "follow_up": (None, QueueOrder.FOLLOW_UP_OLDEST_FIRST),
     "all": (None, QueueOrder.NEWEST_FIRST),
 }
 PAGE = 50
@@ -62,6 +64,11 @@ def checked_request(member: StaffMember, given: dict) -> QueueRequest:
     filters.update(_scope(member, queue, errors))
     words = _words(text["words"], errors)
     order = _order(text["order"], words, default_order, errors)
+    if queue == "follow_up":  # the order is what makes the queue: nothing may change it
+        errors.update({name: "not_in_queue" for name, given_ in (
+            ("order", text["order"] not in ("", default_order.value)), ("words", words))
+            if given_})
+        order = default_order
     email_hash = _email_hash(text["reporter_email"], errors)
     number = _number(text["number"], errors)
     limit = _limit(given["limit"], errors)

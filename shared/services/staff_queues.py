@@ -18,6 +18,7 @@ from __future__ import annotations
 from shared.domain.case_access import may_see
 from shared.domain.cases import Case
 from shared.domain.errors import InvalidCommand
+from shared.domain.follow_up import task_open
 from shared.domain.permissions import Action, authorize
 from shared.domain.ports import CaseStore
 from shared.domain.queues import CaseQuery, QueueOrder, reporter_email_hash, search_terms
@@ -110,6 +111,8 @@ def _matches(case: Case, query: CaseQuery) -> bool:
     """Whether a case found by its number is in the query's queue too (the store's filters but
     the reporter's address, checked on the one case)."""
     if query.order is QueueOrder.MOST_URGENT_FIRST and case.next_due_at is None:
+        return False
+    if query.order is QueueOrder.FOLLOW_UP_OLDEST_FIRST and not task_open(case):
         return False
     values = {"status": case.status.value, "kind": case.kind.value, "category": case.category,
               "severity": case.severity.value, "channel": case.channel.value,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from shared.domain.cases import Kind
 from shared.domain.categories import COMPLAINT_TYPES, HARMFUL_INFORMATION, REPORT_CATEGORIES
@@ -96,3 +97,15 @@ class Pages:
             notice=texts["appeal"]["lodged"] if lodged else "", remedies=remedies,
             appeal_errors=errors or {}, appeal_refusal=refusal, appeal_text=text,
             **self._limits)
+
+    def rating(self, lang: str, page, token: str) -> str:
+        """The rating page of a closure notice's link (R17, `HandlingRatings`): the form, thanks,
+        or why the link rates nothing now. Its language switch keeps the link."""
+        keep = urlencode({"number": page.number, "rate": token}) + "&"
+        return self._renderer.render("rate.html", lang, page=page, token=token, refused="",
+                                     status_url=self._status_url, lang_query=keep)
+
+    def rating_refused(self, lang: str, why: str) -> str:
+        """A rating link that is not valid (`invalid`) or whose time is up (`expired`)."""
+        return self._renderer.render("rate.html", lang, page=None, refused=why,
+                                     status_url=self._status_url)

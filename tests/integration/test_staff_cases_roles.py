@@ -89,6 +89,11 @@ SCENARIOS = {
     A.READ_REWARD_LEDGER: (S.IN_PROGRESS, {}, lambda d, who, n: _marks(d).reward_ledger(who)),
     A.REGISTER_APPEAL: (S.CLOSED, {"appeal_until": datetime(2099, 1, 1, tzinfo=UTC)},
                         lambda d, who, n: d.cases.register_appeal(who, n, "来电：不服处理结果")),
+    A.RECORD_FOLLOW_UP: (S.CLOSED, {"follow_up": {"rating": 1, "task_open": True,
+                                                  "task_opened_at": "2026-11-28T12:30:00+00:00"}},
+                         lambda d, who, n: d.cases.record_follow_up(
+                             who, n, outcome="satisfied", note="回访：已解释处理结果",
+                             closes_task=True)),
     A.NOTIFY_RESPONDENT: (S.CLOSED, {"decision": {"sent": a_decision_record()}}, lambda d, who, n:
                           d.cases.notify_respondent(who, n, address="seller@example.com")),
     A.TRACK_CORRECTIVE_ACTION: (S.IN_PROGRESS, {}, lambda d, who, n:
@@ -108,7 +113,6 @@ SERVED_ELSEWHERE = {A.REGISTER_OFFLINE_CASE, A.READ_QUEUES, A.READ_HELD_MAIL, A.
                     A.MANAGE_STAFF, A.MANAGE_SETTINGS}
 # Issue 9's actions while their services are being built: each leaves this set for SCENARIOS.
 NOT_YET_SERVED = {
-    A.RECORD_FOLLOW_UP,
     A.ARCHIVE_CASE,
     A.EXPORT_CASE,
 }

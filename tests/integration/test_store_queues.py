@@ -22,21 +22,27 @@ ROWS = [
     (9, Status.ASSIGNED, "billing", "service", Channel.EMAIL, -1, "e@example.com"),
     (9, Status.CLOSED, "billing", "service", Channel.EMAIL, None, "b@example.com"),
 ]
+# Row → minutes after START its follow-up task opened (R17); ties broken by number too.
+FOLLOW_UPS = {7: 30, 4: 20, 1: 30, 5: 45}
 
 
 @pytest.fixture
 def queue(store):
     """The store with ROWS registered; returns (store, {number: row})."""
     numbers = {}
-    for minutes, status, department, category, channel, due, email in ROWS:
+    for row, (minutes, status, department, category, channel, due, email) in enumerate(ROWS):
         number = unique_number()
         at = START + timedelta(minutes=minutes)
         case = a_case(number, at, status=status, department=department, category=category,
                       channel=channel, severity=Severity.GENERAL,
                       next_due_at=None if due is None else START + timedelta(hours=due))
         case.next_due_at = None if due is None else START + timedelta(hours=due)
+        opened = START + timedelta(minutes=FOLLOW_UPS[row]) if row in FOLLOW_UPS else None
+        if opened:
+            case.follow_up = {"rating": 1, "task_open": True, "task_opened_at": opened.isoformat()}
         store.register(case, ReporterIdentity(number, email=email), [])
-        numbers[number] = (at, status, department, category, channel, case.next_due_at, email)
+        numbers[number] = (at, status, department, category, channel, case.next_due_at, email,
+                           opened)
     return store, numbers
 
 
@@ -49,6 +55,9 @@ def expected(numbers, order=QueueOrder.NEWEST_FIRST, **filters) -> list[str]:
                   or reporter_email_hash(row[6]) == filters["reporter_email_hash"])]
     if order is QueueOrder.NEWEST_FIRST:
         return sorted(found, key=lambda n: (numbers[n][0], n), reverse=True)
+    if order is QueueOrder.FOLLOW_UP_OLDEST_FIRST:
+        return sorted((n for n in found if numbers[n][7] is not None),
+                      key=lambda n: (numbers[n][7], n))
     return sorted((n for n in found if numbers[n][5] is not None), key=lambda n: (numbers[n][5], n))
 
 

@@ -57,7 +57,7 @@ def test_a_version_5_file_opens_with_its_cases_found_by_their_words(tmp_path):
     path = tmp_path / "cases.sqlite3"
     write_version_5_file(path)
     store = SqliteCaseStore(path)
-    assert store.schema_version == len(MIGRATIONS) == 6
+    assert store.schema_version == len(MIGRATIONS) >= 6
     numbers = list(OLD_SUBJECTS)
     assert found(store, "退款") == [numbers[1], numbers[0]]
     assert found(store, "refund") == [numbers[1]]

@@ -46,7 +46,8 @@ def a_command(name: CommandName):
              CommandName.SEND_BACK_REPLY: {"reply_id": "r1"},
              CommandName.RECORD_CORRECTIVE_ACTION: {"owner": "li.na", "due_on": date(2026, 12, 5)},
              CommandName.COMPLETE_CORRECTIVE_ACTION: {"action_id": "1",
-                                                      "done_on": date(2026, 11, 30)}}.get(name, {})
+                                                      "done_on": date(2026, 11, 30)},
+             CommandName.RATE_HANDLING: {"rating": 4, "outbox_id": "o1"}}.get(name, {})
     return COMMANDS[name](actor=actor, reason=f"because of {name}", client=CLIENT, **extra)
 
 

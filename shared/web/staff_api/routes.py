@@ -8,6 +8,7 @@ from werkzeug.routing import Map, Rule
 from . import appeal_routes as appeals
 from . import case_routes as cases
 from . import decision_routes as decisions
+from . import follow_up_routes as follow_ups
 from . import held_routes as held
 from . import mark_routes as marks
 from . import respondent_routes as respondents
@@ -40,6 +41,7 @@ ROUTES = (
     ("/cases/<number>/identity/reveal", "POST", cases.reveal_identity),
     ("/cases/<number>/confidentiality", "POST", cases.set_confidentiality),
     ("/cases/<number>/audit", "GET", cases.case_audit),
+    ("/cases/<number>/follow-ups", "POST", follow_ups.record_follow_up),
     ("/cases/<number>/mark", "POST", marks.mark_report),
     ("/cases/<number>/reporter-history", "GET", marks.reporter_history),
     ("/cases/<number>/rewards", "POST", marks.record_reward),
