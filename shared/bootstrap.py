@@ -158,7 +158,7 @@ class Services:
         """Queues and search for staff: keyset pages of indexed store queries."""
         from shared.services.staff_queues import StaffQueues
 
-        return StaffQueues(self.store)
+        return StaffQueues(self.store, self.settings.timezone)
 
     @cached_property
     def offline_registration(self):
@@ -199,6 +199,15 @@ class Services:
         from shared.services.handling_ratings import HandlingRatings
 
         return HandlingRatings(self.store, self.clock, self.follow_up_links)
+
+    @cached_property
+    def case_exports(self):
+        """What leaves the system about a case (R18): its export as one document, its raw
+        emails; each recorded on the case."""
+        from shared.services.case_exports import CaseExports
+
+        return CaseExports(self.store, self.clock, self.attachments, self.renderer,
+                           handling_policy(self.settings))
 
     @cached_property
     def registration(self):

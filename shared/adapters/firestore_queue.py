@@ -88,7 +88,12 @@ def queue_query(client: firestore.Client, query: CaseQuery, served: tuple[str, .
                                                              query.leading_word()))
         else:
             found = found.where(filter=firestore.FieldFilter(name, "==", values[name]))
-    found = found.where(filter=firestore.FieldFilter(key, beyond, start if position is None else position))
+    position = start if position is None else position
+    if query.received_in is not None:  # newest first: a range of the key the page is ordered by
+        since, before = (f"{records.time_text(moment)}|" for moment in query.received_in)
+        found = found.where(filter=firestore.FieldFilter(key, ">=", since))
+        position = min(position, before)
+    found = found.where(filter=firestore.FieldFilter(key, beyond, position))
     return found.order_by(key, direction=direction).limit(batch)
 
 

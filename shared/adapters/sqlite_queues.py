@@ -41,6 +41,9 @@ def find_cases(db: sqlite3.Connection, query: CaseQuery, limit: int, after: str 
     params: list = list(filters.values())
     if query.order is QueueOrder.MOST_URGENT_FIRST:
         where.append("next_due_at IS NOT NULL")
+    if query.received_in is not None:  # a range of the ordering column: the same index
+        where.append("received_at >= ? AND received_at < ?")
+        params.extend(records.time_text(moment) for moment in query.received_in)
     if query.order is QueueOrder.FOLLOW_UP_OLDEST_FIRST:  # its partial index: open tasks only
         where.append("follow_up_at IS NOT NULL")
     if after is not None:
@@ -69,6 +72,9 @@ def _find_by_words(db: sqlite3.Connection, query: CaseQuery, limit: int,
     for name, value in query.filters().items():
         where.append(f"c.{name} = ?")
         params.append(value)
+    if query.received_in is not None:  # within the leading term's rows, by their key
+        where.append("t.received_at >= ? AND t.received_at < ?")
+        params.extend(records.time_text(moment) for moment in query.received_in)
     if after is not None:
         where.append("(t.received_at, t.number) < (?, ?)")
         params.extend(records.cursor_position(after))

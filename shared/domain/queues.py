@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass, fields
+from datetime import datetime
 from enum import StrEnum
 
 from .cases import Case
@@ -41,11 +42,20 @@ class CaseQuery:
     # Search terms (`search_terms` of what was typed), all of which the subject must hold. A word
     # search is newest first: the terms are indexed with the receipt time, not the deadline.
     words: tuple[str, ...] = ()
+    # Received at or after the first time and before the second (a year of the archive, R18):
+    # a range on the receipt time the newest-first indexes are ordered by, so no index is added.
+    received_in: tuple[datetime, datetime] | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "words", tuple(self.words))
         if self.words and self.order is not QueueOrder.NEWEST_FIRST:
             raise ValueError("a word search is ordered newest first")
+        if self.received_in is not None and self.order is not QueueOrder.NEWEST_FIRST:
+            raise ValueError("a search by receipt time is ordered newest first")
+
+    def received_within(self, moment: datetime) -> bool:
+        """Whether a case received at `moment` is in the query's receipt range (if any)."""
+        return self.received_in is None or self.received_in[0] <= moment < self.received_in[1]
 
     def filters(self) -> dict[str, str]:
         """The filters given, by field name (the words apart)."""
@@ -58,7 +68,8 @@ class CaseQuery:
         return max(self.words, key=len)
 
 
-FILTER_FIELDS = tuple(f.name for f in fields(CaseQuery) if f.name not in {"order", "words"})
+FILTER_FIELDS = tuple(f.name for f in fields(CaseQuery)
+                      if f.name not in {"order", "words", "received_in"})
 
 
 @dataclass(frozen=True)

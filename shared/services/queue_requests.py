@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from shared.domain.case_access import SEE_ALL
 from shared.domain.case_numbers import parse_case_number
@@ -31,6 +33,7 @@ MAX_WORDS = 200  # characters typed
 MAX_QUERY_TERMS = 16
 MAX_EMAIL = 254
 MAX_CURSOR = 200
+FIRST_YEAR, LAST_YEAR = 2000, 2999  # receipt years one may search by (R18)
 _ALL_CATEGORIES = frozenset(c for kind in CATEGORIES.values() for c in kind)
 
 
@@ -45,11 +48,13 @@ class QueueRequest:
     readable_only: bool  # words or an address: only cases whose content the member may read
 
 
-def checked_request(member: StaffMember, given: dict) -> QueueRequest:
+def checked_request(member: StaffMember, given: dict, timezone: str = "Asia/Shanghai"
+                    ) -> QueueRequest:
     """The request of `StaffQueues.cases`'s parameters (by name); InvalidCommand naming every bad
-    one."""
+    one. A `year` is the receipt year in the platform's time zone."""
     errors: dict[str, str] = {}
-    text = {name: _text(given[name], name, errors) for name in given if name != "limit"}
+    text = {name: _text(given[name], name, errors) for name in given
+            if name not in ("limit", "year")}
     queue = text["queue"] or "all"
     if queue not in QUEUES:
         errors["queue"] = "invalid_choice"
@@ -63,7 +68,12 @@ def checked_request(member: StaffMember, given: dict) -> QueueRequest:
     filters["category"] = _category(text["category"], filters["kind"], errors)
     filters.update(_scope(member, queue, errors))
     words = _words(text["words"], errors)
+    received_in = _year(given.get("year"), ZoneInfo(timezone), errors)
     order = _order(text["order"], words, default_order, errors)
+    if received_in is not None and order is not QueueOrder.NEWEST_FIRST:
+        if text["order"]:
+            errors["order"] = "year_newest_first"
+        order = QueueOrder.NEWEST_FIRST  # a year of the archive is read newest first
     if queue == "follow_up":  # the order is what makes the queue: nothing may change it
         errors.update({name: "not_in_queue" for name, given_ in (
             ("order", text["order"] not in ("", default_order.value)), ("words", words))
@@ -76,7 +86,8 @@ def checked_request(member: StaffMember, given: dict) -> QueueRequest:
         errors["after"] = "invalid_cursor"
     if errors:
         raise InvalidCommand(errors)
-    query = CaseQuery(**filters, reporter_email_hash=email_hash, order=order, words=words)
+    query = CaseQuery(**filters, reporter_email_hash=email_hash, order=order, words=words,
+                      received_in=received_in)
     return QueueRequest(query, number, limit, text["after"] or None,
                    readable_only=bool(words or email_hash))
 
@@ -140,6 +151,21 @@ def _order(value: str, words: tuple, default: QueueOrder, errors: dict) -> Queue
         return QueueOrder.NEWEST_FIRST
     chosen = _choice(value, QueueOrder, "order", errors)
     return QueueOrder(chosen) if chosen else default
+
+
+def _year(value, zone: ZoneInfo, errors: dict) -> tuple[datetime, datetime] | None:
+    """The receipt times of a year in the platform's time zone: [1 January, next 1 January)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip()[:9])
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors["year"] = "invalid_type"
+        return None
+    if not FIRST_YEAR <= value <= LAST_YEAR:
+        errors["year"] = "out_of_range"
+        return None
+    return datetime(value, 1, 1, tzinfo=zone), datetime(value + 1, 1, 1, tzinfo=zone)
 
 
 def _email_hash(typed: str, errors: dict) -> str | None:

@@ -36,22 +36,25 @@ _READ_ON = 5  # further reads after a page came back short of cases left out
 class StaffQueues:
     """Queues and search for staff (`Services.staff_queues`); results are JSON-ready."""
 
-    def __init__(self, store: CaseStore):
+    def __init__(self, store: CaseStore, timezone: str = "Asia/Shanghai"):
         self._store = store
+        self._timezone = timezone  # the platform's calendar: a `year` is its receipt year
 
     def cases(self, who: Requester, *, queue: str = "all", status=None, kind=None, category=None,
               severity=None, channel=None, order=None, words="", reporter_email="", number="",
-              after=None, limit=PAGE) -> dict:
+              year=None, after=None, limit=PAGE) -> dict:
         """A page of a queue: `{"items": [...], "next_cursor": str | None}`, newest first, or most
         urgent first for `new` (cases with a deadline only). All filters given must match.
         `number` as a person types it gives that case alone (or nothing); `reporter_email` the
-        exact address's cases; `words` the cases whose subject holds every word (newest first).
+        exact address's cases; `words` the cases whose subject holds every word (newest first);
+        `year` the cases received that year in the platform's time zone (newest first; with
+        `status=archived`, a year of the archive, R18).
         Raises Forbidden or InvalidCommand (field → code), reading nothing."""
         authorize(who.member, Action.READ_QUEUES)
         search = checked_request(who.member, dict(
             queue=queue, status=status, kind=kind, category=category, severity=severity,
             channel=channel, order=order, words=words, reporter_email=reporter_email,
-            number=number, after=after, limit=limit))
+            number=number, year=year, after=after, limit=limit), self._timezone)
 
         def shown(case: Case) -> bool:
             if case.about_staff == who.member.id:
@@ -118,5 +121,7 @@ def _matches(case: Case, query: CaseQuery) -> bool:
               "severity": case.severity.value, "channel": case.channel.value,
               "assignee": case.assignee, "department": case.department}
     if any(values[name] != value for name, value in query.filters().items() if name in values):
+        return False
+    if not query.received_within(case.received_at):
         return False
     return set(query.words) <= set(search_terms(case.subject))

@@ -11,7 +11,7 @@ from .call import Call
 from .responses import json_answer
 
 QUEUE_PARAMETERS = ("queue", "status", "kind", "category", "severity", "channel", "order",
-                    "words", "reporter_email", "number", "after", "limit")
+                    "words", "reporter_email", "number", "year", "after", "limit")
 
 
 def case_queue(call: Call):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from werkzeug.routing import Map, Rule
 
 from . import appeal_routes as appeals
+from . import archive_routes as archive
 from . import case_routes as cases
 from . import decision_routes as decisions
 from . import follow_up_routes as follow_ups
@@ -41,6 +42,10 @@ ROUTES = (
     ("/cases/<number>/identity/reveal", "POST", cases.reveal_identity),
     ("/cases/<number>/confidentiality", "POST", cases.set_confidentiality),
     ("/cases/<number>/audit", "GET", cases.case_audit),
+    ("/cases/<number>/archive", "POST", archive.archive_case),
+    ("/cases/<number>/export", "GET", archive.export_case),
+    ("/cases/<number>/raw-mail", "GET", archive.raw_mail_list),
+    ("/cases/<number>/raw-mail/<index>", "GET", archive.raw_mail),
     ("/cases/<number>/follow-ups", "POST", follow_ups.record_follow_up),
     ("/cases/<number>/mark", "POST", marks.mark_report),
     ("/cases/<number>/reporter-history", "GET", marks.reporter_history),
