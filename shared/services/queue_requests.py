@@ -76,8 +76,8 @@ def checked_request(member: StaffMember, given: dict, timezone: str = "Asia/Shan
         order = QueueOrder.NEWEST_FIRST  # a year of the archive is read newest first
     if queue == "follow_up":  # the order is what makes the queue: nothing may change it
         errors.update({name: "not_in_queue" for name, given_ in (
-            ("order", text["order"] not in ("", default_order.value)), ("words", words))
-            if given_})
+            ("order", text["order"] not in ("", default_order.value)), ("words", words),
+            ("year", received_in is not None)) if given_})
         order = default_order
     email_hash = _email_hash(text["reporter_email"], errors)
     number = _number(text["number"], errors)

@@ -71,7 +71,7 @@ def test_refusals_change_nothing(desk):
 def test_the_follow_up_queue_is_read_in_its_own_order_only(desk):
     api, _ = desk
     _, clerk = api.member(Role.CLERK)
-    for name, value in (("order", "newest_first"), ("words", "退款")):
+    for name, value in (("order", "newest_first"), ("words", "退款"), ("year", "2026")):
         answer = api.get(f"/cases?queue=follow_up&{name}={value}", clerk)
         assert answer.status_code == 422
         assert {n: f["code"] for n, f in json_of(answer)["fields"].items()} == {
