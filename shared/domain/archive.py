@@ -47,6 +47,8 @@ class ArchiveClosedCase(ArchiveCase):
     def refusal_on(self, case: Case) -> tuple[str, str]:
         if case.replies:
             return "replies_waiting", "replies waiting for approval would never be sent"
+        if any(not action.get("done_on") for action in case.corrective_actions):
+            return "corrective_actions_open", "open corrective actions could never be completed"
         if not self.force and case.appeal_until is not None and self.at < case.appeal_until:
             return "appeal_window_open", f"the person may appeal until {case.appeal_until}"
         return "", ""

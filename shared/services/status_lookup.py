@@ -117,7 +117,9 @@ class StatusLookup:
         text = "" if is_blank(text) else text
         uploads = command.files or []
         errors = {}
-        if not text and not uploads:
+        if case.status == Status.ARCHIVED:  # a record now (R18): a new matter is a new case
+            errors["text"] = "archived"
+        elif not text and not uploads:
             errors["text"] = "required"
         elif len(text) > MAX_ADDED_TEXT:
             errors["text"] = "too_long"

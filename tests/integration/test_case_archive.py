@@ -109,6 +109,12 @@ def test_an_open_case_or_one_with_replies_waiting_is_not_archived(desk):
         desk.cases.archive(supervisor, number, force=True, reason="r")
     assert refused.value.code == "replies_waiting"
     assert desk.store.get_case(number).status == Status.CLOSED
+    number = closed_case(desk, corrective_actions=[{"id": "1", "text": "修订流程", "owner": "h1",
+                                                    "due_on": "2026-12-15", "done_on": ""}])
+    with pytest.raises(CommandRefused) as refused:
+        desk.cases.archive(supervisor, number, force=True, reason="r")
+    assert refused.value.code == "corrective_actions_open"
+    assert desk.store.get_case(number).status == Status.CLOSED
 
 
 def test_only_supervisors_archive(desk):

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from shared import bootstrap
+from shared.domain.cases import Status
 from tests.integration.test_web_form import complaint_form, receipt, submit
 from tests.support.timeline import events_of
 
@@ -178,3 +179,21 @@ def test_a_refused_lookup_says_when_to_try_again(function_client):
     assert re.search(r"Try again in \d+ minutes\.", english.get_data(as_text=True))
     chinese = look_up(client, number, "AAAA", ip="198.51.100.20").get_data(as_text=True)
     assert re.search(r"请在 \d+ 分钟后再试", chinese)
+
+
+def test_an_archived_case_is_read_only_on_the_status_page(function_client):
+    number, code = file_case(function_client)
+    store = bootstrap.services().store
+
+    def archive(case):
+        case.status = Status.ARCHIVED
+
+    store.update_case(number, archive)
+    page = look_up(function_client("case_status"), number, code, lang="en")
+    html = page.get_data(as_text=True)
+    assert "This case is archived" in html and 'value="add"' not in html
+    before = store.get_case(number).event_count
+    added = function_client("case_status").post("/", data={
+        "action": "add", "number": number, "code": code, "text": "还有一件事"})
+    assert added.status_code == 422 and "本案件已归档" in added.get_data(as_text=True)
+    assert store.get_case(number).event_count == before

@@ -37,6 +37,7 @@ ERRORS = {
         "no_such_reply": "没有这条待审核的回复。",
         "appeal_window_open": "复核申请期限尚未届满，暂不能归档（主管可说明理由后强制归档）。",
         "replies_waiting": "还有待审核的回复，归档后将无法发出，请先审核或退回。",
+        "corrective_actions_open": "还有未完成的纠正措施，归档后将无法完成，请先完成。",
         "not_a_report": "奖励只适用于举报，不适用于投诉。",
         "not_upheld": "只有经查属实或部分属实的举报才能给予奖励。",
         "already_rated": "此链接已经用于评价，评价只能提交一次。",
@@ -90,6 +91,8 @@ ERRORS = {
                               "yet (a supervisor may force it, giving a reason).",
         "replies_waiting": "Replies are waiting for approval and could never be sent from "
                            "an archived case: approve or send them back first.",
+        "corrective_actions_open": "Corrective actions are still open and could never be "
+                                   "completed once archived: complete them first.",
         "not_a_report": "Rewards are paid for reports, not for complaints.",
         "not_upheld": "A reward is paid only for a report its decision upheld, in whole or in part.",
         "already_rated": "This link was used to rate the handling already: it rates once.",
