@@ -8,6 +8,7 @@ Amounts are integer fen (1 yuan = 100 fen): no floats near money.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -44,6 +45,7 @@ TIME_BOUND = frozenset({Measure.ACCOUNT_RESTRICTED, Measure.ACCOUNT_SUSPENDED})
 SCOPED = frozenset({Measure.CONTENT_REMOVED, Measure.ACCOUNT_RESTRICTED, Measure.ACCOUNT_SUSPENDED,
                     Measure.ACCOUNT_CLOSED})
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")  # not \t \n \r
 DEFAULT_LEADER_THRESHOLD_FEN = 500 * 100  # R13: above 500 yuan the general manager approves
 MAX_AMOUNT_FEN = 100_000_000 * 100  # a typo guard, far above anything a complaint desk pays
 MAX_MEASURES = len(Measure)
@@ -218,8 +220,8 @@ def _check_text(value: Any, field: str, required: bool, longest: int, errors: di
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             errors[field] = "required"
-    elif not isinstance(value, str):
-        errors[field] = "invalid"
+    elif not isinstance(value, str) or _CONTROL.search(value):
+        errors[field] = "invalid"  # a control character would break the mail it is told in
     elif len(value.strip()) > longest:
         errors[field] = "too_long"
 

@@ -62,7 +62,7 @@ class _DecideOnReply(Command):
     def refusal_on(self, case: Case) -> tuple[str, str]:
         reply = waiting_reply(case, self.reply_id)
         if reply is None:
-            return "no_such_reply", f"no reply {self.reply_id} is waiting"
+            return "no_such_reply", f"no reply {self.reply_id[:40]!r} is waiting"
         return "", ""
 
 

@@ -149,3 +149,9 @@ def test_a_decision_without_compensation_needs_no_leader():
 def test_amounts_are_shown_in_yuan():
     assert format_yuan(50_000) == "500.00"
     assert format_yuan(1_205) == "12.05"
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "订单\x1b[31m", "\u202egnp.exe"])
+def test_control_characters_in_a_text_are_refused(text):
+    assert validation_errors(a_decision(facts_found=text)) == {"facts_found": "invalid"}
+    assert validation_errors(a_decision(facts_found="第一行\n\t第二行")) == {}
