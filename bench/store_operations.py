@@ -24,6 +24,7 @@ from shared.adapters.sqlite_store import SqliteCaseStore
 from shared.bootstrap import Services, build_services
 from shared.domain.staff import Requester, Role, StaffMember
 from shared.settings import Settings
+from tests.support.builders import a_decision_record
 
 NOW = datetime(2026, 11, 28, 12, 30, tzinfo=UTC)
 
@@ -130,11 +131,39 @@ COMMANDS = [
         ("mark confidential", 3, lambda s, st, n: s.staff_cases.set_confidential(
             st["supervisor"], n, confidential=True, reason="涉及商业秘密")),
     ]],
+    *[Command(name, run, prepare=_case_at(3)) for name, run in [
+        ("draft the decision (issue 9)", lambda s, st, n: s.staff_cases.draft_decision(
+            st["handler"], n, **a_decision_record())),
+        ("a handler's message, waiting for approval (R12)", lambda s, st, n:
+            s.staff_cases.message_reporter(st["handler"], n, text="已联系商家。")),
+        ("mark the report unfounded (R21: the case and its reporter's tallies)", lambda s, st, n:
+            s.staff_cases.mark_report(st["handler"], n, "unfounded", "查无实据")),
+        ("export the case as one document (recorded)", lambda s, st, n:
+            s.case_exports.export(st["supervisor"], n, "zh-CN")),
+    ]],
+    Command("approve the decision: closed, closure notice queued",
+            lambda s, st, n: s.staff_cases.approve_decision(st["supervisor"], n),
+            prepare=lambda s, st: _drafted(s, st)),
+    Command("approve a waiting reply: sent",
+            lambda s, st, n, reply: s.staff_cases.approve_reply(st["supervisor"], n, reply),
+            prepare=lambda s, st: _reply_waiting(s, st)),
     Command("staff queue page: new cases, most urgent first",
             lambda s, staff: s.staff_queues.cases(staff["supervisor"], queue="new")),
     Command("staff queue page: subject words",
             lambda s, staff: s.staff_queues.cases(staff["clerk"], words="退款")),
 ]
+
+
+def _drafted(services: Services, members: dict[str, Requester]) -> dict:
+    number = _case_at(3)(services, members)["n"]
+    services.staff_cases.draft_decision(members["handler"], number, **a_decision_record())
+    return {"n": number}
+
+
+def _reply_waiting(services: Services, members: dict[str, Requester]) -> dict:
+    number = _case_at(3)(services, members)["n"]
+    view = services.staff_cases.message_reporter(members["handler"], number, text="已联系商家。")
+    return {"n": number, "reply": view.replies_waiting[0]["id"]}
 
 
 def _registered_request(services: Services, members: dict[str, Requester]) -> str:
