@@ -84,7 +84,7 @@ def test_the_respondent_is_told_the_outcome_at_their_address_and_nothing_of_the_
     for expected in words:
         assert expected in text, expected
     for secret in ("欧阳翠花", "cuihua", "13987654321", "139 8765", "辱骂我", "赔偿", "Compensation",
-                   "888", "道歉", "12315", derived_access_code(app.settings.reply_key, number),
+                   "888.00", "道歉", "12315", derived_access_code(app.settings.reply_key, number),
                    reply_token(app.settings.reply_key, number), app.settings.public_status_url):
         assert secret not in text, secret
     # No way back into the reporter's case: no reply token, and our Message-ID not indexed.
