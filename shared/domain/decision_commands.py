@@ -115,6 +115,9 @@ class SendBack(Command):
 
     name, event, needs_reason = C.SEND_BACK, EventType.DECISION_SENT_BACK, True
 
+    def refusal_on(self, case: Case) -> tuple[str, str]:
+        return _decider_refusal(case, self.actor)  # nor may they steer the appeal's draft
+
     def change(self, case: Case) -> None:
         case.decision = {**case.decision, "approved_by": "", "compensation_approved_by": "",
                          "compensation_approved_fen": 0}
@@ -162,7 +165,8 @@ class AppealDecision(Command):
         return {"lodged_at": self.lodged_at.isoformat() if self.lodged_at else ""}
 
     def change(self, case: Case) -> None:
-        decided = (case.decision.get("drafted_by", ""), case.decision.get("approved_by", ""))
+        decided = (case.decision.get("drafted_by", ""), case.decision.get("approved_by", ""),
+                   case.decision.get("compensation_approved_by", ""))
         case.deciders = tuple(dict.fromkeys(one for one in decided if one))
         case.appeal_round = 1
         case.assignee = ""

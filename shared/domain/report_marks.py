@@ -177,7 +177,9 @@ def reward_entry(entry_id: str, number: str, amount_fen: int, approved_by: str, 
 def period_bounds(paid_from: date | None, paid_until: date | None) -> tuple[str, str]:
     """The ledger keys a period of paid days spans: [low, high), "" for an open end."""
     low = paid_from.isoformat() if paid_from else ""
-    high = date.fromordinal(paid_until.toordinal() + 1).isoformat() if paid_until else ""
+    # The day after the period; after the last day there is (9999-12-31) the end is open.
+    high = (date.fromordinal(paid_until.toordinal() + 1).isoformat()
+            if paid_until and paid_until < date.max else "")
     return low, high
 
 

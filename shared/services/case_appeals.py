@@ -67,6 +67,8 @@ class CaseAppeals(CaseHandling):
         now = self._clock.now()
         if moment > now + CLOCK_SKEW:
             checked.fail("lodged_at", "in_future")
-        elif case.closed_at is not None and moment < case.closed_at:
+            return None
+        if case.closed_at is not None and moment < case.closed_at:
             checked.fail("lodged_at", "before_closure")
+            return None  # and never converted: 0001-01-01 in a zone east of UTC has no UTC day
         return min(moment, now).astimezone(UTC)

@@ -70,7 +70,7 @@ class CaseMarks(CaseHandling):
             self._unchanged(case, CommandName.MARK_REPORT)
             return self._view(who, case)
         identity = self._store.get_identity(case.number)
-        keys = list(self._keys(identity).values())
+        keys = list(self._keys(case, identity).values())
 
         def change(current: Case) -> None:
             check(who.member, Action.MARK_REPORT, current)
@@ -88,7 +88,7 @@ class CaseMarks(CaseHandling):
 
     def reporter_history_of(self, case: Case, identity: ReporterIdentity | None) -> dict:
         """`reporter_history` of a case already read and checked (for the case view)."""
-        keys = self._keys(identity)
+        keys = self._keys(case, identity)
         tallies = self._marks.reporter_tallies(list(keys.values())) if keys else {}
         by_contact = {kind: tallies[key] for kind, key in keys.items() if key in tallies}
         return reporter_history(by_contact, case.number, case.report_mark)
@@ -158,9 +158,11 @@ class CaseMarks(CaseHandling):
     def _marks(self) -> ReporterMarkStore:
         return self._store  # both case stores are mark stores too
 
-    def _keys(self, identity: ReporterIdentity | None) -> dict[str, str]:
-        """The keyed hashes of the reporter's contact ({} for an anonymous report without one)."""
-        if identity is None or not (identity.email or identity.phone):
+    def _keys(self, case: Case, identity: ReporterIdentity | None) -> dict[str, str]:
+        """The keyed hashes of the reporter's contact; {} for a report without one, and for an
+        anonymous report: its email address (kept only for notices) must not link it to the
+        person's other cases, in either direction (R20) — its own mark stays on it."""
+        if case.anonymous or identity is None or not (identity.email or identity.phone):
             return {}
         if not self._mark_key:
             raise RuntimeError("StaffCases was built without reply_key: marks cannot follow "

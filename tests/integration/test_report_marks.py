@@ -171,3 +171,19 @@ def test_a_service_without_the_key_refuses_rather_than_index_in_clear(desk):
     with pytest.raises(RuntimeError):
         marks_on(desk, b"").mark_report(supervisor, number, "malicious", "r")
     assert desk.snapshot(number) == before
+
+
+def test_an_anonymous_report_is_linked_to_none_of_its_reporters_other_cases(desk, marks):
+    """R20: an anonymous report keeps an email address for notices only; the mark history must
+    not tie it to the same person's identified cases, in either direction."""
+    supervisor = desk.member(Role.SUPERVISOR)
+    named = desk.case(Status.CLOSED, identity=reporter("wangxm@qq.com"))
+    anonymous = desk.case(Status.CLOSED, anonymous=True,
+                          identity=ReporterIdentity("", email="wangxm@qq.com"))
+    marks.mark_report(supervisor, named, "malicious", "捏造事实")
+    assert marks.reporter_history(supervisor, anonymous) == EMPTY
+    marks.mark_report(supervisor, anonymous, "unfounded", "查无实据")
+    assert desk.store.get_case(anonymous).report_mark == "unfounded"  # its own mark stays
+    later = desk.case(identity=reporter("wangxm@qq.com"))
+    assert _summary(marks.reporter_history(supervisor, later)) == (
+        0, 1, [(named, "malicious")], ["email"])

@@ -180,3 +180,6 @@ def test_bad_ledger_requests_are_refused(desk, marks):
         with pytest.raises(InvalidCommand) as refused:
             marks.reward_ledger(supervisor, **query)
         assert refused.value.errors == errors
+    # The widest period there is: every entry, not a 500 on the day after 9999-12-31.
+    widest = marks.reward_ledger(supervisor, paid_from="0001-01-01", paid_until="9999-12-31")
+    assert widest["totals"]["until"] == "9999-12-31"

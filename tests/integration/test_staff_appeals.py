@@ -83,6 +83,8 @@ def test_one_second_late_twice_or_archived_is_refused_and_changes_nothing(desk):
     (SAID, 20261128, {"lodged_at": "invalid_time"}),
     (SAID, "2099-01-01T00:00:00+08:00", {"lodged_at": "in_future"}),
     (SAID, "2026-01-01T00:00:00", {"lodged_at": "before_closure"}),
+    (SAID, "0001-01-01T00:00:00", {"lodged_at": "before_closure"}),  # no UTC day: never a 500
+    (SAID, "0001-01-01T00:00:00+14:00", {"lodged_at": "before_closure"}),
 ])
 def test_bad_input_is_refused_field_by_field(desk, text, lodged_at, errors):
     clerk = desk.member(Role.CLERK)

@@ -15,6 +15,7 @@ from shared.domain.decision_commands import (
     ApproveCompensation,
     ApproveDecision,
     DraftDecision,
+    SendBack,
 )
 from shared.domain.errors import CommandRefused
 from shared.domain.lifecycle import apply
@@ -127,3 +128,18 @@ def test_replies_wait_at_most_a_few_at_once_and_are_approved_by_someone_else():
     assert refused(case, ApproveReply(SUPERVISOR, reply_id="nope")) == "no_such_reply"
     event = apply(case, ApproveReply(SUPERVISOR, reply_id="r0"), NOW)
     assert event.data["drafted_by"] == "li.na" and len(case.replies) == MAX_WAITING - 1
+
+
+def test_the_original_deciders_neither_send_back_nor_approve_compensation_on_appeal():
+    case = drafted(80_000)
+    apply(case, ApproveCompensation(LEADER), NOW)
+    apply(case, ApproveDecision(SUPERVISOR), NOW)
+    case.status, case.appeal_until = Status.CLOSED, NOW
+    apply(case, AppealDecision(REPORTER, "不服", lodged_at=NOW), NOW)
+    assert case.deciders == ("li.na", "chen.jing", "zhou.min")
+    case.status = Status.IN_PROGRESS
+    apply(case, DraftDecision(staff_actor("wang.fang"),
+                              decision=a_decision_record(compensation_fen=90_000)), NOW)
+    assert refused(case, SendBack(SUPERVISOR, "改一改")) == "original_decider"
+    assert refused(case, ApproveCompensation(LEADER)) == "original_decider"
+    apply(case, SendBack(staff_actor("qian.li"), "补充事实"), NOW)
