@@ -151,7 +151,7 @@ class Services:
         from shared.services.staff_cases import StaffCases
 
         return StaffCases(self.store, self.clock, handling_policy(self.settings),
-                          reply_key=self.settings.reply_key)
+                          reply_key=self.settings.reply_key, deadlines=self.deadlines)
 
     @cached_property
     def staff_queues(self):
@@ -217,8 +217,15 @@ class Services:
         s = self.settings
         limits = RegistrationLimits(s.submissions_per_client_per_hour,
                                     s.acknowledgments_per_sender_per_hour)
-        return Registration(self.store, self.attachments, self.clock, limits, s.initial_review,
-                            s.timezone)
+        return Registration(self.store, self.attachments, self.clock, limits,
+                            self.deadlines.policy.initial_review, s.timezone,
+                            calendar=self.deadlines.calendar)
+
+    @cached_property
+    def deadlines(self):
+        """The clocks of `deadline_policy.json` counted on China's working days and the working
+        hours of the settings; CD_INITIAL_REVIEW, when changed, wins for the initial review."""
+        return build_deadlines(self.settings)
 
     @cached_property
     def intake(self):
@@ -309,6 +316,22 @@ def handling_policy(settings: Settings):
         leader_threshold_fen=settings.compensation_leader_threshold_yuan * 100,
         appeal_window_months=settings.appeal_window_months,
         reply_approval_waived_for=settings.reply_approval_waived_for)
+
+
+def build_deadlines(settings: Settings):
+    """The deadline policy on the platform's working calendar (`working_time.py`)."""
+    from dataclasses import fields
+
+    from shared.adapters.chinese_working_days import ChineseWorkingDays
+    from shared.domain.deadline_policy import Deadlines, load_deadline_policy
+    from shared.domain.working_time import WorkingCalendar, WorkingHours
+
+    policy = load_deadline_policy()
+    default = next(f.default for f in fields(Settings) if f.name == "initial_review")
+    if settings.initial_review != default:
+        policy = policy.with_initial_review(settings.initial_review)
+    hours = WorkingHours.parse(settings.working_hours, settings.timezone)
+    return Deadlines(WorkingCalendar(ChineseWorkingDays(), hours), policy)
 
 
 def build_services(settings: Settings, **adapters) -> Services:

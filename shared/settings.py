@@ -46,6 +46,7 @@ class Settings:
     # Rules.
     anonymous_kinds: frozenset[str] = field(default_factory=lambda: frozenset({"report"}))
     initial_review: timedelta = timedelta(hours=24)
+    working_hours: str = "09:00-18:00"  # in `timezone`, on China's working days (clocks in hours)
     check_email_deliverability: bool = False
     max_attachments: int = 5
     max_attachment_bytes: int = 10 * 1024 * 1024

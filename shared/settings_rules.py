@@ -135,6 +135,8 @@ def field_problem(name: str, value) -> str | None:
         return f"{var}={value!r}: must be an http:// or https:// URL"
     if name == "timezone" and value.strip():
         return _timezone_problem(var, value)
+    if name == "working_hours":
+        return _working_hours_problem(var, value)
     return None
 
 
@@ -152,6 +154,16 @@ def combination_problems(settings) -> list[str]:
 def _looks_like_address(value: str) -> bool:
     local, at, domain = value.rpartition("@")
     return bool(at and local and "." in domain and not re.search(r"[\s<>,;]", value))
+
+
+def _working_hours_problem(var: str, value: str) -> str | None:
+    from shared.domain.working_time import WorkingHours
+
+    try:
+        WorkingHours.parse(value, "UTC")
+    except ValueError:
+        return f"{var}={value!r}: must be opening-closing hours, like 09:00-18:00"
+    return None
 
 
 def _timezone_problem(var: str, value: str) -> str | None:

@@ -82,6 +82,7 @@ def case_to_record(case: Case) -> dict:
                                            ("follow_up", case.follow_up),
                                            ("report_mark", case.report_mark),
                                            ("corrective_actions", case.corrective_actions),
+                                           ("deadlines_provisional", case.deadlines_provisional),
                                            ("archived_at", time_text(case.archived_at)))
            if value},
     }
@@ -128,6 +129,7 @@ def case_from_record(record: dict) -> Case:
         follow_up=dict(record.get("follow_up", {})),
         report_mark=record.get("report_mark", ""),
         corrective_actions=list(record.get("corrective_actions", [])),
+        deadlines_provisional=record.get("deadlines_provisional", False),
         archived_at=parse_time(record.get("archived_at")),
     )
     # Set after construction: a stored case without a deadline keeps none.

@@ -246,6 +246,9 @@ class Case:
     follow_up: dict = field(default_factory=dict)  # the rating and the follow-up task (R17)
     report_mark: str = ""  # unfounded | malicious (R21)
     corrective_actions: list[dict] = field(default_factory=list)  # 纠正措施
+    # Some deadline was counted on a year the calendar had no data for (Monday–Friday assumed):
+    # shown as provisional, counted again once the year is known (`working_time.py`).
+    deadlines_provisional: bool = False
     archived_at: datetime | None = None  # R18
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from shared.domain.case_updates import AddNote
 from shared.domain.cases import Case
 from shared.domain.commands import AcceptCase, RejectCase, ReopenCase
+from shared.domain.deadline_policy import Deadlines
 from shared.domain.lifecycle import apply
 from shared.domain.outbox import Template
 from shared.domain.permissions import Action
@@ -17,9 +18,17 @@ from .case_views import CaseView
 
 
 class CaseReview(CaseHandling):
+    def __init__(self, *args, deadlines: Deadlines | None = None, **kwargs):
+        """`deadlines`: the decision is due the policy's working days after acceptance and a
+        reopened case's review from the next working moment; None: clock time (15 days, the
+        initial review setting)."""
+        super().__init__(*args, **kwargs)
+        self._deadlines = deadlines
+
     def accept(self, who: Requester, number: str, note: str = "") -> CaseView:
-        """Accept the case (R6): its decision is due 15 days later, the reporter gets the
-        acceptance notice. `note` is an internal note (staff only), recorded after it."""
+        """Accept the case (R6): its decision is due 15 working days later (the deadline
+        policy, by kind, category and severity), the reporter gets the acceptance notice.
+        `note` is an internal note (staff only), recorded after it."""
         case = self._case(who, number, Action.INITIAL_REVIEW)
         checked = Checked()
         note = checked.text("note", note, required=False)
@@ -28,7 +37,7 @@ class CaseReview(CaseHandling):
         can_reach = reach(self._store, case, identity)
 
         def change(current: Case, now):
-            apply(current, AcceptCase(who.actor, client=who.client), now)
+            apply(current, self._accepted(current, who, now), now)
             if note:
                 apply(current, AddNote(who.actor, note, who.client), now)
             return notify(current, Template.CASE_ACCEPTED, now, can_reach)
@@ -77,9 +86,23 @@ class CaseReview(CaseHandling):
 
         def change(current: Case, now):
             apply(current, ReopenCase(who.actor, reason, who.client,
-                                      review_within=self._initial_review), now)
+                                      review_within=self._review_within(current, now)), now)
 
         return self._view(who, self._update(who, case, Action.REOPEN, change))
+
+    def _accepted(self, case: Case, who: Requester, now) -> AcceptCase:
+        if self._deadlines is None:
+            return AcceptCase(who.actor, client=who.client)
+        due = self._deadlines.decision(case.kind.value, case.category, case.severity.value, now)
+        case.deadlines_provisional = due.provisional  # the review's deadline is behind it now
+        return AcceptCase(who.actor, client=who.client, decide_within=due.at - now)
+
+    def _review_within(self, case: Case, now):
+        if self._deadlines is None:
+            return self._initial_review
+        due = self._deadlines.initial_review(now)
+        case.deadlines_provisional = due.provisional
+        return due.at - now
 
     def _same_reporter(self, number: str, other: str) -> bool:
         """Whether both cases came from the same person (same email address or phone)."""

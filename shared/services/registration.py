@@ -29,6 +29,7 @@ from shared.domain.errors import CaseNumberTaken, LimitReached, TooManyAttempts
 from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 from shared.domain.rate_limits import CounterSlot, acknowledgment_slot, client_slot
+from shared.domain.working_time import Deadline, WorkingCalendar, initial_review_due
 
 from .attachments import UploadedFile, stored_uploads
 
@@ -105,13 +106,17 @@ class Registration:
     and then no file it brought stays in storage either."""
 
     def __init__(self, store: CaseStore, files: AttachmentStore, clock: Clock,
-                 limits: RegistrationLimits, initial_review: timedelta, timezone: str):
+                 limits: RegistrationLimits, initial_review: timedelta, timezone: str,
+                 calendar: WorkingCalendar | None = None):
+        """`calendar`: the review is due `initial_review` from the next working moment after
+        receipt (R6); None: from receipt itself, on clock time."""
         self._store = store
         self._files = files
         self._clock = clock
         self._limits = limits
         self._initial_review = initial_review
         self._zone = ZoneInfo(timezone)
+        self._calendar = calendar
 
     def register(self, command: NewCase) -> CaseRegistered:
         """Register the case. Raises TooManyAttempts (the client's cases this hour are used up)
@@ -178,11 +183,13 @@ class Registration:
         # The initial review is due within its limit of receipt (R6), not of registration: a
         # letter registered days after it came may be overdue at once, and shows so.
         received = command.received_at or now
+        review = self._review_due(received)
         case = Case(
             number=number, kind=command.kind, channel=command.channel,
             category=command.category, subject=command.subject,
             description=command.description, desired_outcome=command.desired_outcome,
-            received_at=received, review_due_at=received + self._initial_review,
+            received_at=received, review_due_at=review.at,
+            deadlines_provisional=review.provisional,
             access_code_hash=hash_access_code(number, code), anonymous=command.anonymous,
             language=command.language, attachments=list(attachments),
             respondent=command.respondent, about_staff=command.about_staff,
@@ -193,6 +200,13 @@ class Registration:
         for event in command.events:
             case.record(event)
         return case
+
+    def _review_due(self, received: datetime) -> Deadline:
+        # A case that arrives at night or on a rest day waits for the next working hour (R5, R6):
+        # the receipt page and the acknowledgment show this very moment.
+        if self._calendar is None:
+            return Deadline(received + self._initial_review)
+        return initial_review_due(self._calendar, received, self._initial_review)
 
     def _acknowledge(self, case: Case, command: NewCase, outcome: Acknowledgment,
                      now) -> list[OutboxMessage]:

@@ -2,7 +2,7 @@
 unique keys hold on both stores, and a failed registration leaves nothing, not even a file."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -49,8 +49,10 @@ def test_a_store_failure_removes_the_files_already_put(app, monkeypatch, setting
 def test_the_receipt_carries_the_review_deadline(app, clock):
     registered = app.intake.submit(complaint())
     assert registered.kind == Kind.COMPLAINT
-    assert registered.review_due_at - registered.received_at == app.settings.initial_review
-    assert registered.received_at == clock.now()
+    assert registered.received_at == clock.now()  # Saturday 20:30 in Beijing
+    # Its 24 hours start on Monday 09:00 (R6): due Tuesday 09:00 Beijing, as the receipt says.
+    assert registered.review_due_at == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    assert app.store.get_case(registered.number).review_due_at == registered.review_due_at
 
 
 # -- the one registration path, on both stores ---------------------------------------------------

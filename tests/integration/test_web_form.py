@@ -70,7 +70,7 @@ def test_a_complaint_is_registered_with_its_files_and_receipt(function_client, t
     html = response.get_data(as_text=True)
     number, code = receipt(html)
     assert number.startswith("TS-") and len(code) == 19
-    assert "24 小时内" in html
+    assert "最迟于 " in html  # the review's deadline, as registered (tests/integration/test_deadlines.py)
     store = bootstrap.services().store
     case = store.get_case(number)
     assert case.status == Status.RECEIVED and case.channel == Channel.WEB_FORM
