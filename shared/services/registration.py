@@ -89,6 +89,8 @@ class CaseRegistered:
     received_at: datetime
     review_due_at: datetime
     acknowledgment: Acknowledgment
+    # Counted on a year without calendar data (Monday–Friday): the receipt says it may change.
+    review_due_provisional: bool = field(default=False, kw_only=True)
 
     @property
     def acknowledgment_queued(self) -> bool:
@@ -176,7 +178,8 @@ class Registration:
                                      counters=counters)
             except CaseNumberTaken:
                 continue
-            return CaseRegistered(number, code, command.kind, received, case.review_due_at, outcome)
+            return CaseRegistered(number, code, command.kind, received, case.review_due_at, outcome,
+                                  review_due_provisional=case.deadlines_provisional)
         raise CaseNumberTaken("no free case number after several draws")
 
     def _new_case(self, number: str, command: NewCase, attachments, code: str, now) -> Case:

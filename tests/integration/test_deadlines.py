@@ -3,6 +3,7 @@ is due on Tuesday morning, a decision counts 15 working days across the National
 its make-up days, and a deadline in a year without data is marked provisional on the case."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,7 @@ import pytest
 from shared.adapters.chinese_working_days import ChineseWorkingDays
 from shared.adapters.clock import FixedClock
 from shared.adapters.folder_attachments import FolderAttachmentStore
-from shared.bootstrap import build_deadlines
+from shared.bootstrap import build_deadlines, build_services
 from shared.domain.cases import Channel, Kind
 from shared.domain.deadline_policy import Deadlines, load_deadline_policy
 from shared.domain.handling_policy import HandlingPolicy
@@ -19,7 +20,9 @@ from shared.domain.staff import Role
 from shared.domain.working_time import WorkingCalendar
 from shared.services.registration import NewCase, Registration, RegistrationLimits
 from shared.services.staff_cases import StaffCases
+from shared.services.submissions import SubmitCase
 from shared.settings import Settings
+from tests.support.mailbox import read_mailbox
 from tests.support.staff_desk import StaffDesk
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -117,3 +120,35 @@ def test_the_receipt_and_the_stored_case_agree_over_the_holidays(store, tmp_path
     clock = FixedClock(received.astimezone(UTC))
     registered = registration(store, tmp_path, clock).register(a_complaint(email="a@example.com"))
     assert registered.review_due_at == store.get_case(registered.number).review_due_at == due
+
+
+def test_the_receipt_and_the_acknowledgment_say_a_provisional_deadline_may_change(
+        settings, mailbox, sqlite_store):
+    port, folder = mailbox
+    clock = FixedClock(beijing(2027, 1, 2, 10, 0).astimezone(UTC))  # 2027: no data yet
+    app = build_services(replace(settings, smtp_port=port), store=sqlite_store, clock=clock)
+    registered = app.intake.submit(SubmitCase(
+        kind="complaint", category="billing", subject="订单 1", description="重复扣费两次。",
+        email="li.lei@example.com"))
+    assert registered.review_due_provisional
+    page = app.renderer.render("success.html", "zh-CN", registered=registered, status_url="u",
+                               receipt_link="r")
+    assert "最迟于 2027-01-05 09:00" in page and "暂按周一至周五工作日推算" in page
+    app.delivery.deliver_due()
+    [mail] = read_mailbox(folder)
+    text = mail.get_body(("plain",)).get_content()
+    assert "最迟于 2027-01-05 09:00" in text and "暂按周一至周五工作日推算" in text
+
+
+def test_a_known_year_says_nothing_provisional(settings, mailbox, sqlite_store):
+    port, folder = mailbox
+    clock = FixedClock(beijing(2026, 11, 27, 23, 0).astimezone(UTC))
+    app = build_services(replace(settings, smtp_port=port), store=sqlite_store, clock=clock)
+    registered = app.intake.submit(SubmitCase(
+        kind="complaint", category="billing", subject="订单 2", description="重复扣费两次。",
+        email="li.lei@example.com"))
+    app.delivery.deliver_due()
+    [mail] = read_mailbox(folder)
+    text = mail.get_body(("plain",)).get_content()
+    assert "最迟于 2026-12-01 09:00" in text and "暂按" not in text
+    assert not registered.review_due_provisional
