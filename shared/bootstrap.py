@@ -70,6 +70,17 @@ def build_identity_verifier(settings: Settings) -> IdentityVerifier:
     return IapAssertionVerifier(settings.iap_audience)
 
 
+def build_sweep_caller(settings: Settings):
+    """The check of the sweep's caller. Without its audience and account nobody may call: a
+    sweep anyone can start is not acceptable in the cloud, and the local stack runs it on a timer."""
+    if not settings.sweep_audience or not settings.sweep_invoker:
+        raise ConfigurationError(["CD_SWEEP_AUDIENCE and CD_SWEEP_INVOKER: the sweep's HTTP "
+                                  "function refuses every caller until both are set"])
+    from shared.adapters.google_oidc import SchedulerCallerVerifier
+
+    return SchedulerCallerVerifier(settings.sweep_audience, settings.sweep_invoker)
+
+
 class Services:
     """Every service of the system, wired as configured; tests pass their own adapters."""
 
@@ -266,6 +277,12 @@ class Services:
         transport = self._given["transport"] or build_transport(s)
         return MailDelivery(self.store, transport, composer, self.clock,
                             max_attempts=s.delivery_max_attempts)
+
+    @cached_property
+    def sweep_caller(self):
+        """Who may start the sweep over HTTP (`sweep_deadlines`): Cloud Scheduler, by its OIDC
+        token (CD_SWEEP_AUDIENCE, CD_SWEEP_INVOKER)."""
+        return build_sweep_caller(self.settings)
 
     @cached_property
     def mail_intake(self):

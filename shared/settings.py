@@ -63,6 +63,12 @@ class Settings:
     appeal_window_months: int = 6
     follow_up_link_days: int = 30  # a closure notice's rating link works this many days (R17)
     reply_approval_waived_for: frozenset[str] = field(default_factory=frozenset)
+    # The scheduled sweep (issue 10): how long one run's sweep may take (below the function's
+    # timeout in infra/); in the cloud, who may start it: the OIDC token's audience (the
+    # function's URL) and Cloud Scheduler's service account. Unset: the HTTP function refuses all.
+    sweep_budget_seconds: float = 240.0
+    sweep_audience: str = ""
+    sweep_invoker: str = ""
     # Whom we trust: proxies that append to X-Forwarded-For, and the MTA's verdicts on senders.
     trusted_proxies: int = 0
     trusted_authserv_id: str = ""
@@ -85,6 +91,7 @@ class Settings:
     local_http_port: int = 8080
     local_mailbox: Path = PROJECT_ROOT / "var" / "mail"
     local_worker_interval: float = 1.0
+    local_sweep_interval: float = 60.0  # seconds between the local stack's sweeps
     local_inbound_smtp_host: str = "127.0.0.1"
     local_inbound_smtp_port: int = 2525
 

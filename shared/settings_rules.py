@@ -34,7 +34,7 @@ MAX_LINK_DAYS = 3650  # a rating link valid longer is a typo (and past what a da
 PORTS = ("smtp_port", "local_http_port", "local_inbound_smtp_port")
 REQUIRED = ("firestore_project", "firestore_database", "smtp_host", "ses_region", "platform_name",
             "mail_from", "mail_domain", "timezone", "local_http_host", "local_inbound_smtp_host")
-ADDRESSES = ("mail_from", "report_address")
+ADDRESSES = ("mail_from", "report_address", "sweep_invoker")
 SECRETS = ("reply_token_key",)
 FLAGS = {"1": True, "true": True, "yes": True, "on": True,
          "0": False, "false": False, "no": False, "off": False}
@@ -133,6 +133,8 @@ def field_problem(name: str, value) -> str | None:
         return f"{var}={value!r}: must be an email address, like report@example.com"
     if name == "status_url" and value and not value.startswith(("https://", "http://")):
         return f"{var}={value!r}: must be an http:// or https:// URL"
+    if name == "sweep_audience" and value and not value.startswith("https://"):
+        return f"{var}={value!r}: must be the function's https:// URL"
     if name == "timezone" and value.strip():
         return _timezone_problem(var, value)
     if name == "working_hours":

@@ -1,6 +1,8 @@
 """The local stack: every function in one process on http://127.0.0.1:8080, SQLite as the case
 store, a loopback SMTP mailbox that writes `.eml` files, the report address as a real SMTP server
-on 127.0.0.1:2525, and a worker that plays the role of the cloud's outbox trigger.
+on 127.0.0.1:2525, a worker that plays the role of the cloud's outbox trigger, and a timer that
+plays Cloud Scheduler's: the deadline sweep every `CD_LOCAL_SWEEP_INTERVAL` seconds. The sweep's
+HTTP function is not mounted: nothing here lets a caller start it.
 
 Run: `./bin/serve` (or `python -m shared.local.local_stack`).
 """
@@ -18,8 +20,10 @@ from werkzeug.wrappers import Response
 from shared.bootstrap import services
 from shared.local.inbound_smtp import start_inbound_smtp
 from shared.local.mailbox import start_mailbox
+from shared.services.scheduled_sweep import run_scheduled_sweep
 from shared.settings import PROJECT_ROOT, ConfigurationError
 
+# sweep_deadlines is left out on purpose: the timer below runs the sweep (docs/configuration.md).
 HTTP_FUNCTIONS = ("submit_form", "case_status", "receive_email", "staff_api")
 EVENT_FUNCTIONS = ("deliver_mail",)
 log = logging.getLogger("local_stack")
@@ -66,6 +70,21 @@ def run_outbox_worker(stop: threading.Event) -> None:
         stop.wait(app.settings.local_worker_interval)
 
 
+def run_deadline_sweeps(stop: threading.Event, app=None) -> None:
+    """Run the deadline sweep, then the due mail, at once and every `local_sweep_interval`
+    seconds until `stop` is set (the cloud: Cloud Scheduler calling `sweep_deadlines`)."""
+    app = app or services()
+    while not stop.is_set():
+        try:
+            run = run_scheduled_sweep(app.deadline_sweep, app.delivery,
+                                      app.settings.sweep_budget_seconds)
+            if run.actions or run.mail_given_up:
+                log.info("deadline sweep: %s", run.as_json())
+        except Exception:  # keep the timer alive; the error is in the log
+            log.exception("deadline sweep")
+        stop.wait(app.settings.local_sweep_interval)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # aiosmtpd logs every connection, its own start-up probes included: keep its warnings only.
@@ -85,6 +104,8 @@ def main() -> None:
     stop = threading.Event()
     worker = threading.Thread(target=run_outbox_worker, args=(stop,), daemon=True)
     worker.start()
+    sweeper = threading.Thread(target=run_deadline_sweeps, args=(stop,), daemon=True)
+    sweeper.start()
     base = f"http://{settings.local_http_host}:{settings.local_http_port}"
     print(f"Complaint form:   {base}/submit_form", flush=True)
     print(f"Case status:      {base}/case_status", flush=True)
@@ -96,11 +117,14 @@ def main() -> None:
     print(f"Reply-token key:  {_key_origin(settings)}", flush=True)
     print(f"Mailbox (.eml):   {settings.local_mailbox}  (SMTP on "
           f"{settings.smtp_host}:{settings.smtp_port})", flush=True)
+    print(f"Deadline sweep:   every {settings.local_sweep_interval:g} s (CD_LOCAL_SWEEP_INTERVAL), "
+          "then the due mail", flush=True)
     _demo_staff_on_first_start(app)
     try:
         run_simple(settings.local_http_host, settings.local_http_port, build_app(), threaded=True)
     finally:
         stop.set()
+        sweeper.join(timeout=5)  # a run in progress finishes its case; the next run resumes
         mailbox.stop()
         inbound.stop()
 

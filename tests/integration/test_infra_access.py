@@ -67,6 +67,9 @@ FUNCTION_GRANTS: dict[str, set[tuple[str, str]]] = {
     # is derived with the reply key) and attach mail to cases.
     "staff_api": {FIRESTORE, ATTACHMENTS, ("roles/storage.objectViewer", "bucket:attachments"),
                   secret("reply_token_key")},
+    # The deadline sweep writes cases and the outbox, and sends the due mail as deliver_mail does.
+    "sweep_deadlines": {FIRESTORE, secret("reply_token_key"), secret("aws_sender_access_key_id"),
+                        secret("aws_sender_secret_access_key")},
 }
 
 # Google-managed service agents (service-<project number>@gcp-sa-<name>.iam...), by name: exactly
