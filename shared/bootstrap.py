@@ -285,6 +285,17 @@ class Services:
         return build_sweep_caller(self.settings)
 
     @cached_property
+    def deadline_sweep(self):
+        """The deadline sweep (`DeadlineSweep.run(budget_seconds) -> SweepReport`): reminders,
+        overdue notices, escalation by time and the archive, each once per deadline."""
+        from shared.domain.sweep_rules import SweepPolicy
+        from shared.services.deadline_sweep import DeadlineSweep
+
+        s = self.settings
+        return DeadlineSweep(self.store, self.clock, SweepPolicy(s.reminder_at_fraction),
+                             timezone=s.timezone, staff_language=s.default_language)
+
+    @cached_property
     def mail_intake(self):
         from shared.services.mail_intake import MailIntake
 

@@ -63,6 +63,8 @@ class Settings:
     appeal_window_months: int = 6
     follow_up_link_days: int = 30  # a closure notice's rating link works this many days (R17)
     reply_approval_waived_for: frozenset[str] = field(default_factory=frozenset)
+    # The deadline sweep reminds the assignee when this fraction of a decision's time is left.
+    reminder_at_fraction: float = 0.2
     # The scheduled sweep (issue 10): how long one run's sweep may take (below the function's
     # timeout in infra/); in the cloud, who may start it: the OIDC token's audience (the
     # function's URL) and Cloud Scheduler's service account. Unset: the HTTP function refuses all.

@@ -125,6 +125,8 @@ def field_problem(name: str, value) -> str | None:
         return f"{var}={value}: must be a port number from 1 to 65535"
     if isinstance(value, timedelta) and value <= timedelta(0):
         return f"{var}: must be a duration longer than zero"
+    if name == "reminder_at_fraction" and not 0 < value < 1:
+        return f"{var}={value}: must be a fraction between 0 and 1, like 0.2"
     if isinstance(value, float) and not value > 0:
         return f"{var}={value}: must be more than zero seconds"
     if name in REQUIRED and not value.strip():

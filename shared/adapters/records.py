@@ -83,7 +83,8 @@ def case_to_record(case: Case) -> dict:
                                            ("report_mark", case.report_mark),
                                            ("corrective_actions", case.corrective_actions),
                                            ("deadlines_provisional", case.deadlines_provisional),
-                                           ("archived_at", time_text(case.archived_at)))
+                                           ("archived_at", time_text(case.archived_at)),
+                                           ("sweep_claims", case.sweep_claims))
            if value},
     }
 
@@ -131,6 +132,7 @@ def case_from_record(record: dict) -> Case:
         corrective_actions=list(record.get("corrective_actions", [])),
         deadlines_provisional=record.get("deadlines_provisional", False),
         archived_at=parse_time(record.get("archived_at")),
+        sweep_claims=list(record.get("sweep_claims", [])),
     )
     # Set after construction: a stored case without a deadline keeps none.
     case.next_due_at = parse_time(record.get("next_due_at", record["review_due_at"]))

@@ -127,13 +127,14 @@ CLOCK_STOPS = frozenset({S.REJECTED, S.CLOSED, S.ARCHIVED})
 def _move_deadlines(case: Case, command: Command, target: Status, now: datetime) -> None:
     """Set the deadlines the move leaves the case with: accepting ends the initial review and
     sets the decision's (`decision_due_at`, the case's next deadline); reopening restarts the
-    initial review, as long as before; the statuses of `CLOCK_STOPS` clear the next deadline."""
+    initial review, as long as before; the statuses of `CLOCK_STOPS` clear the next deadline,
+    but for a closed case's appeal window: the sweep archives it at `appeal_until` (R18)."""
     if isinstance(command, ReopenCase):
         case.review_due_at = case.next_due_at = now + command.review_within
     elif isinstance(command, AcceptCase):
         case.decision_due_at = case.next_due_at = now + command.decide_within
     elif target != case.status and target in CLOCK_STOPS:
-        case.next_due_at = None
+        case.next_due_at = case.appeal_until if target == S.CLOSED else None
     if target != case.status and target == S.CLOSED:
         case.closed_at = now
     elif target != case.status and target == S.ARCHIVED:

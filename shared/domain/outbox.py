@@ -23,6 +23,7 @@ class Addressee(StrEnum):
 
     REPORTER = "reporter"
     RESPONDENT = "respondent"  # the account or seller complained about: told at `details["address"]`
+    STAFF = "staff"  # a staff member (`details["staff"]`, their id): told at their staff address
 
 
 class Template(StrEnum):
@@ -40,6 +41,8 @@ class Template(StrEnum):
     RESPONDENT_OUTCOME = "respondent_outcome"  # the outcome told to the respondent (R20: no reporter)
     APPEAL_RECEIVED = "appeal_received"  # the appeal is registered; someone else reviews it (R16)
     APPEAL_REFUSED = "appeal_refused"  # a reply to a closure notice too late, or after the appeal
+    STAFF_REMINDER = "staff_reminder"  # the deadline sweep: a deadline is near (to the assignee)
+    STAFF_OVERDUE = "staff_overdue"  # the deadline sweep: past it (to the assignee, supervisors)
 
     @property
     def addressee(self) -> Addressee:
@@ -47,7 +50,8 @@ class Template(StrEnum):
         return _ADDRESSEES.get(self, Addressee.REPORTER)
 
 
-_ADDRESSEES = {Template.RESPONDENT_OUTCOME: Addressee.RESPONDENT}
+_ADDRESSEES = {Template.RESPONDENT_OUTCOME: Addressee.RESPONDENT,
+               Template.STAFF_REMINDER: Addressee.STAFF, Template.STAFF_OVERDUE: Addressee.STAFF}
 
 
 @dataclass

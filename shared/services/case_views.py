@@ -9,6 +9,7 @@ from shared.domain.case_access import allowed_actions
 from shared.domain.cases import Case, ReporterIdentity, TimelineEvent
 from shared.domain.masking import masked_identity
 from shared.domain.staff import StaffMember
+from shared.domain.sweep_rules import is_overdue
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -59,6 +60,7 @@ class CaseView:
     report_mark: str
     corrective_actions: list[dict]
     archived_at: str | None
+    overdue: bool  # past its current deadline, as the deadline sweep found (`sweep_rules`)
 
     @classmethod
     def of(cls, case: Case, identity: ReporterIdentity | None, member: StaffMember) -> CaseView:
@@ -80,7 +82,7 @@ class CaseView:
             appeal_round=case.appeal_round, deciders=list(case.deciders),
             follow_up=dict(case.follow_up), report_mark=case.report_mark,
             corrective_actions=[dict(a) for a in case.corrective_actions],
-            archived_at=iso(case.archived_at))
+            archived_at=iso(case.archived_at), overdue=is_overdue(case))
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""

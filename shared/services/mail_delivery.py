@@ -10,7 +10,7 @@ SMTP or SES is impossible, so this is the narrowest window available.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
 
@@ -81,6 +81,8 @@ class MailDelivery:
         return [self.deliver(message.id) for message in due]
 
     def _send(self, message: OutboxMessage, case) -> list[str]:
+        if message.template.addressee == Addressee.STAFF:
+            message = self._to_staff(message)
         if message.template.addressee != Addressee.REPORTER:  # never reads the private record
             return self._transport.send(compose_elsewhere(self._composer, message, case))
         identity = self._store.get_identity(message.case_number)
@@ -89,6 +91,17 @@ class MailDelivery:
         if case.reporter_unreachable:
             raise DeliveryFailed("earlier mail to the reporter bounced", permanent=True)
         return self._transport.send(self._composer.compose(message, case, identity.email))
+
+    def _to_staff(self, message: OutboxMessage) -> OutboxMessage:
+        """The entry with its staff member's address and name, looked up now (an address that
+        changed since the notice was queued is the one used). A member gone or inactive is not
+        told: a permanent failure, shown on the case."""
+        staff_id = message.details.get("staff", "")
+        member = self._store.get_staff(staff_id) if isinstance(staff_id, str) and staff_id else None
+        if member is None or not member.active:
+            raise DeliveryFailed(f"no active staff member {str(staff_id)[:80]!r}", permanent=True)
+        details = {**message.details, "address": member.email, "name": member.display_name}
+        return replace(message, details=details)
 
     def _settle_success(self, message: OutboxMessage, sent_ids: list[str]) -> DeliveryResult:
         def settle(current: OutboxMessage, case) -> bool:

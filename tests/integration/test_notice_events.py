@@ -11,19 +11,22 @@ import pytest
 from shared import bootstrap
 from shared.bootstrap import build_services
 from shared.domain.cases import PUBLIC_EVENTS, EventType, TimelineEvent
-from shared.domain.outbox import Template, queue_notice
+from shared.domain.outbox import Addressee, Template, queue_notice
 from shared.services.mail_delivery import Outcome
 from shared.settings import PROJECT_ROOT
 from tests.integration.test_deliver_mail_function import firestore_created_event, post
 from tests.integration.test_status_page import file_case, look_up
 from tests.support.builders import a_case, an_identity, notice_details, unique_number
 from tests.support.mailbox import RefusingHandler, free_port, read_mailbox, smtp_server
+from tests.support.staff_builders import staff_member
 from tests.support.timeline import events_of
 
 
 def a_case_with_a_notice(store, clock, template: Template) -> tuple[str, str]:
     number = unique_number()
     store.register(a_case(number, clock.now()), an_identity(number), [])
+    if template.addressee == Addressee.STAFF:  # told at the address the staff store has
+        store.put_staff(staff_member(id=notice_details(template)["staff"]))
     queued = []
 
     def queue(case):

@@ -81,4 +81,9 @@ def notice_details(template: Template) -> dict:
     if template == Template.RESPONDENT_OUTCOME:  # cut to what concerns them, at their address
         return {"address": "seller@example.com", "round": 0, "decision": a_decision_record(
             measures=[{"measure": "account_warned"}, {"measure": "refund"}])}
+    if template in (Template.STAFF_REMINDER, Template.STAFF_OVERDUE):  # as delivery sends it:
+        # the member's id, and the address and name looked up then
+        return {"staff": "s-wangwu", "address": "seller@example.com", "name": "王五",
+                "deadline": "decision", "due_at": "2026-12-13T10:00:00+00:00",
+                "due_at_local": "2026-12-13 18:00"}
     return {}

@@ -17,7 +17,7 @@ from shared.domain.commands import (
     RejectCase,
     SetSeverity,
 )
-from shared.domain.decision_commands import AppealDecision, CloseCase
+from shared.domain.decision_commands import AppealDecision, CloseCase, DecideAppeal
 from shared.domain.errors import CommandRefused, TransitionNotAllowed
 from shared.domain.lifecycle import COMMANDS, TRANSITIONS, allowed_commands, apply
 from shared.domain.review_reasons import RejectionReason
@@ -80,15 +80,19 @@ def recording(case):
 CELLS = [(status, name) for status in Status for name in CommandName]
 
 
-def deadlines_after(case, name: CommandName, target: Status) -> tuple:
+def deadlines_after(case, command, target: Status) -> tuple:
     """(review_due_at, next_due_at, decision_due_at) the rule next to the table gives after a
     move."""
+    name = command.name
     if name == CommandName.REOPEN_CASE:  # the initial review starts again, as long as it is set
         restarted = NOW + REVIEW_WITHIN
         return restarted, restarted, case.decision_due_at
     if name == CommandName.ACCEPT_CASE:  # the review is done; the decision is due next
         return case.review_due_at, NOW + DECIDE_WITHIN, NOW + DECIDE_WITHIN
-    if target != case.status and target in (Status.REJECTED, Status.CLOSED, Status.ARCHIVED):
+    if target != case.status and target == Status.CLOSED:  # looked at again to archive it
+        appeal_until = getattr(command, "appeal_until", None)  # the window it opens, if any
+        return case.review_due_at, appeal_until, case.decision_due_at
+    if target != case.status and target in (Status.REJECTED, Status.ARCHIVED):
         return case.review_due_at, None, case.decision_due_at
     return case.review_due_at, case.next_due_at, case.decision_due_at
 
@@ -107,7 +111,7 @@ def test_every_cell_of_the_table(status, name):
         del case.record
         assert case == before and recorded == []
         return
-    deadlines = deadlines_after(before, name, target)
+    deadlines = deadlines_after(before, command, target)
     event = apply(case, command, NOW)
     assert case.status == target
     assert (case.review_due_at, case.next_due_at, case.decision_due_at) == deadlines
@@ -276,3 +280,13 @@ def test_only_staff_record_reads_and_only_staff_events_carry_a_client():
     by_system = apply(a_case_in(Status.RECEIVED),
                       SetSeverity(actor=SYSTEM, reason="r", severity=Severity.HOT), NOW)
     assert "from" not in by_system.data
+
+
+def test_a_closed_case_is_next_looked_at_when_its_appeal_window_ends_and_a_final_one_never():
+    case = a_case_in(Status.DECISION_APPROVED)
+    until = NOW + timedelta(days=183)
+    apply(case, CloseCase(actor=CLERK, appeal_until=until), NOW)
+    assert (case.status, case.next_due_at) == (Status.CLOSED, until)  # the sweep archives it then
+    final = a_case_in(Status.DECISION_APPROVED)
+    apply(final, DecideAppeal(actor=CLERK), NOW)
+    assert (final.status, final.appeal_until, final.next_due_at) == (Status.CLOSED, None, None)

@@ -82,7 +82,8 @@ def test_a_staff_notice_carries_the_text_and_details_and_stores_them_only_when_s
     assert "text" not in plain and "details" not in plain
 
 
-def test_only_the_respondents_notice_is_addressed_to_anyone_but_the_reporter():
+def test_only_the_respondents_and_staff_notices_are_addressed_to_anyone_but_the_reporter():
     assert {t for t in Template if t.addressee != Addressee.REPORTER} == {
-        Template.RESPONDENT_OUTCOME}
+        Template.RESPONDENT_OUTCOME, Template.STAFF_REMINDER, Template.STAFF_OVERDUE}
     assert Template.RESPONDENT_OUTCOME.addressee == Addressee.RESPONDENT
+    assert Template.STAFF_OVERDUE.addressee == Template.STAFF_REMINDER.addressee == Addressee.STAFF

@@ -1,0 +1,165 @@
+"""The deadline sweep: reads the cases that are due, page by page, oldest due first, and for each
+does in ONE transaction what has come due (`sweep_rules`): reminders and overdue notices to staff,
+escalation by time (R8), the archive once the appeal window is over (R18). What it does is claimed
+on the case with the change (`case.sweep_claims`), so two sweeps at once, or a sweep run again,
+do each thing once; and the case's `next_due_at` moves to the next moment to look at it, so a
+sweep reads only due cases. It stops before its time budget; the next run continues.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from shared.domain import sweep_rules
+from shared.domain.archive import ArchiveClosedCase
+from shared.domain.cases import SYSTEM, Case, EventType, TimelineEvent
+from shared.domain.errors import CaseNotFound, CommandRefused, TransitionNotAllowed
+from shared.domain.lifecycle import apply
+from shared.domain.outbox import OutboxMessage, Template, queue_notice
+from shared.domain.ports import CaseStore, Clock
+from shared.domain.staff import Role
+from shared.domain.sweep_rules import Due, Step, SweepPolicy
+
+log = logging.getLogger(__name__)
+
+ARCHIVE_REASON = "R18: the appeal window is over"
+TEMPLATES = {Step.REMINDER: Template.STAFF_REMINDER, Step.OVERDUE: Template.STAFF_OVERDUE}
+
+
+@dataclass
+class SweepReport:
+    """What one run did: cases read, actions by name (reminder, overdue, escalation_hot,
+    escalation_major, archive, archive_refused, staff_notices) and whether due cases are left."""
+
+    cases_read: int = 0
+    actions: dict[str, int] = field(default_factory=dict)
+    more_due: bool = False
+
+
+class DeadlineSweep:
+    """The scheduled sweep of due cases (the HTTP entry point and the local timer call `run`)."""
+
+    def __init__(self, store: CaseStore, clock: Clock, policy: SweepPolicy | None = None,
+                 timezone: str = "Asia/Shanghai", staff_language: str = "zh-CN",
+                 page_size: int = 50):
+        self._store = store
+        self._clock = clock
+        self._policy = policy or SweepPolicy()
+        self._zone = ZoneInfo(timezone)
+        self._language = staff_language
+        self._page_size = page_size
+
+    def run(self, budget_seconds: float) -> SweepReport:
+        """Sweep the cases due now until none is left or the budget would be overrun (measured
+        on the clock, with the longest case so far as the margin)."""
+        started = now = self._clock.now()
+        report, actions = SweepReport(), Counter()
+        tried: set[str] = set()  # a case that failed stays due: never twice in one run
+        supervisors = _Lazy(self._supervisors)
+        longest = 0.0
+        while True:
+            page = [c for c in self._store.due_cases(now, self._page_size) if c.number not in tried]
+            if not page:
+                break
+            for case in page:
+                elapsed = (self._clock.now() - started).total_seconds()
+                if elapsed + longest >= budget_seconds:
+                    report.more_due = True
+                    break
+                tried.add(case.number)
+                self._sweep_case(case.number, now, supervisors, actions)
+                report.cases_read += 1
+                longest = max(longest, (self._clock.now() - started).total_seconds() - elapsed)
+            if report.more_due:
+                break
+        report.actions = dict(actions)
+        return report
+
+    def _sweep_case(self, number: str, now: datetime, supervisors, actions: Counter) -> None:
+        done: Counter = Counter()
+
+        def change(case: Case) -> list[OutboxMessage]:
+            done.clear()  # a transaction may run this again: count the last run only
+            plan = sweep_rules.plan(case, now, self._policy)
+            outbox: list[OutboxMessage] = []
+            retry_at = None
+            for due in plan.acts:
+                if due.step == Step.ARCHIVE:
+                    retry_at = self._archive(case, due, now, plan, done)
+                elif due.step == Step.ESCALATION:
+                    apply(case, sweep_rules.EscalateByTime(
+                        actor=SYSTEM, reason=due.rule, severity=due.severity, rule=due.rule), now)
+                    done[f"escalation_{due.severity.value}"] += 1
+                else:
+                    outbox += self._staff_notices(case, due, now, supervisors)
+                    done[due.step.value] += 1
+            done["staff_notices"] += len(outbox)
+            sweep_rules.claim(case, plan.claims)
+            case.next_due_at = sweep_rules.next_look(case, now, self._policy, retry_at)
+            return outbox
+
+        try:
+            self._store.update_case(number, change)
+        except CaseNotFound:
+            return
+        except Exception:  # one bad case must not stop the sweep of the others
+            log.exception("deadline sweep: case %s failed", number)
+            actions["failed"] += 1
+            return
+        actions.update(done)
+
+    def _archive(self, case: Case, due: Due, now: datetime, plan, done: Counter):
+        """Archive the closed case; if a rule refuses (open corrective actions, replies
+        waiting), say why once on the case and look again later. Returns that later moment."""
+        try:
+            apply(case, ArchiveClosedCase(actor=SYSTEM, reason=ARCHIVE_REASON, at=now), now)
+            done["archive"] += 1
+            return None
+        except (CommandRefused, TransitionNotAllowed) as refused:
+            code = getattr(refused, "code", "") or "refused"
+            plan.claims.remove(due.key)  # not done: it stays due
+            key = f"archive_refused:{code}:{due.key}"
+            if key not in case.sweep_claims:
+                case.record(TimelineEvent(EventType.NOTE, now, text=str(refused), actor=SYSTEM,
+                                          data={"rule": "R18", "archive_refused": code}))
+                plan.claims.append(key)
+                done["archive_refused"] += 1
+            return now + sweep_rules.ARCHIVE_RETRY
+
+    def _staff_notices(self, case: Case, due: Due, now: datetime, supervisors) -> list:
+        """One notice per staff member told: the assignee; past the deadline, or with nobody
+        assigned, the supervisors too. Never the member the case is about (R23)."""
+        told = [case.assignee] if case.assignee else []
+        if due.step == Step.OVERDUE or not told:
+            told += supervisors()
+        deadline_at = case.review_due_at if due.deadline == "review" else case.decision_due_at
+        details = {"deadline": due.deadline, "due_at": deadline_at.isoformat(),
+                   "due_at_local": deadline_at.astimezone(self._zone).strftime("%Y-%m-%d %H:%M")}
+        notices = []
+        for staff_id in dict.fromkeys(told):
+            if staff_id == case.about_staff:
+                continue
+            notice = queue_notice(case, TEMPLATES[due.step], now,
+                                  details={**details, "staff": staff_id})
+            notice.language = self._language  # the staff's language, not the reporter's
+            notices.append(notice)
+        return notices
+
+    def _supervisors(self) -> list[str]:
+        return sorted(m.id for m in self._store.list_staff()
+                      if m.active and Role.SUPERVISOR in m.roles)
+
+
+class _Lazy:
+    """A value computed on first use, once per run: the supervisors, read only if needed."""
+
+    def __init__(self, compute):
+        self._compute, self._value = compute, None
+
+    def __call__(self):
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
