@@ -5,6 +5,7 @@ transport; the sweep's rules are another slice's (a counting sweep stands in for
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 
@@ -12,6 +13,7 @@ from shared import bootstrap
 from shared.adapters.google_oidc import CachedCertsRequest, SchedulerCallerVerifier
 from shared.domain.cases import EventType
 from tests.integration.test_web_form import complaint_form, receipt
+from tests.support.builders import a_case, an_identity, unique_number
 from tests.support.mailbox import free_port, read_mailbox
 from tests.support.oidc_tokens import AUDIENCE, INVOKER, GoogleCerts, GoogleKey
 from tests.support.timeline import events_of
@@ -181,3 +183,23 @@ def test_a_failing_sweep_still_sends_the_due_mail(function_client, mailbox, monk
     assert call(wired, GOOGLE.id_token()).status_code == 500  # the scheduler's log shows it
     assert len(wired.deliveries) == 1
     assert len(read_mailbox(wired.folder)) == 1
+
+
+def test_the_real_sweep_acts_once_on_an_overdue_case(function_client, mailbox, monkeypatch,
+                                                     sweep_env):
+    """With the sweep's own rules (no stand-in): a case received long ago is acted on by the
+    first call, and a second call (the scheduler delivers at least once) does nothing again."""
+    client = function_client("sweep_deadlines")
+    app = bootstrap.services()
+    app.sweep_caller = SchedulerCallerVerifier(AUDIENCE, INVOKER, CachedCertsRequest(
+        GoogleCerts(GOOGLE)))
+    number = unique_number()
+    received = app.clock.now() - timedelta(days=40)
+    app.store.register(a_case(number, received), an_identity(number), [])
+    headers = {"Authorization": f"Bearer {GOOGLE.id_token()}"}
+    first = client.post("/", headers=headers).get_json()
+    assert first["cases_read"] >= 1 and sum(first["actions"].values()) >= 1
+    events = len(events_of(app.store, number))
+    second = client.post("/", headers=headers).get_json()
+    assert second["actions"] == {} and second["more_due"] is False
+    assert len(events_of(app.store, number)) == events

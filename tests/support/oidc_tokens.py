@@ -7,6 +7,7 @@ import datetime
 import json
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -26,7 +27,7 @@ class GoogleKey:
         self.key_id = key_id
         self._private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
-    @property
+    @cached_property
     def certificate_pem(self) -> str:
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "securetoken.system.gserviceaccount.com")])
         now = datetime.datetime.now(datetime.UTC)

@@ -2,6 +2,12 @@
 against Google's certificates (answered here by a fake transport: no network)."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
+import time
+
 import pytest
 from google.auth.exceptions import TransportError
 
@@ -26,6 +32,20 @@ def bearer(token: str) -> str:
     return f"Bearer {token}"
 
 
+def _unsigned(alg: str, key: bytes | None = None) -> str:
+    """A token with Google's claims whose header names `alg`: none (no signature), or HS256
+    keyed with Google's public certificate (the algorithm-confusion forgery)."""
+    def part(value) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    now = int(time.time())
+    signed = part({"alg": alg, "kid": "google-1"}) + "." + part(
+        {"iss": "https://accounts.google.com", "aud": AUDIENCE, "iat": now, "exp": now + 600,
+         "email": INVOKER, "email_verified": True})
+    mac = hmac.new(key, signed.encode(), hashlib.sha256).digest() if key else b""
+    return signed + "." + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
 def test_the_schedulers_token_is_accepted(verifier):
     assert verifier.verify(bearer(GOOGLE.id_token())) == INVOKER
 
@@ -44,7 +64,10 @@ def test_no_or_a_malformed_token_is_not_signed_in(verifier, header):
     GOOGLE.id_token(aud="https://europe-west1-other.cloudfunctions.net/sweep-deadlines"),
     GOOGLE.id_token(aud=None),
     GOOGLE.id_token(iss="https://evil.example.com"),
-], ids=["forged", "unknown_key", "expired", "wrong_audience", "no_audience", "wrong_issuer"])
+    _unsigned("none"),
+    _unsigned("HS256", GOOGLE.certificate_pem.encode()),
+], ids=["forged", "unknown_key", "expired", "wrong_audience", "no_audience", "wrong_issuer",
+        "alg_none", "alg_confusion"])
 def test_a_token_google_did_not_sign_for_us_is_not_signed_in(verifier, token):
     with pytest.raises(NotSignedIn):
         verifier.verify(bearer(token))
