@@ -8,6 +8,7 @@ sweep reads only due cases. It stops before its time budget; the next run contin
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -54,7 +55,11 @@ class DeadlineSweep:
 
     def run(self, budget_seconds: float) -> SweepReport:
         """Sweep the cases due now until none is left or the budget would be overrun (measured
-        on the clock, with the longest case so far as the margin)."""
+        on the clock, with the longest case so far as the margin). Raises ValueError for a
+        budget that is not a positive number of seconds."""
+        if isinstance(budget_seconds, bool) or not isinstance(budget_seconds, int | float) or not (
+                0 < budget_seconds < math.inf):
+            raise ValueError(f"budget_seconds must be a positive number, not {budget_seconds!r}")
         started = now = self._clock.now()
         report, actions = SweepReport(), Counter()
         tried: set[str] = set()  # a case that failed stays due: never twice in one run

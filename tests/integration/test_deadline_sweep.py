@@ -276,3 +276,30 @@ def test_the_staff_view_shows_a_case_overdue_once_the_sweep_found_it_and_not_aft
 
     store.update_case(number, extend)
     assert CaseView.of(store.get_case(number), None, member).overdue is False
+
+
+@pytest.mark.parametrize("budget", [0, -1, float("nan"), float("inf"), "60", None, True])
+def test_a_budget_that_is_no_positive_number_is_refused_before_anything_is_read(store, budget):
+    number = registered(store)
+    with pytest.raises(ValueError):
+        DeadlineSweep(store, FixedClock(START + 2 * DAY)).run(budget)
+    assert store.get_case(number).sweep_claims == []
+
+
+def test_a_case_that_fails_is_left_due_and_the_others_are_swept(store, staff):
+    broken, fine = registered(store), registered(store)
+
+    class Failing:
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+        def update_case(self, number, change, mail_keys=()):
+            if number == broken:
+                raise RuntimeError("the store failed")
+            return store.update_case(number, change, mail_keys)
+
+    report = DeadlineSweep(Failing(), FixedClock(START + 2 * DAY)).run(60)
+    assert (report.cases_read, report.actions["failed"], report.actions["overdue"]) == (2, 1, 1)
+    assert len(staff_notices(store, fine)) == 2 and staff_notices(store, broken) == []
+    assert store.get_case(broken).next_due_at == START + timedelta(hours=24)  # still due
+    assert not report.more_due
