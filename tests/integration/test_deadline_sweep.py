@@ -303,3 +303,19 @@ def test_a_case_that_fails_is_left_due_and_the_others_are_swept(store, staff):
     assert len(staff_notices(store, fine)) == 2 and staff_notices(store, broken) == []
     assert store.get_case(broken).next_due_at == START + timedelta(hours=24)  # still due
     assert not report.more_due
+
+
+def test_a_case_accepted_in_time_is_escalated_after_its_first_week_not_at_its_decision(store,
+                                                                                       staff):
+    from shared.domain.commands import AcceptCase
+    from shared.domain.lifecycle import apply
+
+    number = registered(store)
+    def accept(case):
+        apply(case, AcceptCase("staff:" + staff["boss"], decide_within=21 * DAY), START + DAY)
+
+    store.update_case(number, accept)
+    assert sweep_at(store, START + 6 * DAY).cases_read == 0
+    report = sweep_at(store, START + 7 * DAY)
+    assert report.actions.get("escalation_hot") == 1
+    assert store.get_case(number).severity == Severity.HOT

@@ -87,8 +87,9 @@ def deadlines_after(case, command, target: Status) -> tuple:
     if name == CommandName.REOPEN_CASE:  # the initial review starts again, as long as it is set
         restarted = NOW + REVIEW_WITHIN
         return restarted, restarted, case.decision_due_at
-    if name == CommandName.ACCEPT_CASE:  # the review is done; the decision is due next
-        return case.review_due_at, NOW + DECIDE_WITHIN, NOW + DECIDE_WITHIN
+    if name == CommandName.ACCEPT_CASE:  # the review is done; the sweep looks at the week's
+        week = case.received_at + timedelta(days=7)  # escalation first when it comes sooner (R8)
+        return case.review_due_at, min(NOW + DECIDE_WITHIN, week), NOW + DECIDE_WITHIN
     if target != case.status and target == Status.CLOSED:  # looked at again to archive it
         appeal_until = getattr(command, "appeal_until", None)  # the window it opens, if any
         return case.review_due_at, appeal_until, case.decision_due_at
@@ -228,12 +229,16 @@ def test_a_malformed_command_is_refused_and_changes_nothing(command):
     assert case == before
 
 
-def test_accepting_sets_the_decision_due_fifteen_days_later_as_the_next_deadline():
+def test_accepting_sets_the_decision_due_and_the_sweeps_first_look_at_the_weeks_escalation():
     case = a_case_in(Status.RECEIVED)
     apply(case, AcceptCase(actor=CLERK), NOW)
-    assert case.decision_due_at == case.next_due_at == NOW + timedelta(days=15)
+    week = case.received_at + timedelta(days=7)  # before the decision is due: looked at first
+    assert (case.decision_due_at, case.next_due_at) == (NOW + timedelta(days=15), week)
     apply(case, AssignCase(actor=CLERK, department="billing"), NOW + timedelta(days=1))
-    assert case.next_due_at == NOW + timedelta(days=15)  # assignment leaves it
+    assert case.next_due_at == week  # assignment leaves it
+    late = a_case_in(Status.RECEIVED)  # accepted after its first week: the decision is next
+    apply(late, AcceptCase(actor=CLERK), late.received_at + timedelta(days=8))
+    assert late.next_due_at == late.decision_due_at
 
 
 @pytest.mark.parametrize("ground, extra, refused", [
