@@ -3,8 +3,7 @@ person lodged it, not when it is typed in, so a letter posted in time is in time
 own appeals (status page, reply) are `reporter_appeals.py`."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from shared.domain.cases import Case
 from shared.domain.decision_commands import AppealDecision
@@ -15,11 +14,9 @@ from shared.domain.permissions import Action
 from shared.domain.staff import Requester
 
 from .case_handling import CaseHandling
-from .case_input import Checked
+from .case_input import CLOCK_SKEW, Checked, staff_moment
 from .case_notices import notify, reach
 from .case_views import CaseView
-
-CLOCK_SKEW = timedelta(minutes=5)  # a clerk's clock a little ahead is not "the future"
 
 
 class CaseAppeals(CaseHandling):
@@ -53,17 +50,13 @@ class CaseAppeals(CaseHandling):
     def _lodged_at(self, checked: Checked, value, case: Case) -> datetime | None:
         """When the person lodged it; None (now) when not given. Codes: invalid_time,
         in_future, before_closure."""
-        if value is None or value == "":
-            return None
         try:
-            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+            moment = staff_moment(value, self._policy.timezone)
         except ValueError:
-            moment = None
-        if moment is None:
             checked.fail("lodged_at", "invalid_time")
             return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=ZoneInfo(self._policy.timezone))
+        if moment is None:
+            return None
         now = self._clock.now()
         if moment > now + CLOCK_SKEW:
             checked.fail("lodged_at", "in_future")

@@ -3,9 +3,10 @@ raises one InvalidCommand naming them all before anything is changed. Values may
 from JSON, so every check expects any type."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from shared.domain.case_numbers import parse_case_number
 from shared.domain.errors import InvalidCommand
@@ -17,6 +18,19 @@ MAX_REASON = 2000
 MAX_NAME = 200  # a department, a staff id, an authority's reference
 
 E = TypeVar("E", bound=StrEnum)
+CLOCK_SKEW = timedelta(minutes=5)  # a clerk's clock a little ahead is not "the future"
+
+
+def staff_moment(value, timezone: str) -> datetime | None:
+    """A time staff give in ISO 8601 (a letter's arrival, an appeal made by phone); one without a
+    zone is the platform's, as the clerk reads it off the wall. None when not given; ValueError
+    when it is no time."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError("not a time")
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(timezone))
 
 
 class Checked:

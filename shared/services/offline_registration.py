@@ -17,7 +17,6 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from shared.domain.access_codes import code_from_digest
 from shared.domain.cases import Channel, EventType, Kind
@@ -27,6 +26,7 @@ from shared.domain.permissions import Action, authorize
 from shared.domain.ports import CaseStore, Clock
 from shared.domain.staff import Requester
 
+from .case_input import CLOCK_SKEW, staff_moment
 from .case_views import iso
 from .offline_case_fields import read_choice, read_flag, read_referral, read_text
 from .registration import Acknowledgment, CaseRegistered, NewCase, Registration
@@ -42,7 +42,6 @@ OFFLINE_CHANNELS = (Channel.PHONE, Channel.IN_PERSON, Channel.LETTER, Channel.RE
 _FROM_A_PERSON = (Channel.PHONE, Channel.IN_PERSON, Channel.LETTER)
 LANGUAGES = ("zh-CN", "en")  # of the acknowledgment
 MAX_AGE = timedelta(days=366)  # received longer ago than this is not an offline registration
-CLOCK_SKEW = timedelta(minutes=5)  # a clerk's clock a little ahead is not "the future"
 LIMITS_HERE = {**LIMITS, "email": 254, "phone": 40, "respondent": 200, "about_staff": 100}
 _TEXTS = ("subject", "description", "desired_outcome", "name", "email", "phone", "respondent",
           "about_staff")
@@ -157,17 +156,13 @@ class OfflineRegistration:
     def _received_at(self, value, errors: dict) -> datetime | None:
         """When it reached us; None (now) when not given. A time without a zone is the
         platform's (as the clerk reads it off the wall)."""
-        if value is None or value == "":
-            return None
         try:
-            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+            moment = staff_moment(value, self._rules.timezone)
         except ValueError:
-            moment = None
-        if moment is None:
             errors["received_at"] = "invalid_time"
             return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=ZoneInfo(self._rules.timezone))
+        if moment is None:
+            return None
         now = self._clock.now()
         if moment > now + CLOCK_SKEW:
             errors["received_at"] = "in_future"

@@ -15,24 +15,11 @@ from shared.domain.decisions import (
     validation_errors,
 )
 from shared.domain.errors import InvalidCommand
+from tests.support.builders import a_decision_record
 
 
 def a_decision(**changes):
-    record = {
-        "outcome": "partly_upheld",
-        "measures": [{"measure": "refund"}, {"measure": "apology", "note": "by phone"}],
-        "facts_found": "The order was charged twice on 3 May.",
-        "grounds": "User agreement §7.2 (refunds)",
-        "automated": False,
-        "reasons": {
-            "decided": "The second charge is refunded.",
-            "facts": "Two charges for one order.",
-            "ground": "User agreement §7.2",
-            "redress": "Ask for a review within six months; 12315; the courts.",
-        },
-    }
-    record.update(changes)
-    return record
+    return a_decision_record(**changes)
 
 
 def with_reasons(**changes):
