@@ -51,6 +51,7 @@ const grpc = require("@grpc/grpc-js");
 const {
   FirestoreServer,
   FirestoreState,
+  FirestoreStateCollection,
   FirestoreStateDocument,
   TimestampFromDate,
 } = require("@firestore-emulator/server");
@@ -437,6 +438,19 @@ FirestoreStateDocument.prototype.v1Transform = function (date, transforms) {
     }
     origTransform.call(this, date, [t]);
   }
+};
+
+// Documents of a collection. 0.3.15 adds one by copying the collection's whole (immer-frozen)
+// map, so writing n new documents costs n²/2 copies: 100 000 cases took hours to load
+// (bench/sweep.py). Nothing else replaces the map, so it is copied once, unfrozen, and grown
+// in place; a document is added exactly as before (the same constructor arguments).
+FirestoreStateCollection.prototype.getDocument = function (documentName) {
+  if (Object.isFrozen(this.documents)) this.documents = { ...this.documents };
+  if (!Object.hasOwn(this.documents, documentName)) {
+    this.documents[documentName] = new FirestoreStateDocument(
+      this.emitter, this.database, this, documentName, {}, {});
+  }
+  return this.documents[documentName];
 };
 
 // ---- serve -------------------------------------------------------------------
