@@ -36,6 +36,7 @@ from . import (
     firestore_upgrade,
     records,
 )
+from .firestore_case_as_read import FirestoreCaseAsRead
 from .firestore_case_documents import CASES, IDENTITIES, TimelineTooLong
 from .firestore_inbound_mail import MAIL_INDEX, FirestoreHeldMail
 from .firestore_reporter_marks import FirestoreReporterMarks
@@ -47,7 +48,7 @@ _MAX_ATTEMPTS = 30
 
 
 class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
-                         FirestoreReporterMarks):
+                         FirestoreReporterMarks, FirestoreCaseAsRead):
     """CaseStore on Firestore. The client is built on first use, not at import time."""
 
     def __init__(self, project: str, database: str = "(default)", client=None):

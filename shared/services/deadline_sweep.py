@@ -75,7 +75,7 @@ class DeadlineSweep:
                     report.more_due = True
                     break
                 tried.add(case.number)
-                self._sweep_case(case.number, now, supervisors, actions)
+                self._sweep_case(case, now, supervisors, actions)
                 report.cases_read += 1
                 longest = max(longest, (self._clock.now() - started).total_seconds() - elapsed)
             if report.more_due:
@@ -83,7 +83,7 @@ class DeadlineSweep:
         report.actions = dict(actions)
         return report
 
-    def _sweep_case(self, number: str, now: datetime, supervisors, actions: Counter) -> None:
+    def _sweep_case(self, case: Case, now: datetime, supervisors, actions: Counter) -> None:
         done: Counter = Counter()
 
         def change(case: Case) -> list[OutboxMessage]:
@@ -106,12 +106,12 @@ class DeadlineSweep:
             case.next_due_at = sweep_rules.next_look(case, now, self._policy, retry_at)
             return outbox
 
-        try:
-            self._store.update_case(number, change)
+        try:  # the case as the page read it, written only if unchanged since: no second read
+            self._store.update_case_as_read(case, change)
         except CaseNotFound:
             return
         except Exception:  # one bad case must not stop the sweep of the others
-            log.exception("deadline sweep: case %s failed", number)
+            log.exception("deadline sweep: case %s failed", case.number)
             actions["failed"] += 1
             return
         actions.update(done)
