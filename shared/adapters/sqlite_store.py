@@ -27,11 +27,20 @@ from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits
 from .sqlite_case_as_read import SqliteCaseAsRead
 from .sqlite_inbound_mail import SqliteHeldMail
 from .sqlite_reporter_marks import SqliteReporterMarks
-from .sqlite_schema import CASE_COLUMNS, case_columns, dump, event_row, follow_up_column, migrate
+from .sqlite_schema import (
+    CASE_COLUMNS,
+    DERIVED_COLUMNS,
+    case_columns,
+    derived_columns,
+    dump,
+    event_row,
+    migrate,
+)
 from .sqlite_sessions import SqliteSessions
 from .sqlite_staff import SqliteStaff
 
-_UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash")  # set at register
+# Set by every write; the reporter's email hash only at registration.
+_UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash") + DERIVED_COLUMNS
 
 
 class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporterMarks,
@@ -207,10 +216,10 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         self.operations += 1
         try:
             db.execute(
-                f"INSERT INTO cases (number, doc, {', '.join(CASE_COLUMNS)}, follow_up_at) "
-                f"VALUES (?, ?{', ?' * len(CASE_COLUMNS)}, ?)",
+                f"INSERT INTO cases (number, doc, {', '.join(CASE_COLUMNS + DERIVED_COLUMNS)}) "
+                f"VALUES (?, ?{', ?' * len(CASE_COLUMNS + DERIVED_COLUMNS)})",
                 (case.number, dump(records.case_to_record(case)), *case_columns(case, identity.email),
-                 follow_up_column(case)),
+                 *derived_columns(case)),
             )
         except sqlite3.IntegrityError as exc:
             raise CaseNumberTaken(case.number) from exc
@@ -229,10 +238,10 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         self.operations += 1
         unchanged = "" if unless_changed_from is None else " AND doc = ?"
         written = db.execute(
-            f"UPDATE cases SET doc = ?, {', '.join(c + ' = ?' for c in _UPDATED_COLUMNS)}, "
-            f"follow_up_at = ? WHERE number = ?{unchanged}",
+            f"UPDATE cases SET doc = ?, {', '.join(c + ' = ?' for c in _UPDATED_COLUMNS)} "
+            f"WHERE number = ?{unchanged}",
             (dump(records.case_to_record(case)), *case_columns(case, "")[:-1],
-             follow_up_column(case), case.number,
+             *derived_columns(case), case.number,
              *([] if unless_changed_from is None else [unless_changed_from])),
         ).rowcount == 1
         if written:
