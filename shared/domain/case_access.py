@@ -23,7 +23,8 @@ SEE_CONFIDENTIAL = frozenset({Role.SUPERVISOR, Role.AUDITOR})  # and the case's 
 ASSIGNEE_ACTIONS = frozenset({Action.MESSAGE_REPORTER, Action.RECORD_REPORTER_ANSWER,
                               Action.REVEAL_IDENTITY, Action.MARK_CONFIDENTIAL,
                               Action.DRAFT_DECISION, Action.NOTIFY_RESPONDENT, Action.MARK_REPORT,
-                              Action.TRACK_CORRECTIVE_ACTION})
+                              Action.TRACK_CORRECTIVE_ACTION, Action.RECORD_CONTACT,
+                              Action.RECORD_MATERIALS_COMPLETE})
 ASSIGNEE_ONLY = frozenset({Action.START_WORK})
 
 # What staff do to a case, by the name `StaffCases` gives it: the action of the role table and
@@ -60,6 +61,9 @@ CASE_ACTIONS: dict[str, tuple[Action, CommandName | None]] = {
     "record_reward": (Action.RECORD_REWARD, C.RECORD_REWARD),
     "archive": (Action.ARCHIVE_CASE, C.ARCHIVE_CASE),
     "export": (Action.EXPORT_CASE, C.RECORD_EXPORT),
+    # The first-contact and compensation clocks (R13)
+    "record_contact": (Action.RECORD_CONTACT, C.RECORD_CONTACT),
+    "record_materials_complete": (Action.RECORD_MATERIALS_COMPLETE, C.RECORD_MATERIALS_COMPLETE),
 }
 
 
