@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .cases import Case, Status
 from .commands import CommandName
+from .contact_clocks import COMPENSATION, running
 from .lifecycle import TRANSITIONS
 from .permissions import PERMISSIONS, Action, Forbidden
 from .staff import Role, StaffMember
@@ -122,6 +123,9 @@ def allowed_actions(member: StaffMember, case: Case) -> list[str]:
         if name == "complete_corrective_action" and all(
                 a.get("done_on") for a in case.corrective_actions):
             continue  # nothing open
+        if name == "record_materials_complete" and any(
+                clock.name == COMPENSATION for clock in running(case)):
+            continue  # recorded already, not yet decided
         if may(member, action, case):
             allowed.append(name)
     return allowed

@@ -81,6 +81,7 @@ def test_materials_complete_starts_the_compensation_clock_once(desk):
     assert first.status_code == 200
     clock = json_of(first)["compensation"]
     assert clock["met"] is False and clock["due_at"] > clock["started_at"]
+    assert "record_materials_complete" not in json_of(first)["allowed_actions"]
     before = cases.snapshot(number)
     again = api.post(path, token, json={"reason": "再次登记"}, headers={"Accept-Language": "en"})
     assert (again.status_code, json_of(again)["error"]) == (409, "compensation_clock_running")
