@@ -155,6 +155,13 @@ class Services:
                             mail_rules(self.settings))
 
     @cached_property
+    def failed_mail(self):
+        """Staff's list of mail given up on, and sending an entry again (issue 10)."""
+        from shared.services.failed_mail import FailedMail
+
+        return FailedMail(self.store, self.clock)
+
+    @cached_property
     def staff_cases(self):
         """Staff commands on cases: review, classification, assignment, messages, reveals,
         decisions and after; with the reply-token key, from which the key of the report marks'

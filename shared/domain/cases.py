@@ -54,6 +54,7 @@ class EventType(StrEnum):
     NOTICE_SENT = "notice_sent"
     NOTICE_RETRYING = "notice_retrying"
     NOTICE_FAILED = "notice_failed"
+    NOTICE_REQUEUED = "notice_requeued"  # a given-up notice sent again by staff (staff-only)
     ACKNOWLEDGMENT_NOT_POSSIBLE = "acknowledgment_not_possible"
     ACKNOWLEDGMENT_SKIPPED = "acknowledgment_skipped"
     INFORMATION_ADDED = "information_added"

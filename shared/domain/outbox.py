@@ -74,6 +74,7 @@ class OutboxMessage:
     notes: list[str] = field(default_factory=list)  # lines for the reply, e.g. dropped files
     text: str = ""  # what a staff member wrote to the reporter (a message, a question, a reason)
     details: dict = field(default_factory=dict)  # what the template says besides (plain values)
+    failed_at: datetime | None = None  # when it was given up (FAILED); cleared when sent again
 
     def message_id(self, domain: str) -> str:
         """Stable per outbox entry: a resend after a crash carries the same Message-ID, which mail
@@ -104,6 +105,7 @@ class OutboxMessage:
         self.lease_until = None
         if retry_at is None:
             self.status = OutboxStatus.FAILED
+            self.failed_at = now
         else:
             self.status = OutboxStatus.PENDING
             self.next_attempt_at = retry_at

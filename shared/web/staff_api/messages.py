@@ -14,6 +14,8 @@ ERRORS = {
         "case_not_found": "没有这个案件。",
         "held_mail_not_found": "没有这封暂存邮件。",
         "held_mail_settled": "这封暂存邮件已经处理过了。",
+        "mail_not_found": "没有这封待发邮件。",
+        "mail_not_failed": "这封邮件没有发送失败（正在发送、等待重试或已经发出），无需重新发送。",
         "method_not_allowed": "此地址不支持该请求方法。",
         "unsupported_media_type": "请求正文必须是 JSON（Content-Type: application/json，UTF-8）。",
         "body_too_large": "请求正文过大。",
@@ -60,6 +62,9 @@ ERRORS = {
         "staff_not_found": "There is no such staff member.",
         "case_not_found": "There is no such case.",
         "held_mail_not_found": "There is no such held message.",
+        "mail_not_found": "There is no such outgoing message.",
+        "mail_not_failed": "This message has not failed (it is being sent, waiting to be retried "
+                           "or sent already): there is nothing to send again.",
         "held_mail_settled": "This held message was dealt with already.",
         "method_not_allowed": "This address does not accept that request method.",
         "unsupported_media_type": "The request body must be JSON (Content-Type: application/json, "

@@ -11,6 +11,7 @@ from . import case_routes as cases
 from . import decision_routes as decisions
 from . import follow_up_routes as follow_ups
 from . import held_routes as held
+from . import mail_routes as mail
 from . import mark_routes as marks
 from . import respondent_routes as respondents
 from . import staff_routes as staff
@@ -68,6 +69,8 @@ ROUTES = (
     ("/held-mail/<held_id>/open-case", "POST", held.open_case_from_held_mail),
     ("/held-mail/<held_id>/attach", "POST", held.attach_held_mail),
     ("/held-mail/<held_id>/dismiss", "POST", held.dismiss_held_mail),
+    ("/mail/failed", "GET", mail.failed_mail),
+    ("/mail/<outbox_id>/retry", "POST", mail.retry_mail),
 )
 
 # Open without an identity, in the local mode only (behind IAP the route answers 404).
