@@ -84,7 +84,10 @@ def case_to_record(case: Case) -> dict:
                                            ("corrective_actions", case.corrective_actions),
                                            ("deadlines_provisional", case.deadlines_provisional),
                                            ("archived_at", time_text(case.archived_at)),
-                                           ("sweep_claims", case.sweep_claims))
+                                           ("sweep_claims", case.sweep_claims),
+                                           ("decision_paused_at",
+                                            time_text(case.decision_paused_at)),
+                                           ("extension", case.extension))
            if value},
     }
 
@@ -133,6 +136,8 @@ def case_from_record(record: dict) -> Case:
         deadlines_provisional=record.get("deadlines_provisional", False),
         archived_at=parse_time(record.get("archived_at")),
         sweep_claims=list(record.get("sweep_claims", [])),
+        decision_paused_at=parse_time(record.get("decision_paused_at")),
+        extension=dict(record.get("extension", {})),
     )
     # Set after construction: a stored case without a deadline keeps none.
     case.next_due_at = parse_time(record.get("next_due_at", record["review_due_at"]))
