@@ -111,6 +111,9 @@ class EventType(StrEnum):
     EXTENSION_REQUESTED = "extension_requested"
     EXTENSION_APPROVED = "extension_approved"  # by a leader (R13): the deadline moved
     EXTENSION_REFUSED = "extension_refused"
+    # The first-contact and compensation clocks (`contact_clocks.py`, R13).
+    CONTACT_RECORDED = "contact_recorded"  # staff reached the person (a call, a visit)
+    COMPENSATION_MATERIALS_COMPLETE = "compensation_materials_complete"  # the clock starts
     # Legacy: stored by earlier versions (acknowledgments only), read as their notice_* equivalent
     # (`as_current`); nothing emits them any more.
     ACKNOWLEDGMENT_QUEUED = "acknowledgment_queued"
@@ -262,6 +265,12 @@ class Case:
     # (`decision_clock.py`); the one extension of its deadline (`extensions.py`, plain values).
     decision_paused_at: datetime | None = None
     extension: dict = field(default_factory=dict)
+    # The first-contact and compensation clocks (`contact_clocks.py`): None while not set.
+    first_contact_due_at: datetime | None = None  # complaints with a contact (4 working hours)
+    first_contacted_at: datetime | None = None  # when staff first reached the person
+    materials_complete_at: datetime | None = None  # a compensation claim's materials are all in
+    compensation_due_at: datetime | None = None  # 10 working days after that (R13)
+    compensation_met_at: datetime | None = None  # the decision approved, or the case closed
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self):

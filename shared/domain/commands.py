@@ -64,6 +64,9 @@ class CommandName(StrEnum):
     REQUEST_EXTENSION = "request_extension"
     APPROVE_EXTENSION = "approve_extension"
     REFUSE_EXTENSION = "refuse_extension"
+    # The first-contact and compensation clocks (`contact_clocks.py`)
+    RECORD_CONTACT = "record_contact"
+    RECORD_MATERIALS_COMPLETE = "record_materials_complete"
 
 
 C = CommandName  # short names for the class bodies below

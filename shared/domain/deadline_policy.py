@@ -23,7 +23,12 @@ from importlib import resources
 from .cases import Kind, Severity
 from .categories import is_valid_category
 from .decision_clock import DecisionClock
-from .working_time import Deadline, WorkingCalendar, add_working_days, initial_review_due
+from .working_time import (
+    Deadline,
+    WorkingCalendar,
+    add_working_days,
+    initial_review_due,
+)
 
 POLICY_FILE = "deadline_policy.json"
 _LIMIT = 366  # no clock of this policy is longer than a year
@@ -157,3 +162,8 @@ class Deadlines:
     def decision_clock(self) -> DecisionClock:
         """How the decision clock pauses for the reporter's answer, on this calendar."""
         return DecisionClock(self.calendar, self.policy.pause_while_awaiting_reporter)
+
+    def compensation(self, materials_complete: datetime) -> Deadline:
+        """A compensation claim's decision: its working days from when all materials are in."""
+        return add_working_days(self.calendar, materials_complete,
+                                self.policy.compensation_working_days)

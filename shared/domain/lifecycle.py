@@ -36,6 +36,7 @@ from .commands import (
     StartWork,
     actor_kind,
 )
+from .contact_clocks import RecordContact, RecordMaterialsComplete, keep_look
 from .decision_clock import DecisionClock, follow
 from .decision_commands import (
     AppealDecision,
@@ -112,6 +113,11 @@ TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
     # The decision deadline's one extension (R13), while the decision is not yet approved.
     **{(status, command): status for status in DECIDING for command in
        (C.REQUEST_EXTENSION, C.APPROVE_EXTENSION, C.REFUSE_EXTENSION)},
+    # The first-contact and compensation clocks (R13): a contact is recorded until the case is
+    # archived; a compensation claim's materials are complete while the case is being worked on.
+    **{(status, C.RECORD_CONTACT): status for status in NOT_ARCHIVED},
+    **{(status, C.RECORD_MATERIALS_COMPLETE): status
+       for status in (S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_REPORTER)},
 }
 
 COMMANDS: dict[CommandName, type[Command]] = {
@@ -123,8 +129,8 @@ COMMANDS: dict[CommandName, type[Command]] = {
                     RecordConfidentialRead, DraftReply, ApproveReply, SendBackReply,
                     ApproveCompensation, NotifyRespondent, RecordCorrectiveAction,
                     CompleteCorrectiveAction, RateHandling, RecordFollowUp, MarkReport,
-                    RecordReward, RecordExport, RequestExtension, ApproveExtension,
-                    RefuseExtension)
+                    RecordReward, RecordExport, RecordContact, RecordMaterialsComplete,
+                    RequestExtension, ApproveExtension, RefuseExtension)
 }
 
 # The sweep acts on `next_due_at`, so a move must set it. Entering one of these statuses stops the
@@ -182,8 +188,10 @@ def apply(case: Case, command: Command, now: datetime) -> TimelineEvent:
               "status_to": target.value, **command.details(case), **origin},
     )
     command.change(case)
+    before = case.next_due_at
     _move_deadlines(case, command, target, now)
     case.status = target
+    keep_look(case, command, before, now)  # the first-contact and compensation clocks
     case.record(event)
     clock = command.decision_clock if isinstance(command, AskReporter | ReporterAnswered) else None
     follow(case, clock or DecisionClock(), source, command.actor, now)  # pause or resume it

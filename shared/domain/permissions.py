@@ -53,6 +53,8 @@ class Action(StrEnum):
     # The decision deadline's one extension (R13): asked by the department, approved by a leader
     REQUEST_EXTENSION = "request_extension"
     APPROVE_EXTENSION = "approve_extension"  # also refuses it
+    RECORD_CONTACT = "record_contact"  # a call or visit to the person (first contact, R13)
+    RECORD_MATERIALS_COMPLETE = "record_materials_complete"  # a compensation claim's (R13)
 
 
 _CLERK, _HANDLER, _SUPERVISOR = Role.CLERK, Role.HANDLER, Role.SUPERVISOR
@@ -99,6 +101,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EXPORT_CASE: frozenset({_SUPERVISOR, _LEADER, _AUDITOR}),
     Action.REQUEST_EXTENSION: frozenset({_HANDLER, _SUPERVISOR}),
     Action.APPROVE_EXTENSION: frozenset({_LEADER}),
+    Action.RECORD_CONTACT: frozenset({_CLERK, _HANDLER, _SUPERVISOR}),
+    Action.RECORD_MATERIALS_COMPLETE: frozenset({_HANDLER, _SUPERVISOR}),
 }
 
 

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 from shared.domain.case_access import allowed_actions
 from shared.domain.cases import Case, ReporterIdentity, TimelineEvent
+from shared.domain.contact_clocks import Clock, clocks
 from shared.domain.masking import masked_identity
 from shared.domain.staff import StaffMember
-from shared.domain.sweep_rules import is_overdue
+from shared.domain.sweep_rules import overdue_deadline
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -61,6 +62,11 @@ class CaseView:
     corrective_actions: list[dict]
     archived_at: str | None
     overdue: bool  # past its current deadline, as the deadline sweep found (`sweep_rules`)
+    overdue_deadline: str | None  # which: review | decision | first_contact | compensation
+    overdue_since: str | None  # that deadline
+    # The first-contact and compensation clocks (R13, `contact_clocks.py`); None: no such clock.
+    first_contact: dict | None = None
+    compensation: dict | None = None
     # The decision clock (R13): paused since, waiting for the reporter; its one extension.
     decision_paused_at: str | None = None
     extension: dict = field(default_factory=dict)
@@ -85,12 +91,30 @@ class CaseView:
             appeal_round=case.appeal_round, deciders=list(case.deciders),
             follow_up=dict(case.follow_up), report_mark=case.report_mark,
             corrective_actions=[dict(a) for a in case.corrective_actions],
-            archived_at=iso(case.archived_at), overdue=is_overdue(case),
+            archived_at=iso(case.archived_at), **overdue_fields(case),
+            **{clock.name: clock_state(case, clock) for clock in clocks(case)},
             decision_paused_at=iso(case.decision_paused_at), extension=dict(case.extension))
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""
         return asdict(self)
+
+
+def clock_state(case: Case, clock: Clock) -> dict:
+    """A clock as staff see it: when it started and is due, whether and when it was met, whether
+    that was late, and whether the sweep found it overdue (told the assignee and supervisors)."""
+    met = clock.met_at is not None
+    return {"started_at": iso(clock.start), "due_at": iso(clock.due), "met": met,
+            "met_at": iso(clock.met_at), "late": met and clock.met_at > clock.due,
+            "overdue": not met and clock.key("overdue") in case.sweep_claims}
+
+
+def overdue_fields(case: Case) -> dict:
+    """`overdue`, `overdue_deadline` and `overdue_since`, as the case view and queue items show
+    them: the deadline the sweep found the case past, if any (`sweep_rules.overdue_deadline`)."""
+    passed = overdue_deadline(case)
+    return {"overdue": passed is not None, "overdue_deadline": passed and passed.deadline,
+            "overdue_since": passed and iso(passed.at)}
 
 
 def timeline_entry(event: TimelineEvent) -> dict:

@@ -127,6 +127,10 @@ SCENARIOS = {
                           d.cases.request_extension(who, n, working_days=5, reason="调取物流记录")),
     A.APPROVE_EXTENSION: (S.IN_PROGRESS, _EXTENSION_WAITING, lambda d, who, n:
                           d.cases.approve_extension(who, n)),
+    A.RECORD_CONTACT: (S.RECEIVED, {}, lambda d, who, n: d.cases.record_contact(
+        who, n, channel="phone", at=d.clock.now().isoformat(), summary="已电话解释")),
+    A.RECORD_MATERIALS_COMPLETE: (S.IN_PROGRESS, {}, lambda d, who, n:
+                                  d.cases.record_materials_complete(who, n, "发票已收齐")),
 }
 SERVED_ELSEWHERE = {A.REGISTER_OFFLINE_CASE, A.READ_QUEUES, A.READ_HELD_MAIL, A.ACT_ON_HELD_MAIL,
                     A.MANAGE_STAFF, A.MANAGE_SETTINGS}

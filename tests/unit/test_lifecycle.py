@@ -52,6 +52,8 @@ def a_command(name: CommandName):
              CommandName.RATE_HANDLING: {"rating": 4, "outbox_id": "o1"},
              CommandName.REQUEST_EXTENSION: {"working_days": 5},
              CommandName.APPROVE_EXTENSION: {"decision_due_at": EXTENDED, "decided_at": NOW},
+             CommandName.RECORD_CONTACT: {"at": NOW},
+             CommandName.RECORD_MATERIALS_COMPLETE: {"at": NOW, "due": NOW + timedelta(days=14)},
              }.get(name, {})
     return COMMANDS[name](actor=actor, reason=f"because of {name}", client=CLIENT, **extra)
 
@@ -153,7 +155,8 @@ def test_every_command_is_in_the_table_and_the_ones_that_stay_are_where_they_sho
                        CommandName.RECORD_FOLLOW_UP, CommandName.MARK_REPORT,
                        CommandName.RECORD_REWARD, CommandName.RECORD_EXPORT,
                        CommandName.REQUEST_EXTENSION, CommandName.APPROVE_EXTENSION,
-                       CommandName.REFUSE_EXTENSION}
+                       CommandName.REFUSE_EXTENSION,
+                       CommandName.RECORD_CONTACT, CommandName.RECORD_MATERIALS_COMPLETE}
     # a read of an archived case is recorded too; an archived case is no longer classified
     assert (Status.ARCHIVED, CommandName.RECORD_CONFIDENTIAL_READ) in TRANSITIONS
     assert (Status.ARCHIVED, CommandName.MESSAGE_REPORTER) not in TRANSITIONS
