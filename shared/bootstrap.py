@@ -271,7 +271,7 @@ class Services:
         limits = LookupLimits(s.lookup_attempts_per_client, s.lookup_attempts_per_case,
                               s.lookup_window)
         return StatusLookup(self.store, self.attachments, self.clock, limits, s.max_attachments,
-                            s.max_attachment_bytes)
+                            s.max_attachment_bytes, self.deadlines.decision_clock)
 
     @cached_property
     def delivery(self):
@@ -310,7 +310,7 @@ class Services:
         from shared.services.mail_intake import MailIntake
 
         return MailIntake(self.registration, self.store, self.attachments, self.clock,
-                          mail_rules(self.settings))
+                          mail_rules(self.settings), self.deadlines.decision_clock)
 
     @cached_property
     def mail_webhook(self):

@@ -86,6 +86,9 @@ def case_to_record(case: Case) -> dict:
                                            ("deadlines_provisional", case.deadlines_provisional),
                                            ("archived_at", time_text(case.archived_at)),
                                            ("sweep_claims", case.sweep_claims),
+                                           ("decision_paused_at",
+                                            time_text(case.decision_paused_at)),
+                                           ("extension", case.extension),
                                            *_clock_fields(case))
            if value},
     }
@@ -135,6 +138,8 @@ def case_from_record(record: dict) -> Case:
         deadlines_provisional=record.get("deadlines_provisional", False),
         archived_at=parse_time(record.get("archived_at")),
         sweep_claims=list(record.get("sweep_claims", [])),
+        decision_paused_at=parse_time(record.get("decision_paused_at")),
+        extension=dict(record.get("extension", {})),
         **{name: parse_time(record.get(name)) for name in CLOCK_FIELDS},
     )
     # Set after construction: a stored case without a deadline keeps none.

@@ -43,6 +43,9 @@ class Template(StrEnum):
     APPEAL_REFUSED = "appeal_refused"  # a reply to a closure notice too late, or after the appeal
     STAFF_REMINDER = "staff_reminder"  # the deadline sweep: a deadline is near (to the assignee)
     STAFF_OVERDUE = "staff_overdue"  # the deadline sweep: past it (to the assignee, supervisors)
+    # The decision deadline moved (R13, 知情权): extended by a leader, or after the pause for the
+    # reporter's answer; `details` hold the old and new deadline and why.
+    DECISION_DEADLINE_CHANGED = "decision_deadline_changed"
 
     @property
     def addressee(self) -> Addressee:

@@ -42,6 +42,10 @@ def _reward(desk, who, number):
                                       paid_on="2026-11-28", request_id="role-table-1")
 
 
+_DECISION_DUE = {"decision_due_at": datetime(2026, 12, 18, 10, tzinfo=UTC)}
+_EXTENSION_WAITING = {**_DECISION_DUE, "extension": {"state": "requested", "working_days": 5,
+                                                     "reason": "调取物流记录",
+                                                     "requested_by": "someone.else"}}
 _UPHELD_REPORT = {"kind": "report", "decision": {"record": {"outcome": "upheld"},
                                                  "sent": {"outcome": "upheld"}}}
 
@@ -119,6 +123,10 @@ SCENARIOS = {
                              d.cases.approve_compensation(who, n)),
     A.APPROVE_REPLY: (S.IN_PROGRESS, _REPLY_WAITING, lambda d, who, n: d.cases.approve_reply(
         who, n, "r1")),
+    A.REQUEST_EXTENSION: (S.IN_PROGRESS, _DECISION_DUE, lambda d, who, n:
+                          d.cases.request_extension(who, n, working_days=5, reason="调取物流记录")),
+    A.APPROVE_EXTENSION: (S.IN_PROGRESS, _EXTENSION_WAITING, lambda d, who, n:
+                          d.cases.approve_extension(who, n)),
     A.RECORD_CONTACT: (S.RECEIVED, {}, lambda d, who, n: d.cases.record_contact(
         who, n, channel="phone", at=d.clock.now().isoformat(), summary="已电话解释")),
     A.RECORD_MATERIALS_COMPLETE: (S.IN_PROGRESS, {}, lambda d, who, n:
