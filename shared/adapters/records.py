@@ -84,6 +84,7 @@ def case_to_record(case: Case) -> dict:
                                            ("corrective_actions", case.corrective_actions),
                                            ("deadlines_provisional", case.deadlines_provisional),
                                            ("archived_at", time_text(case.archived_at)),
+                                           ("major_since", time_text(case.major_since)),
                                            ("sweep_claims", case.sweep_claims))
            if value},
     }
@@ -132,6 +133,7 @@ def case_from_record(record: dict) -> Case:
         corrective_actions=list(record.get("corrective_actions", [])),
         deadlines_provisional=record.get("deadlines_provisional", False),
         archived_at=parse_time(record.get("archived_at")),
+        major_since=parse_time(record.get("major_since")),
         sweep_claims=list(record.get("sweep_claims", [])),
     )
     # Set after construction: a stored case without a deadline keeps none.

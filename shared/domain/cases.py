@@ -250,6 +250,7 @@ class Case:
     # shown as provisional, counted again once the year is known (`working_time.py`).
     deadlines_provisional: bool = False
     archived_at: datetime | None = None  # R18
+    major_since: datetime | None = None  # when it last became major: its weekly bulletins (R9)
     # What the deadline sweep did, one key per deadline (`sweep_rules.claim`): each once.
     sweep_claims: list[str] = field(default_factory=list)
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)

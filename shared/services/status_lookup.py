@@ -22,6 +22,7 @@ from shared.domain.rate_limits import client_slot, counter_slot
 
 from .appeal_refusals import appeal_refusal
 from .attachments import UploadedFile, check_files, stored_uploads
+from .major_case_notices import staff_audience, with_major_case_notices
 from .submissions import clean_text, is_blank
 
 MAX_ADDED_TEXT = 10000
@@ -94,13 +95,15 @@ class AddInformation:
 
 class StatusLookup:
     def __init__(self, store: CaseStore, files: AttachmentStore, clock: Clock,
-                 limits: LookupLimits, max_files: int, max_file_bytes: int):
+                 limits: LookupLimits, max_files: int, max_file_bytes: int,
+                 staff_language: str = "zh-CN"):
         self._store = store
         self._files = files
         self._clock = clock
         self._limits = limits
         self._max_files = max_files
         self._max_file_bytes = max_file_bytes
+        self.staff_language = staff_language  # of R9's notices when the reporter moves a case
 
     def look_up(self, number: str, access_code: str, client: str, after: int = 0) -> CaseView:
         """The case's public view, its timeline from the page after sequence number `after`.
@@ -139,7 +142,8 @@ class StatusLookup:
                                              actor=REPORTER))
                 answer_received(current, "added information on the status page", now)
 
-            updated = self._store.update_case(case.number, append)
+            updated = self._store.update_case(case.number, with_major_case_notices(
+                append, staff_audience(self._store), self.staff_language))
         return InformationAdded(CaseView.of(updated, self._store, now=self._clock.now()), {})
 
     def authorised_case(self, number: str, access_code: str, client: str) -> Case:

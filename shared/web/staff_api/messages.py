@@ -29,6 +29,8 @@ ERRORS = {
         "last_admin": "不能停用最后一位管理员，也不能取消其管理员角色。",
         "own_draft": "拟稿人不能审核自己起草的内容，请由另一位主管审核。",
         "leader_approval_needed": "赔偿金额超过限额，须先经领导审批。",
+        "closure_report_needed": "重大案件结案须附结案报告（原因和预防措施），热点案件须附简要报告："
+                                 "请在处理意见中填写 closure_report 后再审批。",
         "no_compensation": "该处理意见不涉及赔偿，无需领导审批赔偿。",
         "original_decider": "复核须由原处理人和原审核人以外的人员进行。",
         "appeal_window_closed": "复核申请期限已过。",
@@ -79,6 +81,9 @@ ERRORS = {
                      "supervisor.",
         "leader_approval_needed": "The compensation is above the limit: a leader must approve it "
                                   "first.",
+        "closure_report_needed": "A major case closes with a report of its cause and preventive "
+                                 "measures, a hot case with a short report: write the draft's "
+                                 "closure_report first.",
         "no_compensation": "This draft pays no compensation: there is nothing for a leader to "
                            "approve.",
         "original_decider": "An appeal is reviewed by someone other than who drafted or approved "
