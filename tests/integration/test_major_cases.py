@@ -103,9 +103,10 @@ def test_each_change_of_a_major_cases_status_is_bulletined_once(desk, people):
 
 
 def test_the_sweep_bulletins_an_open_major_case_weekly_once_however_often_it_runs(desk, people):
-    number = desk.assigned_to(people["handler"])
-    desk.cases.set_severity(people["boss"], number, "major", "集体投诉")
     start = desk.clock.now()
+    number = desk.assigned_to(people["handler"], next_due_at=start + 50 * WEEK)
+    desk.cases.set_severity(people["boss"], number, "major", "集体投诉")
+    assert desk.store.get_case(number).next_due_at == start + WEEK  # the sweep reads it then
     # Twice at each moment; then none from day 14 to day 30: weeks 3 and 4 are one bulletin.
     for days in (6, 7, 7, 10, 14, 14, 30, 30):
         DeadlineSweep(desk.store, FixedClock(start + timedelta(days=days))).run(60)

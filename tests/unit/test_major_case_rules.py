@@ -9,7 +9,7 @@ import pytest
 
 from shared.domain import lifecycle, major_cases, sweep_rules
 from shared.domain.cases import SYSTEM, Severity, Status
-from shared.domain.commands import AssignCase, SetSeverity, StartWork
+from shared.domain.commands import AcceptCase, AssignCase, SetSeverity, StartWork
 from shared.domain.decision_commands import ApproveDecision, CloseCase, DraftDecision
 from shared.domain.decisions import Decision, validation_errors
 from shared.domain.errors import CommandRefused
@@ -151,8 +151,8 @@ def test_a_general_decision_needs_no_report_and_a_report_is_checked_like_any_tex
     assert "closure_report" not in Decision.from_record(a_decision_record()).to_record()
 
 
-def test_an_assignment_moves_the_next_look_yet_never_past_the_weekly_bulletin():
-    case = in_progress(status=Status.ASSIGNED, severity=Severity.MAJOR, major_since=NOW,
-                       next_due_at=NOW + WEEK)
-    changed(case, AssignCase("staff:s-boss", "回避", assignee="s-boss", department="客服中心"))
-    assert case.next_due_at == NOW + WEEK
+def test_an_acceptance_moves_the_next_look_yet_never_past_the_weekly_bulletin():
+    case = in_progress(status=Status.RECEIVED, severity=Severity.MAJOR,
+                       major_since=NOW - timedelta(days=6), next_due_at=NOW)
+    changed(case, AcceptCase("staff:s-boss"))  # would look next on day 7 since receipt
+    assert case.next_due_at == NOW + timedelta(days=1)  # the bulletin's day comes first
