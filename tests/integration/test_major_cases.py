@@ -158,7 +158,8 @@ def test_a_major_case_closes_only_with_its_closure_report_which_the_reporter_nev
         desk, people):
     handler, boss = people["handler"], people["boss"]
     number = desk.assigned_to(handler, severity=Severity.MAJOR)
-    desk.cases.draft_decision(handler, number, **a_decision_record())
+    view = desk.cases.draft_decision(handler, number, **a_decision_record())
+    assert view.closure_report_needed == ["cause", "prevention"]  # the console says so first
     refused = refused_unchanged(desk, number, CommandRefused,
                                 lambda: desk.cases.approve_decision(boss, number))
     assert refused.code == "closure_report_needed"
@@ -167,6 +168,7 @@ def test_a_major_case_closes_only_with_its_closure_report_which_the_reporter_nev
     view = desk.cases.approve_decision(boss, number)
     assert view.status == "closed" and view.decision["record"]["closure_report"] == {
         **REPORT, "summary": ""}  # the staff view shows it
+    assert view.closure_report_needed == [] and view.major_since is None  # set by no rule here
     [closure] = [desk.store.get_outbox(e.data["outbox_id"])
                  for e in desk.events(number, EventType.NOTICE_QUEUED)
                  if e.data["template"] == "case_closed"]
