@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 from shared.domain.case_access import allowed_actions
 from shared.domain.cases import Case, ReporterIdentity, TimelineEvent
+from shared.domain.decisions import missing_closure_report
+from shared.domain.lifecycle import OPEN_STATUSES
 from shared.domain.masking import masked_identity
 from shared.domain.staff import StaffMember
 from shared.domain.sweep_rules import is_overdue
@@ -61,6 +63,10 @@ class CaseView:
     corrective_actions: list[dict]
     archived_at: str | None
     overdue: bool  # past its current deadline, as the deadline sweep found (`sweep_rules`)
+    major_since: str | None  # when it became major: its weekly bulletins count from then (R9)
+    # The closure report its decision needs and does not have yet (R9): cause and prevention for
+    # a major case, a summary for a hot one; approving without them is refused.
+    closure_report_needed: list[str]
 
     @classmethod
     def of(cls, case: Case, identity: ReporterIdentity | None, member: StaffMember) -> CaseView:
@@ -82,11 +88,19 @@ class CaseView:
             appeal_round=case.appeal_round, deciders=list(case.deciders),
             follow_up=dict(case.follow_up), report_mark=case.report_mark,
             corrective_actions=[dict(a) for a in case.corrective_actions],
-            archived_at=iso(case.archived_at), overdue=is_overdue(case))
+            archived_at=iso(case.archived_at), overdue=is_overdue(case),
+            major_since=iso(case.major_since), closure_report_needed=closure_report_needed(case))
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""
         return asdict(self)
+
+
+def closure_report_needed(case: Case) -> list[str]:
+    """What the open case's decision still needs of its closure report (R9); [] once closed."""
+    if case.status not in OPEN_STATUSES:
+        return []
+    return list(missing_closure_report(case.decision.get("record", {}), case.severity))
 
 
 def timeline_entry(event: TimelineEvent) -> dict:

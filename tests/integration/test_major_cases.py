@@ -17,11 +17,14 @@ from shared.domain.staff import Role
 from shared.services.deadline_sweep import DeadlineSweep
 from shared.services.status_lookup import AddInformation
 from tests.integration.test_staff_cases import refused_unchanged
+from tests.support import staff_api as fixtures
 from tests.support.builders import a_decision_record
 from tests.support.mailbox import read_mailbox
+from tests.support.staff_api import json_of
 from tests.support.staff_desk import StaffDesk
 from tests.support.timeline import events_of
 
+staff_api = fixtures.staff_api  # the fixture, on both stores
 WEEK = timedelta(days=7)
 REPORT = {"cause": "商家资质审核规则缺失", "prevention": "上线前增加人工复核"}
 
@@ -222,3 +225,28 @@ def test_the_reporter_answering_on_the_status_page_moves_a_major_case_and_the_le
                                                       "198.51.100.7", text="订单号 20261128-001"))
     assert not added.errors and app.store.get_case(number).status == Status.IN_PROGRESS
     assert r9_notices(app.store, number) == [("staff_major_bulletin", leader.member.id)]
+
+
+def test_over_the_staff_api_a_major_decision_without_its_report_is_refused_in_both_languages(
+        staff_api):
+    desk = StaffDesk(staff_api.store, staff_api.app.clock)
+    handler, handler_token = staff_api.member(Role.HANDLER, department="运营部")
+    _, boss = staff_api.member(Role.SUPERVISOR)
+    number = desk.case(Status.IN_PROGRESS, severity=Severity.MAJOR, assignee=handler.id,
+                       department="运营部")
+    path = f"/cases/{number}/decision"
+    drafted = staff_api.post(path, handler_token, json=a_decision_record())
+    assert json_of(drafted)["closure_report_needed"] == ["cause", "prevention"]
+    for lang, words in (("zh-CN", "原因和预防措施"), ("en", "cause and preventive measures")):
+        refused = staff_api.post(f"{path}/approve", boss, headers={"Accept-Language": lang})
+        answer = json_of(refused)
+        assert (refused.status_code, answer["error"]) == (409, "closure_report_needed")
+        assert words in answer["message"]
+    assert staff_api.store.get_case(number).status == Status.DECISION_DRAFTED
+    staff_api.post(f"{path}/send-back", boss, json={"reason": "请补充结案报告"})
+    bad = staff_api.post(path, handler_token, json=a_decision_record(closure_report="原因"))
+    assert bad.status_code == 422
+    staff_api.post(path, handler_token, json=a_decision_record(closure_report=REPORT))
+    closed = json_of(staff_api.post(f"{path}/approve", boss))
+    assert closed["status"] == "closed" and closed["decision"]["record"]["closure_report"][
+        "prevention"] == REPORT["prevention"]
