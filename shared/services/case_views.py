@@ -11,7 +11,7 @@ from shared.domain.decisions import missing_closure_report
 from shared.domain.lifecycle import OPEN_STATUSES
 from shared.domain.masking import masked_identity
 from shared.domain.staff import StaffMember
-from shared.domain.sweep_rules import is_overdue
+from shared.domain.sweep_rules import overdue_deadline
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -63,6 +63,8 @@ class CaseView:
     corrective_actions: list[dict]
     archived_at: str | None
     overdue: bool  # past its current deadline, as the deadline sweep found (`sweep_rules`)
+    overdue_deadline: str | None  # which: review | decision (None: not overdue)
+    overdue_since: str | None  # that deadline
     major_since: str | None  # when it became major: its weekly bulletins count from then (R9)
     # The closure report its decision needs and does not have yet (R9): cause and prevention for
     # a major case, a summary for a hot one; approving without them is refused.
@@ -88,7 +90,7 @@ class CaseView:
             appeal_round=case.appeal_round, deciders=list(case.deciders),
             follow_up=dict(case.follow_up), report_mark=case.report_mark,
             corrective_actions=[dict(a) for a in case.corrective_actions],
-            archived_at=iso(case.archived_at), overdue=is_overdue(case),
+            archived_at=iso(case.archived_at), **overdue_fields(case),
             major_since=iso(case.major_since), closure_report_needed=closure_report_needed(case))
 
     def as_dict(self) -> dict:
@@ -101,6 +103,14 @@ def closure_report_needed(case: Case) -> list[str]:
     if case.status not in OPEN_STATUSES:
         return []
     return list(missing_closure_report(case.decision.get("record", {}), case.severity))
+
+
+def overdue_fields(case: Case) -> dict:
+    """`overdue`, `overdue_deadline` and `overdue_since`, as the case view and queue items show
+    them: the deadline the sweep found the case past, if any (`sweep_rules.overdue_deadline`)."""
+    passed = overdue_deadline(case)
+    return {"overdue": passed is not None, "overdue_deadline": passed and passed.deadline,
+            "overdue_since": passed and iso(passed.at)}
 
 
 def timeline_entry(event: TimelineEvent) -> dict:
