@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from shared.domain.case_access import allowed_actions
 from shared.domain.cases import Case, ReporterIdentity, TimelineEvent
+from shared.domain.contact_clocks import Clock, clocks
 from shared.domain.decisions import missing_closure_report
 from shared.domain.lifecycle import OPEN_STATUSES
 from shared.domain.masking import masked_identity
@@ -63,12 +64,15 @@ class CaseView:
     corrective_actions: list[dict]
     archived_at: str | None
     overdue: bool  # past its current deadline, as the deadline sweep found (`sweep_rules`)
-    overdue_deadline: str | None  # which: review | decision (None: not overdue)
+    overdue_deadline: str | None  # which: review | decision | first_contact | compensation
     overdue_since: str | None  # that deadline
     major_since: str | None  # when it became major: its weekly bulletins count from then (R9)
     # The closure report its decision needs and does not have yet (R9): cause and prevention for
     # a major case, a summary for a hot one; approving without them is refused.
     closure_report_needed: list[str]
+    # The first-contact and compensation clocks (R13, `contact_clocks.py`); None: no such clock.
+    first_contact: dict | None = None
+    compensation: dict | None = None
 
     @classmethod
     def of(cls, case: Case, identity: ReporterIdentity | None, member: StaffMember) -> CaseView:
@@ -91,7 +95,8 @@ class CaseView:
             follow_up=dict(case.follow_up), report_mark=case.report_mark,
             corrective_actions=[dict(a) for a in case.corrective_actions],
             archived_at=iso(case.archived_at), **overdue_fields(case),
-            major_since=iso(case.major_since), closure_report_needed=closure_report_needed(case))
+            major_since=iso(case.major_since), closure_report_needed=closure_report_needed(case),
+            **{clock.name: clock_state(case, clock) for clock in clocks(case)})
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""
@@ -103,6 +108,15 @@ def closure_report_needed(case: Case) -> list[str]:
     if case.status not in OPEN_STATUSES:
         return []
     return list(missing_closure_report(case.decision.get("record", {}), case.severity))
+
+
+def clock_state(case: Case, clock: Clock) -> dict:
+    """A clock as staff see it: when it started and is due, whether and when it was met, whether
+    that was late, and whether the sweep found it overdue (told the assignee and supervisors)."""
+    met = clock.met_at is not None
+    return {"started_at": iso(clock.start), "due_at": iso(clock.due), "met": met,
+            "met_at": iso(clock.met_at), "late": met and clock.met_at > clock.due,
+            "overdue": not met and clock.key("overdue") in case.sweep_claims}
 
 
 def overdue_fields(case: Case) -> dict:
