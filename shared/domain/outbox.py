@@ -46,6 +46,9 @@ class Template(StrEnum):
     STAFF_MAJOR_CASE = "staff_major_case"  # a case became major: to the leaders, at once (R9)
     STAFF_MAJOR_BULLETIN = "staff_major_bulletin"  # a major case's progress: weekly, on each move
     STAFF_HOT_CASE = "staff_hot_case"  # a case became hot: to the service centre and department
+    # The decision deadline moved (R13, 知情权): extended by a leader, or after the pause for the
+    # reporter's answer; `details` hold the old and new deadline and why.
+    DECISION_DEADLINE_CHANGED = "decision_deadline_changed"
 
     @property
     def addressee(self) -> Addressee:
@@ -78,6 +81,7 @@ class OutboxMessage:
     notes: list[str] = field(default_factory=list)  # lines for the reply, e.g. dropped files
     text: str = ""  # what a staff member wrote to the reporter (a message, a question, a reason)
     details: dict = field(default_factory=dict)  # what the template says besides (plain values)
+    failed_at: datetime | None = None  # when it was given up (FAILED); cleared when sent again
 
     def message_id(self, domain: str) -> str:
         """Stable per outbox entry: a resend after a crash carries the same Message-ID, which mail
@@ -108,6 +112,7 @@ class OutboxMessage:
         self.lease_until = None
         if retry_at is None:
             self.status = OutboxStatus.FAILED
+            self.failed_at = now
         else:
             self.status = OutboxStatus.PENDING
             self.next_attempt_at = retry_at
