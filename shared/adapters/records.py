@@ -83,6 +83,7 @@ def case_to_record(case: Case) -> dict:
                                            ("report_mark", case.report_mark),
                                            ("corrective_actions", case.corrective_actions),
                                            ("deadlines_provisional", case.deadlines_provisional),
+                                           ("deadline_counts", case.deadline_counts),
                                            ("archived_at", time_text(case.archived_at)),
                                            ("sweep_claims", case.sweep_claims))
            if value},
@@ -131,6 +132,7 @@ def case_from_record(record: dict) -> Case:
         report_mark=record.get("report_mark", ""),
         corrective_actions=list(record.get("corrective_actions", [])),
         deadlines_provisional=record.get("deadlines_provisional", False),
+        deadline_counts=dict(record.get("deadline_counts", {})),
         archived_at=parse_time(record.get("archived_at")),
         sweep_claims=list(record.get("sweep_claims", [])),
     )

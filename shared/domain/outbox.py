@@ -43,6 +43,9 @@ class Template(StrEnum):
     APPEAL_REFUSED = "appeal_refused"  # a reply to a closure notice too late, or after the appeal
     STAFF_REMINDER = "staff_reminder"  # the deadline sweep: a deadline is near (to the assignee)
     STAFF_OVERDUE = "staff_overdue"  # the deadline sweep: past it (to the assignee, supervisors)
+    # The deadline sweep: a provisional decision deadline, counted again on the year's published
+    # working days, moved (the new date; issue 10).
+    DECISION_DEADLINE_RECOUNTED = "decision_deadline_recounted"
 
     @property
     def addressee(self) -> Addressee:

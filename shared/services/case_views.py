@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from shared.domain.case_access import allowed_actions
 from shared.domain.cases import Case, ReporterIdentity, TimelineEvent
 from shared.domain.masking import masked_identity
+from shared.domain.provisional_deadlines import shown_provisional
 from shared.domain.staff import StaffMember
 from shared.domain.sweep_rules import is_overdue
 
@@ -61,6 +62,9 @@ class CaseView:
     corrective_actions: list[dict]
     archived_at: str | None
     overdue: bool  # past its current deadline, as the deadline sweep found (`sweep_rules`)
+    # Deadlines counted on a year without calendar data (Monday–Friday assumed): "review",
+    # "decision"; counted again by the sweep once the year is known (`provisional_deadlines`).
+    provisional_deadlines: list[str]
 
     @classmethod
     def of(cls, case: Case, identity: ReporterIdentity | None, member: StaffMember) -> CaseView:
@@ -82,7 +86,8 @@ class CaseView:
             appeal_round=case.appeal_round, deciders=list(case.deciders),
             follow_up=dict(case.follow_up), report_mark=case.report_mark,
             corrective_actions=[dict(a) for a in case.corrective_actions],
-            archived_at=iso(case.archived_at), overdue=is_overdue(case))
+            archived_at=iso(case.archived_at), overdue=is_overdue(case),
+            provisional_deadlines=sorted(shown_provisional(case)))
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""

@@ -28,6 +28,7 @@ from shared.domain.cases import (
 from shared.domain.errors import CaseNumberTaken, LimitReached, TooManyAttempts
 from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
+from shared.domain.provisional_deadlines import REVIEW, counted, look_sooner
 from shared.domain.rate_limits import CounterSlot, acknowledgment_slot, client_slot
 from shared.domain.working_time import Deadline, WorkingCalendar, initial_review_due
 
@@ -192,11 +193,13 @@ class Registration:
             category=command.category, subject=command.subject,
             description=command.description, desired_outcome=command.desired_outcome,
             received_at=received, review_due_at=review.at,
-            deadlines_provisional=review.provisional,
             access_code_hash=hash_access_code(number, code), anonymous=command.anonymous,
             language=command.language, attachments=list(attachments),
             respondent=command.respondent, about_staff=command.about_staff,
             confidential=command.confidential)
+        # A guessed year is counted again by the sweep once it is known: keep how, look daily.
+        counted(case, REVIEW, review, received, now, within=self._initial_review)
+        look_sooner(case)
         data = {"channel": command.channel.value, **command.registered_data}
         case.record(TimelineEvent(EventType.CASE_REGISTERED, now, data=data,
                                   actor=command.registered_by))

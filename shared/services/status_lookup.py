@@ -18,6 +18,7 @@ from shared.domain.cases import REPORTER, Attachment, Case, EventType, Status, T
 from shared.domain.commands import ReporterAnswered
 from shared.domain.errors import CaseNotFound, TooManyAttempts
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
+from shared.domain.provisional_deadlines import DECISION, REVIEW, shown_provisional
 from shared.domain.rate_limits import client_slot, counter_slot
 
 from .appeal_refusals import appeal_refusal
@@ -57,6 +58,11 @@ class CaseView:
     decision_round: int = 0
     appeal_until: datetime | None = None
     appeal_open: bool = False  # whether they may appeal now, from the status page or by reply
+    # The decision's deadline once accepted (R13), and which deadlines assume Monday–Friday
+    # (a year without calendar data: they may change, `provisional_deadlines`).
+    decision_due_at: datetime | None = None
+    review_due_provisional: bool = False
+    decision_due_provisional: bool = False
 
     @classmethod
     def of(cls, case: Case, store: CaseStore, after: int = 0,
@@ -66,11 +72,13 @@ class CaseView:
         events = store.case_events(case.number, public_only=True, after_seq=after,
                                    limit=TIMELINE_PAGE + 1)
         page = events[:TIMELINE_PAGE]
+        provisional = shown_provisional(case)
         return cls(case.number, case.kind.value, case.category, case.subject, case.status.value,
                    case.received_at, case.review_due_at, page, list(case.attachments),
                    page[-1].seq if len(events) > TIMELINE_PAGE else None,
                    case.decision.get("sent") or None, case.decision.get("sent_round", 0),
-                   case.appeal_until, now is not None and appeal_refusal(case, now) is None)
+                   case.appeal_until, now is not None and appeal_refusal(case, now) is None,
+                   case.decision_due_at, REVIEW in provisional, DECISION in provisional)
 
 
 @dataclass(frozen=True)
