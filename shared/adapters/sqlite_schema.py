@@ -170,6 +170,25 @@ def _follow_up(db: sqlite3.Connection) -> None:
                    (follow_up_column(case), case.number))
 
 
+# 9: the overdue queue: the deadline the sweep found a case past (`records.overdue_since`), NULL
+# when it is not overdue; a partial index holds the overdue cases only. Every write of a case sets
+# it from the case, so a command that moves or ends the deadline takes the case out.
+_OVERDUE = """
+ALTER TABLE cases ADD COLUMN overdue_since TEXT;
+CREATE INDEX cases_overdue ON cases (overdue_since, number) WHERE overdue_since IS NOT NULL;
+"""
+
+
+def _overdue(db: sqlite3.Connection) -> None:
+    _script(db, _OVERDUE)
+    rows = db.execute("SELECT doc FROM cases "
+                      "WHERE json_extract(doc, '$.sweep_claims') LIKE '%\"overdue:%'").fetchall()
+    for (text,) in rows:
+        case = records.case_from_record(json.loads(text))
+        db.execute("UPDATE cases SET overdue_since = ? WHERE number = ?",
+                   (records.overdue_since(case), case.number))
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
@@ -179,6 +198,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _case_terms,
     _reporter_marks,
     _follow_up,
+    _overdue,
 )
 
 
@@ -217,6 +237,15 @@ def case_columns(case, reporter_email: str) -> tuple:
 def follow_up_column(case) -> str | None:
     """The `follow_up_at` of a case: when its open follow-up task opened; None without one."""
     return records.time_text(task_opened_at(case))
+
+
+# Columns a case write sets from the case beside CASE_COLUMNS, each for a queue of its own.
+DERIVED_COLUMNS = ("follow_up_at", "overdue_since")
+
+
+def derived_columns(case) -> tuple:
+    """The values of DERIVED_COLUMNS for a case."""
+    return follow_up_column(case), records.overdue_since(case)
 
 
 def term_rows(number: str, received_at: str, subject: str) -> list[tuple[str, str, str]]:

@@ -10,7 +10,7 @@ from shared.domain.cases import Case, ReporterIdentity, TimelineEvent
 from shared.domain.masking import masked_identity
 from shared.domain.provisional_deadlines import shown_provisional
 from shared.domain.staff import StaffMember
-from shared.domain.sweep_rules import is_overdue
+from shared.domain.sweep_rules import overdue_deadline
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -62,6 +62,8 @@ class CaseView:
     corrective_actions: list[dict]
     archived_at: str | None
     overdue: bool  # past its current deadline, as the deadline sweep found (`sweep_rules`)
+    overdue_deadline: str | None  # which: review | decision (None: not overdue)
+    overdue_since: str | None  # that deadline
     # Deadlines counted on a year without calendar data (Monday–Friday assumed): "review",
     # "decision"; counted again by the sweep once the year is known (`provisional_deadlines`).
     provisional_deadlines: list[str]
@@ -86,12 +88,20 @@ class CaseView:
             appeal_round=case.appeal_round, deciders=list(case.deciders),
             follow_up=dict(case.follow_up), report_mark=case.report_mark,
             corrective_actions=[dict(a) for a in case.corrective_actions],
-            archived_at=iso(case.archived_at), overdue=is_overdue(case),
+            archived_at=iso(case.archived_at), **overdue_fields(case),
             provisional_deadlines=sorted(shown_provisional(case)))
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""
         return asdict(self)
+
+
+def overdue_fields(case: Case) -> dict:
+    """`overdue`, `overdue_deadline` and `overdue_since`, as the case view and queue items show
+    them: the deadline the sweep found the case past, if any (`sweep_rules.overdue_deadline`)."""
+    passed = overdue_deadline(case)
+    return {"overdue": passed is not None, "overdue_deadline": passed and passed.deadline,
+            "overdue_since": passed and iso(passed.at)}
 
 
 def timeline_entry(event: TimelineEvent) -> dict:
