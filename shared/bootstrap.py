@@ -231,7 +231,8 @@ class Services:
                                     s.acknowledgments_per_sender_per_hour)
         return Registration(self.store, self.attachments, self.clock, limits,
                             self.deadlines.policy.initial_review, s.timezone,
-                            calendar=self.deadlines.calendar)
+                            calendar=self.deadlines.calendar,
+                            first_contact_hours=self.deadlines.policy.first_contact_working_hours)
 
     @cached_property
     def deadlines(self):
@@ -294,7 +295,9 @@ class Services:
         from shared.services.deadline_sweep import DeadlineSweep
 
         s = self.settings
-        policy = SweepPolicy(s.reminder_at_fraction, timedelta(days=s.follow_up_link_days))
+        policy = SweepPolicy(s.reminder_at_fraction,
+                             first_contact_hours=self.deadlines.policy.first_contact_working_hours,
+                             archive_final_after=timedelta(days=s.follow_up_link_days))
         return DeadlineSweep(self.store, self.clock, policy, timezone=s.timezone,
                              staff_language=s.default_language,
                              calendar=self.deadlines.calendar)

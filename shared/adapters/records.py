@@ -86,7 +86,8 @@ def case_to_record(case: Case) -> dict:
                                            ("deadlines_provisional", case.deadlines_provisional),
                                            ("deadline_counts", case.deadline_counts),
                                            ("archived_at", time_text(case.archived_at)),
-                                           ("sweep_claims", case.sweep_claims))
+                                           ("sweep_claims", case.sweep_claims),
+                                           *_clock_fields(case))
            if value},
     }
 
@@ -136,10 +137,20 @@ def case_from_record(record: dict) -> Case:
         deadline_counts=dict(record.get("deadline_counts", {})),
         archived_at=parse_time(record.get("archived_at")),
         sweep_claims=list(record.get("sweep_claims", [])),
+        **{name: parse_time(record.get(name)) for name in CLOCK_FIELDS},
     )
     # Set after construction: a stored case without a deadline keeps none.
     case.next_due_at = parse_time(record.get("next_due_at", record["review_due_at"]))
     return case
+
+
+# The first-contact and compensation clocks (`contact_clocks.py`): moments, stored when set.
+CLOCK_FIELDS = ("first_contact_due_at", "first_contacted_at", "materials_complete_at",
+                "compensation_due_at", "compensation_met_at")
+
+
+def _clock_fields(case: Case) -> list[tuple[str, str | None]]:
+    return [(name, time_text(getattr(case, name))) for name in CLOCK_FIELDS]
 
 
 def legacy_events(record: dict) -> list[TimelineEvent]:

@@ -108,6 +108,9 @@ class EventType(StrEnum):
     # Issue 10: a provisional deadline counted again once its year is known (staff only; a moved
     # decision deadline is told to the reporter by its own notice).
     DEADLINE_RECOUNTED = "deadline_recounted"
+    # The first-contact and compensation clocks (`contact_clocks.py`, R13).
+    CONTACT_RECORDED = "contact_recorded"  # staff reached the person (a call, a visit)
+    COMPENSATION_MATERIALS_COMPLETE = "compensation_materials_complete"  # the clock starts
     # Legacy: stored by earlier versions (acknowledgments only), read as their notice_* equivalent
     # (`as_current`); nothing emits them any more.
     ACKNOWLEDGMENT_QUEUED = "acknowledgment_queued"
@@ -257,6 +260,12 @@ class Case:
     archived_at: datetime | None = None  # R18
     # What the deadline sweep did, one key per deadline (`sweep_rules.claim`): each once.
     sweep_claims: list[str] = field(default_factory=list)
+    # The first-contact and compensation clocks (`contact_clocks.py`): None while not set.
+    first_contact_due_at: datetime | None = None  # complaints with a contact (4 working hours)
+    first_contacted_at: datetime | None = None  # when staff first reached the person
+    materials_complete_at: datetime | None = None  # a compensation claim's materials are all in
+    compensation_due_at: datetime | None = None  # 10 working days after that (R13)
+    compensation_met_at: datetime | None = None  # the decision approved, or the case closed
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self):

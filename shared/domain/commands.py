@@ -59,6 +59,9 @@ class CommandName(StrEnum):
     MARK_REPORT = "mark_report"
     RECORD_REWARD = "record_reward"
     RECORD_EXPORT = "record_export"
+    # The first-contact and compensation clocks (`contact_clocks.py`)
+    RECORD_CONTACT = "record_contact"
+    RECORD_MATERIALS_COMPLETE = "record_materials_complete"
 
 
 C = CommandName  # short names for the class bodies below

@@ -1,11 +1,13 @@
 """Provisional deadlines: counted on a year the calendar had no data for (Monday–Friday assumed,
 `working_time.py`), and counted again once it has.
 
-A command that counts a deadline (registration and reopening: the initial review; acceptance: the
-decision) says how it counted it with `counted`: from when, and how much (`within_seconds` of the
-initial review, `working_days` of the decision). While the result is provisional that count is
-kept on the case (`case.deadline_counts`, plain values) with the moment it gave, and the case is
-marked `deadlines_provisional`. The deadline sweep looks at such a case once a day
+A command that counts a deadline (registration: the initial review and the first contact;
+reopening: the review; acceptance: the decision; the materials complete: the compensation) says
+how it counted it with `counted`: from when, and how much (`within_seconds` of the initial
+review, `working_hours` of the first contact, `working_days` of the decision and the
+compensation). While the result is provisional that count is kept on the case
+(`case.deadline_counts`, plain values) with the moment it gave, and the case is marked
+`deadlines_provisional` while it keeps any. The deadline sweep looks at such a case once a day
 (`recheck_moments`) and `recount`s: a count the calendar can now do without guessing sets its
 deadline to the new result and is dropped; when none is left, the mark is cleared. A deadline
 moved since by something that kept no count (an extension) is no longer this count's: the count
@@ -17,10 +19,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .cases import Case, Status
+from .contact_clocks import COMPENSATION, FIRST_CONTACT, running
 from .lifecycle import OPEN_STATUSES
-from .working_time import Deadline, WorkingCalendar, add_working_days, initial_review_due
+from .working_time import (
+    Deadline,
+    WorkingCalendar,
+    add_working_days,
+    add_working_hours,
+    initial_review_due,
+)
 
 REVIEW, DECISION = "review", "decision"
+FIELDS = {REVIEW: "review_due_at", DECISION: "decision_due_at",  # the case's field of each
+          FIRST_CONTACT: "first_contact_due_at", COMPENSATION: "compensation_due_at"}
 RECHECK_EVERY = timedelta(days=1)  # a year's schedule is published once: a daily look is enough
 
 
@@ -38,24 +49,30 @@ class Recounted:
 
 
 def counted(case: Case, deadline: str, result: Deadline, start: datetime, now: datetime, *,
-            within: timedelta | None = None, working_days: int | None = None) -> None:
-    """Keep how `deadline` was counted (from `start`, `within` or `working_days`) while `result`
-    is provisional, mark the case accordingly, and have the sweep look a day later. The count
-    replaces every other: a new deadline puts the previous one behind the case."""
-    if not result.provisional:
-        case.deadline_counts = {}
-        case.deadlines_provisional = False
-        return
-    how = {"within_seconds": within.total_seconds()} if within is not None else {
-        "working_days": working_days}
-    case.deadline_counts = {deadline: {"from": start.isoformat(), **how,
-                                       "at": result.at.isoformat(), "checked": now.isoformat()}}
-    case.deadlines_provisional = True
+            within: timedelta | None = None, working_hours: float | None = None,
+            working_days: int | None = None) -> None:
+    """Keep how `deadline` was counted (from `start`: `within`, `working_hours` or
+    `working_days`) while `result` is provisional, and mark the case while it keeps any count;
+    `look_sooner` then has the sweep look a day later. Counting the decision puts the review
+    behind the case: its count goes."""
+    counts = dict(case.deadline_counts)
+    counts.pop(deadline, None)
+    if deadline == DECISION:
+        counts.pop(REVIEW, None)
+    if result.provisional:
+        how = ({"within_seconds": within.total_seconds()} if within is not None else
+               {"working_hours": working_hours} if working_hours is not None else
+               {"working_days": working_days})
+        counts[deadline] = {"from": start.isoformat(), **how, "at": result.at.isoformat(),
+                            "checked": now.isoformat()}
+    case.deadline_counts = counts
+    case.deadlines_provisional = bool(counts)
 
 
 def recheck_at(case: Case) -> datetime | None:
     """When the sweep looks at the case's provisional counts again; None when it keeps none
-    whose deadline still matters (the review while received, the decision while open)."""
+    whose deadline still matters (the review while received, the decision while open, the first
+    contact and compensation clocks while they run)."""
     checked = [datetime.fromisoformat(c["checked"]) for name, c in case.deadline_counts.items()
                if _live(case, name)]
     return min(checked) + RECHECK_EVERY if checked else None
@@ -84,7 +101,7 @@ def recount(case: Case, calendar: WorkingCalendar | None, now: datetime) -> list
     for name, count in list(case.deadline_counts.items()):
         if not _live(case, name):
             continue  # behind the case: it stays as it was shown
-        current = case.review_due_at if name == REVIEW else case.decision_due_at
+        current = getattr(case, FIELDS[name])
         if current is None or current != datetime.fromisoformat(count["at"]):
             stale = True  # moved by a command that kept no count: not ours to set any more
             del case.deadline_counts[name]
@@ -93,14 +110,11 @@ def recount(case: Case, calendar: WorkingCalendar | None, now: datetime) -> list
         if result is None or result.provisional:
             case.deadline_counts[name] = {**count, "checked": now.isoformat()}
             continue
-        if name == REVIEW:
-            case.review_due_at = result.at
-        else:
-            case.decision_due_at = result.at
+        setattr(case, FIELDS[name], result.at)
         del case.deadline_counts[name]
         done.append(Recounted(name, current, result.at))
-    if done and not case.deadline_counts and not stale:
-        case.deadlines_provisional = False
+    if done and not stale:
+        case.deadlines_provisional = bool(case.deadline_counts)
     return done
 
 
@@ -117,11 +131,15 @@ def shown_provisional(case: Case) -> frozenset[str]:
 def _live(case: Case, deadline: str) -> bool:
     if deadline == REVIEW:
         return case.status == Status.RECEIVED
-    return case.status in OPEN_STATUSES and case.status != Status.RECEIVED
+    if deadline == DECISION:
+        return case.status in OPEN_STATUSES and case.status != Status.RECEIVED
+    return any(clock.name == deadline for clock in running(case))
 
 
 def _count_again(calendar: WorkingCalendar, count: dict) -> Deadline:
     start = datetime.fromisoformat(count["from"])
     if "within_seconds" in count:
         return initial_review_due(calendar, start, timedelta(seconds=count["within_seconds"]))
+    if "working_hours" in count:
+        return add_working_hours(calendar, start, float(count["working_hours"]))
     return add_working_days(calendar, start, int(count["working_days"]))

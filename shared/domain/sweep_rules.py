@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from . import provisional_deadlines
+from . import contact_clock_moments, provisional_deadlines
 from .cases import Case, Status
 from .commands import SetSeverity
 from .lifecycle import OPEN_STATUSES
@@ -46,10 +46,13 @@ class SweepPolicy:
     # A case closed without an appeal window (the appeal's final decision) is archived this long
     # after its closure: the rating link of its notice works that long (CD_FOLLOW_UP_LINK_DAYS).
     archive_final_after: timedelta = timedelta(days=30)
+    first_contact_hours: float = 4  # the first-contact clock's length (`contact_clocks.py`)
 
     def __post_init__(self):
         if not 0 < self.reminder_at_fraction < 1:
             raise ValueError("reminder_at_fraction must be between 0 and 1")
+        if not self.first_contact_hours > 0:
+            raise ValueError("first_contact_hours must be positive")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,8 @@ class Due:
     step: Step
     key: str
     at: datetime
-    deadline: str = ""  # review | decision, for reminders and overdue notices
+    deadline: str = ""  # review | decision | first_contact | compensation, for staff notices
+    deadline_at: datetime | None = None  # the deadline itself, when not the review or decision
     severity: Severity | None = None  # for an escalation
     rule: str = ""
 
@@ -106,6 +110,7 @@ def moments(case: Case, policy: SweepPolicy) -> list[Due]:
         at = case.closed_at + policy.archive_final_after
         found.append(Due(Step.ARCHIVE, f"archive:final:{at.isoformat()}", at, rule=RULE_FINAL))
     found += [Due(Step.RECOUNT, key, at) for key, at in provisional_deadlines.recheck_moments(case)]
+    found += contact_clock_moments.moments(case, policy)  # first contact and compensation
     return sorted(found, key=lambda due: due.at)
 
 

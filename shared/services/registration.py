@@ -25,12 +25,18 @@ from shared.domain.cases import (
     ReporterIdentity,
     TimelineEvent,
 )
+from shared.domain.contact_clocks import first_contact_applies
 from shared.domain.errors import CaseNumberTaken, LimitReached, TooManyAttempts
 from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
-from shared.domain.provisional_deadlines import REVIEW, counted, look_sooner
+from shared.domain.provisional_deadlines import FIRST_CONTACT, REVIEW, counted, look_sooner
 from shared.domain.rate_limits import CounterSlot, acknowledgment_slot, client_slot
-from shared.domain.working_time import Deadline, WorkingCalendar, initial_review_due
+from shared.domain.working_time import (
+    Deadline,
+    WorkingCalendar,
+    add_working_hours,
+    initial_review_due,
+)
 
 from .attachments import UploadedFile, stored_uploads
 
@@ -110,9 +116,12 @@ class Registration:
 
     def __init__(self, store: CaseStore, files: AttachmentStore, clock: Clock,
                  limits: RegistrationLimits, initial_review: timedelta, timezone: str,
-                 calendar: WorkingCalendar | None = None):
+                 calendar: WorkingCalendar | None = None,
+                 first_contact_hours: float | None = None):
         """`calendar`: the review is due `initial_review` from the next working moment after
-        receipt (R6); None: from receipt itself, on clock time."""
+        receipt (R6); None: from receipt itself, on clock time. `first_contact_hours`: the
+        first contact with a complainant is due that many working hours after receipt
+        (`contact_clocks.py`); None: no such clock."""
         self._store = store
         self._files = files
         self._clock = clock
@@ -120,6 +129,7 @@ class Registration:
         self._initial_review = initial_review
         self._zone = ZoneInfo(timezone)
         self._calendar = calendar
+        self._first_contact_hours = first_contact_hours
 
     def register(self, command: NewCase) -> CaseRegistered:
         """Register the case. Raises TooManyAttempts (the client's cases this hour are used up)
@@ -199,13 +209,30 @@ class Registration:
             confidential=command.confidential)
         # A guessed year is counted again by the sweep once it is known: keep how, look daily.
         counted(case, REVIEW, review, received, now, within=self._initial_review)
-        look_sooner(case)
         data = {"channel": command.channel.value, **command.registered_data}
         case.record(TimelineEvent(EventType.CASE_REGISTERED, now, data=data,
                                   actor=command.registered_by))
         for event in command.events:
             case.record(event)
+        self._start_first_contact(case, command, received, now)
+        look_sooner(case)
         return case
+
+    def _start_first_contact(self, case: Case, command: NewCase, received: datetime,
+                             now: datetime) -> None:
+        """The first-contact clock of a complaint from someone who may be reached (R13)."""
+        identity = ReporterIdentity(case.number, command.name, command.email, command.phone)
+        if self._first_contact_hours is None or not first_contact_applies(
+                command.kind, command.anonymous, identity):
+            return
+        if self._calendar is None:
+            due = Deadline(received + timedelta(hours=self._first_contact_hours))
+        else:
+            due = add_working_hours(self._calendar, received, self._first_contact_hours)
+        case.first_contact_due_at = due.at
+        counted(case, FIRST_CONTACT, due, received, now, working_hours=self._first_contact_hours)
+        # The sweep's first look: its reminder comes a fraction of those hours before the deadline.
+        case.next_due_at = min(case.next_due_at, due.at - timedelta(hours=self._first_contact_hours))
 
     def _review_due(self, received: datetime) -> Deadline:
         # A case that arrives at night or on a rest day waits for the next working hour (R5, R6):

@@ -106,7 +106,9 @@ def test_a_review_due_in_a_year_without_data_says_provisional_on_every_receipt_a
     view = app.status.look_up(first.number, again.access_code, CLIENT)
     assert view.review_due_provisional and not view.decision_due_provisional
     assert WORDS_EN in app.pages.case("en", view, again.access_code)
-    assert app.staff_cases.view(clerk, first.number).provisional_deadlines == ["review"]
+    # A complaint from someone who left an address: its first contact is counted on 2027 too.
+    assert app.staff_cases.view(clerk, first.number).provisional_deadlines == [
+        "first_contact", "review"]
 
     known = app_at(settings, store, beijing(2026, 11, 27, 23, 0))  # a known year says nothing
     told = known.offline_registration.register(clerk, **PHONE_CALL, request_id="call-0002")
@@ -134,16 +136,23 @@ def test_a_provisional_review_is_looked_at_daily_and_counted_again_once_the_year
     after = app_at(settings, store, received + timedelta(days=2))
     first, again = after.deadline_sweep.run(60), after.deadline_sweep.run(60)
     case = store.get_case(number)
-    # Monday 4 January is a holiday after all: 24 h from Tuesday 09:00.
-    assert case.review_due_at == case.next_due_at == beijing(2027, 1, 6, 9, 0)
+    # Monday 4 January is a holiday after all: 24 h from Tuesday 09:00, and the first contact's
+    # 4 working hours end on Tuesday 13:00.
+    assert case.review_due_at == beijing(2027, 1, 6, 9, 0)
+    assert case.first_contact_due_at == beijing(2027, 1, 5, 13, 0)
     assert not case.deadlines_provisional and case.deadline_counts == {}
-    assert first.actions.get("recount_review") == 1 and again.cases_read == 0
-    [event] = recounted(store, number)
-    assert (event.actor, event.public, event.data["deadline"]) == (SYSTEM, False, "review")
-    assert event.data["now"] == beijing(2027, 1, 6, 9, 0).isoformat()
-    assert "2027-01-05 09:00 → 2027-01-06 09:00" in event.text
+    assert (first.actions.get("recount_review"), first.actions.get("recount_first_contact")) == (
+        1, 1)
+    assert again.cases_read == 0
+    events = {e.data["deadline"]: e for e in recounted(store, number)}
+    assert sorted(events) == ["first_contact", "review"]
+    assert all((e.actor, e.public) == (SYSTEM, False) for e in events.values())
+    assert events["review"].data["now"] == beijing(2027, 1, 6, 9, 0).isoformat()
+    assert "2027-01-05 09:00 → 2027-01-06 09:00" in events["review"].text
+    assert "2027-01-04 13:00 → 2027-01-05 13:00" in events["first_contact"].text
     view = after.staff_cases.view(clerk, number)
     assert view.provisional_deadlines == [] and view.review_due_at == "2027-01-06T01:00:00.000Z"
+    assert view.first_contact["due_at"] == "2027-01-05T05:00:00.000Z"
     assert reporter_notices(store, number, Template.DECISION_DEADLINE_RECOUNTED) == 0
 
 
@@ -153,7 +162,9 @@ def test_a_moved_decision_deadline_is_counted_again_and_told_to_the_reporter_onc
     accepted = beijing(2026, 12, 21, 10, 0)
     app = app_at(settings, store, accepted, smtp_port=port)
     clerk = clerk_of(store)
-    number = app.offline_registration.register(clerk, **PHONE_CALL)["number"]
+    # A report: no first-contact clock (complaints only), the decision is its only deadline.
+    report = dict(PHONE_CALL, kind="report", category="fraud")
+    number = app.offline_registration.register(clerk, **report)["number"]
     app.staff_cases.accept(clerk, number)
     case = store.get_case(number)
     assert case.decision_due_at == beijing(2027, 1, 11, 18, 0) and case.deadlines_provisional

@@ -69,3 +69,22 @@ def test_a_case_marked_before_counts_were_kept_shows_the_deadline_it_was_countin
     assert pd.shown_provisional(case) == {pd.REVIEW} and pd.recheck_at(case) is None
     case.decision_due_at = GUESSED.at
     assert pd.shown_provisional(case) == {pd.DECISION}
+
+
+def test_each_clock_keeps_its_own_count_and_acceptance_drops_only_the_reviews():
+    case = a_case("TS-3", ACCEPTED)
+    pd.counted(case, pd.REVIEW, GUESSED, ACCEPTED, ACCEPTED, within=timedelta(hours=24))
+    pd.counted(case, pd.FIRST_CONTACT, GUESSED, ACCEPTED, ACCEPTED, working_hours=4)
+    known = Deadline(GUESSED.at)
+    pd.counted(case, pd.DECISION, known, ACCEPTED, ACCEPTED, working_days=15)
+    assert set(case.deadline_counts) == {pd.FIRST_CONTACT} and case.deadlines_provisional
+
+
+def test_a_compensation_deadline_is_counted_again_while_its_clock_runs():
+    case = a_case("TS-4", ACCEPTED, status=Status.IN_PROGRESS, materials_complete_at=ACCEPTED,
+                  compensation_due_at=GUESSED.at)
+    pd.counted(case, pd.COMPENSATION, GUESSED, ACCEPTED, ACCEPTED, working_days=15)
+    [done] = pd.recount(case, WorkingCalendar(Known()), ACCEPTED + pd.RECHECK_EVERY)
+    assert done.deadline == pd.COMPENSATION
+    assert case.compensation_due_at == datetime(2027, 1, 12, 18, 0, tzinfo=BEIJING)
+    assert not case.deadlines_provisional
