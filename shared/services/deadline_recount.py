@@ -5,8 +5,9 @@ override file, or a `chinese-calendar` release has it, and the code was deployed
 In the sweep's transaction on the case, before its other rules (so that they see the deadline as
 it is now): each recounted deadline is recorded as a staff-only `deadline_recounted` event naming
 the old and the new moment, and a decision deadline that moved is told to the reporter
-(`decision_deadline_recounted`). Whether the reporter can be told is read before the transaction,
-and only when the case as read would move: the recount costs no read when nothing moves.
+(`decision_deadline_changed`, cause `recount`). Whether the reporter can be told is read before
+the transaction, and only when the case as read would move: the recount costs no read when
+nothing moves.
 """
 from __future__ import annotations
 
@@ -17,12 +18,13 @@ from zoneinfo import ZoneInfo
 
 from shared.domain import provisional_deadlines
 from shared.domain.cases import SYSTEM, Case, EventType, TimelineEvent
-from shared.domain.outbox import OutboxMessage, Template
+from shared.domain.outbox import OutboxMessage
 from shared.domain.ports import CaseStore
 from shared.domain.provisional_deadlines import DECISION, Recounted
 from shared.domain.working_time import WorkingCalendar
 
-from .case_notices import Reach, notify, reach
+from .case_notices import Reach, reach
+from .deadline_notices import deadline_changed
 
 RULE = "R13: counted again on the year's published working days"
 
@@ -69,8 +71,8 @@ class DeadlineRecount:
             return []
         if told is None:
             raise ReadAgain(f"case {case.number}: its decision deadline moves; read it again")
-        return notify(case, Template.DECISION_DEADLINE_RECOUNTED, now, told, details={
-            "was": next(r.was for r in recounted if r.deadline == DECISION).isoformat()})
+        was = next(r.was for r in recounted if r.deadline == DECISION)
+        return deadline_changed(case, was, now, told, cause="recount")
 
     def _text(self, change: Recounted) -> str:
         was, now_at = (m.astimezone(self._zone).strftime("%Y-%m-%d %H:%M")

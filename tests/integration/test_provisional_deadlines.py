@@ -27,7 +27,7 @@ from tests.support.timeline import events_of
 BEIJING = ZoneInfo("Asia/Shanghai")
 CODE = "AAAA-BBBB-CCCC-DDDD"  # the access code of `a_case`
 CLIENT = "198.51.100.23"
-WORDS_EN = "Assumes Monday to Friday are working days"
+WORDS_EN = "assumes Monday to Friday are working days"
 PHONE_CALL = dict(channel="phone", kind="complaint", category="service", subject="电话投诉：退款未到账",
                   description="来电称三天前申请退款，至今未到账。", name="王小明", phone="13800138000",
                   email="xiaoming@example.com")
@@ -153,7 +153,7 @@ def test_a_provisional_review_is_looked_at_daily_and_counted_again_once_the_year
     view = after.staff_cases.view(clerk, number)
     assert view.provisional_deadlines == [] and view.review_due_at == "2027-01-06T01:00:00.000Z"
     assert view.first_contact["due_at"] == "2027-01-05T05:00:00.000Z"
-    assert reporter_notices(store, number, Template.DECISION_DEADLINE_RECOUNTED) == 0
+    assert reporter_notices(store, number, Template.DECISION_DEADLINE_CHANGED) == 0
 
 
 def test_a_moved_decision_deadline_is_counted_again_and_told_to_the_reporter_once(
@@ -199,11 +199,11 @@ def test_a_moved_decision_deadline_is_counted_again_and_told_to_the_reporter_onc
     assert racing.actions.get("recount_decision", 0) == 0 and again.cases_read == 0
     [event] = recounted(store, number)
     assert (event.actor, event.public, event.data["deadline"]) == (SYSTEM, False, "decision")
-    assert reporter_notices(store, number, Template.DECISION_DEADLINE_RECOUNTED) == 1
+    assert reporter_notices(store, number, Template.DECISION_DEADLINE_CHANGED) == 1
     assert after.staff_cases.view(clerk, number).provisional_deadlines == []
 
     after.delivery.deliver_due()
-    text = body(mail_about(folder, "处理期限已重新计算"))
+    text = body(mail_about(folder, "处理期限已变更"))
     assert "2027-01-13 18:00" in text and "按公布的安排重新计算" in text
     assert "期限可能调整" not in text  # no longer provisional
 
