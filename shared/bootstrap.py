@@ -272,7 +272,8 @@ class Services:
         limits = LookupLimits(s.lookup_attempts_per_client, s.lookup_attempts_per_case,
                               s.lookup_window)
         return StatusLookup(self.store, self.attachments, self.clock, limits, s.max_attachments,
-                            s.max_attachment_bytes, self.deadlines.decision_clock)
+                            s.max_attachment_bytes, self.deadlines.decision_clock,
+                            staff_language=s.default_language)
 
     @cached_property
     def delivery(self):
@@ -346,6 +347,7 @@ def mail_rules(settings: Settings):
         max_message_bytes=settings.max_message_bytes,
         max_files=settings.max_attachments,
         max_file_bytes=settings.max_attachment_bytes,
+        staff_language=settings.default_language,
     )
 
 
@@ -357,7 +359,8 @@ def handling_policy(settings: Settings):
         initial_review=settings.initial_review, timezone=settings.timezone,
         leader_threshold_fen=settings.compensation_leader_threshold_yuan * 100,
         appeal_window_months=settings.appeal_window_months,
-        reply_approval_waived_for=settings.reply_approval_waived_for)
+        reply_approval_waived_for=settings.reply_approval_waived_for,
+        staff_language=settings.default_language)
 
 
 def build_deadlines(settings: Settings):

@@ -14,17 +14,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from shared.domain import sweep_rules
+from shared.domain import major_cases, sweep_rules
 from shared.domain.archive import ArchiveClosedCase
 from shared.domain.cases import SYSTEM, Case, EventType, TimelineEvent
 from shared.domain.errors import CaseNotFound, CommandRefused, TransitionNotAllowed
 from shared.domain.follow_up import task_open
 from shared.domain.lifecycle import apply
-from shared.domain.outbox import Addressee, OutboxMessage, Template, queue_notice
+from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import CaseStore, Clock
 from shared.domain.staff import Role
 from shared.domain.sweep_rules import Due, Step, SweepPolicy
 from shared.domain.working_time import WorkingCalendar
+from shared.services.major_case_notices import staff_audience, with_major_case_notices
 
 from .deadline_recount import DeadlineRecount
 
@@ -37,8 +38,9 @@ TEMPLATES = {Step.REMINDER: Template.STAFF_REMINDER, Step.OVERDUE: Template.STAF
 @dataclass
 class SweepReport:
     """What one run did: cases read, actions by name (reminder, overdue, escalation_hot,
-    escalation_major, archive, archive_refused, staff_notices, recount_review, recount_decision)
-    and whether due cases are left."""
+    escalation_major, archive, archive_refused, major_bulletin, staff_notices, recount_review,
+    recount_decision, recount_first_contact, recount_compensation) and whether due cases are
+    left."""
 
     cases_read: int = 0
     actions: dict[str, int] = field(default_factory=dict)
@@ -72,6 +74,7 @@ class DeadlineSweep:
         report, actions = SweepReport(), Counter()
         tried: set[str] = set()  # a case that failed stays due: never twice in one run
         supervisors = _Lazy(self._supervisors)
+        audience = staff_audience(self._store)  # R9's leaders, service centre and departments
         longest = 0.0
         while True:
             page = [c for c in self._store.due_cases(now, self._page_size) if c.number not in tried]
@@ -83,7 +86,7 @@ class DeadlineSweep:
                     report.more_due = True
                     break
                 tried.add(case.number)
-                self._sweep_case(case, now, supervisors, actions)
+                self._sweep_case(case, now, supervisors, audience, actions)
                 report.cases_read += 1
                 longest = max(longest, (self._clock.now() - started).total_seconds() - elapsed)
             if report.more_due:
@@ -91,14 +94,16 @@ class DeadlineSweep:
         report.actions = dict(actions)
         return report
 
-    def _sweep_case(self, read: Case, now: datetime, supervisors, actions: Counter) -> None:
+    def _sweep_case(self, read: Case, now: datetime, supervisors, audience,
+                    actions: Counter) -> None:
         number, done = read.number, Counter()
         told = self._recount.reach_for(read, now)  # read before the transaction, if needed
 
         def change(case: Case) -> list[OutboxMessage]:
             done.clear()  # a transaction may run this again: count the last run only
             # First, so that the rules below see the deadlines as counted on a known year.
-            outbox: list[OutboxMessage] = self._recount.recount(case, now, told, done)
+            told_reporter = self._recount.recount(case, now, told, done)
+            outbox: list[OutboxMessage] = list(told_reporter)
             plan = sweep_rules.plan(case, now, self._policy)
             retry_at = None
             for due in plan.acts:
@@ -110,16 +115,23 @@ class DeadlineSweep:
                     apply(case, sweep_rules.EscalateByTime(
                         actor=SYSTEM, reason=due.rule, severity=due.severity, rule=due.rule), now)
                     done[f"escalation_{due.severity.value}"] += 1
+                elif due.step == Step.BULLETIN:  # R9: claimed for the week it is now
+                    bulletins, week = major_cases.weekly_bulletin(
+                        case, now, audience().leaders(case), self._language)
+                    outbox += bulletins
+                    plan.claims.append(week)
+                    done["major_bulletin"] += 1
                 else:
                     outbox += self._staff_notices(case, due, now, supervisors)
                     done[due.step.value] += 1
-            done["staff_notices"] += sum(m.template.addressee == Addressee.STAFF for m in outbox)
+            done["staff_notices"] += len(outbox) - len(told_reporter)
             sweep_rules.claim(case, plan.claims)
             case.next_due_at = sweep_rules.next_look(case, now, self._policy, retry_at)
             return outbox
 
         try:
-            self._store.update_case(number, change)
+            self._store.update_case(number, with_major_case_notices(change, audience,
+                                                                    self._language))
         except CaseNotFound:
             return
         except Exception:  # one bad case must not stop the sweep of the others
