@@ -20,6 +20,7 @@ from shared.domain.cases import SYSTEM, Case, EventType, TimelineEvent
 from shared.domain.errors import CaseNotFound, CommandRefused, TransitionNotAllowed
 from shared.domain.follow_up import task_open
 from shared.domain.lifecycle import apply
+from shared.domain.major_cases import Audience
 from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import CaseStore, Clock
 from shared.domain.staff import Role
@@ -73,8 +74,10 @@ class DeadlineSweep:
         started = now = self._clock.now()
         report, actions = SweepReport(), Counter()
         tried: set[str] = set()  # a case that failed stays due: never twice in one run
-        supervisors = _Lazy(self._supervisors)
-        audience = staff_audience(self._store)  # R9's leaders, service centre and departments
+        # The staff list, read once per run and only if someone is to be told: the supervisors
+        # of deadline notices, and R9's leaders, service centre and departments.
+        audience = staff_audience(self._store)
+        supervisors = _Lazy(lambda: _supervisors(audience()))
         longest = 0.0
         while True:
             page = [c for c in self._store.due_cases(now, self._page_size) if c.number not in tried]
@@ -182,9 +185,10 @@ class DeadlineSweep:
             notices.append(notice)
         return notices
 
-    def _supervisors(self) -> list[str]:
-        return sorted(m.id for m in self._store.list_staff()
-                      if m.active and Role.SUPERVISOR in m.roles)
+
+def _supervisors(audience: Audience) -> list[str]:
+    """The active supervisors, by id."""
+    return sorted(m.id for m in audience.members if Role.SUPERVISOR in m.roles)
 
 
 class _Lazy:
