@@ -279,6 +279,9 @@ class Case:
     compensation_due_at: datetime | None = None  # 10 working days after that (R13)
     compensation_met_at: datetime | None = None  # the decision approved, or the case closed
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
+    # The version a store's query read the case at (the store's own, opaque; never stored): a
+    # write from it is made only if the case is still so (`CaseStore.update_case_as_read`).
+    stored_as: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if self.next_due_at is None and self.event_count == 0:
