@@ -29,7 +29,13 @@ from shared.domain.contact_clocks import first_contact_applies
 from shared.domain.errors import CaseNumberTaken, LimitReached, TooManyAttempts
 from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
-from shared.domain.provisional_deadlines import FIRST_CONTACT, REVIEW, counted, look_sooner
+from shared.domain.provisional_deadlines import (
+    FIRST_CONTACT,
+    REVIEW,
+    counted,
+    look_sooner,
+    shown_provisional,
+)
 from shared.domain.rate_limits import CounterSlot, acknowledgment_slot, client_slot
 from shared.domain.working_time import (
     Deadline,
@@ -190,7 +196,7 @@ class Registration:
             except CaseNumberTaken:
                 continue
             return CaseRegistered(number, code, command.kind, received, case.review_due_at, outcome,
-                                  review_due_provisional=case.deadlines_provisional)
+                                  review_due_provisional=REVIEW in shown_provisional(case))
         raise CaseNumberTaken("no free case number after several draws")
 
     def _new_case(self, number: str, command: NewCase, attachments, code: str, now) -> Case:
