@@ -162,7 +162,8 @@ class Services:
         from shared.services.staff_cases import StaffCases
 
         return StaffCases(self.store, self.clock, handling_policy(self.settings),
-                          reply_key=self.settings.reply_key, deadlines=self.deadlines)
+                          reply_key=self.settings.reply_key, deadlines=self.deadlines,
+                          matter_links=self.matter_links)
 
     @cached_property
     def staff_queues(self):
@@ -230,7 +231,15 @@ class Services:
                                     s.acknowledgments_per_sender_per_hour)
         return Registration(self.store, self.attachments, self.clock, limits,
                             self.deadlines.policy.initial_review, s.timezone,
-                            calendar=self.deadlines.calendar)
+                            calendar=self.deadlines.calendar, matter_links=self.matter_links)
+
+    @cached_property
+    def matter_links(self):
+        """R8's count rule: 3+ complaints about one matter from different people in 30 days are
+        made hot and linked (run when a matter is set; the sweep finishes what a crash left)."""
+        from shared.services.matter_links import MatterLinks
+
+        return MatterLinks(self.store, self.clock, self.settings.reply_key)
 
     @cached_property
     def deadlines(self):
@@ -293,7 +302,8 @@ class Services:
 
         s = self.settings
         return DeadlineSweep(self.store, self.clock, SweepPolicy(s.reminder_at_fraction),
-                             timezone=s.timezone, staff_language=s.default_language)
+                             timezone=s.timezone, staff_language=s.default_language,
+                             matter_links=self.matter_links)
 
     @cached_property
     def mail_intake(self):

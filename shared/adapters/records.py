@@ -84,7 +84,10 @@ def case_to_record(case: Case) -> dict:
                                            ("corrective_actions", case.corrective_actions),
                                            ("deadlines_provisional", case.deadlines_provisional),
                                            ("archived_at", time_text(case.archived_at)),
-                                           ("sweep_claims", case.sweep_claims))
+                                           ("sweep_claims", case.sweep_claims),
+                                           ("matter", case.matter),
+                                           ("links_pending", case.links_pending),
+                                           ("linked_cases", case.linked_cases))
            if value},
     }
 
@@ -133,6 +136,9 @@ def case_from_record(record: dict) -> Case:
         deadlines_provisional=record.get("deadlines_provisional", False),
         archived_at=parse_time(record.get("archived_at")),
         sweep_claims=list(record.get("sweep_claims", [])),
+        matter=record.get("matter", ""),
+        links_pending=record.get("links_pending", False),
+        linked_cases=list(record.get("linked_cases", [])),
     )
     # Set after construction: a stored case without a deadline keeps none.
     case.next_due_at = parse_time(record.get("next_due_at", record["review_due_at"]))

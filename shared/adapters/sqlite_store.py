@@ -205,10 +205,10 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         self.operations += 1
         try:
             db.execute(
-                f"INSERT INTO cases (number, doc, {', '.join(CASE_COLUMNS)}, follow_up_at) "
-                f"VALUES (?, ?{', ?' * len(CASE_COLUMNS)}, ?)",
+                f"INSERT INTO cases (number, doc, {', '.join(CASE_COLUMNS)}, follow_up_at, matter) "
+                f"VALUES (?, ?{', ?' * len(CASE_COLUMNS)}, ?, ?)",
                 (case.number, dump(records.case_to_record(case)), *case_columns(case, identity.email),
-                 follow_up_column(case)),
+                 follow_up_column(case), case.matter),
             )
         except sqlite3.IntegrityError as exc:
             raise CaseNumberTaken(case.number) from exc
@@ -224,9 +224,9 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         self.operations += 1
         db.execute(
             f"UPDATE cases SET doc = ?, {', '.join(c + ' = ?' for c in _UPDATED_COLUMNS)}, "
-            "follow_up_at = ? WHERE number = ?",
+            "follow_up_at = ?, matter = ? WHERE number = ?",
             (dump(records.case_to_record(case)), *case_columns(case, "")[:-1],
-             follow_up_column(case), case.number),
+             follow_up_column(case), case.matter, case.number),
         )
         self.operations += sqlite_queues.write_terms(db, case, indexed)
         self._insert_events(db, case)

@@ -60,6 +60,7 @@ CASE_ACTIONS: dict[str, tuple[Action, CommandName | None]] = {
     "record_reward": (Action.RECORD_REWARD, C.RECORD_REWARD),
     "archive": (Action.ARCHIVE_CASE, C.ARCHIVE_CASE),
     "export": (Action.EXPORT_CASE, C.RECORD_EXPORT),
+    "set_matter": (Action.CLASSIFY, C.SET_MATTER),  # R8's count rule (`matters.py`)
 }
 
 

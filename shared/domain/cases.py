@@ -105,6 +105,9 @@ class EventType(StrEnum):
     REPORT_MARKED = "report_marked"  # manifestly unfounded or malicious (R21)
     REWARD_RECORDED = "reward_recorded"  # R21
     CASE_EXPORTED = "case_exported"  # exported as one document (for a regulator or a court)
+    # R8's count rule (`count_rules.py`): the matter staff set, and the cases linked to it.
+    MATTER_SET = "matter_set"
+    CASES_LINKED = "cases_linked"
     # Legacy: stored by earlier versions (acknowledgments only), read as their notice_* equivalent
     # (`as_current`); nothing emits them any more.
     ACKNOWLEDGMENT_QUEUED = "acknowledgment_queued"
@@ -252,6 +255,11 @@ class Case:
     archived_at: datetime | None = None  # R18
     # What the deadline sweep did, one key per deadline (`sweep_rules.claim`): each once.
     sweep_claims: list[str] = field(default_factory=list)
+    # R8's count rule (`count_rules.py`): the matter key, whether the rule still has to run for
+    # it (`links_pending`, the sweep finishes it), and the cases of the same matter linked to it.
+    matter: str = ""
+    links_pending: bool = False
+    linked_cases: list[str] = field(default_factory=list)
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self):

@@ -59,6 +59,7 @@ class CommandName(StrEnum):
     MARK_REPORT = "mark_report"
     RECORD_REWARD = "record_reward"
     RECORD_EXPORT = "record_export"
+    SET_MATTER = "set_matter"  # R8's count rule: `count_rules.py`
 
 
 C = CommandName  # short names for the class bodies below

@@ -47,6 +47,7 @@ from .decision_commands import (
 )
 from .errors import CommandRefused, TransitionNotAllowed
 from .follow_up import RateHandling, RecordFollowUp
+from .matters import SetMatter
 from .replies import ApproveReply, DraftReply, SendBackReply
 from .report_marks import MarkReport, RecordReward
 from .respondents import CompleteCorrectiveAction, NotifyRespondent, RecordCorrectiveAction
@@ -105,6 +106,8 @@ TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
     **{(status, C.MARK_REPORT): status for status in NOT_ARCHIVED},
     (S.CLOSED, C.RECORD_REWARD): S.CLOSED,
     **{(status, C.RECORD_EXPORT): status for status in Status},
+    # R8's count rule: what matter a case is about, until it is archived (`matters.py`).
+    **{(status, C.SET_MATTER): status for status in NOT_ARCHIVED},
 }
 
 COMMANDS: dict[CommandName, type[Command]] = {
@@ -116,7 +119,7 @@ COMMANDS: dict[CommandName, type[Command]] = {
                     RecordConfidentialRead, DraftReply, ApproveReply, SendBackReply,
                     ApproveCompensation, NotifyRespondent, RecordCorrectiveAction,
                     CompleteCorrectiveAction, RateHandling, RecordFollowUp, MarkReport,
-                    RecordReward, RecordExport)
+                    RecordReward, RecordExport, SetMatter)
 }
 
 # The sweep acts on `next_due_at`, so a move must set it. Entering one of these statuses stops the

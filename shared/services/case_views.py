@@ -61,6 +61,10 @@ class CaseView:
     corrective_actions: list[dict]
     archived_at: str | None
     overdue: bool  # past its current deadline, as the deadline sweep found (`sweep_rules`)
+    # R8's count rule: the matter the case is about, and the cases of that matter linked to it
+    # by number only (a linked case is read through its own need-to-know, never through here).
+    matter: str
+    linked_cases: list[str]
 
     @classmethod
     def of(cls, case: Case, identity: ReporterIdentity | None, member: StaffMember) -> CaseView:
@@ -82,7 +86,8 @@ class CaseView:
             appeal_round=case.appeal_round, deciders=list(case.deciders),
             follow_up=dict(case.follow_up), report_mark=case.report_mark,
             corrective_actions=[dict(a) for a in case.corrective_actions],
-            archived_at=iso(case.archived_at), overdue=is_overdue(case))
+            archived_at=iso(case.archived_at), overdue=is_overdue(case), matter=case.matter,
+            linked_cases=list(case.linked_cases))
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""
