@@ -1,6 +1,6 @@
 # Composite indexes of the case queues (shared/adapters/firestore_queue.py): each filter the server
 # applies (SERVER_FILTERS), then the order's unique key (received_key newest first, due_key most
-# urgent first). tests/integration/test_infra_firestore.py enumerates every query the planner can send and
+# urgent first, overdue_key longest overdue first). tests/integration/test_infra_firestore.py enumerates every query the planner can send and
 # fails when one has no index here, or an index here serves none.
 
 locals {
@@ -102,6 +102,17 @@ locals {
       { field_path = "status", order = "ASCENDING" },
       { field_path = "assignee", order = "ASCENDING" },
       { field_path = "due_key", order = "ASCENDING" },
+    ]
+
+    # The overdue queue (overdue_key, only on overdue cases) of a department and of a handler;
+    # the whole queue walks the key's single-field index, other filters are checked on the results.
+    cases_department_overdue = [
+      { field_path = "department", order = "ASCENDING" },
+      { field_path = "overdue_key", order = "ASCENDING" },
+    ]
+    cases_assignee_overdue = [
+      { field_path = "assignee", order = "ASCENDING" },
+      { field_path = "overdue_key", order = "ASCENDING" },
     ]
   }
 }

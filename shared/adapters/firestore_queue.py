@@ -46,7 +46,14 @@ ORDERS = {
     # Only cases with an open follow-up task have the key (R17): the server walks its automatic
     # single-field index, so the queue needs no composite one; filters are checked here.
     QueueOrder.FOLLOW_UP_OLDEST_FIRST: ("follow_up_key", firestore.Query.ASCENDING, ">", ""),
+    # Only overdue cases have the key: the whole queue is its single-field index; a department's
+    # or a handler's part of it (what a handler lists) has a composite index each.
+    QueueOrder.OVERDUE_LONGEST_FIRST: ("overdue_key", firestore.Query.ASCENDING, ">", ""),
 }
+# The filters the server applies in a queue of few cases (the largest that fits); the others are
+# checked here.
+_NARROW_SERVED = {QueueOrder.FOLLOW_UP_OLDEST_FIRST: (),
+                  QueueOrder.OVERDUE_LONGEST_FIRST: (("department",), ("assignee",))}
 _SCAN_FACTOR = 4  # with filters left to check here, read this many times the page per round
 
 
@@ -56,10 +63,8 @@ def plan(query: CaseQuery) -> tuple[tuple[str, ...], tuple[str, ...]]:
     given = query.filters()
     if query.words:
         return (SEARCH_TERMS,), tuple(given)
-    if query.order is QueueOrder.FOLLOW_UP_OLDEST_FIRST:  # the few open tasks: filters here
-        return (), tuple(given)
-    served = max((shape for shape in SERVER_FILTERS if set(shape) <= set(given)), key=len,
-                 default=())
+    shapes = _NARROW_SERVED.get(query.order, SERVER_FILTERS)
+    served = max((shape for shape in shapes if set(shape) <= set(given)), key=len, default=())
     return served, tuple(name for name in given if name not in served)
 
 

@@ -23,6 +23,7 @@ from shared.domain.cases import (
 )
 from shared.domain.follow_up import task_opened_at
 from shared.domain.outbox import OutboxMessage, OutboxStatus, Template
+from shared.domain.sweep_rules import overdue_deadline
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -187,13 +188,22 @@ def _legacy_event(record: dict) -> TimelineEvent:
 def queue_keys(case: Case) -> dict:
     """The keys queues page by, each unique (the case number breaks ties) and sorting as text:
     `received_key` for newest first, `due_key` for most urgent first (absent: no deadline),
-    `follow_up_key` for the oldest open follow-up task first (absent: no open task, R17)."""
+    `follow_up_key` for the oldest open follow-up task first (absent: no open task, R17),
+    `overdue_key` for the longest overdue first (absent: not overdue, `overdue_since`)."""
     keys = {"received_key": f"{time_text(case.received_at)}|{case.number}"}
     if case.next_due_at is not None:
         keys["due_key"] = f"{time_text(case.next_due_at)}|{case.number}"
     if (opened := task_opened_at(case)) is not None:
         keys["follow_up_key"] = f"{time_text(opened)}|{case.number}"
+    if (since := overdue_since(case)) is not None:
+        keys["overdue_key"] = f"{since}|{case.number}"
     return keys
+
+
+def overdue_since(case: Case) -> str | None:
+    """The deadline the deadline sweep found the case past, as stored; None when not overdue."""
+    passed = overdue_deadline(case)
+    return None if passed is None else time_text(passed.at)
 
 
 def identity_to_record(identity: ReporterIdentity) -> dict:

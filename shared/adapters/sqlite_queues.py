@@ -16,7 +16,8 @@ from .sqlite_schema import INSERT_TERMS, term_rows
 # Order: (column, direction, the comparison that means "after the cursor", the cursor's key).
 _ORDERS = {QueueOrder.NEWEST_FIRST: ("received_at", "DESC", "<", "received_key"),
            QueueOrder.MOST_URGENT_FIRST: ("next_due_at", "ASC", ">", "due_key"),
-           QueueOrder.FOLLOW_UP_OLDEST_FIRST: ("follow_up_at", "ASC", ">", "follow_up_key")}
+           QueueOrder.FOLLOW_UP_OLDEST_FIRST: ("follow_up_at", "ASC", ">", "follow_up_key"),
+           QueueOrder.OVERDUE_LONGEST_FIRST: ("overdue_since", "ASC", ">", "overdue_key")}
 
 
 _LAST_SEQ = 2**63 - 1  # SQLite's largest integer; a larger parameter raises OverflowError
@@ -44,8 +45,8 @@ def find_cases(db: sqlite3.Connection, query: CaseQuery, limit: int, after: str 
     if query.received_in is not None:  # a range of the ordering column: the same index
         where.append("received_at >= ? AND received_at < ?")
         params.extend(records.time_text(moment) for moment in query.received_in)
-    if query.order is QueueOrder.FOLLOW_UP_OLDEST_FIRST:  # its partial index: open tasks only
-        where.append("follow_up_at IS NOT NULL")
+    if query.order in (QueueOrder.FOLLOW_UP_OLDEST_FIRST, QueueOrder.OVERDUE_LONGEST_FIRST):
+        where.append(f"{column} IS NOT NULL")  # its partial index: the queue's cases only
     if after is not None:
         where.append(f"({column}, number) {beyond} (?, ?)")
         params.extend(records.cursor_position(after))

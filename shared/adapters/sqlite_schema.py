@@ -176,7 +176,26 @@ def _follow_up(db: sqlite3.Connection) -> None:
                    (follow_up_column(case), case.number))
 
 
-# 9: the matter a case is about (R8's count rule, `count_rules.py`): a queue filter, and the
+# 9: the overdue queue: the deadline the sweep found a case past (`records.overdue_since`), NULL
+# when it is not overdue; a partial index holds the overdue cases only. Every write of a case sets
+# it from the case, so a command that moves or ends the deadline takes the case out.
+_OVERDUE = """
+ALTER TABLE cases ADD COLUMN overdue_since TEXT;
+CREATE INDEX cases_overdue ON cases (overdue_since, number) WHERE overdue_since IS NOT NULL;
+"""
+
+
+def _overdue(db: sqlite3.Connection) -> None:
+    _script(db, _OVERDUE)
+    rows = db.execute("SELECT doc FROM cases "
+                      "WHERE json_extract(doc, '$.sweep_claims') LIKE '%\"overdue:%'").fetchall()
+    for (text,) in rows:
+        case = records.case_from_record(json.loads(text))
+        db.execute("UPDATE cases SET overdue_since = ? WHERE number = ?",
+                   (records.overdue_since(case), case.number))
+
+
+# 10: the matter a case is about (R8's count rule, `count_rules.py`): a queue filter, and the
 # rule's "cases of this matter received in these 30 days", a range scan of its index.
 MATTER_COLUMN = "ALTER TABLE cases ADD COLUMN matter TEXT NOT NULL DEFAULT ''"
 
@@ -197,6 +216,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _case_terms,
     _reporter_marks,
     _follow_up,
+    _overdue,
     _matters,
 )
 
@@ -236,6 +256,15 @@ def case_columns(case, reporter_email: str) -> tuple:
 def follow_up_column(case) -> str | None:
     """The `follow_up_at` of a case: when its open follow-up task opened; None without one."""
     return records.time_text(task_opened_at(case))
+
+
+# Columns a case write sets from the case beside CASE_COLUMNS, each for a queue of its own.
+DERIVED_COLUMNS = ("follow_up_at", "overdue_since", "matter")
+
+
+def derived_columns(case) -> tuple:
+    """The values of DERIVED_COLUMNS for a case."""
+    return follow_up_column(case), records.overdue_since(case), case.matter
 
 
 def term_rows(number: str, received_at: str, subject: str) -> list[tuple[str, str, str]]:

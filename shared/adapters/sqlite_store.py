@@ -26,11 +26,20 @@ from shared.domain.rate_limits import CounterSlot
 from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits
 from .sqlite_inbound_mail import SqliteHeldMail
 from .sqlite_reporter_marks import SqliteReporterMarks
-from .sqlite_schema import CASE_COLUMNS, case_columns, dump, event_row, follow_up_column, migrate
+from .sqlite_schema import (
+    CASE_COLUMNS,
+    DERIVED_COLUMNS,
+    case_columns,
+    derived_columns,
+    dump,
+    event_row,
+    migrate,
+)
 from .sqlite_sessions import SqliteSessions
 from .sqlite_staff import SqliteStaff
 
-_UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash")  # set at register
+# Set by every write; the reporter's email hash only at registration.
+_UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash") + DERIVED_COLUMNS
 
 
 class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporterMarks):
@@ -205,10 +214,10 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         self.operations += 1
         try:
             db.execute(
-                f"INSERT INTO cases (number, doc, {', '.join(CASE_COLUMNS)}, follow_up_at, matter) "
-                f"VALUES (?, ?{', ?' * len(CASE_COLUMNS)}, ?, ?)",
+                f"INSERT INTO cases (number, doc, {', '.join(CASE_COLUMNS + DERIVED_COLUMNS)}) "
+                f"VALUES (?, ?{', ?' * len(CASE_COLUMNS + DERIVED_COLUMNS)})",
                 (case.number, dump(records.case_to_record(case)), *case_columns(case, identity.email),
-                 follow_up_column(case), case.matter),
+                 *derived_columns(case)),
             )
         except sqlite3.IntegrityError as exc:
             raise CaseNumberTaken(case.number) from exc
@@ -223,10 +232,10 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         `indexed` was taken: `sqlite_queues.indexed`) and append its new events."""
         self.operations += 1
         db.execute(
-            f"UPDATE cases SET doc = ?, {', '.join(c + ' = ?' for c in _UPDATED_COLUMNS)}, "
-            "follow_up_at = ?, matter = ? WHERE number = ?",
+            f"UPDATE cases SET doc = ?, {', '.join(c + ' = ?' for c in _UPDATED_COLUMNS)} "
+            "WHERE number = ?",
             (dump(records.case_to_record(case)), *case_columns(case, "")[:-1],
-             follow_up_column(case), case.matter, case.number),
+             *derived_columns(case), case.number),
         )
         self.operations += sqlite_queues.write_terms(db, case, indexed)
         self._insert_events(db, case)

@@ -24,6 +24,9 @@ class QueueOrder(StrEnum):
     # The oldest open follow-up task first (R17, `follow_up.task_opened_at`); ties by number. A
     # case without an open task is in no such queue: the order is the `follow_up` queue.
     FOLLOW_UP_OLDEST_FIRST = "follow_up_oldest_first"
+    # The cases the deadline sweep found past their current deadline, the longest overdue first
+    # (the deadline passed, `sweep_rules.overdue_deadline`); ties by number. The `overdue` queue.
+    OVERDUE_LONGEST_FIRST = "overdue_longest_first"
 
 
 @dataclass(frozen=True)

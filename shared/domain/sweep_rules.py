@@ -102,8 +102,15 @@ def moments(case: Case, policy: SweepPolicy) -> list[Due]:
 def is_overdue(case: Case) -> bool:
     """Whether the sweep found the case past its current deadline (its overdue notice claimed):
     what queues and views show, without a clock of their own. Cleared by a new deadline."""
-    return any(d.step == Step.OVERDUE and d.key in case.sweep_claims
-               for d in moments(case, SweepPolicy()))
+    return overdue_deadline(case) is not None
+
+
+def overdue_deadline(case: Case) -> Due | None:
+    """The current deadline the sweep found the case past (the earliest, if several), or None.
+    Read from the case alone, so every write of it keeps the overdue queue's key in step
+    (`records.queue_keys`): a command that moves or ends the deadline takes it out."""
+    return next((d for d in moments(case, SweepPolicy())
+                 if d.step == Step.OVERDUE and d.key in case.sweep_claims), None)
 
 
 def _deciding(case: Case) -> bool:

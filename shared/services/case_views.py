@@ -9,7 +9,7 @@ from shared.domain.case_access import allowed_actions
 from shared.domain.cases import Case, ReporterIdentity, TimelineEvent
 from shared.domain.masking import masked_identity
 from shared.domain.staff import StaffMember
-from shared.domain.sweep_rules import is_overdue
+from shared.domain.sweep_rules import overdue_deadline
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -61,6 +61,8 @@ class CaseView:
     corrective_actions: list[dict]
     archived_at: str | None
     overdue: bool  # past its current deadline, as the deadline sweep found (`sweep_rules`)
+    overdue_deadline: str | None  # which: review | decision (None: not overdue)
+    overdue_since: str | None  # that deadline
     # R8's count rule: the matter the case is about, and the cases of that matter linked to it
     # by number only (a linked case is read through its own need-to-know, never through here).
     matter: str
@@ -86,12 +88,20 @@ class CaseView:
             appeal_round=case.appeal_round, deciders=list(case.deciders),
             follow_up=dict(case.follow_up), report_mark=case.report_mark,
             corrective_actions=[dict(a) for a in case.corrective_actions],
-            archived_at=iso(case.archived_at), overdue=is_overdue(case), matter=case.matter,
+            archived_at=iso(case.archived_at), **overdue_fields(case), matter=case.matter,
             linked_cases=list(case.linked_cases))
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""
         return asdict(self)
+
+
+def overdue_fields(case: Case) -> dict:
+    """`overdue`, `overdue_deadline` and `overdue_since`, as the case view and queue items show
+    them: the deadline the sweep found the case past, if any (`sweep_rules.overdue_deadline`)."""
+    passed = overdue_deadline(case)
+    return {"overdue": passed is not None, "overdue_deadline": passed and passed.deadline,
+            "overdue_since": passed and iso(passed.at)}
 
 
 def timeline_entry(event: TimelineEvent) -> dict:

@@ -27,6 +27,8 @@ QUEUES: dict[str, tuple[Status | None, QueueOrder]] = {
     "awaiting_reporter": (Status.AWAITING_REPORTER, QueueOrder.NEWEST_FIRST),  # R11
     # Open follow-up tasks, the oldest first: unsatisfied ratings for the service centre (R17).
     "follow_up": (None, QueueOrder.FOLLOW_UP_OLDEST_FIRST),
+    # Past their current deadline, as the deadline sweep found, the longest overdue first.
+    "overdue": (None, QueueOrder.OVERDUE_LONGEST_FIRST),
     "all": (None, QueueOrder.NEWEST_FIRST),
 }
 PAGE = 50
@@ -76,7 +78,7 @@ def checked_request(member: StaffMember, given: dict, timezone: str = "Asia/Shan
         if text["order"]:
             errors["order"] = "year_newest_first"
         order = QueueOrder.NEWEST_FIRST  # a year of the archive is read newest first
-    if queue == "follow_up":  # the order is what makes the queue: nothing may change it
+    if queue in ("follow_up", "overdue"):  # the order makes the queue: nothing may change it
         errors.update({name: "not_in_queue" for name, given_ in (
             ("order", text["order"] not in ("", default_order.value)), ("words", words),
             ("year", received_in is not None)) if given_})

@@ -23,8 +23,9 @@ from shared.domain.permissions import Action, authorize
 from shared.domain.ports import CaseStore
 from shared.domain.queues import CaseQuery, QueueOrder, reporter_email_hash, search_terms
 from shared.domain.staff import Requester, StaffMember
+from shared.domain.sweep_rules import is_overdue
 
-from .case_views import iso
+from .case_views import iso, overdue_fields
 from .queue_requests import PAGE, QUEUES, QueueRequest, checked_request
 
 __all__ = ["HIDDEN_SUBJECT", "PAGE", "QUEUES", "StaffQueues"]
@@ -44,7 +45,9 @@ class StaffQueues:
               severity=None, channel=None, order=None, words="", reporter_email="", number="",
               year=None, matter="", after=None, limit=PAGE) -> dict:
         """A page of a queue: `{"items": [...], "next_cursor": str | None}`, newest first, or most
-        urgent first for `new` (cases with a deadline only). All filters given must match.
+        urgent first for `new` (cases with a deadline only), or the longest overdue first for
+        `overdue` (the cases the deadline sweep found past their current deadline). All filters
+        given must match.
         `number` as a person types it gives that case alone (or nothing); `reporter_email` the
         exact address's cases; `words` the cases whose subject holds every word (newest first);
         `year` the cases received that year in the platform's time zone (newest first; with
@@ -108,7 +111,7 @@ def _item(case: Case, member: StaffMember) -> dict:
             "subject": case.subject if readable else HIDDEN_SUBJECT,
             "subject_hidden": not readable, "confidential": case.confidential,
             "received_at": iso(case.received_at), "next_due_at": iso(case.next_due_at),
-            "assignee": case.assignee, "department": case.department}
+            "assignee": case.assignee, "department": case.department, **overdue_fields(case)}
 
 
 def _matches(case: Case, query: CaseQuery) -> bool:
@@ -117,6 +120,8 @@ def _matches(case: Case, query: CaseQuery) -> bool:
     if query.order is QueueOrder.MOST_URGENT_FIRST and case.next_due_at is None:
         return False
     if query.order is QueueOrder.FOLLOW_UP_OLDEST_FIRST and not task_open(case):
+        return False
+    if query.order is QueueOrder.OVERDUE_LONGEST_FIRST and not is_overdue(case):
         return False
     values = {"status": case.status.value, "kind": case.kind.value, "category": case.category,
               "severity": case.severity.value, "channel": case.channel.value,

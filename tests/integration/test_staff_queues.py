@@ -152,7 +152,8 @@ def test_a_reporters_exact_address_finds_their_cases_but_never_an_anonymous_one(
     item = queues.cases(members["supervisor"], reporter_email="a@example.com")["items"][0]
     assert set(item) == {"number", "kind", "category", "channel", "status", "severity", "subject",
                          "subject_hidden", "confidential", "received_at", "next_due_at",
-                         "assignee", "department"}  # nothing of the reporter's identity
+                         "assignee", "department", "overdue", "overdue_deadline",
+                         "overdue_since"}  # nothing of the reporter's identity
     assert "王小明" not in repr(item) and "8613800138000" not in repr(item)
 
 

@@ -24,6 +24,9 @@ ROWS = [
 ]
 # Row → minutes after START its follow-up task opened (R17); ties broken by number too.
 FOLLOW_UPS = {7: 30, 4: 20, 1: 30, 5: 45}
+# Row → hours after START of the deadline the sweep found it past (its overdue notice claimed).
+# Row 0 is a case in its initial review; the closed row 7 was overdue once and is no longer.
+OVERDUE = {0: 24, 3: 2, 6: 2, 4: 10, 7: 1}
 
 
 @pytest.fixture
@@ -40,10 +43,28 @@ def queue(store):
         opened = START + timedelta(minutes=FOLLOW_UPS[row]) if row in FOLLOW_UPS else None
         if opened:
             case.follow_up = {"rating": 1, "task_open": True, "task_opened_at": opened.isoformat()}
+        overdue = overdue_since(case, OVERDUE.get(row))
         store.register(case, ReporterIdentity(number, email=email), [])
         numbers[number] = (at, status, department, category, channel, case.next_due_at, email,
-                           opened)
+                           opened, overdue)
     return store, numbers
+
+
+def overdue_since(case, hours):
+    """Make the case one the sweep found past a deadline `hours` after START (None: not
+    overdue): its overdue notice claimed, as the sweep claims it. The deadline it is now past,
+    or None (a closed case is past none)."""
+    if hours is None:
+        return None
+    due = START + timedelta(hours=hours)
+    if case.status == Status.RECEIVED:
+        case.review_due_at = due
+        case.sweep_claims = [f"overdue:review:{due.isoformat()}"]
+    else:
+        case.decision_due_at = due
+        case.sweep_claims = [f"reminder:decision:{due.isoformat()}",
+                             f"overdue:decision:{due.isoformat()}"]
+    return None if case.status == Status.CLOSED else due
 
 
 def expected(numbers, order=QueueOrder.NEWEST_FIRST, **filters) -> list[str]:
@@ -58,6 +79,9 @@ def expected(numbers, order=QueueOrder.NEWEST_FIRST, **filters) -> list[str]:
     if order is QueueOrder.FOLLOW_UP_OLDEST_FIRST:
         return sorted((n for n in found if numbers[n][7] is not None),
                       key=lambda n: (numbers[n][7], n))
+    if order is QueueOrder.OVERDUE_LONGEST_FIRST:
+        return sorted((n for n in found if numbers[n][8] is not None),
+                      key=lambda n: (numbers[n][8], n))
     return sorted((n for n in found if numbers[n][5] is not None), key=lambda n: (numbers[n][5], n))
 
 
@@ -113,6 +137,26 @@ def test_a_case_moves_between_queues_when_it_changes(queue):
     assert first not in [c.number for c in store.find_cases(CaseQuery(status="received")).cases]
     mine = CaseQuery(reporter_email_hash=reporter_email_hash("a@example.com"))
     assert first in [c.number for c in store.find_cases(mine).cases]  # kept through updates
+
+
+def test_an_overdue_case_leaves_the_overdue_queue_with_a_new_deadline_or_its_closure(queue):
+    store, numbers = queue
+    overdue = CaseQuery(order=QueueOrder.OVERDUE_LONGEST_FIRST)
+    first, second, *rest = expected(numbers, QueueOrder.OVERDUE_LONGEST_FIRST)
+
+    def extend(case):  # any command that gives the decision a new deadline
+        case.decision_due_at = START + timedelta(days=3)
+
+    def close(case):
+        case.status, case.closed_at = Status.CLOSED, START + timedelta(hours=3)
+    store.update_case(first, extend)
+    store.update_case(second, close)
+    assert [c.number for c in store.find_cases(overdue).cases] == rest
+
+    def found_past_it_again(case):
+        case.sweep_claims.append(f"overdue:decision:{case.decision_due_at.isoformat()}")
+    store.update_case(first, found_past_it_again)
+    assert [c.number for c in store.find_cases(overdue).cases] == [*rest, first]
 
 
 def test_due_cases_are_those_past_their_deadline_longest_overdue_first(queue):
