@@ -231,7 +231,9 @@ class Services:
                                     s.acknowledgments_per_sender_per_hour)
         return Registration(self.store, self.attachments, self.clock, limits,
                             self.deadlines.policy.initial_review, s.timezone,
-                            calendar=self.deadlines.calendar, matter_links=self.matter_links)
+                            calendar=self.deadlines.calendar,
+                            first_contact_hours=self.deadlines.policy.first_contact_working_hours,
+                            matter_links=self.matter_links)
 
     @cached_property
     def matter_links(self):
@@ -301,7 +303,9 @@ class Services:
         from shared.services.deadline_sweep import DeadlineSweep
 
         s = self.settings
-        return DeadlineSweep(self.store, self.clock, SweepPolicy(s.reminder_at_fraction),
+        policy = SweepPolicy(s.reminder_at_fraction,
+                             first_contact_hours=self.deadlines.policy.first_contact_working_hours)
+        return DeadlineSweep(self.store, self.clock, policy,
                              timezone=s.timezone, staff_language=s.default_language,
                              matter_links=self.matter_links)
 

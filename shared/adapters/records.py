@@ -88,7 +88,8 @@ def case_to_record(case: Case) -> dict:
                                            ("sweep_claims", case.sweep_claims),
                                            ("matter", case.matter),
                                            ("links_pending", case.links_pending),
-                                           ("linked_cases", case.linked_cases))
+                                           ("linked_cases", case.linked_cases),
+                                           *_clock_fields(case))
            if value},
     }
 
@@ -140,10 +141,20 @@ def case_from_record(record: dict) -> Case:
         matter=record.get("matter", ""),
         links_pending=record.get("links_pending", False),
         linked_cases=list(record.get("linked_cases", [])),
+        **{name: parse_time(record.get(name)) for name in CLOCK_FIELDS},
     )
     # Set after construction: a stored case without a deadline keeps none.
     case.next_due_at = parse_time(record.get("next_due_at", record["review_due_at"]))
     return case
+
+
+# The first-contact and compensation clocks (`contact_clocks.py`): moments, stored when set.
+CLOCK_FIELDS = ("first_contact_due_at", "first_contacted_at", "materials_complete_at",
+                "compensation_due_at", "compensation_met_at")
+
+
+def _clock_fields(case: Case) -> list[tuple[str, str | None]]:
+    return [(name, time_text(getattr(case, name))) for name in CLOCK_FIELDS]
 
 
 def legacy_events(record: dict) -> list[TimelineEvent]:

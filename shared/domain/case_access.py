@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .cases import Case, Status
 from .commands import CommandName
+from .contact_clocks import COMPENSATION, running
 from .lifecycle import TRANSITIONS
 from .permissions import PERMISSIONS, Action, Forbidden
 from .staff import Role, StaffMember
@@ -23,7 +24,8 @@ SEE_CONFIDENTIAL = frozenset({Role.SUPERVISOR, Role.AUDITOR})  # and the case's 
 ASSIGNEE_ACTIONS = frozenset({Action.MESSAGE_REPORTER, Action.RECORD_REPORTER_ANSWER,
                               Action.REVEAL_IDENTITY, Action.MARK_CONFIDENTIAL,
                               Action.DRAFT_DECISION, Action.NOTIFY_RESPONDENT, Action.MARK_REPORT,
-                              Action.TRACK_CORRECTIVE_ACTION})
+                              Action.TRACK_CORRECTIVE_ACTION, Action.RECORD_CONTACT,
+                              Action.RECORD_MATERIALS_COMPLETE})
 ASSIGNEE_ONLY = frozenset({Action.START_WORK})
 
 # What staff do to a case, by the name `StaffCases` gives it: the action of the role table and
@@ -60,6 +62,9 @@ CASE_ACTIONS: dict[str, tuple[Action, CommandName | None]] = {
     "record_reward": (Action.RECORD_REWARD, C.RECORD_REWARD),
     "archive": (Action.ARCHIVE_CASE, C.ARCHIVE_CASE),
     "export": (Action.EXPORT_CASE, C.RECORD_EXPORT),
+    # The first-contact and compensation clocks (R13)
+    "record_contact": (Action.RECORD_CONTACT, C.RECORD_CONTACT),
+    "record_materials_complete": (Action.RECORD_MATERIALS_COMPLETE, C.RECORD_MATERIALS_COMPLETE),
     "set_matter": (Action.CLASSIFY, C.SET_MATTER),  # R8's count rule (`matters.py`)
 }
 
@@ -119,6 +124,9 @@ def allowed_actions(member: StaffMember, case: Case) -> list[str]:
         if name == "complete_corrective_action" and all(
                 a.get("done_on") for a in case.corrective_actions):
             continue  # nothing open
+        if name == "record_materials_complete" and any(
+                clock.name == COMPENSATION for clock in running(case)):
+            continue  # recorded already, not yet decided
         if may(member, action, case):
             allowed.append(name)
     return allowed

@@ -105,6 +105,9 @@ class EventType(StrEnum):
     REPORT_MARKED = "report_marked"  # manifestly unfounded or malicious (R21)
     REWARD_RECORDED = "reward_recorded"  # R21
     CASE_EXPORTED = "case_exported"  # exported as one document (for a regulator or a court)
+    # The first-contact and compensation clocks (`contact_clocks.py`, R13).
+    CONTACT_RECORDED = "contact_recorded"  # staff reached the person (a call, a visit)
+    COMPENSATION_MATERIALS_COMPLETE = "compensation_materials_complete"  # the clock starts
     # R8's count rule (`count_rules.py`): the matter staff set, and the cases linked to it.
     MATTER_SET = "matter_set"
     CASES_LINKED = "cases_linked"
@@ -255,6 +258,12 @@ class Case:
     archived_at: datetime | None = None  # R18
     # What the deadline sweep did, one key per deadline (`sweep_rules.claim`): each once.
     sweep_claims: list[str] = field(default_factory=list)
+    # The first-contact and compensation clocks (`contact_clocks.py`): None while not set.
+    first_contact_due_at: datetime | None = None  # complaints with a contact (4 working hours)
+    first_contacted_at: datetime | None = None  # when staff first reached the person
+    materials_complete_at: datetime | None = None  # a compensation claim's materials are all in
+    compensation_due_at: datetime | None = None  # 10 working days after that (R13)
+    compensation_met_at: datetime | None = None  # the decision approved, or the case closed
     # R8's count rule (`count_rules.py`): the matter key, whether the rule still has to run for
     # it (`links_pending`, the sweep finishes it), and the cases of the same matter linked to it.
     matter: str = ""

@@ -59,6 +59,9 @@ class CommandName(StrEnum):
     MARK_REPORT = "mark_report"
     RECORD_REWARD = "record_reward"
     RECORD_EXPORT = "record_export"
+    # The first-contact and compensation clocks (`contact_clocks.py`)
+    RECORD_CONTACT = "record_contact"
+    RECORD_MATERIALS_COMPLETE = "record_materials_complete"
     SET_MATTER = "set_matter"  # R8's count rule: `count_rules.py`
 
 

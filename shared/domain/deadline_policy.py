@@ -20,7 +20,12 @@ from importlib import resources
 
 from .cases import Kind, Severity
 from .categories import is_valid_category
-from .working_time import Deadline, WorkingCalendar, add_working_days, initial_review_due
+from .working_time import (
+    Deadline,
+    WorkingCalendar,
+    add_working_days,
+    initial_review_due,
+)
 
 POLICY_FILE = "deadline_policy.json"
 _LIMIT = 366  # no clock of this policy is longer than a year
@@ -140,3 +145,8 @@ class Deadlines:
 
     def decision(self, kind: str, category: str, severity: str, accepted_at: datetime) -> Deadline:
         return self.policy.decision_due(self.calendar, kind, category, severity, accepted_at)
+
+    def compensation(self, materials_complete: datetime) -> Deadline:
+        """A compensation claim's decision: its working days from when all materials are in."""
+        return add_working_days(self.calendar, materials_complete,
+                                self.policy.compensation_working_days)

@@ -36,6 +36,7 @@ from .commands import (
     StartWork,
     actor_kind,
 )
+from .contact_clocks import RecordContact, RecordMaterialsComplete, keep_look
 from .decision_commands import (
     AppealDecision,
     ApproveCompensation,
@@ -106,6 +107,11 @@ TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
     **{(status, C.MARK_REPORT): status for status in NOT_ARCHIVED},
     (S.CLOSED, C.RECORD_REWARD): S.CLOSED,
     **{(status, C.RECORD_EXPORT): status for status in Status},
+    # The first-contact and compensation clocks (R13): a contact is recorded until the case is
+    # archived; a compensation claim's materials are complete while the case is being worked on.
+    **{(status, C.RECORD_CONTACT): status for status in NOT_ARCHIVED},
+    **{(status, C.RECORD_MATERIALS_COMPLETE): status
+       for status in (S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_REPORTER)},
     # R8's count rule: what matter a case is about, until it is archived (`matters.py`).
     **{(status, C.SET_MATTER): status for status in NOT_ARCHIVED},
 }
@@ -119,7 +125,8 @@ COMMANDS: dict[CommandName, type[Command]] = {
                     RecordConfidentialRead, DraftReply, ApproveReply, SendBackReply,
                     ApproveCompensation, NotifyRespondent, RecordCorrectiveAction,
                     CompleteCorrectiveAction, RateHandling, RecordFollowUp, MarkReport,
-                    RecordReward, RecordExport, SetMatter)
+                    RecordReward, RecordExport, RecordContact, RecordMaterialsComplete,
+                    SetMatter)
 }
 
 # The sweep acts on `next_due_at`, so a move must set it. Entering one of these statuses stops the
@@ -176,7 +183,9 @@ def apply(case: Case, command: Command, now: datetime) -> TimelineEvent:
               "status_to": target.value, **command.details(case), **origin},
     )
     command.change(case)
+    before = case.next_due_at
     _move_deadlines(case, command, target, now)
     case.status = target
+    keep_look(case, command, before, now)  # the first-contact and compensation clocks
     case.record(event)
     return event

@@ -50,6 +50,8 @@ class Action(StrEnum):
     READ_REWARD_LEDGER = "read_reward_ledger"
     ARCHIVE_CASE = "archive_case"  # R18, until the deadline sweep does it
     EXPORT_CASE = "export_case"  # one document for a regulator or a court
+    RECORD_CONTACT = "record_contact"  # a call or visit to the person (first contact, R13)
+    RECORD_MATERIALS_COMPLETE = "record_materials_complete"  # a compensation claim's (R13)
 
 
 _CLERK, _HANDLER, _SUPERVISOR = Role.CLERK, Role.HANDLER, Role.SUPERVISOR
@@ -94,6 +96,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_REWARD_LEDGER: frozenset({_SUPERVISOR, _LEADER, _AUDITOR}),
     Action.ARCHIVE_CASE: frozenset({_SUPERVISOR}),
     Action.EXPORT_CASE: frozenset({_SUPERVISOR, _LEADER, _AUDITOR}),
+    Action.RECORD_CONTACT: frozenset({_CLERK, _HANDLER, _SUPERVISOR}),
+    Action.RECORD_MATERIALS_COMPLETE: frozenset({_HANDLER, _SUPERVISOR}),
 }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from . import contact_clock_moments
 from .cases import Case, Status
 from .commands import SetSeverity
 from .lifecycle import OPEN_STATUSES
@@ -40,10 +41,13 @@ class SweepPolicy:
     """The sweep's settings: remind when this fraction of the decision's time is left."""
 
     reminder_at_fraction: float = 0.2
+    first_contact_hours: float = 4  # the first-contact clock's length (`contact_clocks.py`)
 
     def __post_init__(self):
         if not 0 < self.reminder_at_fraction < 1:
             raise ValueError("reminder_at_fraction must be between 0 and 1")
+        if not self.first_contact_hours > 0:
+            raise ValueError("first_contact_hours must be positive")
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,8 @@ class Due:
     step: Step
     key: str
     at: datetime
-    deadline: str = ""  # review | decision, for reminders and overdue notices
+    deadline: str = ""  # review | decision | first_contact | compensation, for staff notices
+    deadline_at: datetime | None = None  # the deadline itself, when not the review or decision
     severity: Severity | None = None  # for an escalation
     rule: str = ""
 
@@ -96,6 +101,7 @@ def moments(case: Case, policy: SweepPolicy) -> list[Due]:
     if case.status == Status.CLOSED and case.appeal_until is not None:
         until = case.appeal_until
         found.append(Due(Step.ARCHIVE, f"archive:{until.isoformat()}", until))
+    found += contact_clock_moments.moments(case, policy)  # first contact and compensation
     return sorted(found, key=lambda due: due.at)
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from shared.domain.cases import Case, Channel, EventType, ReporterIdentity, TimelineEvent
+from shared.domain.contact_clocks import notice_queued
 from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import CaseStore
 
@@ -55,6 +56,7 @@ def notify(case: Case, template: Template, now: datetime, reach: Reach, *, text:
     if reach == Reach.EMAIL and case.reporter_unreachable:
         reach = Reach.BOUNCED
     if reach == Reach.EMAIL:
+        notice_queued(case, template, now)  # the first contact, when staff wrote it (R13)
         return [queue_notice(case, template, now, text=text, details=details)]
     case.record(TimelineEvent(EventType.NOTICE_NOT_POSSIBLE, now, text=WHY_NOT[reach],
                               data={"template": template.value, "reason": reach.value}))

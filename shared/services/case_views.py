@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from shared.domain.case_access import allowed_actions
 from shared.domain.cases import Case, ReporterIdentity, TimelineEvent
+from shared.domain.contact_clocks import Clock, clocks
 from shared.domain.masking import masked_identity
 from shared.domain.staff import StaffMember
 from shared.domain.sweep_rules import overdue_deadline
@@ -61,12 +62,15 @@ class CaseView:
     corrective_actions: list[dict]
     archived_at: str | None
     overdue: bool  # past its current deadline, as the deadline sweep found (`sweep_rules`)
-    overdue_deadline: str | None  # which: review | decision (None: not overdue)
+    overdue_deadline: str | None  # which: review | decision | first_contact | compensation
     overdue_since: str | None  # that deadline
     # R8's count rule: the matter the case is about, and the cases of that matter linked to it
     # by number only (a linked case is read through its own need-to-know, never through here).
     matter: str
     linked_cases: list[str]
+    # The first-contact and compensation clocks (R13, `contact_clocks.py`); None: no such clock.
+    first_contact: dict | None = None
+    compensation: dict | None = None
 
     @classmethod
     def of(cls, case: Case, identity: ReporterIdentity | None, member: StaffMember) -> CaseView:
@@ -89,11 +93,21 @@ class CaseView:
             follow_up=dict(case.follow_up), report_mark=case.report_mark,
             corrective_actions=[dict(a) for a in case.corrective_actions],
             archived_at=iso(case.archived_at), **overdue_fields(case), matter=case.matter,
-            linked_cases=list(case.linked_cases))
+            linked_cases=list(case.linked_cases),
+            **{clock.name: clock_state(case, clock) for clock in clocks(case)})
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""
         return asdict(self)
+
+
+def clock_state(case: Case, clock: Clock) -> dict:
+    """A clock as staff see it: when it started and is due, whether and when it was met, whether
+    that was late, and whether the sweep found it overdue (told the assignee and supervisors)."""
+    met = clock.met_at is not None
+    return {"started_at": iso(clock.start), "due_at": iso(clock.due), "met": met,
+            "met_at": iso(clock.met_at), "late": met and clock.met_at > clock.due,
+            "overdue": not met and clock.key("overdue") in case.sweep_claims}
 
 
 def overdue_fields(case: Case) -> dict:

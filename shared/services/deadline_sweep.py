@@ -157,7 +157,8 @@ class DeadlineSweep:
         told = [case.assignee] if case.assignee else []
         if due.step == Step.OVERDUE or not told:
             told += supervisors()
-        deadline_at = case.review_due_at if due.deadline == "review" else case.decision_due_at
+        deadline_at = due.deadline_at or (
+            case.review_due_at if due.deadline == "review" else case.decision_due_at)
         details = {"deadline": due.deadline, "due_at": deadline_at.isoformat(),
                    "due_at_local": deadline_at.astimezone(self._zone).strftime("%Y-%m-%d %H:%M")}
         notices = []

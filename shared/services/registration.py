@@ -26,13 +26,19 @@ from shared.domain.cases import (
     ReporterIdentity,
     TimelineEvent,
 )
+from shared.domain.contact_clocks import first_contact_applies
 from shared.domain.count_rules import await_links
 from shared.domain.errors import CaseNumberTaken, LimitReached, TooManyAttempts
 from shared.domain.matters import matter_key
 from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 from shared.domain.rate_limits import CounterSlot, acknowledgment_slot, client_slot
-from shared.domain.working_time import Deadline, WorkingCalendar, initial_review_due
+from shared.domain.working_time import (
+    Deadline,
+    WorkingCalendar,
+    add_working_hours,
+    initial_review_due,
+)
 
 from .attachments import UploadedFile, stored_uploads
 
@@ -114,9 +120,12 @@ class Registration:
 
     def __init__(self, store: CaseStore, files: AttachmentStore, clock: Clock,
                  limits: RegistrationLimits, initial_review: timedelta, timezone: str,
-                 calendar: WorkingCalendar | None = None, matter_links=None):
+                 calendar: WorkingCalendar | None = None,
+                 first_contact_hours: float | None = None, matter_links=None):
         """`calendar`: the review is due `initial_review` from the next working moment after
-        receipt (R6); None: from receipt itself, on clock time. `matter_links`
+        receipt (R6); None: from receipt itself, on clock time. `first_contact_hours`: the
+        first contact with a complainant is due that many working hours after receipt
+        (`contact_clocks.py`); None: no such clock. `matter_links`
         (`MatterLinks`): R8's count rule, run for a case registered with a respondent."""
         self._store = store
         self._files = files
@@ -125,6 +134,7 @@ class Registration:
         self._initial_review = initial_review
         self._zone = ZoneInfo(timezone)
         self._calendar = calendar
+        self._first_contact_hours = first_contact_hours
         self._matter_links = matter_links
 
     def register(self, command: NewCase) -> CaseRegistered:
@@ -211,6 +221,7 @@ class Registration:
                                   actor=command.registered_by))
         for event in command.events:
             case.record(event)
+        self._start_first_contact(case, command, received)
         return case
 
     def _settle_links(self, case: Case) -> None:
@@ -222,6 +233,21 @@ class Registration:
             self._matter_links.settle(case.number)
         except Exception:
             log.exception("count rule: case %s left for the sweep", case.number)
+
+    def _start_first_contact(self, case: Case, command: NewCase, received: datetime) -> None:
+        """The first-contact clock of a complaint from someone who may be reached (R13)."""
+        identity = ReporterIdentity(case.number, command.name, command.email, command.phone)
+        if self._first_contact_hours is None or not first_contact_applies(
+                command.kind, command.anonymous, identity):
+            return
+        if self._calendar is None:
+            due = Deadline(received + timedelta(hours=self._first_contact_hours))
+        else:
+            due = add_working_hours(self._calendar, received, self._first_contact_hours)
+        case.first_contact_due_at = due.at
+        case.deadlines_provisional = case.deadlines_provisional or due.provisional
+        # The sweep's first look: its reminder comes a fraction of those hours before the deadline.
+        case.next_due_at = min(case.next_due_at, due.at - timedelta(hours=self._first_contact_hours))
 
     def _review_due(self, received: datetime) -> Deadline:
         # A case that arrives at night or on a rest day waits for the next working hour (R5, R6):

@@ -119,6 +119,10 @@ SCENARIOS = {
                              d.cases.approve_compensation(who, n)),
     A.APPROVE_REPLY: (S.IN_PROGRESS, _REPLY_WAITING, lambda d, who, n: d.cases.approve_reply(
         who, n, "r1")),
+    A.RECORD_CONTACT: (S.RECEIVED, {}, lambda d, who, n: d.cases.record_contact(
+        who, n, channel="phone", at=d.clock.now().isoformat(), summary="已电话解释")),
+    A.RECORD_MATERIALS_COMPLETE: (S.IN_PROGRESS, {}, lambda d, who, n:
+                                  d.cases.record_materials_complete(who, n, "发票已收齐")),
 }
 SERVED_ELSEWHERE = {A.REGISTER_OFFLINE_CASE, A.READ_QUEUES, A.READ_HELD_MAIL, A.ACT_ON_HELD_MAIL,
                     A.MANAGE_STAFF, A.MANAGE_SETTINGS}

@@ -47,7 +47,10 @@ def a_command(name: CommandName):
              CommandName.RECORD_CORRECTIVE_ACTION: {"owner": "li.na", "due_on": date(2026, 12, 5)},
              CommandName.COMPLETE_CORRECTIVE_ACTION: {"action_id": "1",
                                                       "done_on": date(2026, 11, 30)},
-             CommandName.RATE_HANDLING: {"rating": 4, "outbox_id": "o1"}}.get(name, {})
+             CommandName.RATE_HANDLING: {"rating": 4, "outbox_id": "o1"},
+             CommandName.RECORD_CONTACT: {"at": NOW},
+             CommandName.RECORD_MATERIALS_COMPLETE: {"at": NOW, "due": NOW + timedelta(days=14)},
+             }.get(name, {})
     return COMMANDS[name](actor=actor, reason=f"because of {name}", client=CLIENT, **extra)
 
 
@@ -140,6 +143,7 @@ def test_every_command_is_in_the_table_and_the_ones_that_stay_are_where_they_sho
                        CommandName.COMPLETE_CORRECTIVE_ACTION, CommandName.RATE_HANDLING,
                        CommandName.RECORD_FOLLOW_UP, CommandName.MARK_REPORT,
                        CommandName.RECORD_REWARD, CommandName.RECORD_EXPORT,
+                       CommandName.RECORD_CONTACT, CommandName.RECORD_MATERIALS_COMPLETE,
                        CommandName.SET_MATTER}
     # a read of an archived case is recorded too; an archived case is no longer classified
     assert (Status.ARCHIVED, CommandName.RECORD_CONFIDENTIAL_READ) in TRANSITIONS

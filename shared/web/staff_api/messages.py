@@ -49,6 +49,7 @@ ERRORS = {
         "too_many_corrective_actions": "该案件的纠正措施已达上限。",
         "no_such_corrective_action": "没有这项纠正措施。",
         "corrective_action_done": "这项纠正措施已经完成。",
+        "compensation_clock_running": "已经登记过赔偿材料齐全，处理决定审核通过前不能再次登记。",
         "internal_error": "服务器出错，请稍后再试。",
     },
     "en": {
@@ -105,6 +106,8 @@ ERRORS = {
         "too_many_corrective_actions": "The case holds as many corrective actions as it may.",
         "no_such_corrective_action": "There is no such corrective action.",
         "corrective_action_done": "This corrective action is done already.",
+        "compensation_clock_running": "The compensation materials were recorded complete already; "
+                                      "this can be recorded again once the decision is approved.",
         "internal_error": "Something went wrong on our side. Please try again later.",
     },
 }
@@ -159,6 +162,7 @@ FIELDS = {
         "names_reporter": "含有投诉人或举报人的姓名或联系方式（不得告知被投诉方）。",
         "is_reporter": "这是投诉人或举报人本人的地址。",
         "in_past": "不能早于今天。",
+        "before_receipt": "不能早于案件收到的时间。",
         "_other": "该值不被接受（{code}）。",
     },
     "en": {
@@ -214,6 +218,7 @@ FIELDS = {
                           "respondent).",
         "is_reporter": "This is the reporter's own address.",
         "in_past": "This may not be earlier than today.",
+        "before_receipt": "This may not be before the case was received.",
         "_other": "This value is not accepted ({code}).",
     },
 }

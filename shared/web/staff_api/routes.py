@@ -8,6 +8,7 @@ from werkzeug.routing import Map, Rule
 from . import appeal_routes as appeals
 from . import archive_routes as archive
 from . import case_routes as cases
+from . import clock_routes as clocks
 from . import decision_routes as decisions
 from . import follow_up_routes as follow_ups
 from . import held_routes as held
@@ -48,6 +49,8 @@ ROUTES = (
     ("/cases/<number>/raw-mail", "GET", archive.raw_mail_list),
     ("/cases/<number>/raw-mail/<index>", "GET", archive.raw_mail),
     ("/cases/<number>/follow-ups", "POST", follow_ups.record_follow_up),
+    ("/cases/<number>/contacts", "POST", clocks.record_contact),
+    ("/cases/<number>/compensation/materials-complete", "POST", clocks.record_materials_complete),
     ("/cases/<number>/mark", "POST", marks.mark_report),
     ("/cases/<number>/reporter-history", "GET", marks.reporter_history),
     ("/cases/<number>/rewards", "POST", marks.record_reward),
