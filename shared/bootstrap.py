@@ -155,6 +155,13 @@ class Services:
                             mail_rules(self.settings))
 
     @cached_property
+    def failed_mail(self):
+        """Staff's list of mail given up on, and sending an entry again (issue 10)."""
+        from shared.services.failed_mail import FailedMail
+
+        return FailedMail(self.store, self.clock)
+
+    @cached_property
     def staff_cases(self):
         """Staff commands on cases: review, classification, assignment, messages, reveals,
         decisions and after; with the reply-token key, from which the key of the report marks'
@@ -274,7 +281,7 @@ class Services:
         limits = LookupLimits(s.lookup_attempts_per_client, s.lookup_attempts_per_case,
                               s.lookup_window)
         return StatusLookup(self.store, self.attachments, self.clock, limits, s.max_attachments,
-                            s.max_attachment_bytes)
+                            s.max_attachment_bytes, self.deadlines.decision_clock)
 
     @cached_property
     def delivery(self):
@@ -314,7 +321,7 @@ class Services:
         from shared.services.mail_intake import MailIntake
 
         return MailIntake(self.registration, self.store, self.attachments, self.clock,
-                          mail_rules(self.settings))
+                          mail_rules(self.settings), self.deadlines.decision_clock)
 
     @cached_property
     def mail_webhook(self):

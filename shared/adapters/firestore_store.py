@@ -37,6 +37,7 @@ from . import (
     records,
 )
 from .firestore_case_documents import CASES, IDENTITIES, TimelineTooLong
+from .firestore_failed_mail import FirestoreFailedMail
 from .firestore_inbound_mail import MAIL_INDEX, FirestoreHeldMail
 from .firestore_reporter_marks import FirestoreReporterMarks
 from .firestore_sessions import FirestoreSessions
@@ -47,7 +48,7 @@ _MAX_ATTEMPTS = 30
 
 
 class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
-                         FirestoreReporterMarks):
+                         FirestoreReporterMarks, FirestoreFailedMail):
     """CaseStore on Firestore. The client is built on first use, not at import time."""
 
     def __init__(self, project: str, database: str = "(default)", client=None):

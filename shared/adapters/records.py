@@ -89,6 +89,9 @@ def case_to_record(case: Case) -> dict:
                                            ("matter", case.matter),
                                            ("links_pending", case.links_pending),
                                            ("linked_cases", case.linked_cases),
+                                           ("decision_paused_at",
+                                            time_text(case.decision_paused_at)),
+                                           ("extension", case.extension),
                                            *_clock_fields(case))
            if value},
     }
@@ -141,6 +144,8 @@ def case_from_record(record: dict) -> Case:
         matter=record.get("matter", ""),
         links_pending=record.get("links_pending", False),
         linked_cases=list(record.get("linked_cases", [])),
+        decision_paused_at=parse_time(record.get("decision_paused_at")),
+        extension=dict(record.get("extension", {})),
         **{name: parse_time(record.get(name)) for name in CLOCK_FIELDS},
     )
     # Set after construction: a stored case without a deadline keeps none.
@@ -243,6 +248,7 @@ def outbox_to_record(message: OutboxMessage) -> dict:
         # Added later: written only when set, so that older entries read back as they were.
         **({"text": message.text} if message.text else {}),
         **({"details": dict(message.details)} if message.details else {}),
+        **({"failed_at": time_text(message.failed_at)} if message.failed_at else {}),
         # Derived, for the one "what is due" query: an explicit flag (never `== None`) and the
         # moment the entry next needs a worker.
         "awaiting": message.status in (OutboxStatus.PENDING, OutboxStatus.SENDING),
@@ -251,7 +257,15 @@ def outbox_to_record(message: OutboxMessage) -> dict:
             if message.status == OutboxStatus.SENDING
             else message.next_attempt_at
         ),
+        # Derived, for the failed-mail list: only on entries given up on (absent on the others).
+        **({"failed_key": failed_key(message)} if message.status == OutboxStatus.FAILED else {}),
     }
+
+
+def failed_key(message: OutboxMessage) -> str:
+    """The failed-mail list's key: when the entry was given up (for one given up before that
+    was kept, its last scheduled attempt), then its id."""
+    return f"{time_text(message.failed_at or message.next_attempt_at)}|{message.id}"
 
 
 def outbox_from_record(record: dict) -> OutboxMessage:
@@ -271,6 +285,7 @@ def outbox_from_record(record: dict) -> OutboxMessage:
         notes=list(record.get("notes", [])),
         text=record.get("text", ""),
         details=dict(record.get("details", {})),
+        failed_at=parse_time(record.get("failed_at")),
     )
 
 

@@ -195,7 +195,25 @@ def _overdue(db: sqlite3.Connection) -> None:
                    (records.overdue_since(case), case.number))
 
 
-# 10: the matter a case is about (R8's count rule, `count_rules.py`): a queue filter, and the
+# 10: the failed-mail list: `failed_key` (`records.failed_key`) on the entries given up on, NULL
+# on the others; a partial index holds those only.
+_FAILED_MAIL = """
+ALTER TABLE outbox ADD COLUMN failed_key TEXT;
+CREATE INDEX outbox_failed ON outbox (failed_key) WHERE failed_key IS NOT NULL;
+"""
+
+
+def _failed_mail(db: sqlite3.Connection) -> None:
+    _script(db, _FAILED_MAIL)
+    rows = db.execute("SELECT doc FROM outbox WHERE awaiting = 0 "
+                      "AND json_extract(doc, '$.status') = 'failed'").fetchall()
+    for (text,) in rows:
+        message = records.outbox_from_record(json.loads(text))
+        db.execute("UPDATE outbox SET failed_key = ? WHERE id = ?",
+                   (records.failed_key(message), message.id))
+
+
+# 11: the matter a case is about (R8's count rule, `count_rules.py`): a queue filter, and the
 # rule's "cases of this matter received in these 30 days", a range scan of its index.
 MATTER_COLUMN = "ALTER TABLE cases ADD COLUMN matter TEXT NOT NULL DEFAULT ''"
 
@@ -217,6 +235,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _reporter_marks,
     _follow_up,
     _overdue,
+    _failed_mail,
     _matters,
 )
 

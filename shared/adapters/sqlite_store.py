@@ -24,6 +24,7 @@ from shared.domain.queues import CasePage, CaseQuery
 from shared.domain.rate_limits import CounterSlot
 
 from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits
+from .sqlite_failed_mail import SqliteFailedMail
 from .sqlite_inbound_mail import SqliteHeldMail
 from .sqlite_reporter_marks import SqliteReporterMarks
 from .sqlite_schema import (
@@ -42,7 +43,8 @@ from .sqlite_staff import SqliteStaff
 _UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash") + DERIVED_COLUMNS
 
 
-class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporterMarks):
+class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporterMarks,
+                      SqliteFailedMail):
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
     def __init__(self, path: str | Path):
@@ -251,15 +253,18 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
             self.operations += 1
             record = records.outbox_to_record(message)
             db.execute(
-                "INSERT INTO outbox (id, case_number, awaiting, due_at, doc) VALUES (?, ?, ?, ?, ?)",
-                (message.id, message.case_number, record["awaiting"], record["due_at"], dump(record)),
+                "INSERT INTO outbox (id, case_number, awaiting, due_at, failed_key, doc) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (message.id, message.case_number, record["awaiting"], record["due_at"],
+                 record.get("failed_key"), dump(record)),
             )
 
     def _upsert_outbox(self, db: sqlite3.Connection, message: OutboxMessage) -> None:
         self.operations += 1
         record = records.outbox_to_record(message)
         db.execute(
-            "UPDATE outbox SET awaiting = ?, due_at = ?, doc = ? WHERE id = ?",
-            (record["awaiting"], record["due_at"], dump(record), message.id),
+            "UPDATE outbox SET awaiting = ?, due_at = ?, failed_key = ?, doc = ? WHERE id = ?",
+            (record["awaiting"], record["due_at"], record.get("failed_key"), dump(record),
+             message.id),
         )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from .cases import Case, Status
 from .commands import CommandName
 from .contact_clocks import COMPENSATION, running
+from .extensions import open_to
 from .lifecycle import TRANSITIONS
 from .permissions import PERMISSIONS, Action, Forbidden
 from .staff import Role, StaffMember
@@ -25,7 +26,7 @@ ASSIGNEE_ACTIONS = frozenset({Action.MESSAGE_REPORTER, Action.RECORD_REPORTER_AN
                               Action.REVEAL_IDENTITY, Action.MARK_CONFIDENTIAL,
                               Action.DRAFT_DECISION, Action.NOTIFY_RESPONDENT, Action.MARK_REPORT,
                               Action.TRACK_CORRECTIVE_ACTION, Action.RECORD_CONTACT,
-                              Action.RECORD_MATERIALS_COMPLETE})
+                              Action.RECORD_MATERIALS_COMPLETE, Action.REQUEST_EXTENSION})
 ASSIGNEE_ONLY = frozenset({Action.START_WORK})
 
 # What staff do to a case, by the name `StaffCases` gives it: the action of the role table and
@@ -62,6 +63,9 @@ CASE_ACTIONS: dict[str, tuple[Action, CommandName | None]] = {
     "record_reward": (Action.RECORD_REWARD, C.RECORD_REWARD),
     "archive": (Action.ARCHIVE_CASE, C.ARCHIVE_CASE),
     "export": (Action.EXPORT_CASE, C.RECORD_EXPORT),
+    "request_extension": (Action.REQUEST_EXTENSION, C.REQUEST_EXTENSION),
+    "approve_extension": (Action.APPROVE_EXTENSION, C.APPROVE_EXTENSION),
+    "refuse_extension": (Action.APPROVE_EXTENSION, C.REFUSE_EXTENSION),
     # The first-contact and compensation clocks (R13)
     "record_contact": (Action.RECORD_CONTACT, C.RECORD_CONTACT),
     "record_materials_complete": (Action.RECORD_MATERIALS_COMPLETE, C.RECORD_MATERIALS_COMPLETE),
@@ -124,6 +128,10 @@ def allowed_actions(member: StaffMember, case: Case) -> list[str]:
         if name == "complete_corrective_action" and all(
                 a.get("done_on") for a in case.corrective_actions):
             continue  # nothing open
+        if name == "request_extension" and not open_to(case)[0]:
+            continue  # no deadline of its own, or extended, or one waits
+        if name in ("approve_extension", "refuse_extension") and not open_to(case)[1]:
+            continue  # nothing waits
         if name == "record_materials_complete" and any(
                 clock.name == COMPENSATION for clock in running(case)):
             continue  # recorded already, not yet decided

@@ -54,6 +54,7 @@ class EventType(StrEnum):
     NOTICE_SENT = "notice_sent"
     NOTICE_RETRYING = "notice_retrying"
     NOTICE_FAILED = "notice_failed"
+    NOTICE_REQUEUED = "notice_requeued"  # a given-up notice sent again by staff (staff-only)
     ACKNOWLEDGMENT_NOT_POSSIBLE = "acknowledgment_not_possible"
     ACKNOWLEDGMENT_SKIPPED = "acknowledgment_skipped"
     INFORMATION_ADDED = "information_added"
@@ -105,6 +106,12 @@ class EventType(StrEnum):
     REPORT_MARKED = "report_marked"  # manifestly unfounded or malicious (R21)
     REWARD_RECORDED = "reward_recorded"  # R21
     CASE_EXPORTED = "case_exported"  # exported as one document (for a regulator or a court)
+    # The decision clock (issue 10, `decision_clock.py`, `extensions.py`): staff-only; the
+    # reporter is told a new deadline by its notice (decision_deadline_changed).
+    DECISION_DEADLINE_MOVED = "decision_deadline_moved"  # the pause for the reporter's answer
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_APPROVED = "extension_approved"  # by a leader (R13): the deadline moved
+    EXTENSION_REFUSED = "extension_refused"
     # The first-contact and compensation clocks (`contact_clocks.py`, R13).
     CONTACT_RECORDED = "contact_recorded"  # staff reached the person (a call, a visit)
     COMPENSATION_MATERIALS_COMPLETE = "compensation_materials_complete"  # the clock starts
@@ -258,6 +265,10 @@ class Case:
     archived_at: datetime | None = None  # R18
     # What the deadline sweep did, one key per deadline (`sweep_rules.claim`): each once.
     sweep_claims: list[str] = field(default_factory=list)
+    # The decision clock (R13): paused since this moment while the case waits for the reporter
+    # (`decision_clock.py`); the one extension of its deadline (`extensions.py`, plain values).
+    decision_paused_at: datetime | None = None
+    extension: dict = field(default_factory=dict)
     # The first-contact and compensation clocks (`contact_clocks.py`): None while not set.
     first_contact_due_at: datetime | None = None  # complaints with a contact (4 working hours)
     first_contacted_at: datetime | None = None  # when staff first reached the person

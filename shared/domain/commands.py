@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import ClassVar
 
 from .cases import REPORTER, SYSTEM, Case, EventType, Severity
+from .decision_clock import DecisionClock
 from .review_reasons import RejectionReason
 
 # The decision is due this long after acceptance (R10, R13): a default without a setting until
@@ -59,6 +60,10 @@ class CommandName(StrEnum):
     MARK_REPORT = "mark_report"
     RECORD_REWARD = "record_reward"
     RECORD_EXPORT = "record_export"
+    # The decision deadline's one extension (R13, `extensions.py`)
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+    REFUSE_EXTENSION = "refuse_extension"
     # The first-contact and compensation clocks (`contact_clocks.py`)
     RECORD_CONTACT = "record_contact"
     RECORD_MATERIALS_COMPLETE = "record_materials_complete"
@@ -198,14 +203,20 @@ class StartWork(Command):
 
 @dataclass(frozen=True)
 class AskReporter(Command):
-    """The reason is the question put to the person (R11)."""
+    """The reason is the question put to the person (R11). It pauses the decision clock
+    (`decision_clock.py`) unless `decision_clock.pauses` is off."""
+
+    decision_clock: DecisionClock = DecisionClock()
 
     name, event, needs_reason = C.ASK_REPORTER, EventType.INFORMATION_REQUESTED, True
 
 
 @dataclass(frozen=True)
 class ReporterAnswered(Command):
-    """The reporter answered on the status page or by email (system), or by phone (staff)."""
+    """The reporter answered on the status page or by email (system), or by phone (staff). A
+    paused decision clock resumes, counting the wait on `decision_clock`'s calendar."""
+
+    decision_clock: DecisionClock = DecisionClock()
 
     name, event, actors = C.REPORTER_ANSWERED, EventType.REPORTER_ANSWERED, ANYONE
 

@@ -7,6 +7,8 @@ and a change is one reviewed edit.
 - decision: `working_days` (15) from acceptance; `rules` give other numbers by kind, category
   and severity — the first rule whose every given field matches wins, e.g.
   {"kind": "complaint", "severity": "major", "working_days": 10};
+  `pause_while_awaiting_reporter` (true) stops the decision clock while the case waits for the
+  reporter's answer (`decision_clock.py`);
 - compensation cases: `working_days` (10) from when all materials are in;
 - appeal window: `months` after the closure notice; follow-up: `days` after closure.
 """
@@ -20,6 +22,7 @@ from importlib import resources
 
 from .cases import Kind, Severity
 from .categories import is_valid_category
+from .decision_clock import DecisionClock
 from .working_time import (
     Deadline,
     WorkingCalendar,
@@ -58,6 +61,7 @@ class DeadlinePolicy:
     compensation_working_days: int = 10
     appeal_window_months: int = 6
     follow_up_days: int = 30
+    pause_while_awaiting_reporter: bool = True
 
     def decision_days(self, kind: str, category: str, severity: str) -> int:
         """Working days to decide a case of this kind, category and severity."""
@@ -97,7 +101,15 @@ def load_deadline_policy(text: str | None = None) -> DeadlinePolicy:
         decision_rules=tuple(_rule(i, rule) for i, rule in enumerate(decision.get("rules", []))),
         compensation_working_days=_count(data, "compensation", "working_days", _LIMIT),
         appeal_window_months=_count(data, "appeal_window", "months", 120),
-        follow_up_days=_count(data, "follow_up", "days", _LIMIT))
+        follow_up_days=_count(data, "follow_up", "days", _LIMIT),
+        pause_while_awaiting_reporter=_flag(decision, "decision", "pause_while_awaiting_reporter"))
+
+
+def _flag(section: Mapping, name: str, key: str, default: bool = True) -> bool:
+    value = section.get(key, default)
+    if type(value) is not bool:
+        raise PolicyInvalid(f"{name}.{key}: true or false, not {value!r}")
+    return value
 
 
 def _section(data: Mapping, name: str) -> Mapping:
@@ -145,6 +157,11 @@ class Deadlines:
 
     def decision(self, kind: str, category: str, severity: str, accepted_at: datetime) -> Deadline:
         return self.policy.decision_due(self.calendar, kind, category, severity, accepted_at)
+
+    @property
+    def decision_clock(self) -> DecisionClock:
+        """How the decision clock pauses for the reporter's answer, on this calendar."""
+        return DecisionClock(self.calendar, self.policy.pause_while_awaiting_reporter)
 
     def compensation(self, materials_complete: datetime) -> Deadline:
         """A compensation claim's decision: its working days from when all materials are in."""

@@ -37,6 +37,7 @@ from .commands import (
     actor_kind,
 )
 from .contact_clocks import RecordContact, RecordMaterialsComplete, keep_look
+from .decision_clock import DecisionClock, follow
 from .decision_commands import (
     AppealDecision,
     ApproveCompensation,
@@ -47,6 +48,7 @@ from .decision_commands import (
     SendBack,
 )
 from .errors import CommandRefused, TransitionNotAllowed
+from .extensions import ApproveExtension, RefuseExtension, RequestExtension
 from .follow_up import RateHandling, RecordFollowUp
 from .matters import SetMatter
 from .replies import ApproveReply, DraftReply, SendBackReply
@@ -61,6 +63,8 @@ OPEN_STATUSES = frozenset({S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.
 # Not archived: what is done about a case (messages, referrals) may come after its decision or
 # its rejection, but an archived case is a record (R18) and only read.
 NOT_ARCHIVED = frozenset(Status) - {S.ARCHIVED}
+# Before the decision is approved: its deadline may still be extended (R13).
+DECIDING = (S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_REPORTER, S.DECISION_DRAFTED)
 
 TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
     (S.RECEIVED, C.ACCEPT_CASE): S.ACCEPTED,  # initial review (R6)
@@ -107,6 +111,9 @@ TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
     **{(status, C.MARK_REPORT): status for status in NOT_ARCHIVED},
     (S.CLOSED, C.RECORD_REWARD): S.CLOSED,
     **{(status, C.RECORD_EXPORT): status for status in Status},
+    # The decision deadline's one extension (R13), while the decision is not yet approved.
+    **{(status, command): status for status in DECIDING for command in
+       (C.REQUEST_EXTENSION, C.APPROVE_EXTENSION, C.REFUSE_EXTENSION)},
     # The first-contact and compensation clocks (R13): a contact is recorded until the case is
     # archived; a compensation claim's materials are complete while the case is being worked on.
     **{(status, C.RECORD_CONTACT): status for status in NOT_ARCHIVED},
@@ -126,6 +133,7 @@ COMMANDS: dict[CommandName, type[Command]] = {
                     ApproveCompensation, NotifyRespondent, RecordCorrectiveAction,
                     CompleteCorrectiveAction, RateHandling, RecordFollowUp, MarkReport,
                     RecordReward, RecordExport, RecordContact, RecordMaterialsComplete,
+                    RequestExtension, ApproveExtension, RefuseExtension,
                     SetMatter)
 }
 
@@ -176,6 +184,7 @@ def apply(case: Case, command: Command, now: datetime) -> TimelineEvent:
     code, why = command.refusal_on(case)
     if code:
         raise CommandRefused(why, code)
+    source = case.status
     origin = {"from": command.client} if actor_kind(command.actor) == "staff" else {}
     event = TimelineEvent(
         command.event, now, text=command.reason.strip(), actor=command.actor,
@@ -188,4 +197,6 @@ def apply(case: Case, command: Command, now: datetime) -> TimelineEvent:
     case.status = target
     keep_look(case, command, before, now)  # the first-contact and compensation clocks
     case.record(event)
+    clock = command.decision_clock if isinstance(command, AskReporter | ReporterAnswered) else None
+    follow(case, clock or DecisionClock(), source, command.actor, now)  # pause or resume it
     return event

@@ -43,6 +43,9 @@ class Template(StrEnum):
     APPEAL_REFUSED = "appeal_refused"  # a reply to a closure notice too late, or after the appeal
     STAFF_REMINDER = "staff_reminder"  # the deadline sweep: a deadline is near (to the assignee)
     STAFF_OVERDUE = "staff_overdue"  # the deadline sweep: past it (to the assignee, supervisors)
+    # The decision deadline moved (R13, 知情权): extended by a leader, or after the pause for the
+    # reporter's answer; `details` hold the old and new deadline and why.
+    DECISION_DEADLINE_CHANGED = "decision_deadline_changed"
 
     @property
     def addressee(self) -> Addressee:
@@ -74,6 +77,7 @@ class OutboxMessage:
     notes: list[str] = field(default_factory=list)  # lines for the reply, e.g. dropped files
     text: str = ""  # what a staff member wrote to the reporter (a message, a question, a reason)
     details: dict = field(default_factory=dict)  # what the template says besides (plain values)
+    failed_at: datetime | None = None  # when it was given up (FAILED); cleared when sent again
 
     def message_id(self, domain: str) -> str:
         """Stable per outbox entry: a resend after a crash carries the same Message-ID, which mail
@@ -104,6 +108,7 @@ class OutboxMessage:
         self.lease_until = None
         if retry_at is None:
             self.status = OutboxStatus.FAILED
+            self.failed_at = now
         else:
             self.status = OutboxStatus.PENDING
             self.next_attempt_at = retry_at

@@ -50,8 +50,14 @@ class Action(StrEnum):
     READ_REWARD_LEDGER = "read_reward_ledger"
     ARCHIVE_CASE = "archive_case"  # R18, until the deadline sweep does it
     EXPORT_CASE = "export_case"  # one document for a regulator or a court
+    # The decision deadline's one extension (R13): asked by the department, approved by a leader
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"  # also refuses it
     RECORD_CONTACT = "record_contact"  # a call or visit to the person (first contact, R13)
     RECORD_MATERIALS_COMPLETE = "record_materials_complete"  # a compensation claim's (R13)
+    # Mail given up on (issue 10): no case content, so admins too (they fix the mail settings).
+    READ_FAILED_MAIL = "read_failed_mail"
+    RETRY_MAIL = "retry_mail"
 
 
 _CLERK, _HANDLER, _SUPERVISOR = Role.CLERK, Role.HANDLER, Role.SUPERVISOR
@@ -96,8 +102,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_REWARD_LEDGER: frozenset({_SUPERVISOR, _LEADER, _AUDITOR}),
     Action.ARCHIVE_CASE: frozenset({_SUPERVISOR}),
     Action.EXPORT_CASE: frozenset({_SUPERVISOR, _LEADER, _AUDITOR}),
+    Action.REQUEST_EXTENSION: frozenset({_HANDLER, _SUPERVISOR}),
+    Action.APPROVE_EXTENSION: frozenset({_LEADER}),
     Action.RECORD_CONTACT: frozenset({_CLERK, _HANDLER, _SUPERVISOR}),
     Action.RECORD_MATERIALS_COMPLETE: frozenset({_HANDLER, _SUPERVISOR}),
+    Action.READ_FAILED_MAIL: frozenset({_SUPERVISOR, _ADMIN}),
+    Action.RETRY_MAIL: frozenset({_SUPERVISOR, _ADMIN}),
 }
 
 

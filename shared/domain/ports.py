@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from .cases import Case, HeldMail, MailRecord, ReporterIdentity, TimelineEvent
+from .failed_mail import FailedMailPage
 from .held_mail import HeldEntry, HeldMailPage, Resolution
 from .outbox import OutboxMessage
 from .queues import CasePage, CaseQuery
@@ -75,6 +76,14 @@ class CaseStore(Protocol):
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Pending entries due by `now`, and sending entries whose lease ran out, oldest first."""
+
+    def failed_outbox(self, limit: int = 50, after: str | None = None) -> FailedMailPage:
+        """One page of the entries given up on (FAILED), newest failure first (`failed_at`, then
+        id, descending), after the cursor of the previous page (None: from the start). Raises
+        ValueError for a malformed cursor or a page size outside 1..MAX_PAGE."""
+
+    def count_failed_outbox(self) -> int:
+        """How many entries are given up on (and not sent again)."""
 
     def find_mail(self, key: str) -> MailRecord | None:
         """What an inbound or sent message key points at, or None when unknown."""

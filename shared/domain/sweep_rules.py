@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from . import contact_clock_moments
+from . import contact_clock_moments, decision_clock
 from .cases import Case, Status
 from .commands import SetSeverity
 from .lifecycle import OPEN_STATUSES
@@ -88,7 +88,7 @@ def moments(case: Case, policy: SweepPolicy) -> list[Due]:
     if case.status == Status.RECEIVED:
         due = case.review_due_at
         found.append(Due(Step.OVERDUE, f"overdue:review:{due.isoformat()}", due, "review"))
-    elif case.status in OPEN_STATUSES and _deciding(case):
+    elif case.status in OPEN_STATUSES and _deciding(case) and not decision_clock.paused(case):
         due = case.decision_due_at
         remind_at = due - (due - case.received_at) * policy.reminder_at_fraction
         found += [Due(Step.REMINDER, f"reminder:decision:{due.isoformat()}", remind_at, "decision"),

@@ -164,3 +164,30 @@ def initial_review_due(calendar: WorkingCalendar, received: datetime,
     working moment when the case arrived at night or on a rest day."""
     opening = next_working_moment(calendar, received)
     return Deadline(opening.at + within, opening.provisional)
+
+
+def working_time_between(calendar: WorkingCalendar, start: datetime, end: datetime) -> WorkingSpan:
+    """The working time from `start` to `end`: only the hours inside working hours on working
+    days (Friday 17:00 to Monday 10:00 is two hours; nothing when `end` is not after `start`)."""
+    walk = _Walk(calendar)
+    start, end = _aware(start).astimezone(walk.zone), _aware(end).astimezone(walk.zone)
+    length, day = timedelta(), start.date()
+    while day <= end.date():
+        if walk.working(day):
+            opened, closed = max(start, walk.opening(day)), min(end, walk.closing(day))
+            length += max(closed - opened, timedelta())
+        day += timedelta(days=1)
+    return WorkingSpan(length, walk.provisional)
+
+
+def add_working_time(calendar: WorkingCalendar, start: datetime, length: timedelta) -> Deadline:
+    """`length` of working time after `start` (`add_working_hours` for a span, not a number)."""
+    return add_working_hours(calendar, start, length / timedelta(hours=1))
+
+
+@dataclass(frozen=True)
+class WorkingSpan:
+    """A length of working time; `provisional` when a day it crossed had no data."""
+
+    length: timedelta
+    provisional: bool = False

@@ -11,6 +11,8 @@ from shared.domain.case_access import check
 from shared.domain.case_numbers import parse_case_number
 from shared.domain.cases import Case, ReporterIdentity
 from shared.domain.commands import CommandName
+from shared.domain.deadline_policy import Deadlines
+from shared.domain.decision_clock import DecisionClock
 from shared.domain.errors import CaseNotFound, TransitionNotAllowed
 from shared.domain.handling_policy import HandlingPolicy
 from shared.domain.lifecycle import TRANSITIONS
@@ -38,6 +40,12 @@ class CaseHandling:
         self._policy = policy
         self._initial_review = policy.initial_review  # a reopened case's review starts again (R6)
         self._zone = ZoneInfo(policy.timezone)  # the platform's calendar, for days staff give
+        self._deadlines: Deadlines | None = None  # clock time unless given (`CaseReview`)
+
+    @property
+    def _decision_clock(self) -> DecisionClock:
+        """The decision clock on the working calendar (clock time without one)."""
+        return self._deadlines.decision_clock if self._deadlines else DecisionClock()
 
     def _case(self, who: Requester, number, action: ActionOf, *asked_first: Action) -> Case:
         """The case, once the member may take the action on it. The role table is asked before

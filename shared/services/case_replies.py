@@ -52,8 +52,9 @@ class CaseReplies(CaseHandling):
             reply = waiting_reply(current, reply_id) or {}
             apply(current, ApproveReply(who.actor, client=who.client, reply_id=reply_id), now)
             question, text = reply["question"], reply["text"]
-            apply(current, (AskReporter if question else MessageReporter)(
-                who.actor, text, who.client), now)
+            apply(current, AskReporter(who.actor, text, who.client,
+                                       decision_clock=self._decision_clock)
+                  if question else MessageReporter(who.actor, text, who.client), now)
             template = Template.INFORMATION_REQUESTED if question else Template.HANDLER_MESSAGE
             return notify(current, template, now, can_reach, text=text)
 

@@ -2,7 +2,7 @@
 now) and the timeline's entries, both JSON-ready (times ISO-8601 UTC with `Z`)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from shared.domain.case_access import allowed_actions
@@ -71,6 +71,9 @@ class CaseView:
     # The first-contact and compensation clocks (R13, `contact_clocks.py`); None: no such clock.
     first_contact: dict | None = None
     compensation: dict | None = None
+    # The decision clock (R13): paused since, waiting for the reporter; its one extension.
+    decision_paused_at: str | None = None
+    extension: dict = field(default_factory=dict)
 
     @classmethod
     def of(cls, case: Case, identity: ReporterIdentity | None, member: StaffMember) -> CaseView:
@@ -94,7 +97,8 @@ class CaseView:
             corrective_actions=[dict(a) for a in case.corrective_actions],
             archived_at=iso(case.archived_at), **overdue_fields(case), matter=case.matter,
             linked_cases=list(case.linked_cases),
-            **{clock.name: clock_state(case, clock) for clock in clocks(case)})
+            **{clock.name: clock_state(case, clock) for clock in clocks(case)},
+            decision_paused_at=iso(case.decision_paused_at), extension=dict(case.extension))
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""

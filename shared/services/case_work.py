@@ -19,6 +19,7 @@ from .case_input import MAX_NAME, MAX_REASON, Checked
 from .case_notices import notify, reach
 from .case_replies import CaseReplies
 from .case_views import CaseView
+from .deadline_notices import deadline_changed
 
 
 class CaseWork(CaseReplies):
@@ -77,7 +78,8 @@ class CaseWork(CaseReplies):
             return self._draft_reply(who, case, text, asking)
         identity = self._store.get_identity(case.number)
         can_reach = reach(self._store, case, identity)
-        command = (AskReporter if asking else MessageReporter)(who.actor, text, who.client)
+        command = AskReporter(who.actor, text, who.client, decision_clock=self._decision_clock) \
+            if asking else MessageReporter(who.actor, text, who.client)
         template = Template.INFORMATION_REQUESTED if asking else Template.HANDLER_MESSAGE
 
         def change(current: Case, now: datetime):
@@ -88,11 +90,21 @@ class CaseWork(CaseReplies):
 
     def record_reporter_answer(self, who: Requester, number: str,
                                text: str | None = None) -> CaseView:
-        """The reporter answered by phone (or in person): the case goes back to its handler."""
+        """The reporter answered by phone (or in person): the case goes back to its handler, and
+        a paused decision clock resumes: the reporter is told the deadline it moved to."""
         case = self._case(who, number, Action.RECORD_REPORTER_ANSWER)
         text = self._text(text)
-        return self._apply(who, case, Action.RECORD_REPORTER_ANSWER,
-                           lambda: ReporterAnswered(who.actor, text, who.client))
+        identity = self._store.get_identity(case.number)
+        can_reach = reach(self._store, case, identity)
+
+        def change(current: Case, now: datetime):
+            before = current.decision_due_at
+            apply(current, ReporterAnswered(who.actor, text, who.client,
+                                            decision_clock=self._decision_clock), now)
+            return deadline_changed(current, before, now, can_reach, cause="awaiting_reporter")
+
+        return self._view(who, self._update(who, case, Action.RECORD_REPORTER_ANSWER, change),
+                          identity)
 
     def refer_out(self, who: Requester, number: str, *, authority=None, referred_on=None,
                   reference="", note="") -> CaseView:

@@ -6,7 +6,9 @@ transaction that also appends the outcome to the case timeline: `notice_sent`, `
 second finds the entry sent or leased. A worker that dies after sending but
 before settling leaves a lease that runs out; the entry is then sent again with the *same*
 Message-ID, which receiving mail systems and clients collapse into one message — exactly-once over
-SMTP or SES is impossible, so this is the narrowest window available.
+SMTP or SES is impossible, so this is the narrowest window available. A lease that runs out on
+the last attempt is not claimed again: the entry is given up (`failed_mail.INTERRUPTED`), like one
+out of attempts, and staff see it in the failed-mail list.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from enum import StrEnum
 
 from shared.domain.cases import EventType, TimelineEvent
 from shared.domain.errors import DeliveryFailed
+from shared.domain.failed_mail import INTERRUPTED
 from shared.domain.outbox import Addressee, OutboxMessage, OutboxStatus, backoff, notice_data
 from shared.domain.ports import CaseStore, Clock, MailComposer, MailTransport
 
@@ -56,17 +59,23 @@ class MailDelivery:
 
         def claim(message: OutboxMessage, case) -> bool:
             now = self._clock.now()
+            claimed.clear()  # a transaction may run this again
             if not message.claimable(now, respect_schedule):
                 finished = message.status in (OutboxStatus.SENT, OutboxStatus.FAILED)
                 claimed["outcome"] = Outcome.SKIPPED if finished else Outcome.BUSY
                 return False
+            if self._interrupted(message):
+                self._give_up(message, case, now, INTERRUPTED)
+                claimed["outcome"] = Outcome.FAILED
+                return True
             message.claim(now, self._lease)
             claimed["case"] = case
             return True
 
         message = self._store.update_outbox(outbox_id, claim)
-        if message is None:
-            return DeliveryResult(outbox_id, claimed.get("outcome", Outcome.SKIPPED))
+        if message is None or claimed.get("outcome") == Outcome.FAILED:
+            return DeliveryResult(outbox_id, claimed.get("outcome", Outcome.SKIPPED),
+                                  message.last_error if message else "")
         try:
             sent_ids = self._send(message, claimed["case"])
         except DeliveryFailed as exc:
@@ -79,6 +88,21 @@ class MailDelivery:
         """Deliver every entry that is due now (the local worker and the sweep call this)."""
         due = self._store.due_outbox(self._clock.now(), limit)
         return [self.deliver(message.id) for message in due]
+
+    def given_up_count(self) -> int:
+        """How many entries are given up on and not sent again: the failed-mail list's length."""
+        return self._store.count_failed_outbox()
+
+    def _interrupted(self, message: OutboxMessage) -> bool:
+        """Whether a claimable entry is one whose last attempt was claimed and never settled (its
+        worker stopped; the lease ran out): given up, not claimed again without end."""
+        return message.status == OutboxStatus.SENDING and message.attempts >= self._max_attempts
+
+    @staticmethod
+    def _give_up(message: OutboxMessage, case, now, error: str) -> None:
+        message.failed(now, error, None)
+        case.record(TimelineEvent(EventType.NOTICE_FAILED, now, text=error[:500],
+                                  data=notice_data(message, attempt=message.attempts)))
 
     def _send(self, message: OutboxMessage, case) -> list[str]:
         if message.template.addressee == Addressee.STAFF:

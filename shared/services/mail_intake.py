@@ -24,8 +24,10 @@ from shared.domain.cases import (
     EventType,
     HeldMail,
     Kind,
+    Status,
     TimelineEvent,
 )
+from shared.domain.decision_clock import DecisionClock
 from shared.domain.errors import MailAlreadyRecorded
 from shared.domain.outbox import Template, queue_notice
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
@@ -33,6 +35,7 @@ from shared.domain.reply_tokens import derived_access_code
 
 from .attachments import stored_uploads
 from .automated_mail import automated_reason
+from .case_notices import Reach, reach
 from .mail_bounces import Bounces
 from .mail_files import MailFiles, html_of_record, problem_events, sort_files
 from .mail_kind import guess_kind
@@ -81,7 +84,10 @@ class MailIntake:
     """Turns inbound mail into cases and follow-ups."""
 
     def __init__(self, registration: Registration, store: CaseStore, files: AttachmentStore,
-                 clock: Clock, rules: MailIntakeRules):
+                 clock: Clock, rules: MailIntakeRules,
+                 decision_clock: DecisionClock = DecisionClock()):
+        """`decision_clock`: how a reply that answers resumes the paused decision clock."""
+        self._decision_clock = decision_clock
         self._registration = registration
         self._store = store
         self._files = files
@@ -138,6 +144,7 @@ class MailIntake:
         # A reply to a closure notice is an appeal (R16), or answered with why not.
         appeal = reply_appeal(self._store, number, mail, self._rules.mail_domain)
         words = trim_quoted(mail.text)[:MAX_TEXT]
+        can_reach = self._reach(number)
 
         def reply(stored: list[Attachment]):
             def change(case: Case):
@@ -149,9 +156,10 @@ class MailIntake:
                           "files": [a.filename for a in stored]}, actor=REPORTER))
                 for event in problem_events(mail, files, now):
                     case.record(event)
-                answer_received(case, "replied by email", now)
-                notices = appeal.answer(case, words.strip() or mail.subject[:200] or "-",
-                                        now) if appeal else []
+                notices = answer_received(case, "replied by email", now, self._decision_clock,
+                                          can_reach)
+                notices += appeal.answer(case, words.strip() or mail.subject[:200] or "-",
+                                         now) if appeal else []
                 if files.dropped and not case.reporter_unreachable:
                     notices.append(queue_notice(case, Template.FOLLOW_UP_RECEIVED, now,
                                                 in_reply_to=mail.message_id, notes=files.dropped))
@@ -197,6 +205,13 @@ class MailIntake:
         return MailReceived(MailOutcome.REJECTED, detail=reason)
 
     # -- pieces ------------------------------------------------------------------------------
+
+    def _reach(self, number: str) -> Reach | None:
+        """How to tell the reporter a deadline their answer moves (read only when it may)."""
+        case = self._store.get_case(number)
+        if case is None or case.status != Status.AWAITING_REPORTER:
+            return None
+        return reach(self._store, case, self._store.get_identity(number))
 
     def _sort_files(self, mail: ParsedMail) -> MailFiles:
         return sort_files(mail, self._rules.max_files, self._rules.max_file_bytes)

@@ -17,11 +17,13 @@ log = logging.getLogger(__name__)
 class SweepRun:
     """What one run did: the sweep's report and the delivery outcomes by kind. `mail_given_up`
     counts the entries this run gave up on (out of attempts, or refused for good); each is
-    recorded on its case's timeline (notice_failed), which staff see."""
+    recorded on its case's timeline (notice_failed), which staff see. `mail_failed_open` counts
+    every entry given up on and not sent again yet: the length of staff's failed-mail list."""
     cases_read: int
     actions: dict[str, int]
     more_due: bool
     mail: dict[str, int] = field(default_factory=dict)
+    mail_failed_open: int = 0
 
     @property
     def mail_given_up(self) -> int:
@@ -30,7 +32,7 @@ class SweepRun:
     def as_json(self) -> dict:
         return {"cases_read": self.cases_read, "actions": dict(self.actions),
                 "more_due": self.more_due, "mail": dict(self.mail),
-                "mail_given_up": self.mail_given_up}
+                "mail_given_up": self.mail_given_up, "mail_failed_open": self.mail_failed_open}
 
 
 def run_scheduled_sweep(sweep, delivery, budget_seconds: float) -> SweepRun:
@@ -42,8 +44,12 @@ def run_scheduled_sweep(sweep, delivery, budget_seconds: float) -> SweepRun:
     finally:
         delivered = delivery.deliver_due()
     mail = dict(Counter(result.outcome.value for result in delivered))
-    run = SweepRun(report.cases_read, dict(report.actions), bool(report.more_due), mail)
+    run = SweepRun(report.cases_read, dict(report.actions), bool(report.more_due), mail,
+                   delivery.given_up_count())
     if run.mail_given_up:
         log.warning("sweep: %d outbox entries given up (notice_failed on their cases)",
                     run.mail_given_up)
+    if run.mail_failed_open:
+        log.warning("sweep: %d outbox entries given up wait for staff (GET /mail/failed)",
+                    run.mail_failed_open)
     return run

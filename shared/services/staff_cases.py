@@ -14,6 +14,7 @@ from .case_archive import CaseArchive
 from .case_classification import CaseClassification
 from .case_clocks import CaseClocks
 from .case_confidentiality import CaseConfidentiality
+from .case_deadlines import CaseDeadlines
 from .case_decisions import CaseDecisions
 from .case_follow_up import CaseFollowUp
 from .case_marks import CaseMarks
@@ -29,10 +30,10 @@ __all__ = ["CaseView", "StaffCases"]
 
 class StaffCases(CaseConfidentiality, CaseReview, CaseClassification, CaseWork, CaseReplies,
                  CaseDecisions, CaseRespondents, CaseAppeals, CaseFollowUp, CaseMarks,
-                 CaseArchive, CaseClocks, CaseMatters):
+                 CaseArchive, CaseClocks, CaseDeadlines, CaseMatters):
     """view, timeline, accept, reject, reopen, classify, set_severity, assign, start_work,
     add_note, message_reporter, record_reporter_answer, refer_out, reveal_identity,
-    set_confidential, audit, the decisions and after of issue 9, record_contact and
-    record_materials_complete, set_matter (R8's count rule)
-    (one mixin each) — built
+    set_confidential, audit, the decisions and after of issue 9, record_contact,
+    record_materials_complete, the decision deadline's extension and set_matter (R8's count
+    rule) (one mixin each) — built
     with (store, clock, policy: HandlingPolicy)."""

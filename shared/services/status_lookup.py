@@ -16,12 +16,16 @@ from shared.domain.access_codes import access_code_matches, hash_access_code
 from shared.domain.case_numbers import parse_case_number
 from shared.domain.cases import REPORTER, Attachment, Case, EventType, Status, TimelineEvent
 from shared.domain.commands import ReporterAnswered
+from shared.domain.decision_clock import DecisionClock, deciding, paused
 from shared.domain.errors import CaseNotFound, TooManyAttempts
+from shared.domain.outbox import OutboxMessage
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 from shared.domain.rate_limits import client_slot, counter_slot
 
 from .appeal_refusals import appeal_refusal
 from .attachments import UploadedFile, check_files, stored_uploads
+from .case_notices import Reach, reach
+from .deadline_notices import deadline_changed
 from .submissions import clean_text, is_blank
 
 MAX_ADDED_TEXT = 10000
@@ -57,6 +61,11 @@ class CaseView:
     decision_round: int = 0
     appeal_until: datetime | None = None
     appeal_open: bool = False  # whether they may appeal now, from the status page or by reply
+    # The decision's current deadline while it is being decided (知情权), whether it stands still
+    # while we wait for their answer, and whether it was counted on a guessed calendar year.
+    decision_due_at: datetime | None = None
+    decision_paused: bool = False
+    deadlines_provisional: bool = False
 
     @classmethod
     def of(cls, case: Case, store: CaseStore, after: int = 0,
@@ -70,7 +79,14 @@ class CaseView:
                    case.received_at, case.review_due_at, page, list(case.attachments),
                    page[-1].seq if len(events) > TIMELINE_PAGE else None,
                    case.decision.get("sent") or None, case.decision.get("sent_round", 0),
-                   case.appeal_until, now is not None and appeal_refusal(case, now) is None)
+                   case.appeal_until, now is not None and appeal_refusal(case, now) is None,
+                   case.decision_due_at if _being_decided(case) else None, paused(case),
+                   case.deadlines_provisional)
+
+
+def _being_decided(case: Case) -> bool:
+    """Whether a decision is being worked towards, by a deadline of its own."""
+    return case.status in lifecycle.DECIDING and deciding(case)
 
 
 @dataclass(frozen=True)
@@ -94,7 +110,11 @@ class AddInformation:
 
 class StatusLookup:
     def __init__(self, store: CaseStore, files: AttachmentStore, clock: Clock,
-                 limits: LookupLimits, max_files: int, max_file_bytes: int):
+                 limits: LookupLimits, max_files: int, max_file_bytes: int,
+                 decision_clock: DecisionClock = DecisionClock()):
+        """`decision_clock`: how an answer resumes the paused decision clock (clock time when
+        not given)."""
+        self._decision_clock = decision_clock
         self._store = store
         self._files = files
         self._clock = clock
@@ -129,6 +149,7 @@ class StatusLookup:
             errors["files"] = file_error or "too_many_files"
         if errors:
             return InformationAdded(CaseView.of(case, self._store, now=self._clock.now()), errors)
+        can_reach = self._reach(case)
         with stored_uploads(self._files, uploads) as stored:  # deleted again if the write fails
 
             def append(current: Case):
@@ -137,10 +158,17 @@ class StatusLookup:
                 current.record(TimelineEvent(EventType.INFORMATION_ADDED, now, text=text,
                                              data={"files": [a.filename for a in stored]},
                                              actor=REPORTER))
-                answer_received(current, "added information on the status page", now)
+                return answer_received(current, "added information on the status page", now,
+                                       self._decision_clock, can_reach) or None
 
             updated = self._store.update_case(case.number, append)
         return InformationAdded(CaseView.of(updated, self._store, now=self._clock.now()), {})
+
+    def _reach(self, case: Case) -> Reach | None:
+        """How to tell the reporter a deadline their answer moves (read only when it may)."""
+        if case.status != Status.AWAITING_REPORTER:
+            return None
+        return reach(self._store, case, self._store.get_identity(case.number))
 
     def authorised_case(self, number: str, access_code: str, client: str) -> Case:
         """The case if number and code match. Only failures count towards the limits: a client
@@ -165,9 +193,17 @@ class StatusLookup:
         raise CaseNotFound()
 
 
-def answer_received(case: Case, how: str, now: datetime) -> None:
+def answer_received(case: Case, how: str, now: datetime, clock: DecisionClock = DecisionClock(),
+                    can_reach: Reach | None = None) -> list[OutboxMessage]:
     """When the case awaits the reporter's answer (R11), what they just sent is it: the case goes
-    back to its handler (`in_progress`). On a case awaiting nothing their words are information
-    added and nothing more, so a second reply changes no status."""
-    if case.status == Status.AWAITING_REPORTER:
-        lifecycle.apply(case, ReporterAnswered(actor=REPORTER, reason=how), now)
+    back to its handler (`in_progress`) and a paused decision clock resumes (`clock`); the notice
+    of the deadline it moved to, when `can_reach` says how to reach them. On a case awaiting
+    nothing their words are information added and nothing more, so a second reply changes no
+    status and sends nothing."""
+    if case.status != Status.AWAITING_REPORTER:
+        return []
+    before = case.decision_due_at
+    lifecycle.apply(case, ReporterAnswered(actor=REPORTER, reason=how, decision_clock=clock), now)
+    if can_reach is None:
+        return []
+    return deadline_changed(case, before, now, can_reach, cause="awaiting_reporter")

@@ -44,7 +44,9 @@ class Renderer:
     def texts(self, language: str) -> dict:
         return self._catalogs[language if language in LANGUAGES else LANGUAGES[0]]
 
-    def local_time(self, moment: datetime) -> str:
+    def local_time(self, moment: datetime | str) -> str:
+        if isinstance(moment, str):  # a moment a notice's details keep (plain values, ISO 8601)
+            moment = datetime.fromisoformat(moment)
         return moment.astimezone(self._zone).strftime("%Y-%m-%d %H:%M")
 
     def render(self, template: str, language: str, **context) -> str:

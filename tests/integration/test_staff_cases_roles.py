@@ -42,6 +42,10 @@ def _reward(desk, who, number):
                                       paid_on="2026-11-28", request_id="role-table-1")
 
 
+_DECISION_DUE = {"decision_due_at": datetime(2026, 12, 18, 10, tzinfo=UTC)}
+_EXTENSION_WAITING = {**_DECISION_DUE, "extension": {"state": "requested", "working_days": 5,
+                                                     "reason": "调取物流记录",
+                                                     "requested_by": "someone.else"}}
 _UPHELD_REPORT = {"kind": "report", "decision": {"record": {"outcome": "upheld"},
                                                  "sent": {"outcome": "upheld"}}}
 
@@ -119,13 +123,18 @@ SCENARIOS = {
                              d.cases.approve_compensation(who, n)),
     A.APPROVE_REPLY: (S.IN_PROGRESS, _REPLY_WAITING, lambda d, who, n: d.cases.approve_reply(
         who, n, "r1")),
+    A.REQUEST_EXTENSION: (S.IN_PROGRESS, _DECISION_DUE, lambda d, who, n:
+                          d.cases.request_extension(who, n, working_days=5, reason="调取物流记录")),
+    A.APPROVE_EXTENSION: (S.IN_PROGRESS, _EXTENSION_WAITING, lambda d, who, n:
+                          d.cases.approve_extension(who, n)),
     A.RECORD_CONTACT: (S.RECEIVED, {}, lambda d, who, n: d.cases.record_contact(
         who, n, channel="phone", at=d.clock.now().isoformat(), summary="已电话解释")),
     A.RECORD_MATERIALS_COMPLETE: (S.IN_PROGRESS, {}, lambda d, who, n:
                                   d.cases.record_materials_complete(who, n, "发票已收齐")),
 }
 SERVED_ELSEWHERE = {A.REGISTER_OFFLINE_CASE, A.READ_QUEUES, A.READ_HELD_MAIL, A.ACT_ON_HELD_MAIL,
-                    A.MANAGE_STAFF, A.MANAGE_SETTINGS}
+                    A.MANAGE_STAFF, A.MANAGE_SETTINGS,
+                    A.READ_FAILED_MAIL, A.RETRY_MAIL}  # test_staff_api_failed_mail.py
 # Issue 9's actions while their services are being built: each leaves this set for SCENARIOS.
 NOT_YET_SERVED: set[Action] = set()
 

@@ -96,7 +96,8 @@ def test_the_schedulers_call_sweeps_once_then_sends_the_due_mail(function_client
                   json={"now": "2099-01-01T00:00:00Z", "budget_seconds": 9999})
     assert answer.status_code == 200
     assert answer.get_json() == {"cases_read": 2, "actions": {"reminded": 1}, "more_due": False,
-                                 "mail": {"sent": 1}, "mail_given_up": 0}
+                                 "mail": {"sent": 1}, "mail_given_up": 0,
+                                 "mail_failed_open": 0}
     assert wired.sweep.budgets == [240.0]
     assert len(wired.deliveries) == 1
     [mail] = read_mailbox(wired.folder)
@@ -171,6 +172,8 @@ def test_mail_given_up_is_counted_and_shown_on_the_case(function_client, mailbox
     wired = wire(function_client, mailbox, monkeypatch)
     body = call(wired, GOOGLE.id_token()).get_json()
     assert body["mail"] == {"failed": 1} and body["mail_given_up"] == 1
+    assert body["mail_failed_open"] == 1  # until staff send it again
+    assert call(wired, GOOGLE.id_token()).get_json()["mail_failed_open"] == 1
     store = bootstrap.services().store
     assert EventType.NOTICE_FAILED in [e.type for e in events_of(store, number)]
 

@@ -86,4 +86,7 @@ def notice_details(template: Template) -> dict:
         return {"staff": "s-wangwu", "address": "seller@example.com", "name": "王五",
                 "deadline": "decision", "due_at": "2026-12-13T10:00:00+00:00",
                 "due_at_local": "2026-12-13 18:00"}
+    if template == Template.DECISION_DEADLINE_CHANGED:  # an extension's, with its reason (text)
+        return {"cause": "extension", "working_days": 5, "provisional": False,
+                "due_from": "2026-12-13T10:00:00+00:00", "due_to": "2026-12-20T10:00:00+00:00"}
     return {}

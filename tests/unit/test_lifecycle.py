@@ -28,6 +28,8 @@ CLERK = staff_actor("zhang.wei")
 CLIENT = "198.51.100.7"
 REVIEW_WITHIN = timedelta(hours=30)  # not the default, so a rule ignoring the command shows
 DECIDE_WITHIN = timedelta(days=20)  # likewise
+DECISION_DUE = NOW + timedelta(days=10)
+EXTENDED = DECISION_DUE + timedelta(days=7)
 
 
 def a_command(name: CommandName):
@@ -48,6 +50,8 @@ def a_command(name: CommandName):
              CommandName.COMPLETE_CORRECTIVE_ACTION: {"action_id": "1",
                                                       "done_on": date(2026, 11, 30)},
              CommandName.RATE_HANDLING: {"rating": 4, "outbox_id": "o1"},
+             CommandName.REQUEST_EXTENSION: {"working_days": 5},
+             CommandName.APPROVE_EXTENSION: {"decision_due_at": EXTENDED, "decided_at": NOW},
              CommandName.RECORD_CONTACT: {"at": NOW},
              CommandName.RECORD_MATERIALS_COMPLETE: {"at": NOW, "due": NOW + timedelta(days=14)},
              }.get(name, {})
@@ -57,7 +61,8 @@ def a_command(name: CommandName):
 def a_case_in(status: Status):
     """A case in `status` whose own rules let every command through: a decision (with 100 yuan
     of compensation) drafted by someone else, a reply of someone else's waiting, an appeal window
-    still open, a corrective action not done."""
+    still open, a corrective action not done, a decision deadline with an extension someone else
+    asked for (a request for one finds none waiting: `a_command_for`)."""
     return a_case("TS-20261128-ABCDEF-0", datetime(2026, 11, 28, 12, 30, tzinfo=UTC),
                   status=status, appeal_until=NOW + timedelta(days=1),
                   decision={"record": a_decision_record(compensation_fen=10_000),
@@ -65,7 +70,9 @@ def a_case_in(status: Status):
                   replies=[{"id": "r1", "text": "t", "question": False, "drafted_by": "li.na"}],
                   corrective_actions=[{"id": "1", "text": "t", "owner": "li.na",
                                        "due_on": "2026-12-01", "done_on": "", "done_note": "",
-                                       "recorded_by": "li.na"}])
+                                       "recorded_by": "li.na"}],
+                  decision_due_at=DECISION_DUE,
+                  extension={"state": "requested", "working_days": 5, "requested_by": "li.na"})
 
 
 def recording(case):
@@ -93,6 +100,8 @@ def deadlines_after(case, command, target: Status) -> tuple:
     if name == CommandName.ACCEPT_CASE:  # the review is done; the sweep looks at the week's
         week = case.received_at + timedelta(days=7)  # escalation first when it comes sooner (R8)
         return case.review_due_at, min(NOW + DECIDE_WITHIN, week), NOW + DECIDE_WITHIN
+    if name == CommandName.APPROVE_EXTENSION:  # the new deadline, looked at at once
+        return case.review_due_at, NOW, EXTENDED
     if target != case.status and target == Status.CLOSED:  # looked at again to archive it
         appeal_until = getattr(command, "appeal_until", None)  # the window it opens, if any
         return case.review_due_at, appeal_until, case.decision_due_at
@@ -104,6 +113,8 @@ def deadlines_after(case, command, target: Status) -> tuple:
 @pytest.mark.parametrize("status, name", CELLS, ids=[f"{s}-{n}" for s, n in CELLS])
 def test_every_cell_of_the_table(status, name):
     case = a_case_in(status)
+    if name == CommandName.REQUEST_EXTENSION:
+        case.extension = {}  # none asked for yet
     before = copy.deepcopy(case)
     recorded = recording(case)
     command = a_command(name)
@@ -143,6 +154,8 @@ def test_every_command_is_in_the_table_and_the_ones_that_stay_are_where_they_sho
                        CommandName.COMPLETE_CORRECTIVE_ACTION, CommandName.RATE_HANDLING,
                        CommandName.RECORD_FOLLOW_UP, CommandName.MARK_REPORT,
                        CommandName.RECORD_REWARD, CommandName.RECORD_EXPORT,
+                       CommandName.REQUEST_EXTENSION, CommandName.APPROVE_EXTENSION,
+                       CommandName.REFUSE_EXTENSION,
                        CommandName.RECORD_CONTACT, CommandName.RECORD_MATERIALS_COMPLETE,
                        CommandName.SET_MATTER}
     # a read of an archived case is recorded too; an archived case is no longer classified

@@ -20,6 +20,7 @@ from shared.domain.errors import (
     TooManyAttempts,
     TransitionNotAllowed,
 )
+from shared.domain.failed_mail import MailNotFound
 from shared.domain.held_mail import HeldMailNotFound, HeldMailSettled
 from shared.domain.permissions import Forbidden
 from shared.domain.sessions import SignInFailed
@@ -42,6 +43,7 @@ _PLAIN = (
     (CaseNotFound, 404, "case_not_found"),
     (StaffNotFound, 404, "staff_not_found"),
     (HeldMailNotFound, 404, "held_mail_not_found"),
+    (MailNotFound, 404, "mail_not_found"),
     (NotFound, 404, "not_found"),
     (StaffIdTaken, 409, "staff_id_taken"),
     (StaffEmailTaken, 409, "email_taken"),

@@ -14,6 +14,8 @@ ERRORS = {
         "case_not_found": "没有这个案件。",
         "held_mail_not_found": "没有这封暂存邮件。",
         "held_mail_settled": "这封暂存邮件已经处理过了。",
+        "mail_not_found": "没有这封待发邮件。",
+        "mail_not_failed": "这封邮件没有发送失败（正在发送、等待重试或已经发出），无需重新发送。",
         "method_not_allowed": "此地址不支持该请求方法。",
         "unsupported_media_type": "请求正文必须是 JSON（Content-Type: application/json，UTF-8）。",
         "body_too_large": "请求正文过大。",
@@ -28,6 +30,11 @@ ERRORS = {
         "email_taken": "已有工作人员使用这个邮箱。",
         "last_admin": "不能停用最后一位管理员，也不能取消其管理员角色。",
         "own_draft": "拟稿人不能审核自己起草的内容，请由另一位主管审核。",
+        "extension_used": "处理期限已经延长过一次，不能再次延长。",
+        "extension_pending": "已有一项延长申请在等待领导审批。",
+        "no_extension_requested": "没有等待审批的延长申请。",
+        "own_request": "延长申请须由申请人以外的领导审批。",
+        "no_decision_deadline": "该案件没有可以延长的处理期限。",
         "leader_approval_needed": "赔偿金额超过限额，须先经领导审批。",
         "no_compensation": "该处理意见不涉及赔偿，无需领导审批赔偿。",
         "original_decider": "复核须由原处理人和原审核人以外的人员进行。",
@@ -61,6 +68,9 @@ ERRORS = {
         "staff_not_found": "There is no such staff member.",
         "case_not_found": "There is no such case.",
         "held_mail_not_found": "There is no such held message.",
+        "mail_not_found": "There is no such outgoing message.",
+        "mail_not_failed": "This message has not failed (it is being sent, waiting to be retried "
+                           "or sent already): there is nothing to send again.",
         "held_mail_settled": "This held message was dealt with already.",
         "method_not_allowed": "This address does not accept that request method.",
         "unsupported_media_type": "The request body must be JSON (Content-Type: application/json, "
@@ -78,6 +88,12 @@ ERRORS = {
         "last_admin": "The last admin can be neither deactivated nor lose the admin role.",
         "own_draft": "A draft is approved by someone other than who drafted it: ask another "
                      "supervisor.",
+        "extension_used": "The decision deadline was extended once already: it cannot be "
+                          "extended again.",
+        "extension_pending": "An extension is already waiting for a leader's approval.",
+        "no_extension_requested": "No extension is waiting for approval.",
+        "own_request": "An extension is approved by a leader other than who asked for it.",
+        "no_decision_deadline": "The case has no decision deadline to extend.",
         "leader_approval_needed": "The compensation is above the limit: a leader must approve it "
                                   "first.",
         "no_compensation": "This draft pays no compensation: there is nothing for a leader to "

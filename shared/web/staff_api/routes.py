@@ -9,9 +9,11 @@ from . import appeal_routes as appeals
 from . import archive_routes as archive
 from . import case_routes as cases
 from . import clock_routes as clocks
+from . import deadline_routes as deadlines
 from . import decision_routes as decisions
 from . import follow_up_routes as follow_ups
 from . import held_routes as held
+from . import mail_routes as mail
 from . import mark_routes as marks
 from . import respondent_routes as respondents
 from . import staff_routes as staff
@@ -60,6 +62,9 @@ ROUTES = (
     ("/cases/<number>/decision/compensation-approval", "POST", decisions.approve_compensation),
     ("/cases/<number>/decision/approve", "POST", decisions.approve_decision),
     ("/cases/<number>/decision/send-back", "POST", decisions.send_back_decision),
+    ("/cases/<number>/decision-deadline/extension", "POST", deadlines.request_extension),
+    ("/cases/<number>/decision-deadline/extension/approve", "POST", deadlines.approve_extension),
+    ("/cases/<number>/decision-deadline/extension/refuse", "POST", deadlines.refuse_extension),
     ("/cases/<number>/replies/<reply_id>/approve", "POST", decisions.approve_reply),
     ("/cases/<number>/replies/<reply_id>/send-back", "POST", decisions.send_back_reply),
     ("/cases/<number>/respondent-notice", "POST", respondents.notify_respondent),
@@ -72,6 +77,8 @@ ROUTES = (
     ("/held-mail/<held_id>/open-case", "POST", held.open_case_from_held_mail),
     ("/held-mail/<held_id>/attach", "POST", held.attach_held_mail),
     ("/held-mail/<held_id>/dismiss", "POST", held.dismiss_held_mail),
+    ("/mail/failed", "GET", mail.failed_mail),
+    ("/mail/<outbox_id>/retry", "POST", mail.retry_mail),
 )
 
 # Open without an identity, in the local mode only (behind IAP the route answers 404).

@@ -1,0 +1,80 @@
+"""The decision deadline's one extension (R13): the handler or a supervisor asks for it with a
+reason, a leader other than who asked approves or refuses it. The approval moves the deadline and
+queues the reporter's notice of the new date, with the reason, in the same transaction: a second
+approval finds nothing waiting (409), so the notice goes once."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.domain.cases import Case
+from shared.domain.extensions import (
+    MAX_EXTENSION_WORKING_DAYS,
+    ApproveExtension,
+    RefuseExtension,
+    RequestExtension,
+)
+from shared.domain.lifecycle import apply
+from shared.domain.permissions import Action
+from shared.domain.staff import Requester
+
+from .case_handling import CaseHandling
+from .case_input import MAX_REASON, Checked
+from .case_notices import reach
+from .case_views import CaseView
+from .deadline_notices import deadline_changed
+
+
+class CaseDeadlines(CaseHandling):
+    def request_extension(self, who: Requester, number: str, working_days=None,
+                          reason=None) -> CaseView:
+        """Ask a leader for `working_days` (1–30) more to decide, with a reason the reporter is
+        told once it is approved. Refused (409): `extension_used`, `extension_pending`,
+        `no_decision_deadline`; after the decision's approval: transition_not_allowed."""
+        case = self._case(who, number, Action.REQUEST_EXTENSION)
+        checked = Checked()
+        days = checked.count("working_days", working_days, low=1,
+                             high=MAX_EXTENSION_WORKING_DAYS)
+        reason = checked.text("reason", reason, limit=MAX_REASON)
+        checked.done()
+        return self._with(who, case, Action.REQUEST_EXTENSION, lambda current, now: RequestExtension(
+            who.actor, reason, who.client, working_days=days, requested_at=now))
+
+    def approve_extension(self, who: Requester, number: str) -> CaseView:
+        """A leader approves the waiting request: the decision is due that many working days
+        later (counted from the current deadline, to the close of the last day) and the reporter
+        is told the new date and the reason. Refused (409): `no_extension_requested`,
+        `own_request`."""
+        case = self._case(who, number, Action.APPROVE_EXTENSION)
+        identity = self._store.get_identity(case.number)
+        can_reach = reach(self._store, case, identity)
+
+        def change(current: Case, now: datetime):
+            before, request = current.decision_due_at, current.extension
+            due, guessed = None, False
+            if before is not None and request.get("working_days"):
+                due, guessed = self._decision_clock.extended(before, request["working_days"])
+            reason = request.get("reason", "")
+            apply(current, ApproveExtension(
+                who.actor, reason, who.client, decision_due_at=due, decided_at=now), now)
+            current.deadlines_provisional = current.deadlines_provisional or guessed
+            return deadline_changed(current, before, now, can_reach, cause="extension",
+                                    reason=reason, working_days=request.get("working_days", 0))
+
+        return self._view(who, self._update(who, case, Action.APPROVE_EXTENSION, change),
+                          identity)
+
+    def refuse_extension(self, who: Requester, number: str, reason=None) -> CaseView:
+        """A leader refuses the waiting request, with a reason (staff only; the deadline stays).
+        Refused (409): `no_extension_requested`, `own_request`."""
+        case = self._case(who, number, Action.APPROVE_EXTENSION)
+        checked = Checked()
+        reason = checked.text("reason", reason, limit=MAX_REASON)
+        checked.done()
+        return self._with(who, case, Action.APPROVE_EXTENSION, lambda current, now: RefuseExtension(
+            who.actor, reason, who.client, decided_at=now))
+
+    def _with(self, who: Requester, case: Case, action: Action, command) -> CaseView:
+        def change(current: Case, now: datetime):
+            apply(current, command(current, now), now)
+
+        return self._view(who, self._update(who, case, action, change))
