@@ -102,6 +102,8 @@ def test_a_friday_evening_complaint_is_reminded_and_overdue_on_monday_once_each(
     view = desk.cases.view(desk.supervisor(), number)
     assert view.overdue and view.first_contact["overdue"] and not view.first_contact["met"]
     assert view.first_contact["due_at"] == "2026-11-30T04:00:00.000Z"
+    assert (view.overdue_deadline, view.overdue_since) == ("first_contact", view.first_contact[
+        "due_at"])  # and in the overdue queue
 
 
 def test_two_sweeps_racing_tell_the_first_contact_overdue_once(desk):

@@ -46,9 +46,13 @@ def test_a_clerk_records_a_call_and_the_first_contact_is_met(desk):
 
 def test_bad_contacts_are_refused_in_both_languages_and_change_nothing(desk):
     api, cases = desk
-    number = _with_contact_clock(cases)
+    number = _with_contact_clock(cases, department="售后部")
     _, clerk = api.member(Role.CLERK)
-    _, stranger = api.member(Role.HANDLER)  # not assigned: may not record on this case
+    # A handler of the department sees the case, but records only on cases assigned to them.
+    _, stranger = api.member(Role.HANDLER, department="售后部")
+    assert api.get(f"/cases/{number}", stranger).status_code == 200
+    assert "record_contact" not in json_of(api.get(f"/cases/{number}", stranger))[
+        "allowed_actions"]
     before = cases.snapshot(number)
     path = f"/cases/{number}/contacts"
     bad = api.post(path, clerk, json={"channel": "pigeon", "at": "yesterday", "summary": " "})
@@ -95,3 +99,17 @@ def test_materials_complete_starts_the_compensation_clock_once(desk):
     _, clerk = api.member(Role.CLERK)
     assert api.post(path, clerk, json={"reason": "x"}).status_code == 403
     assert cases.snapshot(number) == before
+
+
+def test_a_first_contact_overdue_puts_the_case_in_the_overdue_queue_until_a_call(desk):
+    api, cases = desk
+    now = cases.clock.now()
+    number = cases.case(Status.ACCEPTED, received_at=now - timedelta(hours=6),
+                        first_contact_due_at=now - timedelta(hours=1), next_due_at=now)
+    _, boss = api.member(Role.SUPERVISOR)
+    api.app.deadline_sweep.run(60)
+    items = json_of(api.get("/cases?queue=overdue", boss))["items"]
+    assert [(i["number"], i["overdue_deadline"]) for i in items] == [(number, "first_contact")]
+    api.post(f"/cases/{number}/contacts", boss, json={
+        "channel": "in_person", "at": now.isoformat(), "summary": "来访，已当面解释。"})
+    assert json_of(api.get("/cases?queue=overdue", boss))["items"] == []
