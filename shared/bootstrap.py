@@ -248,7 +248,8 @@ class Services:
         made hot and linked (run when a matter is set; the sweep finishes what a crash left)."""
         from shared.services.matter_links import MatterLinks
 
-        return MatterLinks(self.store, self.clock, self.settings.reply_key)
+        s = self.settings
+        return MatterLinks(self.store, self.clock, s.reply_key, staff_language=s.default_language)
 
     @cached_property
     def deadlines(self):
@@ -281,7 +282,8 @@ class Services:
         limits = LookupLimits(s.lookup_attempts_per_client, s.lookup_attempts_per_case,
                               s.lookup_window)
         return StatusLookup(self.store, self.attachments, self.clock, limits, s.max_attachments,
-                            s.max_attachment_bytes, self.deadlines.decision_clock)
+                            s.max_attachment_bytes, self.deadlines.decision_clock,
+                            staff_language=s.default_language)
 
     @cached_property
     def delivery(self):
@@ -353,6 +355,7 @@ def mail_rules(settings: Settings):
         max_message_bytes=settings.max_message_bytes,
         max_files=settings.max_attachments,
         max_file_bytes=settings.max_attachment_bytes,
+        staff_language=settings.default_language,
     )
 
 
@@ -364,7 +367,8 @@ def handling_policy(settings: Settings):
         initial_review=settings.initial_review, timezone=settings.timezone,
         leader_threshold_fen=settings.compensation_leader_threshold_yuan * 100,
         appeal_window_months=settings.appeal_window_months,
-        reply_approval_waived_for=settings.reply_approval_waived_for)
+        reply_approval_waived_for=settings.reply_approval_waived_for,
+        staff_language=settings.default_language)
 
 
 def build_deadlines(settings: Settings):

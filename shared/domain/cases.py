@@ -263,6 +263,7 @@ class Case:
     # shown as provisional, counted again once the year is known (`working_time.py`).
     deadlines_provisional: bool = False
     archived_at: datetime | None = None  # R18
+    major_since: datetime | None = None  # when it last became major: its weekly bulletins (R9)
     # What the deadline sweep did, one key per deadline (`sweep_rules.claim`): each once.
     sweep_claims: list[str] = field(default_factory=list)
     # The decision clock (R13): paused since this moment while the case waits for the reporter

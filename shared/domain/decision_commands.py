@@ -16,7 +16,7 @@ from datetime import datetime
 
 from .cases import Case, EventType
 from .commands import SYSTEM_OR_STAFF, Command, CommandName, actor_kind
-from .decisions import DEFAULT_LEADER_THRESHOLD_FEN, Decision
+from .decisions import DEFAULT_LEADER_THRESHOLD_FEN, Decision, missing_closure_report
 
 C = CommandName
 
@@ -105,6 +105,9 @@ class ApproveDecision(Command):
         if amount > self.leader_threshold_fen and (
                 case.decision.get("compensation_approved_fen", 0) < amount):
             return "leader_approval_needed", "the compensation needs a leader's approval first"
+        missing = missing_closure_report(case.decision.get("record", {}), case.severity)
+        if missing:  # R9: a major case closes with its cause and prevention, a hot one a summary
+            return "closure_report_needed", f"the closure report needs: {', '.join(missing)}"
         return _decider_refusal(case, self.actor)
 
 
@@ -144,9 +147,10 @@ class CloseCase(Command):
 
 def _sent(case: Case) -> None:
     """The decision the person is told becomes the one they see (`sent`), whatever is drafted
-    later (an appeal's draft is not theirs to read until it is approved)."""
-    case.decision = {**case.decision, "sent": case.decision.get("record", {}),
-                     "sent_round": case.appeal_round}
+    later (an appeal's draft is not theirs to read until it is approved); without the closure
+    report (R9), which is the organisation's own."""
+    told = {k: v for k, v in case.decision.get("record", {}).items() if k != "closure_report"}
+    case.decision = {**case.decision, "sent": told, "sent_round": case.appeal_round}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from .errors import InvalidCommand
+from .severity import Severity
 
 
 class Outcome(StrEnum):
@@ -64,6 +65,11 @@ REASON_FIELDS = {
     "redress": (True, MAX_TEXT),  # redress available (f): review, regulators, courts
 }
 
+# The report a closure needs (R9), staff-only: a major case's cause and preventive measures, a hot
+# case's short report. Never part of what the person is told (`decision_commands._sent`).
+CLOSURE_REPORT_FIELDS = ("cause", "prevention", "summary")
+CLOSURE_REPORT_NEEDED = {Severity.MAJOR: ("cause", "prevention"), Severity.HOT: ("summary",)}
+
 
 @dataclass(frozen=True)
 class MeasureTaken:
@@ -84,6 +90,15 @@ class StatementOfReasons:
 
 
 @dataclass(frozen=True)
+class ClosureReport:
+    """R9: why a major case happened and what prevents it again; a hot case's short report."""
+
+    cause: str = ""
+    prevention: str = ""
+    summary: str = ""
+
+
+@dataclass(frozen=True)
 class Decision:
     outcome: Outcome
     measures: tuple[MeasureTaken, ...]
@@ -91,6 +106,7 @@ class Decision:
     grounds: str
     automated: bool
     reasons: StatementOfReasons
+    closure_report: ClosureReport = ClosureReport()
 
     @property
     def compensation_fen(self) -> int:
@@ -107,6 +123,9 @@ class Decision:
             "grounds": self.grounds,
             "automated": self.automated,
             "reasons": {name: getattr(self.reasons, name) for name in REASON_FIELDS},
+            # Only when written: a record without one stays as records always were.
+            **({"closure_report": vars(self.closure_report).copy()}
+               if self.closure_report != ClosureReport() else {}),
         }
 
     @classmethod
@@ -121,6 +140,7 @@ class Decision:
             for m in record.get("measures") or ()
         )
         reasons = record["reasons"]
+        report = record.get("closure_report") or {}
         return cls(
             outcome=Outcome(record["outcome"]),
             measures=measures,
@@ -128,6 +148,8 @@ class Decision:
             grounds=record["grounds"].strip(),
             automated=record["automated"],
             reasons=StatementOfReasons(**{n: (reasons.get(n) or "").strip() for n in REASON_FIELDS}),
+            closure_report=ClosureReport(**{n: (report.get(n) or "").strip()
+                                            for n in CLOSURE_REPORT_FIELDS}),
         )
 
 
@@ -152,7 +174,25 @@ def validation_errors(record: Any) -> dict[str, str]:
     if not isinstance(automated, bool):
         errors["automated"] = "required" if automated is None else "invalid"
     _check_reasons(record.get("reasons"), measures, automated is True, errors)
+    _check_closure_report(record.get("closure_report"), errors)
     return errors
+
+
+def missing_closure_report(record: dict, severity: Severity) -> tuple[str, ...]:
+    """The closure report's fields a decision record lacks for a case of `severity` (R9)."""
+    report = record.get("closure_report") or {}
+    return tuple(name for name in CLOSURE_REPORT_NEEDED.get(severity, ())
+                 if not (report.get(name) or "").strip())
+
+
+def _check_closure_report(value: Any, errors: dict[str, str]) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dict) or set(value) - set(CLOSURE_REPORT_FIELDS):
+        errors["closure_report"] = "invalid"
+        return
+    for name in CLOSURE_REPORT_FIELDS:
+        _check_text(value.get(name), f"closure_report.{name}", False, MAX_TEXT, errors)
 
 
 def _is_value(value: Any, enum: type[StrEnum]) -> bool:

@@ -18,3 +18,4 @@ class HandlingPolicy:
     # Roles whose plain information requests go to the reporter without the service centre's
     # approval (R12); every other reply by someone who is not a supervisor waits for approval.
     reply_approval_waived_for: frozenset[str] = field(default_factory=frozenset)
+    staff_language: str = "zh-CN"  # of the notices staff are sent (R9), as the sweep's

@@ -43,6 +43,9 @@ class Template(StrEnum):
     APPEAL_REFUSED = "appeal_refused"  # a reply to a closure notice too late, or after the appeal
     STAFF_REMINDER = "staff_reminder"  # the deadline sweep: a deadline is near (to the assignee)
     STAFF_OVERDUE = "staff_overdue"  # the deadline sweep: past it (to the assignee, supervisors)
+    STAFF_MAJOR_CASE = "staff_major_case"  # a case became major: to the leaders, at once (R9)
+    STAFF_MAJOR_BULLETIN = "staff_major_bulletin"  # a major case's progress: weekly, on each move
+    STAFF_HOT_CASE = "staff_hot_case"  # a case became hot: to the service centre and department
     # The decision deadline moved (R13, 知情权): extended by a leader, or after the pause for the
     # reporter's answer; `details` hold the old and new deadline and why.
     DECISION_DEADLINE_CHANGED = "decision_deadline_changed"
@@ -54,7 +57,8 @@ class Template(StrEnum):
 
 
 _ADDRESSEES = {Template.RESPONDENT_OUTCOME: Addressee.RESPONDENT,
-               Template.STAFF_REMINDER: Addressee.STAFF, Template.STAFF_OVERDUE: Addressee.STAFF}
+               **{template: Addressee.STAFF for template in Template
+                  if template.value.startswith("staff_")}}
 
 
 @dataclass

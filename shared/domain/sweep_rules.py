@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from . import contact_clock_moments, decision_clock
+from . import contact_clock_moments, decision_clock, major_cases
 from .cases import Case, Status
 from .commands import SetSeverity
 from .lifecycle import OPEN_STATUSES
@@ -34,6 +34,7 @@ class Step(StrEnum):
     OVERDUE = "overdue"
     ESCALATION = "escalation"
     ARCHIVE = "archive"
+    BULLETIN = "bulletin"  # a major case's weekly progress bulletin to the leaders (R9)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ def moments(case: Case, policy: SweepPolicy) -> list[Due]:
                       severity=Severity.HOT, rule=RULE_ONE_WEEK),
                   Due(Step.ESCALATION, "escalation:major", case.received_at + MAJOR_AFTER,
                       severity=Severity.MAJOR, rule=RULE_ONE_MONTH)]
+    found += major_cases.moments(case)  # R9: the weekly bulletin of an open major case
     if case.status == Status.CLOSED and case.appeal_until is not None:
         until = case.appeal_until
         found.append(Due(Step.ARCHIVE, f"archive:{until.isoformat()}", until))

@@ -22,6 +22,7 @@ from shared.domain.ports import CaseStore, Clock
 from shared.domain.staff import Requester
 
 from .case_views import CaseView
+from .major_case_notices import staff_audience, with_major_case_notices
 
 ActionOf = Action | Callable[[Case], Action]  # the action, or how the case decides it
 Change = Callable[[Case, datetime], list[OutboxMessage] | None]
@@ -69,7 +70,13 @@ class CaseHandling:
             check(who.member, _action(action, current), current)
             return change(current, self._clock.now())
 
-        return self._store.update_case(case.number, guarded)
+        return self._store.update_case(case.number, self._told(guarded))
+
+    def _told(self, change):
+        """`change` with the R9 notices of what it does (a case made major or hot, a major
+        case's change of status), queued in its transaction."""
+        return with_major_case_notices(change, staff_audience(self._store),
+                                       self._policy.staff_language)
 
     @staticmethod
     def _unchanged(case: Case, command: CommandName) -> None:

@@ -119,7 +119,8 @@ class CaseRespondents(CaseHandling):
         if not key:
             return self._update(who, case, action, change)
         try:
-            return self._store.update_case(case.number, self._guarded(who, action, change),
+            return self._store.update_case(case.number,
+                                           self._told(self._guarded(who, action, change)),
                                            mail_keys=[key])
         except MailAlreadyRecorded:
             return self._store.get_case(case.number)

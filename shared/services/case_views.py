@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from shared.domain.case_access import allowed_actions
 from shared.domain.cases import Case, ReporterIdentity, TimelineEvent
 from shared.domain.contact_clocks import Clock, clocks
+from shared.domain.decisions import missing_closure_report
+from shared.domain.lifecycle import OPEN_STATUSES
 from shared.domain.masking import masked_identity
 from shared.domain.staff import StaffMember
 from shared.domain.sweep_rules import overdue_deadline
@@ -68,6 +70,10 @@ class CaseView:
     # by number only (a linked case is read through its own need-to-know, never through here).
     matter: str
     linked_cases: list[str]
+    major_since: str | None  # when it became major: its weekly bulletins count from then (R9)
+    # The closure report its decision needs and does not have yet (R9): cause and prevention for
+    # a major case, a summary for a hot one; approving without them is refused.
+    closure_report_needed: list[str]
     # The first-contact and compensation clocks (R13, `contact_clocks.py`); None: no such clock.
     first_contact: dict | None = None
     compensation: dict | None = None
@@ -95,14 +101,22 @@ class CaseView:
             appeal_round=case.appeal_round, deciders=list(case.deciders),
             follow_up=dict(case.follow_up), report_mark=case.report_mark,
             corrective_actions=[dict(a) for a in case.corrective_actions],
-            archived_at=iso(case.archived_at), **overdue_fields(case), matter=case.matter,
-            linked_cases=list(case.linked_cases),
+            archived_at=iso(case.archived_at), **overdue_fields(case),
+            major_since=iso(case.major_since), closure_report_needed=closure_report_needed(case),
+            matter=case.matter, linked_cases=list(case.linked_cases),
             **{clock.name: clock_state(case, clock) for clock in clocks(case)},
             decision_paused_at=iso(case.decision_paused_at), extension=dict(case.extension))
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""
         return asdict(self)
+
+
+def closure_report_needed(case: Case) -> list[str]:
+    """What the open case's decision still needs of its closure report (R9); [] once closed."""
+    if case.status not in OPEN_STATUSES:
+        return []
+    return list(missing_closure_report(case.decision.get("record", {}), case.severity))
 
 
 def clock_state(case: Case, clock: Clock) -> dict:

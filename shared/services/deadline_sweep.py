@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from shared.domain import sweep_rules
+from shared.domain import major_cases, sweep_rules
 from shared.domain.archive import ArchiveClosedCase
 from shared.domain.cases import SYSTEM, Case, EventType, TimelineEvent
 from shared.domain.errors import CaseNotFound, CommandRefused, TransitionNotAllowed
@@ -23,6 +23,7 @@ from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import CaseStore, Clock
 from shared.domain.staff import Role
 from shared.domain.sweep_rules import Due, Step, SweepPolicy
+from shared.services.major_case_notices import staff_audience, with_major_case_notices
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,8 @@ TEMPLATES = {Step.REMINDER: Template.STAFF_REMINDER, Step.OVERDUE: Template.STAF
 @dataclass
 class SweepReport:
     """What one run did: cases read, actions by name (reminder, overdue, escalation_hot,
-    escalation_major, archive, archive_refused, staff_notices) and whether due cases are left."""
+    escalation_major, archive, archive_refused, major_bulletin, staff_notices) and whether due
+    cases are left."""
 
     cases_read: int = 0
     actions: dict[str, int] = field(default_factory=dict)
@@ -67,6 +69,7 @@ class DeadlineSweep:
         report, actions = SweepReport(), Counter()
         tried: set[str] = set()  # a case that failed stays due: never twice in one run
         supervisors = _Lazy(self._supervisors)
+        audience = staff_audience(self._store)  # R9's leaders, service centre and departments
         longest = 0.0
         while True:
             page = [c for c in self._store.due_cases(now, self._page_size) if c.number not in tried]
@@ -79,7 +82,7 @@ class DeadlineSweep:
                     break
                 tried.add(case.number)
                 if self._links_settled(case, actions):  # else: left due, for the next run
-                    self._sweep_case(case.number, now, supervisors, actions)
+                    self._sweep_case(case.number, now, supervisors, audience, actions)
                 report.cases_read += 1
                 longest = max(longest, (self._clock.now() - started).total_seconds() - elapsed)
             if report.more_due:
@@ -87,7 +90,8 @@ class DeadlineSweep:
         report.actions = dict(actions)
         return report
 
-    def _sweep_case(self, number: str, now: datetime, supervisors, actions: Counter) -> None:
+    def _sweep_case(self, number: str, now: datetime, supervisors, audience,
+                    actions: Counter) -> None:
         done: Counter = Counter()
 
         def change(case: Case) -> list[OutboxMessage]:
@@ -102,6 +106,12 @@ class DeadlineSweep:
                     apply(case, sweep_rules.EscalateByTime(
                         actor=SYSTEM, reason=due.rule, severity=due.severity, rule=due.rule), now)
                     done[f"escalation_{due.severity.value}"] += 1
+                elif due.step == Step.BULLETIN:  # R9: claimed for the week it is now
+                    bulletins, week = major_cases.weekly_bulletin(
+                        case, now, audience().leaders(case), self._language)
+                    outbox += bulletins
+                    plan.claims.append(week)
+                    done["major_bulletin"] += 1
                 else:
                     outbox += self._staff_notices(case, due, now, supervisors)
                     done[due.step.value] += 1
@@ -111,7 +121,8 @@ class DeadlineSweep:
             return outbox
 
         try:
-            self._store.update_case(number, change)
+            self._store.update_case(number, with_major_case_notices(change, audience,
+                                                                    self._language))
         except CaseNotFound:
             return
         except Exception:  # one bad case must not stop the sweep of the others

@@ -41,6 +41,7 @@ from .mail_files import MailFiles, html_of_record, problem_events, sort_files
 from .mail_kind import guess_kind
 from .mail_parsing import ParsedMail, parse_mail
 from .mail_threading import MailThreading
+from .major_case_notices import staff_audience, with_major_case_notices
 from .quoted_text import trim_quoted
 from .registration import NewCase, Registration
 from .reporter_appeals import reply_appeal
@@ -78,6 +79,7 @@ class MailIntakeRules:
     max_message_bytes: int
     max_files: int
     max_file_bytes: int
+    staff_language: str = "zh-CN"  # of R9's notices to staff, when a reply moves a major case
 
 
 class MailIntake:
@@ -167,8 +169,10 @@ class MailIntake:
             return change
 
         with stored_uploads(self._files, files.accepted) as stored:
-            self._store.update_case(number, reply(stored + html_of_record(self._files, mail)),
-                                    mail_keys=keys)
+            change = with_major_case_notices(reply(stored + html_of_record(self._files, mail)),
+                                             staff_audience(self._store),
+                                             self._rules.staff_language)
+            self._store.update_case(number, change, mail_keys=keys)
         return MailReceived(MailOutcome.JOINED, number)
 
     def _register(self, mail: ParsedMail, raw_key, keys, now, verified: bool) -> MailReceived:

@@ -28,6 +28,7 @@ from shared.domain.ports import CaseStore, Clock
 from .appeal_refusals import AppealRefusal, AppealRefused, appeal_refusal
 from .case_notices import Reach, notify, reach
 from .mail_parsing import ParsedMail
+from .major_case_notices import staff_audience, with_major_case_notices
 from .status_lookup import MAX_ADDED_TEXT, CaseView, StatusLookup
 from .submissions import clean_text, is_blank
 
@@ -84,7 +85,8 @@ class ReporterAppeals:
             return appeal_notice(current, Template.APPEAL_RECEIVED, now, can_reach)
 
         try:
-            updated = self._store.update_case(case.number, change)
+            updated = self._store.update_case(case.number, with_major_case_notices(
+                change, staff_audience(self._store), self._status.staff_language))
         except (CommandRefused, TransitionNotAllowed):  # the window closed, or another appeal won
             current = self._store.get_case(case.number)
             return AppealOutcome(self._view(current), {}, appeal_refusal(current, self._clock.now()))

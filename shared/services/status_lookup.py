@@ -26,6 +26,7 @@ from .appeal_refusals import appeal_refusal
 from .attachments import UploadedFile, check_files, stored_uploads
 from .case_notices import Reach, reach
 from .deadline_notices import deadline_changed
+from .major_case_notices import staff_audience, with_major_case_notices
 from .submissions import clean_text, is_blank
 
 MAX_ADDED_TEXT = 10000
@@ -111,9 +112,9 @@ class AddInformation:
 class StatusLookup:
     def __init__(self, store: CaseStore, files: AttachmentStore, clock: Clock,
                  limits: LookupLimits, max_files: int, max_file_bytes: int,
-                 decision_clock: DecisionClock = DecisionClock()):
+                 decision_clock: DecisionClock = DecisionClock(), staff_language: str = "zh-CN"):
         """`decision_clock`: how an answer resumes the paused decision clock (clock time when
-        not given)."""
+        not given); `staff_language`: of R9's notices when the reporter moves a case."""
         self._decision_clock = decision_clock
         self._store = store
         self._files = files
@@ -121,6 +122,7 @@ class StatusLookup:
         self._limits = limits
         self._max_files = max_files
         self._max_file_bytes = max_file_bytes
+        self.staff_language = staff_language  # of R9's notices when the reporter moves a case
 
     def look_up(self, number: str, access_code: str, client: str, after: int = 0) -> CaseView:
         """The case's public view, its timeline from the page after sequence number `after`.
@@ -161,7 +163,8 @@ class StatusLookup:
                 return answer_received(current, "added information on the status page", now,
                                        self._decision_clock, can_reach) or None
 
-            updated = self._store.update_case(case.number, append)
+            updated = self._store.update_case(case.number, with_major_case_notices(
+                append, staff_audience(self._store), self.staff_language))
         return InformationAdded(CaseView.of(updated, self._store, now=self._clock.now()), {})
 
     def _reach(self, case: Case) -> Reach | None:

@@ -68,10 +68,12 @@ class Desk(StaffDesk):
                              SWEEP).run(60)
 
     def staff_notices(self, number: str) -> list[tuple[str, str, str]]:
-        """(template, deadline, staff id) of every staff notice queued on the case."""
+        """(template, deadline, staff id) of every deadline notice to staff queued on the case
+        (not R9's notices of a case raised to hot or major: `test_major_cases.py`)."""
         found = []
         for event in events_of(self.store, number):
-            if event.type == EventType.NOTICE_QUEUED and event.data.get("addressee") == "staff":
+            if event.type == EventType.NOTICE_QUEUED and event.data["template"] in (
+                    "staff_reminder", "staff_overdue"):
                 message = self.store.get_outbox(event.data["outbox_id"])
                 found.append((message.template.value, message.details["deadline"],
                               message.details["staff"]))
@@ -207,8 +209,9 @@ def test_the_compensation_clock_runs_from_the_materials_and_is_met_by_the_approv
     assert desk.staff_notices(number) == [
         ("staff_reminder", "compensation", handler.member.id),
         ("staff_overdue", "compensation", handler.member.id)] + bosses
+    # Two weeks unresolved made it hot (R8): its closure needs a short report (R9).
     desk.at(due + timedelta(hours=1)).cases.draft_decision(handler, number, **a_decision_record(
-        compensation_fen=20_000))
+        compensation_fen=20_000, closure_report={"summary": "补偿已批准，材料齐全后按期处理"}))
     view = desk.cases.approve_decision(desk.supervisor(), number)
     assert view.compensation["met"] and view.compensation["late"]
     assert desk.store.get_case(number).compensation_met_at == due + timedelta(hours=1)

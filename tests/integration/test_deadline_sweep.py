@@ -92,21 +92,25 @@ def test_a_decision_is_reminded_then_overdue_then_escalated_each_once(store, sta
             sweep_at(store, START + day * DAY)
     bosses = sorted([staff["boss"], staff["boss2"]])
     assert staff_notices(store, number) == [("staff_reminder", handler), (
-        "staff_overdue", handler)] + [("staff_overdue", boss) for boss in bosses]
+        "staff_overdue", handler)] + [("staff_overdue", boss) for boss in bosses] + [
+        ("staff_hot_case", boss) for boss in bosses] + [  # R9: the service centre, at once
+        ("staff_major_case", staff["boss2"])]  # R9: the leader, at once
     raised = [e for e in events_of(store, number) if e.type == EventType.SEVERITY_SET]
     assert [(e.data["severity_to"], e.data["rule"], e.actor) for e in raised] == [
         ("hot", "R8 unresolved one week after receipt", SYSTEM),
         ("major", "R8 unresolved one month after receipt", SYSTEM)]
     assert raised[0].text == "R8 unresolved one week after receipt" and not raised[0].public
     case = store.get_case(number)
-    assert case.severity == Severity.MAJOR and case.next_due_at is None
+    assert case.severity == Severity.MAJOR and case.major_since == START + 30 * DAY
+    assert case.next_due_at == START + 37 * DAY  # its first weekly bulletin (R9)
 
 
 def test_a_case_first_seen_a_month_late_is_told_overdue_and_made_major_only(store, staff):
     number = registered(store, status=Status.ASSIGNED, assignee=staff["handler"],
                         decision_due_at=START + 5 * DAY, next_due_at=START + 5 * DAY)
     report = sweep_at(store, START + 40 * DAY)
-    assert [t for t, _ in staff_notices(store, number)] == ["staff_overdue"] * 3  # no reminder
+    assert [t for t, _ in staff_notices(store, number)] == [  # no reminder, no hot notice
+        "staff_overdue"] * 3 + ["staff_major_case"]
     assert [e.data["severity_to"] for e in events_of(store, number)
             if e.type == EventType.SEVERITY_SET] == ["major"]
     assert report.actions["escalation_major"] == 1 and "escalation_hot" not in report.actions

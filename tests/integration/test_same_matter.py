@@ -47,9 +47,17 @@ def rule_events(api, number) -> list:
 ONCE = [(EventType.CASES_LINKED, RULE_SAME_MATTER), (EventType.SEVERITY_SET, RULE_SAME_MATTER)]
 
 
+def hot_notices(api, number) -> list[str]:
+    """The staff told that the case became hot (R9: the service centre), by id."""
+    return [api.store.get_outbox(e.data["outbox_id"]).details["staff"]
+            for e in events_of(api.store, number)
+            if e.type == EventType.NOTICE_QUEUED and e.data["template"] == "staff_hot_case"]
+
+
 def test_the_third_complaint_makes_all_three_hot_and_links_them(staff_api):
     api = staff_api
     _, clerk = api.member(Role.CLERK)
+    centre, supervisor = api.member(Role.SUPERVISOR)
     first = register(api, clerk, call_about(SELLER, PEOPLE[0]))
     second = register(api, clerk, call_about("shop.example/seller/42", PEOPLE[1]))
     assert shown(api, clerk, first)["severity"] == shown(api, clerk, second)["severity"] == "general"
@@ -63,10 +71,11 @@ def test_the_third_complaint_makes_all_three_hot_and_links_them(staff_api):
         assert rule_events(api, number) == ONCE
         raised = [e for e in events_of(api.store, number) if e.type == EventType.SEVERITY_SET]
         assert raised[0].actor == "system" and raised[0].data["severity_to"] == "hot"
+    for number in group:  # R9: the service centre was told each became hot, once
+        assert hot_notices(api, number) == [centre.id]
     # The service centre lowers one by hand; then the rule runs again for every case, twice (as
     # racing requests, or a crash after the last join, would have it), and the same matter is
     # set again by hand: nothing more happens.
-    _, supervisor = api.member(Role.SUPERVISOR)
     json_of(api.post(f"/cases/{first}/severity", supervisor, json={"severity": "general",
                                                                   "reason": "误判"}))
     for number in group:
@@ -78,6 +87,7 @@ def test_the_third_complaint_makes_all_three_hot_and_links_them(staff_api):
         assert rule_events(api, number) == ONCE + ([(EventType.SEVERITY_SET, None)]
                                                    if number == first else [])
         assert not api.store.get_case(number).links_pending
+        assert hot_notices(api, number) == [centre.id]
     assert shown(api, clerk, first)["severity"] == "general"
     listed = json_of(api.get("/cases?matter=Shop.Example/seller/42", clerk))
     assert sorted(item["number"] for item in listed["items"]) == sorted(group)

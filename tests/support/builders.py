@@ -86,6 +86,14 @@ def notice_details(template: Template) -> dict:
         return {"staff": "s-wangwu", "address": "seller@example.com", "name": "王五",
                 "deadline": "decision", "due_at": "2026-12-13T10:00:00+00:00",
                 "due_at_local": "2026-12-13 18:00"}
+    if template in (Template.STAFF_MAJOR_CASE, Template.STAFF_HOT_CASE):  # R9: raised
+        return {"staff": "s-wangwu", "address": "seller@example.com", "name": "王五",
+                "change": "severity", "rule": "R8 unresolved one month after receipt",
+                "by": "system"}
+    if template == Template.STAFF_MAJOR_BULLETIN:  # R9: closed, with its closure report
+        return {"staff": "s-wangwu", "address": "seller@example.com", "name": "王五",
+                "change": "status", "status_from": "decision_approved", "status_to": "closed",
+                "closure_report": {"cause": "审核规则缺失", "prevention": "增加复核环节"}}
     if template == Template.DECISION_DEADLINE_CHANGED:  # an extension's, with its reason (text)
         return {"cause": "extension", "working_days": 5, "provisional": False,
                 "due_from": "2026-12-13T10:00:00+00:00", "due_to": "2026-12-20T10:00:00+00:00"}

@@ -10,7 +10,8 @@ from .responses import json_answer
 DECISION_FIELDS = (Field("outcome", required=True), Field("measures", "list"),
                    Field("facts_found", required=True), Field("grounds", required=True),
                    Field("automated", "flag", required=True),
-                   Field("reasons", "object", required=True))
+                   Field("reasons", "object", required=True),
+                   Field("closure_report", "object"))  # R9: a major or hot case's
 
 
 def draft_decision(call: Call, number: str):

@@ -36,6 +36,8 @@ ERRORS = {
         "own_request": "延长申请须由申请人以外的领导审批。",
         "no_decision_deadline": "该案件没有可以延长的处理期限。",
         "leader_approval_needed": "赔偿金额超过限额，须先经领导审批。",
+        "closure_report_needed": "重大案件结案须附结案报告（原因和预防措施），热点案件须附简要报告："
+                                 "请在处理意见中填写 closure_report 后再审批。",
         "no_compensation": "该处理意见不涉及赔偿，无需领导审批赔偿。",
         "original_decider": "复核须由原处理人和原审核人以外的人员进行。",
         "appeal_window_closed": "复核申请期限已过。",
@@ -96,6 +98,9 @@ ERRORS = {
         "no_decision_deadline": "The case has no decision deadline to extend.",
         "leader_approval_needed": "The compensation is above the limit: a leader must approve it "
                                   "first.",
+        "closure_report_needed": "A major case closes with a report of its cause and preventive "
+                                 "measures, a hot case with a short report: write the draft's "
+                                 "closure_report first.",
         "no_compensation": "This draft pays no compensation: there is nothing for a leader to "
                            "approve.",
         "original_decider": "An appeal is reviewed by someone other than who drafted or approved "
