@@ -24,6 +24,7 @@ from shared.domain.queues import CaseQuery
 from shared.domain.report_marks import mark_key, reporter_keys
 
 from .case_marks import e164
+from .major_case_notices import staff_audience, with_major_case_notices
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +34,15 @@ _AFTER_LAST = timedelta(microseconds=1)  # the window's end is a case received a
 
 class MatterLinks:
     """The count rule of R8 over the store; built with the reply-token key, from which the key of
-    the reporters' hashes is derived (the report marks' own, `report_marks.mark_key`)."""
+    the reporters' hashes is derived (the report marks' own, `report_marks.mark_key`), and the
+    staff's language, of the R9 notices a case raised to hot calls for (`major_case_notices`)."""
 
-    def __init__(self, store: CaseStore, clock: Clock, reply_key: bytes):
+    def __init__(self, store: CaseStore, clock: Clock, reply_key: bytes,
+                 staff_language: str = "zh-CN"):
         self._store = store
         self._clock = clock
         self._key = mark_key(reply_key)
+        self._language = staff_language
 
     def settle(self, number: str) -> list[str]:
         """Run the rule for the case if it awaits it: the numbers of its group, oldest first
@@ -48,9 +52,10 @@ class MatterLinks:
         if case is None or not case.links_pending:
             return []
         group = [c.number for c in self.group_of(case)]
+        audience = staff_audience(self._store)  # read once, if a raise tells somebody
         for member in group:
             if member != number:
-                self._join(member, group, case.matter)
+                self._join(member, group, case.matter, audience)
 
         def finish(current: Case) -> None:
             if current.matter != case.matter:
@@ -59,7 +64,7 @@ class MatterLinks:
             current.links_pending = False
 
         try:
-            self._store.update_case(number, finish)
+            self._store.update_case(number, self._told(finish, audience))
         except CaseNotFound:
             return []
         return group
@@ -87,14 +92,18 @@ class MatterLinks:
                                                        e164(identity.phone)).values())
         return keys
 
-    def _join(self, number: str, group: list[str], matter: str) -> None:
+    def _told(self, change, audience):
+        """The change with the R9 notices of a raise (hot: the service centre and department)."""
+        return with_major_case_notices(change, audience, self._language)
+
+    def _join(self, number: str, group: list[str], matter: str, audience) -> None:
         """One member brought in step, in its own transaction; a member that needs nothing (read
         first, outside a transaction) is not written."""
         member = self._store.get_case(number)
         if member is None or not count_rules.joins(member, group, matter):
             return
 
-        def change(current: Case) -> None:  # no outbox: nobody is written to
+        def change(current: Case) -> None:  # the wrapper adds its R9 notices
             count_rules.join(current, group, matter, self._clock.now())
 
-        self._store.update_case(number, change)
+        self._store.update_case(number, self._told(change, audience))
