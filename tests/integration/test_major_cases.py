@@ -18,7 +18,7 @@ from shared.services.deadline_sweep import DeadlineSweep
 from shared.services.status_lookup import AddInformation
 from tests.integration.test_staff_cases import refused_unchanged
 from tests.support import staff_api as fixtures
-from tests.support.builders import a_decision_record
+from tests.support.builders import a_case, a_decision_record
 from tests.support.mailbox import read_mailbox
 from tests.support.staff_api import json_of
 from tests.support.staff_desk import StaffDesk
@@ -250,3 +250,17 @@ def test_over_the_staff_api_a_major_decision_without_its_report_is_refused_in_bo
     closed = json_of(staff_api.post(f"{path}/approve", boss))
     assert closed["status"] == "closed" and closed["decision"]["record"]["closure_report"][
         "prevention"] == REPORT["prevention"]
+
+
+@pytest.mark.parametrize("language, words", [
+    ("zh-CN", ["已定为热点案件", "系统按规则自动升级", "R8 收到后一周仍未解决", "尚未分派"]),
+    ("en", ["has become a hot case", "Raised automatically by a rule",
+            "R8 unresolved one week after receipt", "not assigned yet"]),
+])
+def test_a_rule_that_raised_a_case_is_named_in_the_staff_language(app, language, words):
+    case = a_case("TS-20261203-ABCDEF-0", app.clock.now())
+    details = {"staff": "s-1", "name": "王五", "change": "severity", "by": "system",
+               "rule": "R8 unresolved one week after receipt"}
+    text = app.renderer.render("mail/staff_hot_case.txt", language, case=case, details=details)
+    for expected in words:
+        assert expected in text, expected
