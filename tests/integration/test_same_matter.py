@@ -259,3 +259,17 @@ def test_anonymous_reports_count_as_different_people_and_never_tie_their_sender(
     for number in numbers:
         assert shown(api, clerk, number)["severity"] == "hot"
         assert rule_events(api, number) == ONCE
+
+
+@pytest.mark.parametrize("language, rule, words", [
+    ("zh-CN", RULE_SAME_MATTER, "R8 30 天内不同人就同一事项投诉 3 次以上"),
+    ("en", RULE_SAME_MATTER, RULE_SAME_MATTER),
+    ("zh-CN", "R8 collective complaint of 10+ people", "R8 10 人以上集体投诉"),
+])
+def test_the_count_rules_are_named_in_the_staff_language(app, language, rule, words):
+    from tests.support.builders import a_case
+
+    case = a_case("TS-20261203-ABCDEF-0", app.clock.now())
+    details = {"staff": "s-1", "name": "王五", "change": "severity", "by": "system", "rule": rule}
+    for template in ("mail/staff_hot_case.txt", "mail/staff_hot_case.html"):
+        assert words in app.renderer.render(template, language, case=case, details=details)
