@@ -3,6 +3,7 @@ entry points call `services()` on their first request, and each service (with th
 needs) is built the first time it is used, so a function builds only what it runs."""
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cache, cached_property
 
 from shared.domain.ports import (
@@ -307,15 +308,18 @@ class Services:
     @cached_property
     def deadline_sweep(self):
         """The deadline sweep (`DeadlineSweep.run(budget_seconds) -> SweepReport`): reminders,
-        overdue notices, escalation by time and the archive, each once per deadline."""
+        overdue notices, escalation by time, the archive and the recount of provisional deadlines
+        on the working calendar, each once per deadline."""
         from shared.domain.sweep_rules import SweepPolicy
         from shared.services.deadline_sweep import DeadlineSweep
 
         s = self.settings
         policy = SweepPolicy(s.reminder_at_fraction,
-                             first_contact_hours=self.deadlines.policy.first_contact_working_hours)
-        return DeadlineSweep(self.store, self.clock, policy,
-                             timezone=s.timezone, staff_language=s.default_language,
+                             first_contact_hours=self.deadlines.policy.first_contact_working_hours,
+                             archive_final_after=timedelta(days=s.follow_up_link_days))
+        return DeadlineSweep(self.store, self.clock, policy, timezone=s.timezone,
+                             staff_language=s.default_language,
+                             calendar=self.deadlines.calendar,
                              matter_links=self.matter_links)
 
     @cached_property

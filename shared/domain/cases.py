@@ -106,6 +106,9 @@ class EventType(StrEnum):
     REPORT_MARKED = "report_marked"  # manifestly unfounded or malicious (R21)
     REWARD_RECORDED = "reward_recorded"  # R21
     CASE_EXPORTED = "case_exported"  # exported as one document (for a regulator or a court)
+    # Issue 10: a provisional deadline counted again once its year is known (staff only; a moved
+    # decision deadline is told to the reporter by its own notice).
+    DEADLINE_RECOUNTED = "deadline_recounted"
     # The decision clock (issue 10, `decision_clock.py`, `extensions.py`): staff-only; the
     # reporter is told a new deadline by its notice (decision_deadline_changed).
     DECISION_DEADLINE_MOVED = "decision_deadline_moved"  # the pause for the reporter's answer
@@ -262,6 +265,8 @@ class Case:
     # Some deadline was counted on a year the calendar had no data for (Monday–Friday assumed):
     # shown as provisional, counted again once the year is known (`working_time.py`).
     deadlines_provisional: bool = False
+    # How each provisional deadline was counted, to count it again (`provisional_deadlines.py`).
+    deadline_counts: dict = field(default_factory=dict)
     archived_at: datetime | None = None  # R18
     major_since: datetime | None = None  # when it last became major: its weekly bulletins (R9)
     # What the deadline sweep did, one key per deadline (`sweep_rules.claim`): each once.

@@ -149,7 +149,9 @@ def _move_deadlines(case: Case, command: Command, target: Status, now: datetime)
     """Set the deadlines the move leaves the case with: accepting ends the initial review and
     sets the decision's (`decision_due_at`, the case's next deadline); reopening restarts the
     initial review, as long as before; the statuses of `CLOCK_STOPS` clear the next deadline,
-    but for a closed case's appeal window: the sweep archives it at `appeal_until` (R18)."""
+    but for a closed case's appeal window: the sweep archives it at `appeal_until` (R18); a case
+    closed without one (the appeal's final decision) is read by the sweep at once, which sets
+    when it is archived (`SweepPolicy.archive_final_after`)."""
     if isinstance(command, ReopenCase):
         case.review_due_at = case.next_due_at = now + command.review_within
     elif isinstance(command, AcceptCase):
@@ -159,7 +161,7 @@ def _move_deadlines(case: Case, command: Command, target: Status, now: datetime)
         week = case.received_at + UNRESOLVED_HOT
         case.next_due_at = min(case.decision_due_at, week) if week > now else case.decision_due_at
     elif target != case.status and target in CLOCK_STOPS:
-        case.next_due_at = case.appeal_until if target == S.CLOSED else None
+        case.next_due_at = (case.appeal_until or now) if target == S.CLOSED else None
     if target != case.status and target == S.CLOSED:
         case.closed_at = now
     elif target != case.status and target == S.ARCHIVED:

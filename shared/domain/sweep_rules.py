@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from . import contact_clock_moments, decision_clock, major_cases
+from . import contact_clock_moments, decision_clock, major_cases, provisional_deadlines
 from .cases import Case, Status
 from .commands import SetSeverity
 from .lifecycle import OPEN_STATUSES
@@ -27,6 +27,7 @@ ARCHIVE_RETRY = timedelta(days=1)  # a refused archive is looked at again this m
 MAX_CLAIMS = 32  # claims kept per case, newest last: bounded, whatever happens to the case
 RULE_ONE_WEEK = "R8 unresolved one week after receipt"
 RULE_ONE_MONTH = "R8 unresolved one month after receipt"
+RULE_FINAL = "R18: the appeal's decision is final and its rating period is over"
 
 
 class Step(StrEnum):
@@ -34,6 +35,7 @@ class Step(StrEnum):
     OVERDUE = "overdue"
     ESCALATION = "escalation"
     ARCHIVE = "archive"
+    RECOUNT = "recount"  # provisional deadlines counted again (`provisional_deadlines`)
     BULLETIN = "bulletin"  # a major case's weekly progress bulletin to the leaders (R9)
 
 
@@ -42,6 +44,9 @@ class SweepPolicy:
     """The sweep's settings: remind when this fraction of the decision's time is left."""
 
     reminder_at_fraction: float = 0.2
+    # A case closed without an appeal window (the appeal's final decision) is archived this long
+    # after its closure: the rating link of its notice works that long (CD_FOLLOW_UP_LINK_DAYS).
+    archive_final_after: timedelta = timedelta(days=30)
     first_contact_hours: float = 4  # the first-contact clock's length (`contact_clocks.py`)
 
     def __post_init__(self):
@@ -103,6 +108,10 @@ def moments(case: Case, policy: SweepPolicy) -> list[Due]:
     if case.status == Status.CLOSED and case.appeal_until is not None:
         until = case.appeal_until
         found.append(Due(Step.ARCHIVE, f"archive:{until.isoformat()}", until))
+    elif case.status == Status.CLOSED and case.closed_at is not None:  # final: no window
+        at = case.closed_at + policy.archive_final_after
+        found.append(Due(Step.ARCHIVE, f"archive:final:{at.isoformat()}", at, rule=RULE_FINAL))
+    found += [Due(Step.RECOUNT, key, at) for key, at in provisional_deadlines.recheck_moments(case)]
     found += contact_clock_moments.moments(case, policy)  # first contact and compensation
     return sorted(found, key=lambda due: due.at)
 

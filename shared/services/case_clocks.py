@@ -16,6 +16,7 @@ from shared.domain.contact_clocks import (
 from shared.domain.deadline_policy import DeadlinePolicy
 from shared.domain.lifecycle import apply
 from shared.domain.permissions import Action
+from shared.domain.provisional_deadlines import COMPENSATION, counted, look_sooner
 from shared.domain.staff import Requester
 
 from .case_handling import CaseHandling
@@ -56,6 +57,7 @@ class CaseClocks(CaseHandling):
             apply(current, RecordMaterialsComplete(who.actor, reason, who.client,
                                                    due=self._compensation_due(current, now),
                                                    at=now), now)
+            look_sooner(current)  # a provisional compensation deadline is checked daily
 
         return self._view(who, self._update(who, case, Action.RECORD_MATERIALS_COMPLETE, change))
 
@@ -64,7 +66,8 @@ class CaseClocks(CaseHandling):
         if deadlines is None:  # no calendar (unit wiring): clock days
             return now + timedelta(days=DeadlinePolicy().compensation_working_days)
         due = deadlines.compensation(now)
-        case.deadlines_provisional = case.deadlines_provisional or due.provisional
+        counted(case, COMPENSATION, due, now, now,
+                working_days=deadlines.policy.compensation_working_days)
         return due.at
 
     def _contact_time(self, checked: Checked, value, case: Case) -> datetime | None:

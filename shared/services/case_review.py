@@ -8,6 +8,7 @@ from shared.domain.deadline_policy import Deadlines
 from shared.domain.lifecycle import apply
 from shared.domain.outbox import Template
 from shared.domain.permissions import Action
+from shared.domain.provisional_deadlines import DECISION, REVIEW, counted, look_sooner
 from shared.domain.review_reasons import RejectionReason
 from shared.domain.staff import Requester
 
@@ -38,6 +39,7 @@ class CaseReview(CaseHandling):
 
         def change(current: Case, now):
             apply(current, self._accepted(current, who, now), now)
+            look_sooner(current)  # a provisional decision deadline is checked daily
             if note:
                 apply(current, AddNote(who.actor, note, who.client), now)
             return notify(current, Template.CASE_ACCEPTED, now, can_reach)
@@ -87,21 +89,25 @@ class CaseReview(CaseHandling):
         def change(current: Case, now):
             apply(current, ReopenCase(who.actor, reason, who.client,
                                       review_within=self._review_within(current, now)), now)
+            look_sooner(current)
 
         return self._view(who, self._update(who, case, Action.REOPEN, change))
 
     def _accepted(self, case: Case, who: Requester, now) -> AcceptCase:
         if self._deadlines is None:
             return AcceptCase(who.actor, client=who.client)
-        due = self._deadlines.decision(case.kind.value, case.category, case.severity.value, now)
-        case.deadlines_provisional = due.provisional  # the review's deadline is behind it now
+        kind, category, severity = case.kind.value, case.category, case.severity.value
+        due = self._deadlines.decision(kind, category, severity, now)
+        # The review's deadline is behind it now: the decision's count replaces its count.
+        counted(case, DECISION, due, now, now,
+                working_days=self._deadlines.policy.decision_days(kind, category, severity))
         return AcceptCase(who.actor, client=who.client, decide_within=due.at - now)
 
     def _review_within(self, case: Case, now):
         if self._deadlines is None:
             return self._initial_review
         due = self._deadlines.initial_review(now)
-        case.deadlines_provisional = due.provisional
+        counted(case, REVIEW, due, now, now, within=self._deadlines.policy.initial_review)
         return due.at - now
 
     def _same_reporter(self, number: str, other: str) -> bool:

@@ -11,6 +11,7 @@ from shared.domain.contact_clocks import Clock, clocks
 from shared.domain.decisions import missing_closure_report
 from shared.domain.lifecycle import OPEN_STATUSES
 from shared.domain.masking import masked_identity
+from shared.domain.provisional_deadlines import shown_provisional
 from shared.domain.staff import StaffMember
 from shared.domain.sweep_rules import overdue_deadline
 
@@ -74,6 +75,9 @@ class CaseView:
     # The closure report its decision needs and does not have yet (R9): cause and prevention for
     # a major case, a summary for a hot one; approving without them is refused.
     closure_report_needed: list[str]
+    # Deadlines counted on a year without calendar data (Monday–Friday assumed): "review",
+    # "decision"; counted again by the sweep once the year is known (`provisional_deadlines`).
+    provisional_deadlines: list[str]
     # The first-contact and compensation clocks (R13, `contact_clocks.py`); None: no such clock.
     first_contact: dict | None = None
     compensation: dict | None = None
@@ -104,6 +108,7 @@ class CaseView:
             archived_at=iso(case.archived_at), **overdue_fields(case),
             major_since=iso(case.major_since), closure_report_needed=closure_report_needed(case),
             matter=case.matter, linked_cases=list(case.linked_cases),
+            provisional_deadlines=sorted(shown_provisional(case)),
             **{clock.name: clock_state(case, clock) for clock in clocks(case)},
             decision_paused_at=iso(case.decision_paused_at), extension=dict(case.extension))
 

@@ -14,7 +14,8 @@ from .case_notices import Reach, notify
 def deadline_changed(case: Case, before: datetime | None, now: datetime, can_reach: Reach, *,
                      cause: str, reason: str = "", working_days: int = 0) -> list[OutboxMessage]:
     """The notice of the new deadline when `case.decision_due_at` is no longer `before` (none
-    otherwise): the old and the new moment, the cause (`extension` | `awaiting_reporter`) and,
+    otherwise): the old and the new moment, the cause (`extension` | `awaiting_reporter` |
+    `recount`, a provisional deadline counted again on a published year) and,
     for an extension, its working days and its reason in the words it was given (`text`)."""
     after = case.decision_due_at
     if before is None or after is None or after == before:

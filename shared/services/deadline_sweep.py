@@ -18,12 +18,16 @@ from shared.domain import major_cases, sweep_rules
 from shared.domain.archive import ArchiveClosedCase
 from shared.domain.cases import SYSTEM, Case, EventType, TimelineEvent
 from shared.domain.errors import CaseNotFound, CommandRefused, TransitionNotAllowed
+from shared.domain.follow_up import task_open
 from shared.domain.lifecycle import apply
 from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import CaseStore, Clock
 from shared.domain.staff import Role
 from shared.domain.sweep_rules import Due, Step, SweepPolicy
+from shared.domain.working_time import WorkingCalendar
 from shared.services.major_case_notices import staff_audience, with_major_case_notices
+
+from .deadline_recount import DeadlineRecount
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +38,9 @@ TEMPLATES = {Step.REMINDER: Template.STAFF_REMINDER, Step.OVERDUE: Template.STAF
 @dataclass
 class SweepReport:
     """What one run did: cases read, actions by name (reminder, overdue, escalation_hot,
-    escalation_major, archive, archive_refused, major_bulletin, staff_notices) and whether due
-    cases are left."""
+    escalation_major, archive, archive_refused, major_bulletin, staff_notices, recount_review,
+    recount_decision, recount_first_contact, recount_compensation) and whether due cases are
+    left."""
 
     cases_read: int = 0
     actions: dict[str, int] = field(default_factory=dict)
@@ -47,10 +52,14 @@ class DeadlineSweep:
 
     def __init__(self, store: CaseStore, clock: Clock, policy: SweepPolicy | None = None,
                  timezone: str = "Asia/Shanghai", staff_language: str = "zh-CN",
-                 page_size: int = 50, matter_links=None):
-        """`matter_links` (`MatterLinks`): R8's count rule, finished here for a case whose
-        matter was set but whose rule a failure left unfinished (`case.links_pending`)."""
+                 page_size: int = 50, calendar: WorkingCalendar | None = None,
+                 matter_links=None):
+        """`calendar`: provisional deadlines are counted again on it (`deadline_recount`);
+        None: they stay provisional. `matter_links` (`MatterLinks`): R8's count rule,
+        finished here for a case whose matter was set but whose rule a failure left
+        unfinished (`case.links_pending`)."""
         self._store = store
+        self._recount = DeadlineRecount(store, calendar, timezone)
         self._clock = clock
         self._policy = policy or SweepPolicy()
         self._zone = ZoneInfo(timezone)
@@ -82,7 +91,7 @@ class DeadlineSweep:
                     break
                 tried.add(case.number)
                 if self._links_settled(case, actions):  # else: left due, for the next run
-                    self._sweep_case(case.number, now, supervisors, audience, actions)
+                    self._sweep_case(case, now, supervisors, audience, actions)
                 report.cases_read += 1
                 longest = max(longest, (self._clock.now() - started).total_seconds() - elapsed)
             if report.more_due:
@@ -90,16 +99,21 @@ class DeadlineSweep:
         report.actions = dict(actions)
         return report
 
-    def _sweep_case(self, number: str, now: datetime, supervisors, audience,
+    def _sweep_case(self, read: Case, now: datetime, supervisors, audience,
                     actions: Counter) -> None:
-        done: Counter = Counter()
+        number, done = read.number, Counter()
+        told = self._recount.reach_for(read, now)  # read before the transaction, if needed
 
         def change(case: Case) -> list[OutboxMessage]:
             done.clear()  # a transaction may run this again: count the last run only
+            # First, so that the rules below see the deadlines as counted on a known year.
+            told_reporter = self._recount.recount(case, now, told, done)
+            outbox: list[OutboxMessage] = list(told_reporter)
             plan = sweep_rules.plan(case, now, self._policy)
-            outbox: list[OutboxMessage] = []
             retry_at = None
             for due in plan.acts:
+                if due.step == Step.RECOUNT:
+                    continue  # done above (a calendar still without the year moved it on)
                 if due.step == Step.ARCHIVE:
                     retry_at = self._archive(case, due, now, plan, done)
                 elif due.step == Step.ESCALATION:
@@ -115,7 +129,7 @@ class DeadlineSweep:
                 else:
                     outbox += self._staff_notices(case, due, now, supervisors)
                     done[due.step.value] += 1
-            done["staff_notices"] += len(outbox)
+            done["staff_notices"] += len(outbox) - len(told_reporter)
             sweep_rules.claim(case, plan.claims)
             case.next_due_at = sweep_rules.next_look(case, now, self._policy, retry_at)
             return outbox
@@ -146,9 +160,13 @@ class DeadlineSweep:
 
     def _archive(self, case: Case, due: Due, now: datetime, plan, done: Counter):
         """Archive the closed case; if a rule refuses (open corrective actions, replies
-        waiting), say why once on the case and look again later. Returns that later moment."""
+        waiting, a follow-up call still to make), say why once on the case and look again
+        later. Returns that later moment."""
         try:
-            apply(case, ArchiveClosedCase(actor=SYSTEM, reason=ARCHIVE_REASON, at=now), now)
+            if task_open(case):  # an unsatisfied rating's call could never be recorded after
+                raise CommandRefused("a follow-up call is still to be made", "follow_up_open")
+            apply(case, ArchiveClosedCase(actor=SYSTEM, reason=due.rule or ARCHIVE_REASON,
+                                          at=now), now)
             done["archive"] += 1
             return None
         except (CommandRefused, TransitionNotAllowed) as refused:

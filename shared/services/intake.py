@@ -21,6 +21,7 @@ from shared.domain.form_tokens import (
     receipt_id,
 )
 from shared.domain.ports import CaseStore
+from shared.domain.provisional_deadlines import REVIEW, shown_provisional
 
 from .registration import Acknowledgment, CaseRegistered, NewCase, Registration
 from .submissions import SubmissionRules, SubmitCase, clean
@@ -82,7 +83,8 @@ class Intake:
         if case is None:
             return None
         return FormReceipt(case.number, form_access_code(self._secret, receipt), case.kind,
-                           case.received_at, case.review_due_at, self._acknowledgment(case), receipt)
+                           case.received_at, case.review_due_at, self._acknowledgment(case), receipt,
+                           review_due_provisional=REVIEW in shown_provisional(case))
 
     def _acknowledgment(self, case) -> Acknowledgment:
         for event in self._store.case_events(case.number, public_only=False, limit=20):

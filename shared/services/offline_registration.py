@@ -24,6 +24,7 @@ from shared.domain.categories import is_valid_category
 from shared.domain.errors import InvalidCommand, MailAlreadyRecorded
 from shared.domain.permissions import Action, authorize
 from shared.domain.ports import CaseStore, Clock
+from shared.domain.provisional_deadlines import REVIEW, shown_provisional
 from shared.domain.staff import Requester
 
 from .case_input import CLOCK_SKEW, staff_moment
@@ -186,7 +187,8 @@ class OfflineRegistration:
             return None
         registered = CaseRegistered(case.number, self._derived_code(who, request_id)(case.number),
                                     case.kind, case.received_at, case.review_due_at,
-                                    self._acknowledgment(case.number))
+                                    self._acknowledgment(case.number),
+                                    review_due_provisional=REVIEW in shown_provisional(case))
         return {**_result(registered, case.channel), "repeated": True}
 
     def _acknowledgment(self, number: str) -> Acknowledgment:
@@ -203,6 +205,8 @@ def _result(registered: CaseRegistered, channel: Channel) -> dict:
             "kind": registered.kind.value, "channel": channel.value,
             "received_at": iso(registered.received_at),
             "review_due_at": iso(registered.review_due_at),
+            # Counted on a year without calendar data: it may change (the sweep counts it again).
+            "review_due_provisional": registered.review_due_provisional,
             "acknowledgment": registered.acknowledgment.value,
             "acknowledgment_queued": registered.acknowledgment_queued}
 

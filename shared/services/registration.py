@@ -32,6 +32,7 @@ from shared.domain.errors import CaseNumberTaken, LimitReached, TooManyAttempts
 from shared.domain.matters import matter_key
 from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
+from shared.domain.provisional_deadlines import FIRST_CONTACT, REVIEW, counted, look_sooner
 from shared.domain.rate_limits import CounterSlot, acknowledgment_slot, client_slot
 from shared.domain.working_time import (
     Deadline,
@@ -210,18 +211,20 @@ class Registration:
             category=command.category, subject=command.subject,
             description=command.description, desired_outcome=command.desired_outcome,
             received_at=received, review_due_at=review.at,
-            deadlines_provisional=review.provisional,
             access_code_hash=hash_access_code(number, code), anonymous=command.anonymous,
             language=command.language, attachments=list(attachments),
             respondent=command.respondent, about_staff=command.about_staff,
             confidential=command.confidential, matter=matter_key(command.respondent))
+        # A guessed year is counted again by the sweep once it is known: keep how, look daily.
+        counted(case, REVIEW, review, received, now, within=self._initial_review)
         await_links(case, now)  # the respondent is the matter of R8's count rule
         data = {"channel": command.channel.value, **command.registered_data}
         case.record(TimelineEvent(EventType.CASE_REGISTERED, now, data=data,
                                   actor=command.registered_by))
         for event in command.events:
             case.record(event)
-        self._start_first_contact(case, command, received)
+        self._start_first_contact(case, command, received, now)
+        look_sooner(case)
         return case
 
     def _settle_links(self, case: Case) -> None:
@@ -234,7 +237,8 @@ class Registration:
         except Exception:
             log.exception("count rule: case %s left for the sweep", case.number)
 
-    def _start_first_contact(self, case: Case, command: NewCase, received: datetime) -> None:
+    def _start_first_contact(self, case: Case, command: NewCase, received: datetime,
+                             now: datetime) -> None:
         """The first-contact clock of a complaint from someone who may be reached (R13)."""
         identity = ReporterIdentity(case.number, command.name, command.email, command.phone)
         if self._first_contact_hours is None or not first_contact_applies(
@@ -245,7 +249,7 @@ class Registration:
         else:
             due = add_working_hours(self._calendar, received, self._first_contact_hours)
         case.first_contact_due_at = due.at
-        case.deadlines_provisional = case.deadlines_provisional or due.provisional
+        counted(case, FIRST_CONTACT, due, received, now, working_hours=self._first_contact_hours)
         # The sweep's first look: its reminder comes a fraction of those hours before the deadline.
         case.next_due_at = min(case.next_due_at, due.at - timedelta(hours=self._first_contact_hours))
 

@@ -20,6 +20,7 @@ from shared.domain.decision_clock import DecisionClock, deciding, paused
 from shared.domain.errors import CaseNotFound, TooManyAttempts
 from shared.domain.outbox import OutboxMessage
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
+from shared.domain.provisional_deadlines import DECISION, REVIEW, shown_provisional
 from shared.domain.rate_limits import client_slot, counter_slot
 
 from .appeal_refusals import appeal_refusal
@@ -67,6 +68,10 @@ class CaseView:
     decision_due_at: datetime | None = None
     decision_paused: bool = False
     deadlines_provisional: bool = False
+    # Which deadlines assume Monday–Friday (a year without calendar data: they may change,
+    # `provisional_deadlines`).
+    review_due_provisional: bool = False
+    decision_due_provisional: bool = False
 
     @classmethod
     def of(cls, case: Case, store: CaseStore, after: int = 0,
@@ -76,13 +81,14 @@ class CaseView:
         events = store.case_events(case.number, public_only=True, after_seq=after,
                                    limit=TIMELINE_PAGE + 1)
         page = events[:TIMELINE_PAGE]
+        provisional = shown_provisional(case)
         return cls(case.number, case.kind.value, case.category, case.subject, case.status.value,
                    case.received_at, case.review_due_at, page, list(case.attachments),
                    page[-1].seq if len(events) > TIMELINE_PAGE else None,
                    case.decision.get("sent") or None, case.decision.get("sent_round", 0),
                    case.appeal_until, now is not None and appeal_refusal(case, now) is None,
                    case.decision_due_at if _being_decided(case) else None, paused(case),
-                   case.deadlines_provisional)
+                   case.deadlines_provisional, REVIEW in provisional, DECISION in provisional)
 
 
 def _being_decided(case: Case) -> bool:

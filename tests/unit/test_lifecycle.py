@@ -104,7 +104,8 @@ def deadlines_after(case, command, target: Status) -> tuple:
         return case.review_due_at, NOW, EXTENDED
     if target != case.status and target == Status.CLOSED:  # looked at again to archive it
         appeal_until = getattr(command, "appeal_until", None)  # the window it opens, if any
-        return case.review_due_at, appeal_until, case.decision_due_at
+        # Without one (final), the sweep reads it at once and sets when it is archived.
+        return case.review_due_at, appeal_until or NOW, case.decision_due_at
     if target != case.status and target in (Status.REJECTED, Status.ARCHIVED):
         return case.review_due_at, None, case.decision_due_at
     return case.review_due_at, case.next_due_at, case.decision_due_at
@@ -305,11 +306,12 @@ def test_only_staff_record_reads_and_only_staff_events_carry_a_client():
     assert "from" not in by_system.data
 
 
-def test_a_closed_case_is_next_looked_at_when_its_appeal_window_ends_and_a_final_one_never():
+def test_a_closed_case_is_next_looked_at_when_its_appeal_window_ends_and_a_final_one_at_once():
     case = a_case_in(Status.DECISION_APPROVED)
     until = NOW + timedelta(days=183)
     apply(case, CloseCase(actor=CLERK, appeal_until=until), NOW)
     assert (case.status, case.next_due_at) == (Status.CLOSED, until)  # the sweep archives it then
     final = a_case_in(Status.DECISION_APPROVED)
     apply(final, DecideAppeal(actor=CLERK), NOW)
-    assert (final.status, final.appeal_until, final.next_due_at) == (Status.CLOSED, None, None)
+    # No window: the sweep reads it at once and sets when it is archived (its own policy).
+    assert (final.status, final.appeal_until, final.next_due_at) == (Status.CLOSED, None, NOW)

@@ -1,0 +1,90 @@
+"""The counts kept for provisional deadlines: what a recount does with a calendar that still lacks
+the year, with a deadline moved since by something else, and what pages show for a case marked
+before counts were kept."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from shared.domain import provisional_deadlines as pd
+from shared.domain.cases import Status
+from shared.domain.working_time import Deadline, WorkingCalendar
+from tests.support.builders import a_case
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+ACCEPTED = datetime(2026, 12, 21, 10, 0, tzinfo=BEIJING)
+GUESSED = Deadline(datetime(2027, 1, 11, 18, 0, tzinfo=BEIJING), provisional=True)
+
+
+class Known:
+    """A calendar that knows every year: weekends off, 1 January 2027 too."""
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day != date(2027, 1, 1)
+
+
+def accepted_case():
+    case = a_case("TS-1", ACCEPTED - timedelta(hours=1), status=Status.ACCEPTED,
+                  decision_due_at=GUESSED.at)
+    pd.counted(case, pd.DECISION, GUESSED, ACCEPTED, ACCEPTED, working_days=15)
+    return case
+
+
+def test_a_calendar_still_without_the_year_moves_the_daily_look_and_changes_nothing_else():
+    case = accepted_case()
+    later = ACCEPTED + pd.RECHECK_EVERY
+    assert pd.recheck_moments(case) == [(f"recount:{later.isoformat()}", later)]
+    assert pd.recount(case, None, later) == []
+    assert case.deadlines_provisional and case.decision_due_at == GUESSED.at
+    assert pd.recheck_at(case) == later + pd.RECHECK_EVERY
+
+
+def test_a_known_year_sets_the_deadline_and_clears_the_mark():
+    case = accepted_case()
+    [done] = pd.recount(case, WorkingCalendar(Known()), ACCEPTED + pd.RECHECK_EVERY)
+    assert (done.deadline, done.was, done.moved) == (pd.DECISION, GUESSED.at, True)
+    assert case.decision_due_at == datetime(2027, 1, 12, 18, 0, tzinfo=BEIJING)
+    assert not case.deadlines_provisional and case.deadline_counts == {}
+    assert pd.recheck_at(case) is None and pd.shown_provisional(case) == frozenset()
+
+
+def test_a_deadline_moved_since_by_another_command_is_not_set_back_and_stays_marked():
+    case = accepted_case()
+    case.decision_due_at = GUESSED.at + timedelta(days=10)  # an extension that kept no count
+    assert pd.recount(case, WorkingCalendar(Known()), ACCEPTED + pd.RECHECK_EVERY) == []
+    assert case.decision_due_at == GUESSED.at + timedelta(days=10)
+    assert case.deadlines_provisional and case.deadline_counts == {}
+
+
+def test_a_deadline_behind_the_case_is_no_longer_looked_at():
+    case = accepted_case()
+    case.status = Status.CLOSED
+    assert pd.recheck_at(case) is None
+    assert pd.recount(case, WorkingCalendar(Known()), ACCEPTED + pd.RECHECK_EVERY) == []
+    assert pd.shown_provisional(case) == {pd.DECISION}
+
+
+def test_a_case_marked_before_counts_were_kept_shows_the_deadline_it_was_counting():
+    case = a_case("TS-2", ACCEPTED, deadlines_provisional=True)
+    assert pd.shown_provisional(case) == {pd.REVIEW} and pd.recheck_at(case) is None
+    case.decision_due_at = GUESSED.at
+    assert pd.shown_provisional(case) == {pd.DECISION}
+
+
+def test_each_clock_keeps_its_own_count_and_acceptance_drops_only_the_reviews():
+    case = a_case("TS-3", ACCEPTED)
+    pd.counted(case, pd.REVIEW, GUESSED, ACCEPTED, ACCEPTED, within=timedelta(hours=24))
+    pd.counted(case, pd.FIRST_CONTACT, GUESSED, ACCEPTED, ACCEPTED, working_hours=4)
+    known = Deadline(GUESSED.at)
+    pd.counted(case, pd.DECISION, known, ACCEPTED, ACCEPTED, working_days=15)
+    assert set(case.deadline_counts) == {pd.FIRST_CONTACT} and case.deadlines_provisional
+
+
+def test_a_compensation_deadline_is_counted_again_while_its_clock_runs():
+    case = a_case("TS-4", ACCEPTED, status=Status.IN_PROGRESS, materials_complete_at=ACCEPTED,
+                  compensation_due_at=GUESSED.at)
+    pd.counted(case, pd.COMPENSATION, GUESSED, ACCEPTED, ACCEPTED, working_days=15)
+    [done] = pd.recount(case, WorkingCalendar(Known()), ACCEPTED + pd.RECHECK_EVERY)
+    assert done.deadline == pd.COMPENSATION
+    assert case.compensation_due_at == datetime(2027, 1, 12, 18, 0, tzinfo=BEIJING)
+    assert not case.deadlines_provisional
