@@ -91,6 +91,20 @@ def rewrite_case(writer, client: firestore.Client, case: Case, stored: dict) -> 
             + create_events(writer, client, case.number, case.new_events))
 
 
+def rewrite_case_if_unchanged(writer, client: firestore.Client, case: Case, stored: dict,
+                              update_time) -> int | None:
+    """`rewrite_case` for a document read at `update_time`, written only if it is still that
+    version (else the commit fails with FailedPrecondition). None, writing nothing, for a
+    first-schema document (`rewrite_case` mends it)."""
+    if "reporter_email_hash" not in stored or "timeline" in stored:
+        return None
+    writer.set(case_document(client, case.number), case_record(case, stored["reporter_email_hash"]))
+    # `set` takes no precondition: it goes on the one write `set` just added. (Not `update`
+    # with DELETE_FIELD for the fields gone, such as a due_key: the test emulator ignores it.)
+    client.write_option(last_update_time=update_time).modify_write(writer._write_pbs[-1])
+    return 1 + create_events(writer, client, case.number, case.new_events)
+
+
 def create_events(writer, client: firestore.Client, number: str,
                   events: Sequence[TimelineEvent]) -> int:
     # create, not set: an event is never rewritten (a sequence number taken twice fails).

@@ -129,7 +129,16 @@ def due(client: firestore.Client, now: datetime, limit: int) -> list[Case]:
     query = (client.collection(CASES)
              .where(filter=firestore.FieldFilter("due_key", "<=", f"{records.time_text(now)}|~"))
              .order_by("due_key").limit(limit))
-    return [records.case_from_record(s.to_dict()) for s in query.stream()]
+    return [_as_read(snapshot) for snapshot in query.stream()]
+
+
+def _as_read(snapshot) -> Case:
+    """The case with the version it was read at and its document (`update_case_as_read` writes
+    only over that version, keeping what only the document knows)."""
+    record = snapshot.to_dict()
+    case = records.case_from_record(record)
+    case.stored_as = (snapshot.update_time, record)
+    return case
 
 
 _LAST_SEQ = 2**53

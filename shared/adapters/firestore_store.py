@@ -36,6 +36,7 @@ from . import (
     firestore_upgrade,
     records,
 )
+from .firestore_case_as_read import FirestoreCaseAsRead
 from .firestore_case_documents import CASES, IDENTITIES, TimelineTooLong
 from .firestore_failed_mail import FirestoreFailedMail
 from .firestore_inbound_mail import MAIL_INDEX, FirestoreHeldMail
@@ -48,7 +49,7 @@ _MAX_ATTEMPTS = 30
 
 
 class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
-                         FirestoreReporterMarks, FirestoreFailedMail):
+                         FirestoreReporterMarks, FirestoreFailedMail, FirestoreCaseAsRead):
     """CaseStore on Firestore. The client is built on first use, not at import time."""
 
     def __init__(self, project: str, database: str = "(default)", client=None):

@@ -112,4 +112,11 @@ def due_cases(db: sqlite3.Connection, now: datetime, limit: int) -> list[Case]:
         "SELECT doc FROM cases WHERE next_due_at IS NOT NULL AND next_due_at <= ? "
         "ORDER BY next_due_at, number LIMIT ?",
         (records.time_text(now), checked_page_size(limit))).fetchall()
-    return [records.case_from_record(json.loads(r[0])) for r in rows]
+    return [_as_read(r[0]) for r in rows]
+
+
+def _as_read(doc: str) -> Case:
+    """The case with the document it was read as: `update_case_as_read` writes only over it."""
+    case = records.case_from_record(json.loads(doc))
+    case.stored_as = doc
+    return case

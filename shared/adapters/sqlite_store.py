@@ -24,6 +24,7 @@ from shared.domain.queues import CasePage, CaseQuery
 from shared.domain.rate_limits import CounterSlot
 
 from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits
+from .sqlite_case_as_read import SqliteCaseAsRead
 from .sqlite_failed_mail import SqliteFailedMail
 from .sqlite_inbound_mail import SqliteHeldMail
 from .sqlite_reporter_marks import SqliteReporterMarks
@@ -44,7 +45,7 @@ _UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash") 
 
 
 class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporterMarks,
-                      SqliteFailedMail):
+                      SqliteFailedMail, SqliteCaseAsRead):
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
     def __init__(self, path: str | Path):
@@ -229,18 +230,25 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         db.execute("INSERT INTO reporter_identities (number, doc) VALUES (?, ?)",
                    (case.number, dump(records.identity_to_record(identity))))
 
-    def _write_case(self, db: sqlite3.Connection, case: Case, indexed: tuple[str, str]) -> None:
+    def _write_case(self, db: sqlite3.Connection, case: Case, indexed: tuple[str, str],
+                    unless_changed_from: str | None = None) -> bool:
         """Rewrite the case row (its search terms too when what they are cut from changed since
-        `indexed` was taken: `sqlite_queues.indexed`) and append its new events."""
+        `indexed` was taken: `sqlite_queues.indexed`) and append its new events. With
+        `unless_changed_from` (the document as read), only if the row still holds it: returns
+        whether it was written."""
         self.operations += 1
-        db.execute(
+        unchanged = "" if unless_changed_from is None else " AND doc = ?"
+        written = db.execute(
             f"UPDATE cases SET doc = ?, {', '.join(c + ' = ?' for c in _UPDATED_COLUMNS)} "
-            "WHERE number = ?",
+            f"WHERE number = ?{unchanged}",
             (dump(records.case_to_record(case)), *case_columns(case, "")[:-1],
-             *derived_columns(case), case.number),
-        )
-        self.operations += sqlite_queues.write_terms(db, case, indexed)
-        self._insert_events(db, case)
+             *derived_columns(case), case.number,
+             *([] if unless_changed_from is None else [unless_changed_from])),
+        ).rowcount == 1
+        if written:
+            self.operations += sqlite_queues.write_terms(db, case, indexed)
+            self._insert_events(db, case)
+        return written
 
     def _insert_events(self, db: sqlite3.Connection, case: Case) -> None:
         """Append the case's new events (append-only: a sequence number taken twice fails)."""

@@ -287,6 +287,9 @@ class Case:
     links_pending: bool = False
     linked_cases: list[str] = field(default_factory=list)
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
+    # The version a store's query read the case at (the store's own, opaque; never stored): a
+    # write from it is made only if the case is still so (`CaseStore.update_case_as_read`).
+    stored_as: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if self.next_due_at is None and self.event_count == 0:

@@ -62,6 +62,14 @@ class CaseStore(Protocol):
         entries it returns and the given inbound mail keys, in one transaction. Raises
         CaseNotFound or MailAlreadyRecorded."""
 
+    def update_case_as_read(
+        self, case: Case, change: Callable[[Case], list[OutboxMessage] | None],
+    ) -> Case:
+        """`update_case` for a case as `due_cases` returned it, without reading it again: apply
+        `change` to it and write the lot in one commit only if the stored case is still as it
+        was read (else, or for a case not read so, `update_case`: read, change, write). Raises
+        CaseNotFound."""
+
     def get_outbox(self, message_id: str) -> OutboxMessage | None:
         """One outbox entry, or None."""
 

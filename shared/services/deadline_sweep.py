@@ -134,9 +134,9 @@ class DeadlineSweep:
             case.next_due_at = sweep_rules.next_look(case, now, self._policy, retry_at)
             return outbox
 
-        try:
-            self._store.update_case(number, with_major_case_notices(change, audience,
-                                                                    self._language))
+        try:  # the case as the page read it, written only if unchanged since: no second read
+            self._store.update_case_as_read(read, with_major_case_notices(change, audience,
+                                                                          self._language))
         except CaseNotFound:
             return
         except Exception:  # one bad case must not stop the sweep of the others

@@ -297,10 +297,10 @@ def test_a_case_that_fails_is_left_due_and_the_others_are_swept(store, staff):
         def __getattr__(self, name):
             return getattr(store, name)
 
-        def update_case(self, number, change, mail_keys=()):
-            if number == broken:
+        def update_case_as_read(self, case, change):
+            if case.number == broken:
                 raise RuntimeError("the store failed")
-            return store.update_case(number, change, mail_keys)
+            return store.update_case_as_read(case, change)
 
     report = DeadlineSweep(Failing(), FixedClock(START + 2 * DAY)).run(60)
     assert (report.cases_read, report.actions["failed"], report.actions["overdue"]) == (2, 1, 1)

@@ -23,7 +23,10 @@
 //         The Python client retries the transaction on ABORTED.
 //   * Commit applies all its writes atomically (all or nothing) and honours
 //     update_time preconditions; check + apply run without any await, so they
-//     are atomic on Node's single thread.
+//     are atomic on Node's single thread. Commit times strictly increase (ms),
+//     so an update_time names one version of a document, as in Firestore.
+//   * A new document is added to its collection in place (0.3.15 copied the
+//     collection's whole map for each: loading n documents took n² time).
 //   * Several field transforms in one write are all applied (0.3.15 dropped all
 //     transforms after a SERVER_TIMESTAMP / array transform).
 //   * A write without a field mask (set() without merge) replaces the document;
@@ -51,6 +54,7 @@ const grpc = require("@grpc/grpc-js");
 const {
   FirestoreServer,
   FirestoreState,
+  FirestoreStateCollection,
   FirestoreStateDocument,
   TimestampFromDate,
 } = require("@firestore-emulator/server");
@@ -381,6 +385,7 @@ function applyWritesAtomically(date, writes) {
   }
 }
 
+let lastCommitMillis = 0;
 impl.Commit = (call, callback) => {
   const req = call.request;
   try {
@@ -401,7 +406,11 @@ impl.Commit = (call, callback) => {
     if (req.writes.length > MAX_WRITES_PER_COMMIT) {
       throw grpcError(S.INVALID_ARGUMENT, `maximum ${MAX_WRITES_PER_COMMIT} writes allowed per request, got ${req.writes.length}`);
     }
-    const date = new Date();
+    // Commit times strictly increase, as Firestore's do: a document's update_time is then a
+    // version, which update_time preconditions compare (two commits in one millisecond left a
+    // changed document with the update_time it was read at).
+    const date = new Date(Math.max(Date.now(), lastCommitMillis + 1));
+    lastCommitMillis = date.getTime();
     const results = applyWritesAtomically(date, req.writes);
     for (const w of req.writes) versions.set(docPath(w.has_delete ? w.delete : w.update.name), ++versionClock);
     if (req.transaction && req.transaction.length > 0) stats.committed++;
@@ -437,6 +446,19 @@ FirestoreStateDocument.prototype.v1Transform = function (date, transforms) {
     }
     origTransform.call(this, date, [t]);
   }
+};
+
+// Documents of a collection. 0.3.15 adds one by copying the collection's whole (immer-frozen)
+// map, so writing n new documents costs n²/2 copies: 100 000 cases took hours to load
+// (bench/sweep.py). Nothing else replaces the map, so it is copied once, unfrozen, and grown
+// in place; a document is added exactly as before (the same constructor arguments).
+FirestoreStateCollection.prototype.getDocument = function (documentName) {
+  if (Object.isFrozen(this.documents)) this.documents = { ...this.documents };
+  if (!Object.hasOwn(this.documents, documentName)) {
+    this.documents[documentName] = new FirestoreStateDocument(
+      this.emitter, this.database, this, documentName, {}, {});
+  }
+  return this.documents[documentName];
 };
 
 // ---- serve -------------------------------------------------------------------
