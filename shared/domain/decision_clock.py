@@ -95,6 +95,12 @@ def _resume(case: Case, clock: DecisionClock, actor: str, now: datetime) -> None
     case.decision_due_at = after
     case.next_due_at = now  # the sweep's next run counts the new deadline's moments
     case.deadlines_provisional = case.deadlines_provisional or guessed or moved_on_guess
+    # Imported here: provisional_deadlines reads the clocks of commands, which import this module.
+    from . import provisional_deadlines
+    provisional_deadlines.moved(case, provisional_deadlines.DECISION, before, after,
+                                guessed or moved_on_guess,
+                                {"waited_from": since.isoformat(), "waited_to": now.isoformat()},
+                                now)  # counted again with the move once the year is known
     minutes = int(length / timedelta(minutes=1))
     case.record(TimelineEvent(
         EventType.DECISION_DEADLINE_MOVED, now, actor=actor,

@@ -18,15 +18,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from . import lifecycle
 from .cases import Case, Status
 from .contact_clocks import COMPENSATION, FIRST_CONTACT, running
-from .lifecycle import OPEN_STATUSES
 from .working_time import (
     Deadline,
     WorkingCalendar,
     add_working_days,
     add_working_hours,
+    add_working_time,
     initial_review_due,
+    working_time_between,
 )
 
 REVIEW, DECISION = "review", "decision"
@@ -67,6 +69,25 @@ def counted(case: Case, deadline: str, result: Deadline, start: datetime, now: d
                             "checked": now.isoformat()}
     case.deadline_counts = counts
     case.deadlines_provisional = bool(counts)
+
+
+def moved(case: Case, deadline: str, before: datetime, after: datetime, provisional: bool,
+          step: dict, now: datetime) -> None:
+    """The deadline moved from `before` to `after` by `step`, counted on the calendar: an
+    extension (`{"working_days": n}` added) or the pause for the reporter's answer
+    (`{"waited_from", "waited_to"}`: the working time between them added). A count kept for it
+    follows the move, so that the recount counts the move too; a move counted on a guessed year
+    starts a count from `before`."""
+    count = case.deadline_counts.get(deadline)
+    if count is not None and datetime.fromisoformat(count["at"]) == before:
+        count = {**count, "then": [*count.get("then", []), step], "at": after.isoformat()}
+    elif provisional:
+        count = {"from": before.isoformat(), "then": [step], "at": after.isoformat(),
+                 "checked": now.isoformat()}
+    else:
+        return
+    case.deadline_counts = {**case.deadline_counts, deadline: count}
+    case.deadlines_provisional = True
 
 
 def recheck_at(case: Case) -> datetime | None:
@@ -132,14 +153,30 @@ def _live(case: Case, deadline: str) -> bool:
     if deadline == REVIEW:
         return case.status == Status.RECEIVED
     if deadline == DECISION:
-        return case.status in OPEN_STATUSES and case.status != Status.RECEIVED
+        return case.status in lifecycle.OPEN_STATUSES and case.status != Status.RECEIVED
     return any(clock.name == deadline for clock in running(case))
 
 
 def _count_again(calendar: WorkingCalendar, count: dict) -> Deadline:
     start = datetime.fromisoformat(count["from"])
     if "within_seconds" in count:
-        return initial_review_due(calendar, start, timedelta(seconds=count["within_seconds"]))
-    if "working_hours" in count:
-        return add_working_hours(calendar, start, float(count["working_hours"]))
-    return add_working_days(calendar, start, int(count["working_days"]))
+        due = initial_review_due(calendar, start, timedelta(seconds=count["within_seconds"]))
+    elif "working_hours" in count:
+        due = add_working_hours(calendar, start, float(count["working_hours"]))
+    elif "working_days" in count:
+        due = add_working_days(calendar, start, int(count["working_days"]))
+    else:  # a move counted from a deadline that was known
+        due = Deadline(start)
+    for step in count.get("then", []):  # the moves since, in order
+        due = _moved_again(calendar, due, step)
+    return due
+
+
+def _moved_again(calendar: WorkingCalendar, due: Deadline, step: dict) -> Deadline:
+    if "working_days" in step:
+        later = add_working_days(calendar, due.at, int(step["working_days"]))
+        return Deadline(later.at, due.provisional or later.provisional)
+    waited = working_time_between(calendar, datetime.fromisoformat(step["waited_from"]),
+                                  datetime.fromisoformat(step["waited_to"]))
+    later = add_working_time(calendar, due.at, waited.length)
+    return Deadline(later.at, due.provisional or waited.provisional or later.provisional)

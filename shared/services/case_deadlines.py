@@ -15,6 +15,7 @@ from shared.domain.extensions import (
 )
 from shared.domain.lifecycle import apply
 from shared.domain.permissions import Action
+from shared.domain.provisional_deadlines import DECISION, look_sooner, moved
 from shared.domain.staff import Requester
 
 from .case_handling import CaseHandling
@@ -57,6 +58,10 @@ class CaseDeadlines(CaseHandling):
             apply(current, ApproveExtension(
                 who.actor, reason, who.client, decision_due_at=due, decided_at=now), now)
             current.deadlines_provisional = current.deadlines_provisional or guessed
+            if due is not None:  # a provisional deadline is counted again with its extension
+                moved(current, DECISION, before, due, guessed,
+                      {"working_days": request["working_days"]}, now)
+                look_sooner(current)
             return deadline_changed(current, before, now, can_reach, cause="extension",
                                     reason=reason, working_days=request.get("working_days", 0))
 

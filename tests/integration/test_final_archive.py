@@ -9,7 +9,8 @@ from datetime import timedelta
 from shared.adapters.clock import FixedClock
 from shared.bootstrap import build_services
 from shared.domain.cases import SYSTEM, EventType, Status
-from shared.domain.sweep_rules import RULE_FINAL
+from shared.domain.sweep_rules import RULE_FINAL, SweepPolicy
+from shared.services.deadline_sweep import DeadlineSweep
 from tests.conftest import START
 from tests.support.builders import a_case, an_identity, unique_number
 from tests.support.closed_cases import close, decide_appeal
@@ -78,3 +79,28 @@ def test_an_open_follow_up_call_holds_the_archive_back_said_once_and_tried_daily
     store.update_case(number, called)
     sweep_at(settings, store, DECIDED + 16 * DAY)
     assert store.get_case(number).status == Status.ARCHIVED
+
+
+def test_two_sweeps_racing_archive_a_finally_decided_case_once(settings, store):
+    number = finally_decided(store)
+    sweep_at(settings, store, DECIDED)
+    moment = DECIDED + 14 * DAY
+    other = build_services(replace(settings, follow_up_link_days=14), store=store,
+                           clock=FixedClock(moment)).deadline_sweep
+
+    class Racing:
+        """The store as one sweep sees it: the other sweep runs right after each page is read."""
+
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+        def due_cases(self, now, limit):
+            page = store.due_cases(now, limit)
+            other.run(60)
+            return page
+
+    late = DeadlineSweep(Racing(), FixedClock(moment),
+                         SweepPolicy(archive_final_after=14 * DAY)).run(60)
+    assert late.actions.get("archive", 0) == 0  # the other one archived it
+    assert store.get_case(number).status == Status.ARCHIVED
+    assert len(of_type(store, number, EventType.CASE_ARCHIVED)) == 1

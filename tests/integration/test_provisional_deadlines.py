@@ -226,3 +226,32 @@ def test_the_status_page_shows_the_decision_deadline_and_whether_it_is_provision
     view = after.status.look_up(number, code, CLIENT)
     page = after.pages.case("zh-CN", view, code)
     assert "2027-01-13 18:00" in page and "暂按周一至周五" not in page
+
+
+def test_an_extended_provisional_decision_deadline_is_counted_again_with_its_extension(
+        settings, store, published):
+    accepted = beijing(2026, 12, 21, 10, 0)
+    app = app_at(settings, store, accepted)
+    clerk = clerk_of(store)
+    number = app.offline_registration.register(
+        clerk, **dict(PHONE_CALL, kind="report", category="fraud"))["number"]
+    app.staff_cases.accept(clerk, number)
+    leader = staff_member((Role.LEADER,), department="客服中心")
+    store.put_staff(leader)
+    app.staff_cases.request_extension(clerk, number, working_days=5, reason="需要调取外部证据")
+    app.staff_cases.approve_extension(Requester(leader, CLIENT), number)
+    assert store.get_case(number).decision_due_at == beijing(2027, 1, 18, 18, 0)  # assumed
+
+    published()
+    after = app_at(settings, store, accepted + timedelta(days=1))
+    after.deadline_sweep.run(60)
+    after.deadline_sweep.run(60)
+    case = store.get_case(number)
+    # 15 working days to 13 January (1 and 4 January off), then the 5 of the extension.
+    assert case.decision_due_at == beijing(2027, 1, 20, 18, 0) and not case.deadlines_provisional
+    [event] = recounted(store, number)
+    assert "2027-01-18 18:00 → 2027-01-20 18:00" in event.text
+    changed = [store.get_outbox(e.data["outbox_id"]) for e in events_of(store, number)
+               if e.type == EventType.NOTICE_QUEUED
+               and e.data.get("template") == Template.DECISION_DEADLINE_CHANGED.value]
+    assert [m.details["cause"] for m in changed] == ["extension", "recount"]

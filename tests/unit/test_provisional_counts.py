@@ -8,7 +8,13 @@ from zoneinfo import ZoneInfo
 
 from shared.domain import provisional_deadlines as pd
 from shared.domain.cases import Status
-from shared.domain.working_time import Deadline, WorkingCalendar
+from shared.domain.decision_clock import DecisionClock, follow
+from shared.domain.working_time import (
+    Deadline,
+    WorkingCalendar,
+    add_working_time,
+    working_time_between,
+)
 from tests.support.builders import a_case
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -88,3 +94,57 @@ def test_a_compensation_deadline_is_counted_again_while_its_clock_runs():
     assert done.deadline == pd.COMPENSATION
     assert case.compensation_due_at == datetime(2027, 1, 12, 18, 0, tzinfo=BEIJING)
     assert not case.deadlines_provisional
+
+
+def test_a_pause_for_the_reporter_is_counted_again_with_the_deadline():
+    case = accepted_case()
+    waited_from = datetime(2027, 1, 4, 9, 0, tzinfo=BEIJING)  # a Monday off, after all
+    waited_to = datetime(2027, 1, 5, 9, 0, tzinfo=BEIJING)
+    later = GUESSED.at + timedelta(days=1)  # 9 working hours waited, on the guess
+    pd.moved(case, pd.DECISION, GUESSED.at, later, True,
+             {"waited_from": waited_from.isoformat(), "waited_to": waited_to.isoformat()},
+             ACCEPTED)
+    case.decision_due_at = later
+    [done] = pd.recount(case, WorkingCalendar(Known()), ACCEPTED + pd.RECHECK_EVERY)
+    # Known: the 15 days end on 12 January (1 January off), and the 9 working hours waited on
+    # Monday 4 January move it to the close of 13 January.
+    assert case.decision_due_at == datetime(2027, 1, 13, 18, 0, tzinfo=BEIJING)
+    assert (done.was, not case.deadlines_provisional) == (later, True)
+
+
+def test_a_move_on_a_known_deadline_into_a_guessed_year_starts_a_count():
+    case = a_case("TS-5", ACCEPTED, status=Status.IN_PROGRESS,
+                  decision_due_at=datetime(2026, 12, 30, 18, 0, tzinfo=BEIJING))
+    guess = datetime(2027, 1, 8, 18, 0, tzinfo=BEIJING)  # 7 working days, 1 January worked
+    pd.moved(case, pd.DECISION, case.decision_due_at, guess, False, {"working_days": 7},
+             ACCEPTED)
+    assert case.deadline_counts == {} and not case.deadlines_provisional  # known: nothing kept
+    pd.moved(case, pd.DECISION, case.decision_due_at, guess, True, {"working_days": 7},
+             ACCEPTED)
+    case.decision_due_at = guess
+    pd.recount(case, WorkingCalendar(Known()), ACCEPTED + pd.RECHECK_EVERY)
+    assert case.decision_due_at == datetime(2027, 1, 11, 18, 0, tzinfo=BEIJING)
+    assert not case.deadlines_provisional
+
+
+class Guessing(Known):
+    """A calendar that has no data for 2027 yet."""
+
+    def is_working_day(self, day: date) -> bool | None:
+        return None if day.year == 2027 else super().is_working_day(day)
+
+
+def test_the_decision_clocks_resume_after_the_reporters_answer_keeps_the_count_in_step():
+    case = accepted_case()
+    case.status, case.decision_paused_at = Status.IN_PROGRESS, ACCEPTED
+    answered = datetime(2027, 1, 4, 10, 0, tzinfo=BEIJING)
+    follow(case, DecisionClock(WorkingCalendar(Guessing())), Status.AWAITING_REPORTER,
+           "reporter", answered)
+    assert case.decision_due_at > GUESSED.at and case.deadlines_provisional
+    [done] = pd.recount(case, WorkingCalendar(Known()), answered + pd.RECHECK_EVERY)
+    # Known: 15 days to 12 January, then the working time waited (to 4 January 10:00, with
+    # 1 January off) added to it: the day the guess counted twice cancels out here.
+    waited = working_time_between(WorkingCalendar(Known()), ACCEPTED, answered).length
+    assert case.decision_due_at == add_working_time(
+        WorkingCalendar(Known()), datetime(2027, 1, 12, 18, 0, tzinfo=BEIJING), waited).at
+    assert done.deadline == pd.DECISION and not case.deadlines_provisional
