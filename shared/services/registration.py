@@ -32,7 +32,13 @@ from shared.domain.errors import CaseNumberTaken, LimitReached, TooManyAttempts
 from shared.domain.matters import matter_key
 from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
-from shared.domain.provisional_deadlines import FIRST_CONTACT, REVIEW, counted, look_sooner
+from shared.domain.provisional_deadlines import (
+    FIRST_CONTACT,
+    REVIEW,
+    counted,
+    look_sooner,
+    shown_provisional,
+)
 from shared.domain.rate_limits import CounterSlot, acknowledgment_slot, client_slot
 from shared.domain.working_time import (
     Deadline,
@@ -198,7 +204,7 @@ class Registration:
                 continue
             self._settle_links(case)
             return CaseRegistered(number, code, command.kind, received, case.review_due_at, outcome,
-                                  review_due_provisional=case.deadlines_provisional)
+                                  review_due_provisional=REVIEW in shown_provisional(case))
         raise CaseNumberTaken("no free case number after several draws")
 
     def _new_case(self, number: str, command: NewCase, attachments, code: str, now) -> Case:

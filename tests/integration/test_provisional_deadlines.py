@@ -255,3 +255,16 @@ def test_an_extended_provisional_decision_deadline_is_counted_again_with_its_ext
                if e.type == EventType.NOTICE_QUEUED
                and e.data.get("template") == Template.DECISION_DEADLINE_CHANGED.value]
     assert [m.details["cause"] for m in changed] == ["extension", "recount"]
+
+
+def test_a_receipt_marks_the_review_only_when_the_review_itself_was_guessed(settings, store):
+    # New Year's Eve 16:00: the review is due 24 h later, counted from a known working moment;
+    # the first contact's 4 working hours run into 2027, which is guessed.
+    app = app_at(settings, store, beijing(2026, 12, 31, 16, 0))
+    receipt = app.intake.submit(SubmitCase(
+        kind="complaint", category="billing", subject="订单 3", description="重复扣费两次。",
+        email="li.lei@example.com", form_token="g" * 43))
+    assert receipt.review_due_at == beijing(2027, 1, 1, 16, 0)
+    assert not receipt.review_due_provisional
+    clerk = clerk_of(store)
+    assert app.staff_cases.view(clerk, receipt.number).provisional_deadlines == ["first_contact"]
