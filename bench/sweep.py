@@ -179,14 +179,15 @@ def sweep_figures(store, cases: int, due: int, page: int = PAGE, rounds: int = 5
 
 def table(rows: dict[str, SweepFigures]) -> str:
     lines = ["| store | open cases (due) | loaded in | sweep: case documents read (bound: due + "
-             "one page) | other documents | queries (billed reads) | store calls | cases changed "
+             "one page) | other documents | queries (Firestore: billed reads) | store calls | cases changed "
              "| sweep | the due cases by number | ratio | second sweep: read, queries, changed |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, f in rows.items():
         calls = ", ".join(f"{method} {n}" for method, n in sorted(f.store_calls.items()))
         lines.append(
             f"| {name} | {f.cases} ({f.due}) | {f.load_s:.0f} s | {f.case_reads} ({f.bound}) | "
-            f"{f.other_reads} | {f.queries} ({f.billed}) | {sum(f.store_calls.values())}: {calls} "
+            f"{f.other_reads} | {f.queries} ({'–' if name == 'SQLite' else f.billed}) | "
+            f"{sum(f.store_calls.values())}: {calls} "
             f"| {f.changed} | {f.sweep_ms:.0f} ms | {f.direct_ms:.1f} ms | **{f.ratio:.1f}** | "
             f"{f.again_reads}, {f.again_queries}, {f.again_changed} |")
     return "\n".join(lines)
