@@ -71,6 +71,16 @@ locals {
       { field_path = "reporter_email_hash", order = "ASCENDING" },
       { field_path = "due_key", order = "ASCENDING" },
     ]
+    # The cases of one matter (R8's count rule): the rule's "received in these 30 days" is a range
+    # of received_key on the newest-first index.
+    cases_matter_newest = [
+      { field_path = "matter", order = "ASCENDING" },
+      { field_path = "received_key", order = "DESCENDING" },
+    ]
+    cases_matter_urgent = [
+      { field_path = "matter", order = "ASCENDING" },
+      { field_path = "due_key", order = "ASCENDING" },
+    ]
 
     # Status with department (a department's queue) and with assignee (a handler's), in both orders.
     cases_status_department_newest = [

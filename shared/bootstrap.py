@@ -170,7 +170,8 @@ class Services:
         from shared.services.staff_cases import StaffCases
 
         return StaffCases(self.store, self.clock, handling_policy(self.settings),
-                          reply_key=self.settings.reply_key, deadlines=self.deadlines)
+                          reply_key=self.settings.reply_key, deadlines=self.deadlines,
+                          matter_links=self.matter_links)
 
     @cached_property
     def staff_queues(self):
@@ -239,7 +240,17 @@ class Services:
         return Registration(self.store, self.attachments, self.clock, limits,
                             self.deadlines.policy.initial_review, s.timezone,
                             calendar=self.deadlines.calendar,
-                            first_contact_hours=self.deadlines.policy.first_contact_working_hours)
+                            first_contact_hours=self.deadlines.policy.first_contact_working_hours,
+                            matter_links=self.matter_links)
+
+    @cached_property
+    def matter_links(self):
+        """R8's count rule: 3+ complaints about one matter from different people in 30 days are
+        made hot and linked (run when a matter is set; the sweep finishes what a crash left)."""
+        from shared.services.matter_links import MatterLinks
+
+        s = self.settings
+        return MatterLinks(self.store, self.clock, s.reply_key, staff_language=s.default_language)
 
     @cached_property
     def deadlines(self):
@@ -308,7 +319,8 @@ class Services:
                              archive_final_after=timedelta(days=s.follow_up_link_days))
         return DeadlineSweep(self.store, self.clock, policy, timezone=s.timezone,
                              staff_language=s.default_language,
-                             calendar=self.deadlines.calendar)
+                             calendar=self.deadlines.calendar,
+                             matter_links=self.matter_links)
 
     @cached_property
     def mail_intake(self):

@@ -3,7 +3,7 @@ paging), the deadline sweep's due cases and a case's events.
 
 Firestore serves a query with equality filters and an order on another field only from a composite
 index declared in advance (infra/firestore_indexes.tf), at most 200 per database. Every
-combination of CaseQuery's eight filters and two orders would need 510, so the server applies the
+combination of CaseQuery's nine filters and two orders would need 1022, so the server applies the
 largest combination in `SERVER_FILTERS` that the query holds, and the remaining filters are
 checked here on what it returns (reading further while a page is not full). A single filter, and
 status with department or with assignee (a department's or a handler's queue), run wholly on

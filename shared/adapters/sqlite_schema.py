@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Callable
 
 from shared.domain.follow_up import task_opened_at
-from shared.domain.queues import FILTER_FIELDS, reporter_email_hash, search_terms
+from shared.domain.queues import reporter_email_hash, search_terms
 
 from . import records
 
@@ -48,11 +48,17 @@ CREATE INDEX cases_due ON cases (next_due_at, number);
 """
 
 
-def _queue_indexes() -> str:
+# The filters of migration 2, as they were then: a filter added later brings its column and
+# indexes in a migration of its own.
+_FIRST_FILTERS = ("status", "kind", "category", "severity", "channel", "assignee", "department",
+                  "reporter_email_hash")
+
+
+def _queue_indexes(filters: tuple[str, ...] = _FIRST_FILTERS) -> str:
     """One index per filter and order: a filtered page is a range scan of one index. (A second
     filter is checked on the rows of the first's index.)"""
     statements = []
-    for field in FILTER_FIELDS:
+    for field in filters:
         statements.append(f"CREATE INDEX cases_{field}_received ON cases "
                           f"({field}, received_at, number);")
         if field != "reporter_email_hash":  # a reporter's cases are listed newest first only
@@ -207,6 +213,18 @@ def _failed_mail(db: sqlite3.Connection) -> None:
                    (records.failed_key(message), message.id))
 
 
+# 11: the matter a case is about (R8's count rule, `count_rules.py`): a queue filter, and the
+# rule's "cases of this matter received in these 30 days", a range scan of its index.
+MATTER_COLUMN = "ALTER TABLE cases ADD COLUMN matter TEXT NOT NULL DEFAULT ''"
+
+
+def _matters(db: sqlite3.Connection) -> None:
+    db.execute(MATTER_COLUMN)
+    _script(db, _queue_indexes(("matter",)))
+    db.execute("UPDATE cases SET matter = json_extract(doc, '$.matter') "
+               "WHERE json_extract(doc, '$.matter') IS NOT NULL")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
@@ -218,6 +236,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _follow_up,
     _overdue,
     _failed_mail,
+    _matters,
 )
 
 
@@ -259,12 +278,12 @@ def follow_up_column(case) -> str | None:
 
 
 # Columns a case write sets from the case beside CASE_COLUMNS, each for a queue of its own.
-DERIVED_COLUMNS = ("follow_up_at", "overdue_since")
+DERIVED_COLUMNS = ("follow_up_at", "overdue_since", "matter")
 
 
 def derived_columns(case) -> tuple:
     """The values of DERIVED_COLUMNS for a case."""
-    return follow_up_column(case), records.overdue_since(case)
+    return follow_up_column(case), records.overdue_since(case), case.matter
 
 
 def term_rows(number: str, received_at: str, subject: str) -> list[tuple[str, str, str]]:

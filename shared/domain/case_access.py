@@ -69,6 +69,7 @@ CASE_ACTIONS: dict[str, tuple[Action, CommandName | None]] = {
     # The first-contact and compensation clocks (R13)
     "record_contact": (Action.RECORD_CONTACT, C.RECORD_CONTACT),
     "record_materials_complete": (Action.RECORD_MATERIALS_COMPLETE, C.RECORD_MATERIALS_COMPLETE),
+    "set_matter": (Action.CLASSIFY, C.SET_MATTER),  # R8's count rule (`matters.py`)
 }
 
 

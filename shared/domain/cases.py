@@ -118,6 +118,9 @@ class EventType(StrEnum):
     # The first-contact and compensation clocks (`contact_clocks.py`, R13).
     CONTACT_RECORDED = "contact_recorded"  # staff reached the person (a call, a visit)
     COMPENSATION_MATERIALS_COMPLETE = "compensation_materials_complete"  # the clock starts
+    # R8's count rule (`count_rules.py`): the matter staff set, and the cases linked to it.
+    MATTER_SET = "matter_set"
+    CASES_LINKED = "cases_linked"
     # Legacy: stored by earlier versions (acknowledgments only), read as their notice_* equivalent
     # (`as_current`); nothing emits them any more.
     ACKNOWLEDGMENT_QUEUED = "acknowledgment_queued"
@@ -278,6 +281,11 @@ class Case:
     materials_complete_at: datetime | None = None  # a compensation claim's materials are all in
     compensation_due_at: datetime | None = None  # 10 working days after that (R13)
     compensation_met_at: datetime | None = None  # the decision approved, or the case closed
+    # R8's count rule (`count_rules.py`): the matter key, whether the rule still has to run for
+    # it (`links_pending`, the sweep finishes it), and the cases of the same matter linked to it.
+    matter: str = ""
+    links_pending: bool = False
+    linked_cases: list[str] = field(default_factory=list)
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
     # The version a store's query read the case at (the store's own, opaque; never stored): a
     # write from it is made only if the case is still so (`CaseStore.update_case_as_read`).

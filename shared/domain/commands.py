@@ -67,6 +67,7 @@ class CommandName(StrEnum):
     # The first-contact and compensation clocks (`contact_clocks.py`)
     RECORD_CONTACT = "record_contact"
     RECORD_MATERIALS_COMPLETE = "record_materials_complete"
+    SET_MATTER = "set_matter"  # R8's count rule: `count_rules.py`
 
 
 C = CommandName  # short names for the class bodies below

@@ -50,6 +50,7 @@ from .decision_commands import (
 from .errors import CommandRefused, TransitionNotAllowed
 from .extensions import ApproveExtension, RefuseExtension, RequestExtension
 from .follow_up import RateHandling, RecordFollowUp
+from .matters import SetMatter
 from .replies import ApproveReply, DraftReply, SendBackReply
 from .report_marks import MarkReport, RecordReward
 from .respondents import CompleteCorrectiveAction, NotifyRespondent, RecordCorrectiveAction
@@ -118,6 +119,8 @@ TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
     **{(status, C.RECORD_CONTACT): status for status in NOT_ARCHIVED},
     **{(status, C.RECORD_MATERIALS_COMPLETE): status
        for status in (S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_REPORTER)},
+    # R8's count rule: what matter a case is about, until it is archived (`matters.py`).
+    **{(status, C.SET_MATTER): status for status in NOT_ARCHIVED},
 }
 
 COMMANDS: dict[CommandName, type[Command]] = {
@@ -130,7 +133,8 @@ COMMANDS: dict[CommandName, type[Command]] = {
                     ApproveCompensation, NotifyRespondent, RecordCorrectiveAction,
                     CompleteCorrectiveAction, RateHandling, RecordFollowUp, MarkReport,
                     RecordReward, RecordExport, RecordContact, RecordMaterialsComplete,
-                    RequestExtension, ApproveExtension, RefuseExtension)
+                    RequestExtension, ApproveExtension, RefuseExtension,
+                    SetMatter)
 }
 
 # The sweep acts on `next_due_at`, so a move must set it. Entering one of these statuses stops the

@@ -41,6 +41,7 @@ class CaseQuery:
     assignee: str | None = None
     department: str | None = None
     reporter_email_hash: str | None = None  # `reporter_email_hash(email)`: a reporter's cases
+    matter: str | None = None  # `matters.matter_key`: the cases of one matter (R8's count rule)
     order: QueueOrder = QueueOrder.NEWEST_FIRST
     # Search terms (`search_terms` of what was typed), all of which the subject must hold. A word
     # search is newest first: the terms are indexed with the receipt time, not the deadline.

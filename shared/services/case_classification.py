@@ -1,12 +1,14 @@
 """Classification (R7) and severity (R8): kind, category and the manual flags, each change one
 event naming who and why; the flags raise the severity to what they imply, never lower it
-(lowering is `set_severity`, by hand)."""
+(lowering is `set_severity`, by hand), with an event naming the rule (`count_rules.flag_rules`:
+a collective complaint of 10+ people is major, of 3+ hot)."""
 from __future__ import annotations
 
 from shared.domain.case_updates import ClassifyCase
 from shared.domain.cases import Case, Kind, Severity
 from shared.domain.categories import is_valid_category
 from shared.domain.commands import CommandName, SetSeverity
+from shared.domain.count_rules import RaiseSeverity, flag_rules
 from shared.domain.errors import InvalidCommand
 from shared.domain.lifecycle import apply
 from shared.domain.permissions import Action
@@ -58,8 +60,9 @@ class CaseClassification(CaseHandling):
             implied = current.flags.implied_severity()
             if implied.rank > current.severity.rank:
                 flagged = ", ".join(f"{k}: {v}" for k, v in current.flags.as_dict().items())
-                apply(current, SetSeverity(who.actor, f"R8, flags: {flagged}", who.client,
-                                           severity=implied), now)
+                apply(current, RaiseSeverity(who.actor, f"R8, flags: {flagged}", who.client,
+                                             severity=implied,
+                                             rule=flag_rules(current.flags, implied)), now)
 
         return self._view(who, self._update(who, case, Action.CLASSIFY, change))
 

@@ -67,6 +67,10 @@ class CaseView:
     overdue: bool  # past its current deadline, as the deadline sweep found (`sweep_rules`)
     overdue_deadline: str | None  # which: review | decision | first_contact | compensation
     overdue_since: str | None  # that deadline
+    # R8's count rule: the matter the case is about, and the cases of that matter linked to it
+    # by number only (a linked case is read through its own need-to-know, never through here).
+    matter: str
+    linked_cases: list[str]
     major_since: str | None  # when it became major: its weekly bulletins count from then (R9)
     # The closure report its decision needs and does not have yet (R9): cause and prevention for
     # a major case, a summary for a hot one; approving without them is refused.
@@ -103,6 +107,7 @@ class CaseView:
             corrective_actions=[dict(a) for a in case.corrective_actions],
             archived_at=iso(case.archived_at), **overdue_fields(case),
             major_since=iso(case.major_since), closure_report_needed=closure_report_needed(case),
+            matter=case.matter, linked_cases=list(case.linked_cases),
             provisional_deadlines=sorted(shown_provisional(case)),
             **{clock.name: clock_state(case, clock) for clock in clocks(case)},
             decision_paused_at=iso(case.decision_paused_at), extension=dict(case.extension))

@@ -53,9 +53,12 @@ class DeadlineSweep:
 
     def __init__(self, store: CaseStore, clock: Clock, policy: SweepPolicy | None = None,
                  timezone: str = "Asia/Shanghai", staff_language: str = "zh-CN",
-                 page_size: int = 50, calendar: WorkingCalendar | None = None):
+                 page_size: int = 50, calendar: WorkingCalendar | None = None,
+                 matter_links=None):
         """`calendar`: provisional deadlines are counted again on it (`deadline_recount`);
-        None: they stay provisional."""
+        None: they stay provisional. `matter_links` (`MatterLinks`): R8's count rule,
+        finished here for a case whose matter was set but whose rule a failure left
+        unfinished (`case.links_pending`)."""
         self._store = store
         self._recount = DeadlineRecount(store, calendar, timezone)
         self._clock = clock
@@ -63,6 +66,7 @@ class DeadlineSweep:
         self._zone = ZoneInfo(timezone)
         self._language = staff_language
         self._page_size = page_size
+        self._matter_links = matter_links
 
     def run(self, budget_seconds: float) -> SweepReport:
         """Sweep the cases due now until none is left or the budget would be overrun (measured
@@ -89,7 +93,8 @@ class DeadlineSweep:
                     report.more_due = True
                     break
                 tried.add(case.number)
-                self._sweep_case(case, now, supervisors, audience, actions)
+                if self._links_settled(case, actions):  # else: left due, for the next run
+                    self._sweep_case(case, now, supervisors, audience, actions)
                 report.cases_read += 1
                 longest = max(longest, (self._clock.now() - started).total_seconds() - elapsed)
             if report.more_due:
@@ -142,6 +147,19 @@ class DeadlineSweep:
             actions["failed"] += 1
             return
         actions.update(done)
+
+    def _links_settled(self, case: Case, actions: Counter) -> bool:
+        """R8's count rule run for a case that still awaits it; False when it failed."""
+        if not case.links_pending or self._matter_links is None:
+            return True
+        try:
+            self._matter_links.settle(case.number)
+        except Exception:
+            log.exception("deadline sweep: count rule of case %s failed", case.number)
+            actions["failed"] += 1
+            return False
+        actions["count_rule"] += 1
+        return True
 
     def _archive(self, case: Case, due: Due, now: datetime, plan, done: Counter):
         """Archive the closed case; if a rule refuses (open corrective actions, replies

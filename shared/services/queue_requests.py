@@ -14,6 +14,7 @@ from shared.domain.case_numbers import parse_case_number
 from shared.domain.cases import Channel, Kind, Severity, Status
 from shared.domain.categories import CATEGORIES, is_valid_category
 from shared.domain.errors import InvalidCommand
+from shared.domain.matters import MAX_MATTER, matter_key
 from shared.domain.queues import CaseQuery, QueueOrder, reporter_email_hash, search_terms
 from shared.domain.staff import StaffMember
 
@@ -47,7 +48,7 @@ class QueueRequest:
     number: str | None
     limit: int
     after: str | None
-    readable_only: bool  # words or an address: only cases whose content the member may read
+    readable_only: bool  # words, an address or a matter: only cases the member may read
 
 
 def checked_request(member: StaffMember, given: dict, timezone: str = "Asia/Shanghai"
@@ -69,6 +70,7 @@ def checked_request(member: StaffMember, given: dict, timezone: str = "Asia/Shan
     filters["status"] = filters["status"] or (fixed_status and fixed_status.value)
     filters["category"] = _category(text["category"], filters["kind"], errors)
     filters.update(_scope(member, queue, errors))
+    filters["matter"] = _matter(text["matter"], errors)
     words = _words(text["words"], errors)
     received_in = _year(given.get("year"), ZoneInfo(timezone), errors)
     order = _order(text["order"], words, default_order, errors)
@@ -91,7 +93,7 @@ def checked_request(member: StaffMember, given: dict, timezone: str = "Asia/Shan
     query = CaseQuery(**filters, reporter_email_hash=email_hash, order=order, words=words,
                       received_in=received_in)
     return QueueRequest(query, number, limit, text["after"] or None,
-                   readable_only=bool(words or email_hash))
+                   readable_only=bool(words or email_hash or filters["matter"]))
 
 
 def _scope(member: StaffMember, queue: str, errors: dict) -> dict:
@@ -168,6 +170,14 @@ def _year(value, zone: ZoneInfo, errors: dict) -> tuple[datetime, datetime] | No
         errors["year"] = "out_of_range"
         return None
     return datetime(value, 1, 1, tzinfo=zone), datetime(value + 1, 1, 1, tzinfo=zone)
+
+
+def _matter(typed: str, errors: dict) -> str | None:
+    """The cases of one matter (R8's count rule): the key of what is typed."""
+    if len(typed) > MAX_MATTER:
+        errors["matter"] = "too_long"
+        return None
+    return matter_key(typed) or None
 
 
 def _email_hash(typed: str, errors: dict) -> str | None:

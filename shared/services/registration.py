@@ -7,6 +7,7 @@ hour, and delete the stored files again if anything fails.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,7 +27,9 @@ from shared.domain.cases import (
     TimelineEvent,
 )
 from shared.domain.contact_clocks import first_contact_applies
+from shared.domain.count_rules import await_links
 from shared.domain.errors import CaseNumberTaken, LimitReached, TooManyAttempts
+from shared.domain.matters import matter_key
 from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 from shared.domain.provisional_deadlines import (
@@ -45,6 +48,8 @@ from shared.domain.working_time import (
 )
 
 from .attachments import UploadedFile, stored_uploads
+
+log = logging.getLogger(__name__)
 
 NUMBER_DRAWS = 8
 CLIENT_WINDOW = timedelta(hours=1)
@@ -123,11 +128,12 @@ class Registration:
     def __init__(self, store: CaseStore, files: AttachmentStore, clock: Clock,
                  limits: RegistrationLimits, initial_review: timedelta, timezone: str,
                  calendar: WorkingCalendar | None = None,
-                 first_contact_hours: float | None = None):
+                 first_contact_hours: float | None = None, matter_links=None):
         """`calendar`: the review is due `initial_review` from the next working moment after
         receipt (R6); None: from receipt itself, on clock time. `first_contact_hours`: the
         first contact with a complainant is due that many working hours after receipt
-        (`contact_clocks.py`); None: no such clock."""
+        (`contact_clocks.py`); None: no such clock. `matter_links`
+        (`MatterLinks`): R8's count rule, run for a case registered with a respondent."""
         self._store = store
         self._files = files
         self._clock = clock
@@ -136,6 +142,7 @@ class Registration:
         self._zone = ZoneInfo(timezone)
         self._calendar = calendar
         self._first_contact_hours = first_contact_hours
+        self._matter_links = matter_links
 
     def register(self, command: NewCase) -> CaseRegistered:
         """Register the case. Raises TooManyAttempts (the client's cases this hour are used up)
@@ -195,6 +202,7 @@ class Registration:
                                      counters=counters)
             except CaseNumberTaken:
                 continue
+            self._settle_links(case)
             return CaseRegistered(number, code, command.kind, received, case.review_due_at, outcome,
                                   review_due_provisional=REVIEW in shown_provisional(case))
         raise CaseNumberTaken("no free case number after several draws")
@@ -212,9 +220,10 @@ class Registration:
             access_code_hash=hash_access_code(number, code), anonymous=command.anonymous,
             language=command.language, attachments=list(attachments),
             respondent=command.respondent, about_staff=command.about_staff,
-            confidential=command.confidential)
+            confidential=command.confidential, matter=matter_key(command.respondent))
         # A guessed year is counted again by the sweep once it is known: keep how, look daily.
         counted(case, REVIEW, review, received, now, within=self._initial_review)
+        await_links(case, now)  # the respondent is the matter of R8's count rule
         data = {"channel": command.channel.value, **command.registered_data}
         case.record(TimelineEvent(EventType.CASE_REGISTERED, now, data=data,
                                   actor=command.registered_by))
@@ -223,6 +232,16 @@ class Registration:
         self._start_first_contact(case, command, received, now)
         look_sooner(case)
         return case
+
+    def _settle_links(self, case: Case) -> None:
+        """R8's count rule for the new case's matter. The case is registered whatever happens
+        here: a failure is logged and the deadline sweep finishes the rule (`links_pending`)."""
+        if not case.links_pending or self._matter_links is None:
+            return
+        try:
+            self._matter_links.settle(case.number)
+        except Exception:
+            log.exception("count rule: case %s left for the sweep", case.number)
 
     def _start_first_contact(self, case: Case, command: NewCase, received: datetime,
                              now: datetime) -> None:

@@ -43,7 +43,7 @@ class StaffQueues:
 
     def cases(self, who: Requester, *, queue: str = "all", status=None, kind=None, category=None,
               severity=None, channel=None, order=None, words="", reporter_email="", number="",
-              year=None, after=None, limit=PAGE) -> dict:
+              year=None, matter="", after=None, limit=PAGE) -> dict:
         """A page of a queue: `{"items": [...], "next_cursor": str | None}`, newest first, or most
         urgent first for `new` (cases with a deadline only), or the longest overdue first for
         `overdue` (the cases the deadline sweep found past their current deadline). All filters
@@ -51,13 +51,14 @@ class StaffQueues:
         `number` as a person types it gives that case alone (or nothing); `reporter_email` the
         exact address's cases; `words` the cases whose subject holds every word (newest first);
         `year` the cases received that year in the platform's time zone (newest first; with
-        `status=archived`, a year of the archive, R18).
+        `status=archived`, a year of the archive, R18); `matter` the cases of that matter (R8's
+        count rule, `matters.matter_key` of what is typed), only those the member may read.
         Raises Forbidden or InvalidCommand (field → code), reading nothing."""
         authorize(who.member, Action.READ_QUEUES)
         search = checked_request(who.member, dict(
             queue=queue, status=status, kind=kind, category=category, severity=severity,
             channel=channel, order=order, words=words, reporter_email=reporter_email,
-            number=number, year=year, after=after, limit=limit), self._timezone)
+            number=number, year=year, matter=matter, after=after, limit=limit), self._timezone)
 
         def shown(case: Case) -> bool:
             if case.about_staff == who.member.id:
@@ -124,7 +125,7 @@ def _matches(case: Case, query: CaseQuery) -> bool:
         return False
     values = {"status": case.status.value, "kind": case.kind.value, "category": case.category,
               "severity": case.severity.value, "channel": case.channel.value,
-              "assignee": case.assignee, "department": case.department}
+              "assignee": case.assignee, "department": case.department, "matter": case.matter}
     if any(values[name] != value for name, value in query.filters().items() if name in values):
         return False
     if not query.received_within(case.received_at):

@@ -109,7 +109,7 @@ def test_the_view_shows_the_reporter_masked_and_nothing_in_clear(desk):
     assert "王小明" not in text and "wangxm" not in text and "13812345678" not in text
     assert shown["received_at"].endswith("Z")
     assert shown["allowed_actions"] == ["accept", "reject", "classify", "add_note",
-                                        "record_contact"]
+                                        "record_contact", "set_matter"]
 
 
 def test_the_assigned_handler_reveals_with_a_reason_and_the_reveal_is_recorded_first(desk):
@@ -202,11 +202,11 @@ def test_allowed_actions_follow_role_status_and_need_to_know(desk):
     assert desk.cases.view(handler, number).allowed_actions == [
         "classify", "set_severity", "start_work", "add_note", "message_reporter",
         "refer_out", "reveal_identity", "set_confidential", "record_corrective_action",
-        "mark_report", "record_contact", "record_materials_complete"]
+        "mark_report", "record_contact", "record_materials_complete", "set_matter"]
     assert desk.cases.view(supervisor, number).allowed_actions == [
         "classify", "set_severity", "assign", "add_note", "message_reporter", "refer_out",
         "reveal_identity", "set_confidential", "record_corrective_action", "mark_report",
-        "export", "record_contact", "record_materials_complete"]
+        "export", "record_contact", "record_materials_complete", "set_matter"]
     desk.cases.start_work(handler, number)
     assert "request_information" in desk.cases.view(handler, number).allowed_actions
     assert desk.cases.view(desk.member(Role.AUDITOR), number).allowed_actions == ["audit", "export"]

@@ -254,3 +254,24 @@ def test_a_word_search_is_newest_first_only_and_refuses_a_malformed_cursor(subje
         CaseQuery(words=("退款",), order=QueueOrder.MOST_URGENT_FIRST)
     with pytest.raises(ValueError):
         store.find_cases(CaseQuery(words=("退款",)), after="yesterday|TS-1")
+
+
+def test_the_cases_of_a_matter_received_within_a_range_newest_first(store):
+    """R8's count rule reads "the cases of this matter received in these days" (an index on
+    both stores); a matter set later, by a case update, is found too, and one cleared is not."""
+    at = {}
+    for days, matter in ((0, "seller-1"), (10, "seller-1"), (20, "seller-2"), (31, "seller-1"),
+                         (40, "")):
+        number = unique_number()
+        received = START + timedelta(days=days)
+        store.register(a_case(number, received, matter=matter), ReporterIdentity(number), [])
+        at[number] = (received, matter)
+    later, cleared = list(at)[4], list(at)[0]
+    store.update_case(later, lambda case: setattr(case, "matter", "seller-1"))
+    store.update_case(cleared, lambda case: setattr(case, "matter", ""))
+    window = (START, START + timedelta(days=35))
+    found = store.find_cases(CaseQuery(matter="seller-1", received_in=window), limit=50).cases
+    assert [c.number for c in found] == [list(at)[3], list(at)[1]]
+    every = store.find_cases(CaseQuery(matter="seller-1"), limit=50).cases
+    assert [c.number for c in every] == [later, list(at)[3], list(at)[1]]
+    assert all(c.matter == "seller-1" for c in every)

@@ -157,7 +157,8 @@ def test_every_command_is_in_the_table_and_the_ones_that_stay_are_where_they_sho
                        CommandName.RECORD_REWARD, CommandName.RECORD_EXPORT,
                        CommandName.REQUEST_EXTENSION, CommandName.APPROVE_EXTENSION,
                        CommandName.REFUSE_EXTENSION,
-                       CommandName.RECORD_CONTACT, CommandName.RECORD_MATERIALS_COMPLETE}
+                       CommandName.RECORD_CONTACT, CommandName.RECORD_MATERIALS_COMPLETE,
+                       CommandName.SET_MATTER}
     # a read of an archived case is recorded too; an archived case is no longer classified
     assert (Status.ARCHIVED, CommandName.RECORD_CONFIDENTIAL_READ) in TRANSITIONS
     assert (Status.ARCHIVED, CommandName.MESSAGE_REPORTER) not in TRANSITIONS

@@ -11,7 +11,7 @@ from .call import Call
 from .responses import json_answer
 
 QUEUE_PARAMETERS = ("queue", "status", "kind", "category", "severity", "channel", "order",
-                    "words", "reporter_email", "number", "year", "after", "limit")
+                    "words", "reporter_email", "number", "year", "matter", "after", "limit")
 
 
 def case_queue(call: Call):
@@ -68,6 +68,12 @@ def classify_case(call: Call, number: str):
 def set_severity(call: Call, number: str):
     body = call.body(Field("severity", required=True), Field("reason", required=True))
     return _view(call.app.staff_cases.set_severity(call.who, number, **body))
+
+
+def set_matter(call: Call, number: str):
+    """POST /cases/{number}/matter: what matter the case is about (R8's count rule)."""
+    body = call.body(Field("matter"), Field("same_as"), Field("reason", required=True))
+    return _view(call.app.staff_cases.set_matter(call.who, number, **body))
 
 
 def assign_case(call: Call, number: str):

@@ -36,6 +36,7 @@ ROUTES = (
     ("/cases/<number>/reopen", "POST", cases.reopen_case),
     ("/cases/<number>/classification", "POST", cases.classify_case),
     ("/cases/<number>/severity", "POST", cases.set_severity),
+    ("/cases/<number>/matter", "POST", cases.set_matter),
     ("/cases/<number>/assignment", "POST", cases.assign_case),
     ("/cases/<number>/start", "POST", cases.start_work),
     ("/cases/<number>/notes", "POST", cases.add_note),
