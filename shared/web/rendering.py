@@ -1,6 +1,7 @@
 """Jinja2 rendering for the hosted pages and every email, in Simplified Chinese and English.
 
-Texts live in `templates/i18n/<lang>.json`; templates reach them as `t.<key>` (pages) and the
+Texts live in `templates/i18n/<lang>.json` and, one file per area, in
+`templates/i18n/<lang>/<area>.json`; templates reach them as `t.<key>` (pages) and the
 category names as `t.categories[code]`.
 """
 from __future__ import annotations
@@ -36,10 +37,17 @@ class Renderer:
 
     @cached_property
     def _catalogs(self) -> dict[str, dict]:
-        return {
-            lang: json.loads((self._dir / "i18n" / f"{lang}.json").read_text("utf-8"))
-            for lang in LANGUAGES
-        }
+        return {lang: self._catalog(lang) for lang in LANGUAGES}
+
+    def _catalog(self, lang: str) -> dict:
+        """`i18n/<lang>.json`, plus each area's own file `i18n/<lang>/<area>.json` as `t.<area>`
+        (the console, statistics and public pages keep their texts apart from the form's)."""
+        catalog = json.loads((self._dir / "i18n" / f"{lang}.json").read_text("utf-8"))
+        for path in sorted((self._dir / "i18n" / lang).glob("*.json")):
+            if path.stem in catalog:
+                raise ValueError(f"{path} would replace the texts under {path.stem!r}")
+            catalog[path.stem] = json.loads(path.read_text("utf-8"))
+        return catalog
 
     def texts(self, language: str) -> dict:
         return self._catalogs[language if language in LANGUAGES else LANGUAGES[0]]
