@@ -20,6 +20,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "anonymous_kinds": KINDS,
     "default_language": ("zh-CN", "en"),  # the languages of templates/i18n
     "staff_identity": ("local", "iap"),
+    "statistics_bulletin": ("monthly", "weekly", "both", "off"),  # bulletin_mail.SCHEDULES
     "reply_approval_waived_for": ("clerk", "handler", "supervisor", "leader", "auditor", "admin"),
 }
 # The smallest value that makes sense; a limit of 0 would switch a channel or a rule off unseen.
@@ -133,7 +134,8 @@ def field_problem(name: str, value) -> str | None:
         return f"{var}: must not be empty"
     if name in ADDRESSES and value and not _looks_like_address(value):
         return f"{var}={value!r}: must be an email address, like report@example.com"
-    if name == "status_url" and value and not value.startswith(("https://", "http://")):
+    if name in ("status_url", "console_url") and value and not value.startswith(
+            ("https://", "http://")):
         return f"{var}={value!r}: must be an http:// or https:// URL"
     if name == "sweep_audience" and value and not value.startswith("https://"):
         return f"{var}={value!r}: must be the function's https:// URL"
