@@ -42,9 +42,9 @@ def bulletin_xlsx(title: str, tables: Sequence[Table]) -> bytes:
         for col, column in enumerate(table.columns):
             sheet.write_string(2, col, column.title, header)
             sheet.set_column(col, col, 28 if column.measure == Measure.TEXT else 14)
-        for r, row in enumerate(table.rows, start=3):
-            for col, (column, cell) in enumerate(zip(table.columns, row)):
-                _write_cell(sheet, r, col, column.measure, cell, formats)
+        for r, row in enumerate(table.rows):
+            for col, cell in enumerate(row):
+                _write_cell(sheet, r + 3, col, table.measure(r, col), cell, formats)
         sheet.freeze_panes(3, 1)
     book.close()
     return buffer.getvalue()
@@ -80,9 +80,8 @@ def bulletin_csv(title: str, tables: Sequence[Table]) -> bytes:
     for table in tables:
         out.writerow([csv_text(table.title)])
         out.writerow([csv_text(c.title) for c in table.columns])
-        for row in table.rows:
-            out.writerow([_csv_cell(column.measure, cell)
-                          for column, cell in zip(table.columns, row)])
+        for r, row in enumerate(table.rows):
+            out.writerow([_csv_cell(table.measure(r, col), cell) for col, cell in enumerate(row)])
         out.writerow([])
     return ("\ufeff" + text.getvalue()).encode("utf-8")
 

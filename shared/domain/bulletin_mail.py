@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from .outbox import OutboxMessage, Template
+from .statistics import Bulletin
+from .statistics import Period as Span
 
 
 class Cadence(StrEnum):
@@ -33,6 +35,11 @@ class Period:
     first: date
     last: date
 
+    @property
+    def span(self) -> Span:
+        """The days counted, as the statistics service takes them (the end exclusive)."""
+        return Span(self.first, self.last + timedelta(days=1))
+
 
 def last_ended(cadence: Cadence, today: date) -> Period:
     """The latest period of the cadence that ended before `today` (a local date)."""
@@ -52,6 +59,24 @@ def claim_key(period: Period) -> str:
 # A headline figure: (its key, which names it in the texts `statistics.figures`; its measure,
 # `report_tables.Measure`'s value; the number, None for none).
 Figure = tuple[str, str, int | float | None]
+
+
+def headline(bulletin: Bulletin) -> list[Figure]:
+    """The figures a leader reads first: in the mail, and at the top of the page and files."""
+    listed = [case.severity for case in bulletin.major_and_hot]
+    return [("received", "count", bulletin.received), ("accepted", "count", bulletin.accepted),
+            ("rejected", "count", bulletin.rejected), ("closed", "count", bulletin.closed),
+            ("review_on_time", "rate", bulletin.review_on_time.rate),
+            ("decision_on_time", "rate", bulletin.decision_on_time.rate),
+            ("median_hours", "hours", bulletin.handling_time.median_hours),
+            ("p90_hours", "hours", bulletin.handling_time.p90_hours),
+            ("appeals", "count", bulletin.appeals_received),
+            ("appeals_changed", "count", bulletin.appeals_changed),
+            ("satisfaction", "score", bulletin.satisfaction.average),
+            ("ratings", "count", bulletin.satisfaction.count),
+            ("repeat", "count", bulletin.repeat_complaints),
+            ("malicious", "count", bulletin.malicious),
+            ("major", "count", listed.count("major")), ("hot", "count", listed.count("hot"))]
 
 
 def bulletin_notices(period: Period, leaders: list[str], figures: list[Figure], link: str,

@@ -34,12 +34,24 @@ class Table:
     title: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    # A list of figures of different kinds (a count, a rate, hours): each row's own measure for
+    # its numeric cells; None: each column's.
+    row_measures: tuple[Measure, ...] | None = None
 
     def __post_init__(self):
         for row in self.rows:
             if len(row) != len(self.columns):
                 raise ValueError(f"table {self.key}: a row of {len(row)} cells, "
                                  f"{len(self.columns)} columns")
+        if self.row_measures is not None and len(self.row_measures) != len(self.rows):
+            raise ValueError(f"table {self.key}: a measure per row")
+
+    def measure(self, row: int, column: int) -> Measure:
+        """How the cell is read and shown."""
+        declared = self.columns[column].measure
+        if self.row_measures is None or declared == Measure.TEXT:
+            return declared
+        return self.row_measures[row]
 
 
 class ChartKind(StrEnum):
@@ -70,6 +82,8 @@ class Chart:
 def chart_of(table: Table, kind: ChartKind, columns: tuple[int, ...] = (1,), key: str = "",
              no_data: str = "") -> Chart:
     """The chart of `columns` (positions, all of one measure) of `table`, its rows as labels."""
+    if table.row_measures is not None:
+        raise ValueError(f"table {table.key}: a list of mixed figures is not charted")
     measures = {table.columns[i].measure for i in columns}
     if len(measures) != 1 or Measure.TEXT in measures:
         raise ValueError(f"table {table.key}: chart columns must share one numeric measure")

@@ -64,3 +64,15 @@ def test_formula_like_words_are_escaped_in_the_csv():
 def test_rows_reads_a_sheet_as_a_grid():
     grid = rows(read_workbook(bulletin_xlsx("x", [KINDS]))["按类型"])
     assert grid[3][:2] == ["投诉", 12.0]
+
+
+def test_a_list_of_mixed_figures_keeps_each_rows_format():
+    headline = Table("headline", "要点", (Column("指标"), Column("数值", Measure.COUNT)),
+                     (("收到", 120), ("按时率", 0.875), ("中位时长", 30.25)),
+                     row_measures=(Measure.COUNT, Measure.RATE, Measure.HOURS))
+    book = bulletin_xlsx("x", [headline])
+    cells = read_workbook(book)["要点"]
+    assert [cells[f"B{r}"] for r in (4, 5, 6)] == [("n", 120.0), ("n", 0.875), ("n", 30.25)]
+    import zipfile
+    styles = zipfile.ZipFile(io.BytesIO(book)).read("xl/styles.xml").decode()
+    assert 'formatCode="0.0%"' in styles and 'formatCode="0.0"' in styles
