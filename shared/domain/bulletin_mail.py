@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from urllib.parse import urlencode
 
 from .outbox import OutboxMessage, Template
 from .statistics import Bulletin
@@ -49,6 +50,13 @@ def last_ended(cadence: Cadence, today: date) -> Period:
     last = today - timedelta(days=today.isoweekday())  # the Sunday before today
     year, week, _ = last.isocalendar()
     return Period(cadence, f"{year:04d}-W{week:02d}", last - timedelta(days=6), last)
+
+
+def console_link(console: str, period: Period) -> str:
+    """The console page of the period's bulletin (`console`: where the console is)."""
+    query = ({"month": period.key} if period.cadence == Cadence.MONTHLY
+             else {"from": period.first.isoformat(), "to": period.last.isoformat()})
+    return f"{console.rstrip('/')}/statistics?{urlencode(query)}"
 
 
 def claim_key(period: Period) -> str:

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from shared.domain.bulletin_mail import Cadence, claim_key, headline, last_ended
+from shared.domain.bulletin_mail import Cadence, claim_key, console_link, headline, last_ended
 from shared.domain.statistics import Period as Span
 from tests.support.bulletins import a_bulletin
 
@@ -42,3 +42,12 @@ def test_the_headline_holds_numbers_only():
     assert figures["satisfaction"] == ("score", 4.2)
     assert figures["major"] == ("count", 1) and figures["hot"] == ("count", 1)
     assert all(isinstance(v, int | float) or v is None for _, v in figures.values())
+
+
+def test_the_link_opens_the_period_on_the_console():
+    month = last_ended(Cadence.MONTHLY, date(2026, 12, 1))
+    week = last_ended(Cadence.WEEKLY, date(2026, 12, 1))
+    assert console_link("https://c.example/console/", month) == \
+        "https://c.example/console/statistics?month=2026-11"
+    assert console_link("https://c.example/console", week) == \
+        "https://c.example/console/statistics?from=2026-11-23&to=2026-11-29"
