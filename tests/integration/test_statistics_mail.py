@@ -164,7 +164,8 @@ def test_each_leader_receives_the_figures_and_the_link_at_their_address_once(
     html = mail.get_body(("html",)).get_content()
     assert mail["Subject"] == "示例平台 2026-11 月度投诉举报统计简报"
     assert "赵总，您好" in text and "2026-11-01 至 2026-11-30" in text
-    for line in ("收到: 120", "处理决定按时率: 87.5%", "处理时长中位数（小时）: 30.2", "满意度: -"):
+    for line in ("收到: 120", "处理决定按时率: 87.5%", "处理时长中位数（小时）: 30.2",
+                 "满意度（平均分，5分制）: -"):
         assert line in text, line
     assert "https://console.example.com/statistics?month=2026-11" in text
     assert "<strong>87.5%</strong>" in html
