@@ -41,8 +41,8 @@ def test_management_downloads_the_workbook_of_the_month(api, role):
     response = api.get("/statistics/export.xlsx?month=2026-11", token)
     assert response.status_code == 200
     assert response.headers["Content-Type"].endswith("spreadsheetml.sheet")
-    assert response.headers["Content-Disposition"] == \
-        'attachment; filename="bulletin-2026-11-01-2026-11-30.xlsx"'
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="bulletin-2026-11-01-2026-11-30.xlsx"')
     assert response.headers["Cache-Control"] == "no-store"
     sheets = read_workbook(response.data)
     assert rows(sheets["要点"])[3] == ["收到", 120.0]

@@ -15,6 +15,8 @@ from werkzeug.wrappers import Response
 
 from shared.domain.errors import InvalidCommand
 from shared.domain.permissions import Action, authorize
+from shared.services.served_files import ServedFile
+from shared.web.file_answers import file_answer
 from shared.web.staff_api.messages import field_message
 from shared.web.statistics_output import bulletin_chart, bulletin_file
 from shared.web.statistics_period import FIELDS, period_asked, today
@@ -67,8 +69,8 @@ def _download(visit: Visit, kind: str) -> Response:
     data, content_type, name = bulletin_file(
         app.statistics.bulletin(period), kind, visit.texts, app.settings.platform_name,
         _names(app), app.renderer.local_time)
-    return Response(data, 200, {"Content-Type": content_type,
-                                "Content-Disposition": f'attachment; filename="{name}"'})
+    body, status, headers = file_answer(ServedFile(data, name, content_type))
+    return Response(body, status, headers)
 
 
 def _names(app) -> dict[str, str]:
