@@ -14,13 +14,16 @@ _UPSERT = ("INSERT INTO statistics_counts (day, name, count) VALUES (?, ?, ?) "
 
 
 def count(db: sqlite3.Connection, case: Case, before: Facts | None, zone: tzinfo) -> int:
-    """Apply the counter moves of the case's new events; how many rows were written."""
+    """Apply the counter moves of the case's new events; the statements run (0 or 1)."""
     return add(db, moves(before, case, case.new_events, zone))
 
 
 def add(db: sqlite3.Connection, found: list[Move]) -> int:
+    """Count the moves in one statement (0 when there are none)."""
+    if not found:
+        return 0
     db.executemany(_UPSERT, [(m.day.isoformat(), m.name, m.delta) for m in found])
-    return len(found)
+    return 1
 
 
 def read(db: sqlite3.Connection, start: date, end: date) -> dict[date, dict[str, int]]:
