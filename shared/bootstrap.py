@@ -187,7 +187,7 @@ class Services:
         """The statistics bulletin (R19), from the counters the store keeps with each event."""
         from shared.services.statistics import Statistics
 
-        return Statistics(self.store)
+        return Statistics(self.store, self.clock, self.settings.timezone)
 
     @cached_property
     def offline_registration(self):
