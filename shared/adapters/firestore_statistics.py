@@ -83,3 +83,26 @@ def read(client: firestore.Client, start: date, end: date) -> tuple[dict[date, d
         for name in [n for n, v in counts.items() if not v]:
             del counts[name]
     return days, documents
+
+
+def replace_all(client: firestore.Client, days: dict[date, dict[str, int]], batch_size: int = 400
+                ) -> int:
+    """Every counter document replaced by `days`, one document a day (shard 0): the old ones
+    deleted, the new ones written, in batches (not one commit: a store may hold years of days).
+    How many documents were written or deleted."""
+    written, batch = 0, client.batch()
+    for snapshot in client.collection(STATISTICS).stream():
+        batch.delete(snapshot.reference)
+        written += 1
+        if written % batch_size == 0:
+            batch.commit()
+            batch = client.batch()
+    for day, counts in sorted(days.items()):
+        fields = {"day": day.isoformat(), **{field_name(n): v for n, v in counts.items() if v}}
+        batch.set(client.collection(STATISTICS).document(f"{day.isoformat()}-0"), fields)
+        written += 1
+        if written % batch_size == 0:
+            batch.commit()
+            batch = client.batch()
+    batch.commit()
+    return written

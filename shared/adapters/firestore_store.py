@@ -233,6 +233,9 @@ class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
         self.operations += max(1, documents)  # an empty query is billed one read
         return days
 
+    def replace_statistics_counts(self, days: dict[date, dict[str, int]]) -> None:
+        self.operations += firestore_statistics.replace_all(self.client, days)
+
     # -- the transactions of a stored case -------------------------------------------------
 
     def _transact(self, run):

@@ -37,6 +37,9 @@ def read(db: sqlite3.Connection, start: date, end: date) -> dict[date, dict[str,
     return days
 
 
-def clear(db: sqlite3.Connection) -> None:
-    """Forget every counter (the recount rebuilds them in the same transaction)."""
+def replace_all(db: sqlite3.Connection, days: dict[date, dict[str, int]]) -> None:
+    """Every counter replaced by `days` (the recount), in the caller's transaction."""
     db.execute("DELETE FROM statistics_counts")
+    db.executemany("INSERT INTO statistics_counts (day, name, count) VALUES (?, ?, ?)",
+                   [(day.isoformat(), name, value) for day, counts in days.items()
+                    for name, value in counts.items() if value])

@@ -197,6 +197,11 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         self.operations += 1
         return sqlite_statistics.read(self._connection(), start, end)
 
+    def replace_statistics_counts(self, days: dict[date, dict[str, int]]) -> None:
+        with self._transaction() as db:
+            self.operations += 2
+            sqlite_statistics.replace_all(db, days)
+
     def _claim_mail_keys(self, db, keys: Sequence[str], target: MailRecord) -> None:
         for key in keys:
             self.operations += 1  # counted before the check: a known key cost a read too

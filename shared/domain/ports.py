@@ -126,6 +126,10 @@ class CaseStore(Protocol):
         to `end` (exclusive): by day, counter name → count (days and names at 0 left out).
         One range read of at most a document (or a few shards) per day, never the cases."""
 
+    def replace_statistics_counts(self, days: dict[date, dict[str, int]]) -> None:
+        """Replace every statistics counter by `days` (`tools.recount_statistics`). SQLite: one
+        transaction. Firestore: in batches, so run it while nothing else writes cases."""
+
 
 class MailTransport(Protocol):
     def send(self, message: EmailMessage) -> list[str]:

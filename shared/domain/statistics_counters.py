@@ -89,19 +89,19 @@ def moves(before: Facts | None, after: Case, events: list[TimelineEvent], zone: 
     now = Facts.of(after)
     tally: Counter[tuple[date, str]] = Counter()
     received = after.received_at.astimezone(zone).date()
-    for name, delta in _cohort(before, now, after, events):
+    for name, delta in cohort_moves(before, now, after, events):
         tally[(received, name)] += delta
     for event in events:
         day = event.at.astimezone(zone).date()
-        for name in _activity(before, now, after, event):
+        for name in activity_names(before, now, after, event):
             tally[(day, name)] += 1
     last = events[-1].at.astimezone(zone).date()
-    if _became_listed(before, now) or _closed_listed(after, events):
+    if became_listed(before, now) or closed_listed(after, events):
         tally[(last, f"listed.{after.number}")] += 1
     return [Move(day, name, delta) for (day, name), delta in tally.items() if delta]
 
 
-def _cohort(before: Facts | None, now: Facts, case: Case, events: list[TimelineEvent]):
+def cohort_moves(before: Facts | None, now: Facts, case: Case, events: list[TimelineEvent]):
     """The received names the case leaves (−1) and enters (+1)."""
     old = _cohort_names(before) if before is not None else Counter()
     new = _cohort_names(now)
@@ -125,7 +125,7 @@ def _cohort_names(facts: Facts) -> Counter:
     return names
 
 
-def _activity(before: Facts | None, now: Facts, case: Case, event: TimelineEvent) -> list[str]:
+def activity_names(before: Facts | None, now: Facts, case: Case, event: TimelineEvent) -> list[str]:
     kind = event.type.as_current
     if kind in (EventType.CASE_ACCEPTED, EventType.CASE_REJECTED):
         due = before.review_due_at if before is not None else case.review_due_at
@@ -173,14 +173,14 @@ def _in_time(event: TimelineEvent, due: datetime | None) -> bool:
     return due is None or event.at <= due
 
 
-def _became_listed(before: Facts | None, now: Facts) -> bool:
+def became_listed(before: Facts | None, now: Facts) -> bool:
     """Raised into hot or major (from below, or hot to major), or registered so."""
     if now.severity not in LISTED_SEVERITIES:
         return False
     return before is None or Severity(now.severity).rank > Severity(before.severity).rank
 
 
-def _closed_listed(case: Case, events: list[TimelineEvent]) -> bool:
+def closed_listed(case: Case, events: list[TimelineEvent]) -> bool:
     """A hot or major case closed (or its appeal decided) by this change."""
     return case.severity in LISTED_SEVERITIES and any(
         e.type in (EventType.CASE_CLOSED, EventType.APPEAL_DECIDED) for e in events)

@@ -9,7 +9,9 @@ import pytest
 
 from shared.domain.errors import DomainError
 from shared.domain.statistics import Period
-from tests.support.seeded_statistics import REPORT, SUMMARY, seed
+from shared.services.statistics_recount import StatisticsRecount
+from tests.support.seeded_statistics import BEIJING, REPORT, SUMMARY, seed
+from tools import recount_statistics
 
 NOVEMBER = Period.month(2026, 11)
 
@@ -101,3 +103,29 @@ def test_commands_repeated_and_the_sweep_run_again_count_nothing_more(month):
     month.sweep()
     month.sweep()
     assert month.app.statistics.bulletin(NOVEMBER) == before
+
+
+def test_the_recount_of_every_case_gives_the_same_bulletin_twice(month):
+    """Cases stored before the counters existed: none counted, until the one-off recount."""
+    live = month.app.statistics.bulletin(NOVEMBER)
+    month.store.replace_statistics_counts({})  # a store of the version before counters
+    assert month.app.statistics.bulletin(NOVEMBER).received == 0
+    recount = StatisticsRecount(month.store, BEIJING)
+    report = recount.run()
+    # A-G; days with counters: 30 Oct; 2, 3, 4, 5, 9, 10, 11, 12, 29, 30 Nov; 1 Dec (C's mark on
+    # 6 Nov moves 5 Nov's figures, the day C was received)
+    assert (report.cases, report.days) == (7, 12)
+    assert month.app.statistics.bulletin(NOVEMBER) == live
+    recount.run()
+    assert month.app.statistics.bulletin(NOVEMBER) == live
+    assert month.app.statistics.bulletin(Period.month(2026, 10)).received == 1
+
+
+def test_the_recount_command_on_the_configured_store(settings, sqlite_store, monkeypatch, capsys):
+    month = seed(settings, sqlite_store)
+    live = month.app.statistics.bulletin(NOVEMBER)
+    sqlite_store.replace_statistics_counts({})
+    monkeypatch.setenv("CD_SQLITE_PATH", sqlite_store._path)
+    assert recount_statistics.main() == 0
+    assert "7 cases" in capsys.readouterr().out
+    assert month.app.statistics.bulletin(NOVEMBER) == live
