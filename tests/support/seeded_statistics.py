@@ -1,6 +1,6 @@
 """A month of cases taken through the real services (registration, staff commands, ratings,
 marks, appeals, the deadline sweep) on one store and one clock, whose statistics for November
-2026 are worked out by hand in `test_statistics_bulletin.py`.
+2026 are worked out by hand in `test_statistics_month.py`.
 
 Times are Beijing's (Asia/Shanghai). November 2026 has no public holiday; 2 November is a Monday.
 - G: complaint (web form, g@), received Fri 30 Oct 10:00 and accepted then, assigned to H2 of
