@@ -190,6 +190,13 @@ class Services:
         return Statistics(self.store, self.clock, self.settings.timezone)
 
     @cached_property
+    def queue_counts(self):
+        """How many cases the member's main queues hold (the console), one aggregation each."""
+        from shared.services.queue_counts import QueueCounts
+
+        return QueueCounts(self.store, self.settings.timezone)
+
+    @cached_property
     def offline_registration(self):
         """Staff registering calls, visits, letters, referrals and cases they found (R1)."""
         from shared.services.offline_registration import OfflineRegistration, OfflineRules
@@ -237,6 +244,22 @@ class Services:
 
         return CaseExports(self.store, self.clock, self.attachments, self.renderer,
                            handling_policy(self.settings))
+
+    @cached_property
+    def case_attachments(self):
+        """A case's attachments for staff to open, each served as its bytes prove it to be."""
+        from shared.services.case_attachments import CaseAttachments
+
+        return CaseAttachments(self.store, self.clock, self.attachments,
+                               handling_policy(self.settings))
+
+    @cached_property
+    def case_print_forms(self):
+        """The printable case form, for the paper archive (R18)."""
+        from shared.services.case_print_form import CasePrintForms
+
+        return CasePrintForms(self.store, self.clock, self.renderer, self.settings.templates_dir,
+                              handling_policy(self.settings))
 
     @cached_property
     def registration(self):
