@@ -225,7 +225,14 @@ def _matters(db: sqlite3.Connection) -> None:
                "WHERE json_extract(doc, '$.matter') IS NOT NULL")
 
 
-# 12: the claims of mail sent once per period (the statistics bulletin to leaders): a row per mail
+# 12: the statistics counters (R19, `statistics_counters.py`), one row per day and name, counted
+# with an upsert in the transaction that writes the events they come from (`sqlite_statistics`).
+def _statistics(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE statistics_counts (day TEXT NOT NULL, name TEXT NOT NULL, "
+               "count INTEGER NOT NULL, PRIMARY KEY (day, name)) WITHOUT ROWID")
+
+
+# 13: the claims of mail sent once per period (the statistics bulletin to leaders): a row per mail
 # and period, written in the transaction of the outbox entries it queues.
 _MAIL_CLAIMS = """
 CREATE TABLE mail_claims (key TEXT PRIMARY KEY, claimed_at TEXT NOT NULL,
@@ -249,6 +256,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _overdue,
     _failed_mail,
     _matters,
+    _statistics,
     _mail_claims,
 )
 

@@ -53,9 +53,10 @@ def last_ended(cadence: Cadence, today: date) -> Period:
 
 
 def console_link(console: str, period: Period) -> str:
-    """The console page of the period's bulletin (`console`: where the console is)."""
-    query = ({"month": period.key} if period.cadence == Cadence.MONTHLY
-             else {"from": period.first.isoformat(), "to": period.last.isoformat()})
+    """The console page of the period's bulletin (`console`: where the console is); a week by
+    its days, `to` the day after the last (as `GET /statistics` reads it)."""
+    query = ({"month": period.key} if period.cadence == Cadence.MONTHLY else
+             {"from": period.span.start.isoformat(), "to": period.span.end.isoformat()})
     return f"{console.rstrip('/')}/statistics?{urlencode(query)}"
 
 

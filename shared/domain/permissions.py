@@ -58,7 +58,8 @@ class Action(StrEnum):
     # Mail given up on (issue 10): no case content, so admins too (they fix the mail settings).
     READ_FAILED_MAIL = "read_failed_mail"
     RETRY_MAIL = "retry_mail"
-    READ_STATISTICS = "read_statistics"  # the bulletin (R19): for management and auditors
+    # The statistics bulletin (R19, issue 11): for management and oversight, not case handling.
+    READ_STATISTICS = "read_statistics"
 
 
 _CLERK, _HANDLER, _SUPERVISOR = Role.CLERK, Role.HANDLER, Role.SUPERVISOR

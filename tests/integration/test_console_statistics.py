@@ -24,10 +24,12 @@ XSS = '<img src=x onerror=alert(1)>=1+1'
 
 
 class Statistics:
-    """The statistics service with known figures: records the periods asked."""
+    """The statistics service with known figures (the real one reads the period asked): records
+    the periods asked."""
 
-    def __init__(self):
+    def __init__(self, real):
         self.asked = []
+        self.period = real.period
 
     def bulletin(self, period):
         self.asked.append(period)
@@ -36,7 +38,8 @@ class Statistics:
 
 @pytest.fixture
 def browser(sqlite_console):
-    sqlite_console.api.app.__dict__["statistics"] = Statistics()
+    app = sqlite_console.api.app
+    app.__dict__["statistics"] = Statistics(app.statistics)
     return sqlite_console
 
 
@@ -112,7 +115,7 @@ def test_a_period_that_makes_no_sense_is_shown_by_its_field_with_what_was_typed(
     assert response.status_code == 422
     page = text_of(response)
     assert 'id="month" name="month" value="2026-13"' in page and 'aria-invalid="true"' in page
-    assert "不是有效的月份" in page and browser.api.app.statistics.asked == []
+    assert "含有不允许的字符或格式" in page and browser.api.app.statistics.asked == []
     hostile = text_of(browser.get('/console/statistics?month="><script>x</script>'))
     assert "<script>x" not in hostile
 

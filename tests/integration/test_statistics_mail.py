@@ -199,3 +199,22 @@ def test_the_schedules_are_the_settings_choices():
 
     assert set(CHOICES["statistics_bulletin"]) == set(SCHEDULES)
     assert SCHEDULES["both"] == (Cadence.MONTHLY, Cadence.WEEKLY)
+
+
+def test_the_sweep_mails_the_figures_the_counters_hold(store, settings):
+    """Through the services as deployed: cases received in November, counted by the store, and
+    the sweep of 1 December queues their number in each leader's mail."""
+    november = StaffDesk(store, FixedClock(datetime(2026, 11, 10, 2, 0, tzinfo=UTC)))
+    for _ in range(3):
+        november.case()
+    leader = november.member(Role.LEADER)
+    app = build_services(settings, store=store, clock=FixedClock(AFTER_NOVEMBER))
+    report = app.deadline_sweep.run(60)
+    assert report.actions.get("statistics_bulletin") == 1
+    [message] = bulletins(store)
+    assert message.details["staff"] == leader.member.id
+    figures = {key: value for key, _, value in message.details["figures"]}
+    assert figures["received"] == 3
+    assert message.details["link"] == \
+        "http://127.0.0.1:8080/staff_api/console/statistics?month=2026-11"
+    assert "statistics_bulletin" not in app.deadline_sweep.run(60).actions

@@ -50,4 +50,4 @@ def test_the_link_opens_the_period_on_the_console():
     assert console_link("https://c.example/console/", month) == \
         "https://c.example/console/statistics?month=2026-11"
     assert console_link("https://c.example/console", week) == \
-        "https://c.example/console/statistics?from=2026-11-23&to=2026-11-29"
+        "https://c.example/console/statistics?from=2026-11-23&to=2026-11-30"

@@ -19,12 +19,12 @@ from shared.services.served_files import ServedFile
 from shared.web.file_answers import file_answer
 from shared.web.staff_api.messages import field_message
 from shared.web.statistics_output import bulletin_chart, bulletin_file
-from shared.web.statistics_period import FIELDS, period_asked, today
 from shared.web.statistics_tables import CHART_KEYS, bulletin_tables
 
 from .visit import Visit
 
 _TYPED_MAX = 20  # what the chooser keeps of what was typed
+FIELDS = ("month", "from", "to")  # as the API's GET /statistics: `to` is the day after the last
 
 
 def statistics(visit: Visit) -> Response:
@@ -33,7 +33,7 @@ def statistics(visit: Visit) -> Response:
     app, texts = visit.app, visit.texts
     typed = {name: visit.request.args.get(name, "")[:_TYPED_MAX] for name in FIELDS}
     try:
-        period = period_asked({k: v for k, v in typed.items() if v}, today(app))
+        period = _period(app, typed)
     except InvalidCommand as refused:
         errors = {name: field_message(code, visit.lang) for name, code in refused.errors.items()}
         return visit.page("console/statistics.html", 422, typed=typed, errors=errors,
@@ -63,7 +63,7 @@ def _download(visit: Visit, kind: str) -> Response:
     app = visit.app
     asked = {name: visit.request.args[name] for name in FIELDS if visit.request.args.get(name)}
     try:
-        period = period_asked(asked, today(app))
+        period = _period(app, asked)
     except InvalidCommand:  # a download link is ours; a hand-typed bad one goes to the page
         return visit.redirect("/statistics", **asked)
     data, content_type, name = bulletin_file(
@@ -71,6 +71,12 @@ def _download(visit: Visit, kind: str) -> Response:
         _names(app), app.renderer.local_time)
     body, status, headers = file_answer(ServedFile(data, name, content_type))
     return Response(body, status, headers)
+
+
+def _period(app, typed: dict):
+    """The period the chooser names (blank fields are not given). Raises InvalidCommand."""
+    given = {name: typed.get(name) or None for name in FIELDS}
+    return app.statistics.period(given["month"], given["from"], given["to"])
 
 
 def _names(app) -> dict[str, str]:

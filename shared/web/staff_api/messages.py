@@ -184,12 +184,6 @@ FIELDS = {
         "is_reporter": "这是投诉人或举报人本人的地址。",
         "in_past": "不能早于今天。",
         "before_receipt": "不能早于案件收到的时间。",
-        # The statistics bulletin's period (R19).
-        "invalid_month": "不是有效的月份（例如 2026-11）。",
-        "invalid_day": "不是有效的日期（例如 2026-11-23）。",
-        "month_or_days": "请选择一个月份（month），或起止日期（from 和 to），二者选一。",
-        "before_from": "结束日期不能早于开始日期。",
-        "period_too_long": "统计期最长一年。",
         "_other": "该值不被接受（{code}）。",
     },
     "en": {
@@ -246,12 +240,6 @@ FIELDS = {
         "is_reporter": "This is the reporter's own address.",
         "in_past": "This may not be earlier than today.",
         "before_receipt": "This may not be before the case was received.",
-        # The statistics bulletin's period (R19).
-        "invalid_month": "This is not a valid month (like 2026-11).",
-        "invalid_day": "This is not a valid day (like 2026-11-23).",
-        "month_or_days": "Choose a month, or the first and last day (from and to): one of the two.",
-        "before_from": "The last day may not be before the first.",
-        "period_too_long": "A period is a year at most.",
         "_other": "This value is not accepted ({code}).",
     },
 }

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from shared.domain.permissions import Action, authorize
 from shared.web.statistics_output import bulletin_file
-from shared.web.statistics_period import FIELDS, period_asked, today
 
 from .call import Call
 from .responses import file_answer
 
 
 def statistics_xlsx(call: Call):
-    """GET /statistics/export.xlsx?month=2026-11 (or from=&to=): one sheet per table."""
+    """GET /statistics/export.xlsx?month=2026-11 (or from=&to=, `to` excluded): one sheet per
+    table."""
     return _download(call, "xlsx")
 
 
@@ -25,7 +25,8 @@ def statistics_csv(call: Call):
 def _download(call: Call, kind: str):
     authorize(call.who.member, Action.READ_STATISTICS)
     app = call.app
-    period = period_asked(call.query(*FIELDS), today(app))
+    query = call.query("month", "from", "to")  # as GET /statistics: `to` excluded
+    period = app.statistics.period(query.get("month"), query.get("from"), query.get("to"))
     bulletin = app.statistics.bulletin(period)
     names = {member.id: member.display_name for member in app.store.list_staff()}
     data, content_type, name = bulletin_file(
