@@ -121,6 +121,7 @@ def test_a_refusal_is_shown_on_the_case_with_what_was_typed(desk):
     page = text_of(refused)
     assert refused.status_code == 422 and "请检查标出的字段" in page
     assert 'value="TS-typo"' in page and '<option value="other" selected>' in page
+    assert f'href="/console/cases/{number}?lang=en"' in page  # the switch leads to the case
     assert cases.snapshot(number) == before
     console.post(f"/console/cases/{number}/accept")
     again = console.post(f"/console/cases/{number}/accept?lang=en", {"note": "第二次"})

@@ -47,6 +47,8 @@ def render_case(visit: Visit, number: str, status: int = 200, forms: dict | None
     later = events[-1]["seq"] if len(events) == TIMELINE_PAGE else None
     from .case_actions import ACTIONS  # the actions' handlers answer with this page
 
+    if visit.request.method != "GET":
+        visit.here = f"/cases/{view['number']}"
     done = visit.request.args.get("done", "")
     notices = visit.texts["console"]["done"]
     return visit.page(
