@@ -92,10 +92,12 @@ def test_actions_go_through_the_services_and_confirm(desk):
     handler = cases.member(Role.HANDLER, department="运营部").member
     number = cases.case()
     console.sign_in_as(Role.CLERK, Role.SUPERVISOR)
+    assert f'<option value="{handler.id}">' not in text_of(console.get(f"/console/cases/{number}"))
     accepted = console.post(f"/console/cases/{number}/accept", {"note": "事实清楚"})
     assert accepted.status_code == 303
     assert accepted.headers["Location"] == f"/console/cases/{number}?done=accept"
-    assert "已受理。" in text_of(console.get(accepted.headers["Location"]))
+    shown = text_of(console.get(accepted.headers["Location"]))
+    assert "已受理。" in shown and f'<option value="{handler.id}">李四 · 运营部</option>' in shown
     assigned = console.post(f"/console/cases/{number}/assignment",
                             {"assignee": handler.id, "department": "", "reason": ""})
     assert assigned.status_code == 303

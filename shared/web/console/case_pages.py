@@ -55,7 +55,8 @@ def render_case(visit: Visit, number: str, status: int = 200, forms: dict | None
         "console/case.html", status, view=view, events=events,
         later_url=visit.url(f"/cases/{view['number']}", after=later) if later else "",
         deadlines=deadlines(view, visit.app.clock.now()), messages=messages(events),
-        actions=[a for a in ACTIONS if a.name in view["allowed_actions"]],
+        actions=[(a, a.choices(visit.app, visit.who) if a.choices else None)
+                 for a in ACTIONS if a.name in view["allowed_actions"]],
         forms=forms or {}, blank=FormState(), revealed=revealed,
         notice=notices[done] if done in notices else "")
 
