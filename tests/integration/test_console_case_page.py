@@ -159,3 +159,19 @@ def test_what_people_typed_is_shown_escaped(desk):
                                       {"reason": "other", "duplicate_of": HOSTILE}))):
         assert "<script>alert" not in page and '"onmouseover=' not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;onmouseover=&#34;alert(2)" in page
+
+
+def test_a_long_timeline_pages_on_after_its_last_event(sqlite_console, monkeypatch):
+    from shared.web.console import case_pages
+
+    monkeypatch.setattr(case_pages, "TIMELINE_PAGE", 2)
+    cases = StaffDesk(sqlite_console.store, sqlite_console.api.app.clock)
+    number = cases.case()
+    sqlite_console.sign_in_as(Role.CLERK)
+    for text in ("第一条", "第二条"):
+        sqlite_console.post(f"/console/cases/{number}/notes", {"text": text})
+    first = text_of(sqlite_console.get(f"/console/cases/{number}"))
+    assert "第一条" in first and "第二条" not in first.split('id="actions-title"')[0]
+    later = re.search(r'<a href="([^"]+)">更多记录</a>', first).group(1).replace("&amp;", "&")
+    rest = text_of(sqlite_console.get(later))
+    assert "第二条" in rest and "案件已登记" not in rest
