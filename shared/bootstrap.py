@@ -344,7 +344,7 @@ class Services:
 
         s = self.settings
         return Pages(self.renderer, s.public_status_url, s.anonymous_kinds, s.max_attachments,
-                     s.max_attachment_bytes)
+                     s.max_attachment_bytes, s.public_pages_base_url)
 
     @cached_property
     def published_policy(self):
