@@ -347,6 +347,13 @@ class Services:
                      s.max_attachment_bytes, s.public_pages_base_url)
 
     @cached_property
+    def case_disclosures(self):
+        """Public disclosure of major cases after a redaction review (R22)."""
+        from shared.services.case_disclosures import CaseDisclosures
+
+        return CaseDisclosures(self.store, self.clock, handling_policy(self.settings))
+
+    @cached_property
     def published_policy(self):
         """The handling policy as the system applies it (R22): settings, the deadline policy as
         loaded, the remedies file (`published_policy.py`)."""

@@ -225,6 +225,18 @@ def _matters(db: sqlite3.Connection) -> None:
                "WHERE json_extract(doc, '$.matter') IS NOT NULL")
 
 
+# 12: major cases disclosed to the public (R22, `disclosures.py`): one row per published
+# disclosure, its public record only, paged by the period it was published in.
+_DISCLOSURES = """
+CREATE TABLE disclosures (number TEXT PRIMARY KEY, published_key TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX disclosures_published ON disclosures (published_key);
+"""
+
+
+def _disclosures(db: sqlite3.Connection) -> None:
+    _script(db, _DISCLOSURES)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
@@ -237,6 +249,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _overdue,
     _failed_mail,
     _matters,
+    _disclosures,
 )
 
 

@@ -25,6 +25,7 @@ from shared.domain.rate_limits import CounterSlot
 
 from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits
 from .sqlite_case_as_read import SqliteCaseAsRead
+from .sqlite_disclosures import SqliteDisclosures
 from .sqlite_failed_mail import SqliteFailedMail
 from .sqlite_inbound_mail import SqliteHeldMail
 from .sqlite_reporter_marks import SqliteReporterMarks
@@ -45,7 +46,7 @@ _UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash") 
 
 
 class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporterMarks,
-                      SqliteFailedMail, SqliteCaseAsRead):
+                      SqliteFailedMail, SqliteCaseAsRead, SqliteDisclosures):
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
     def __init__(self, path: str | Path):
