@@ -8,10 +8,10 @@ import pytest
 
 from shared.domain.cases import EventType, Severity, Status
 from shared.domain.errors import CommandRefused, InvalidCommand, TransitionNotAllowed
+from shared.domain.handling_policy import HandlingPolicy
 from shared.domain.permissions import Forbidden
 from shared.domain.staff import Role
 from shared.services.case_disclosures import CaseDisclosures
-from shared.domain.handling_policy import HandlingPolicy
 from tests.support.staff_desk import StaffDesk
 
 SUMMARY = {"what": "某商家在平台上以虚假促销诱导用户付款，多名用户集体投诉。",
