@@ -8,8 +8,9 @@
 import functions_framework
 
 from shared.bootstrap import services
+from shared.services.transparency import MonthNotValid
 from shared.web import http_requests as decode
-from shared.web.public_pages import POLICY_CACHE
+from shared.web.public_pages import POLICY_CACHE, transparency_cache
 
 
 @functions_framework.http
@@ -34,5 +35,15 @@ def public_pages(request):
 
 
 def _transparency(app, request, lang: str):
+    """The month's page; a month that is malformed or not begun: 400, with the last complete
+    month's figures below the message (never a 500, nothing else read)."""
     pages = app.public_pages
-    return pages.not_found(lang), 404, pages.headers("no-store")
+    asked = request.args.get("month", "")
+    keep = "month=" + asked[:7] + "&" if asked else ""
+    try:
+        report = app.transparency.report(asked)
+    except MonthNotValid as refused:
+        page = pages.transparency(lang, app.transparency.report(), error=refused.code)
+        return page, 400, pages.headers("no-store")
+    page = pages.transparency(lang, report, lang_query=keep)
+    return page, 200, pages.headers(transparency_cache(report.complete))

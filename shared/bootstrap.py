@@ -354,6 +354,15 @@ class Services:
         return CaseDisclosures(self.store, self.clock, handling_policy(self.settings))
 
     @cached_property
+    def transparency(self):
+        """The transparency page's month (R22): the statistics' public figures and the major
+        cases disclosed."""
+        from shared.services.transparency import Transparency
+
+        return Transparency(lambda period: self.statistics.bulletin(period), self.store,
+                            self.clock, self.settings.timezone)
+
+    @cached_property
     def published_policy(self):
         """The handling policy as the system applies it (R22): settings, the deadline policy as
         loaded, the remedies file (`published_policy.py`)."""

@@ -4,10 +4,10 @@ A member proposes a major case for disclosure with a redacted public summary the
 happened, its cause, the measures taken (`ProposeDisclosure`); a supervisor other than the proposer
 reviews the redaction and approves it (`ApproveDisclosure`, the summary is then published on the
 transparency page) or refuses it with a reason (`RefuseDisclosure`). A supervisor may withdraw a
-proposal or a published disclosure with a reason (`WithdrawDisclosure`). Only the closed case of
-a major matter (closed, under appeal or archived): the summary tells its cause and measures,
-which exist once it is decided (R9's closure report). A case the reporter asked to keep
-confidential is never disclosed.
+proposal or a published disclosure with a reason (`WithdrawDisclosure`). Only a decided major case
+(closed or under appeal): the summary tells its cause and measures, which exist once it is
+decided (R9's closure report). An archived case is only read (R18), but what was published of it
+can still be withdrawn. A case the reporter asked to keep confidential is never disclosed.
 
 The proposal lives on the case as `case.disclosure` (plain values): {"state": proposed |
 approved | refused | withdrawn, "what", "cause", "measures", "language", "proposed_by",

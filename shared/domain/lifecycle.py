@@ -122,11 +122,12 @@ TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
        for status in (S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_REPORTER)},
     # R8's count rule: what matter a case is about, until it is archived (`matters.py`).
     **{(status, C.SET_MATTER): status for status in NOT_ARCHIVED},
-    # Public disclosure of a major case (R22): once it is decided, its summary holding the cause
-    # and the measures; an archived case too, since it changes nothing that was decided.
-    **{(status, command): status for status in (S.CLOSED, S.APPEALED, S.ARCHIVED)
-       for command in (C.PROPOSE_DISCLOSURE, C.APPROVE_DISCLOSURE, C.REFUSE_DISCLOSURE,
-                       C.WITHDRAW_DISCLOSURE)},
+    # Public disclosure of a major case (R22): once it is decided (its summary tells the cause
+    # and the measures); an archived case is only read, but what was published of it can always
+    # be withdrawn.
+    **{(status, command): status for status in (S.CLOSED, S.APPEALED)
+       for command in (C.PROPOSE_DISCLOSURE, C.APPROVE_DISCLOSURE, C.REFUSE_DISCLOSURE)},
+    **{(status, C.WITHDRAW_DISCLOSURE): status for status in (S.CLOSED, S.APPEALED, S.ARCHIVED)},
 }
 
 COMMANDS: dict[CommandName, type[Command]] = {

@@ -20,6 +20,12 @@ from .rendering import Renderer
 POLICY_CACHE = "public, max-age=300"  # a setting changes at a deploy: five minutes is soon enough
 
 
+def transparency_cache(complete: bool) -> str:
+    """A finished month changes little (a case reclassified, a disclosure withdrawn): an hour;
+    the current month grows: five minutes, as the service's own cache of its figures."""
+    return "public, max-age=3600" if complete else "public, max-age=300"
+
+
 @dataclass(frozen=True)
 class PublicLinks:
     """Absolute URLs of the public pages and the form (the pages link to each other, and the
@@ -71,10 +77,12 @@ class PublicPages:
         file: the same text, without the site's navigation."""
         return self._render("public/policy.html", lang, policy=policy, standalone=standalone)
 
-    def transparency(self, lang: str, report, *, lang_query: str = "") -> str:
-        """The figures and disclosed major cases of one period (`TransparencyReport`)."""
+    def transparency(self, lang: str, report, *, lang_query: str = "", error: str = "") -> str:
+        """The figures and disclosed major cases of one month (`TransparencyReport`); `error`:
+        why the month asked for is not shown (`MonthNotValid.code`)."""
+        texts = self._renderer.texts(lang)["public"]
         return self._render("public/transparency.html", lang, report=report, standalone=False,
-                            lang_query=lang_query)
+                            lang_query=lang_query, error=texts[f"month_{error}"] if error else "")
 
     def not_found(self, lang: str) -> str:
         return self._render("public/not_found.html", lang, standalone=False)

@@ -145,3 +145,16 @@ def test_published_disclosures_are_read_by_period(desk, disclosures, clock):
     day = clock.now().date().isoformat()
     assert len(desk.store.published_disclosures(day, day + "~", limit=2)) == 2
     assert desk.store.published_disclosures("2000-01-01", "2000-02-01", limit=50) == []
+
+
+def test_an_archived_case_is_only_withdrawn_from_the_page(desk, disclosures):
+    proposer, reviewer = desk.member(Role.SUPERVISOR), desk.member(Role.SUPERVISOR)
+    number = major_closed(desk)
+    disclosures.propose(proposer, number, **SUMMARY)
+    disclosures.approve(reviewer, number)
+    desk.cases.archive(reviewer, number, force=True, reason="法院调卷")
+    with pytest.raises(TransitionNotAllowed):
+        disclosures.propose(proposer, number, **SUMMARY)
+    assert len(published(desk)) == 1
+    disclosures.withdraw(reviewer, number, reason="法院要求撤下")
+    assert published(desk) == [] and desk.store.get_case(number).status == Status.ARCHIVED
