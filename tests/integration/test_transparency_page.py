@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from shared.domain.cases import Severity, Status
+from shared.domain.staff import Role
 from shared.domain.statistics import (
     Bulletin,
     HandlingTime,
@@ -19,7 +20,6 @@ from shared.domain.statistics import (
     Rate,
     Satisfaction,
 )
-from shared.domain.staff import Role
 from shared.services.case_disclosures import CaseDisclosures
 from shared.services.transparency import MonthNotValid
 from tests.integration.test_disclosures import SUMMARY
