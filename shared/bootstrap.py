@@ -181,6 +181,13 @@ class Services:
         return StaffQueues(self.store, self.settings.timezone)
 
     @cached_property
+    def queue_counts(self):
+        """How many cases the member's main queues hold (the console), one aggregation each."""
+        from shared.services.queue_counts import QueueCounts
+
+        return QueueCounts(self.store, self.settings.timezone)
+
+    @cached_property
     def offline_registration(self):
         """Staff registering calls, visits, letters, referrals and cases they found (R1)."""
         from shared.services.offline_registration import OfflineRegistration, OfflineRules

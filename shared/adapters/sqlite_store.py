@@ -127,6 +127,10 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         self.operations += 1
         return sqlite_queues.find_cases(self._connection(), query, limit, after)
 
+    def count_cases(self, query: CaseQuery) -> int:
+        self.operations += 1
+        return sqlite_queues.count_cases(self._connection(), query)
+
     def due_cases(self, now: datetime, limit: int) -> list[Case]:
         self.operations += 1
         return sqlite_queues.due_cases(self._connection(), now, limit)

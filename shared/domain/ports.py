@@ -48,6 +48,12 @@ class CaseStore(Protocol):
         """One page of the cases matching `query`, in its order, starting after the cursor of
         the previous page (None: from the start). Raises ValueError for a malformed cursor."""
 
+    def count_cases(self, query: CaseQuery) -> int:
+        """How many cases `find_cases(query)` lists over all its pages, in one aggregation (no
+        case is read). Countable: the filters of one index — a single filter, status with
+        department or with assignee, and for the overdue order department or assignee alone —
+        and no word search (`queues.countable`); anything else is refused (ValueError)."""
+
     def due_cases(self, now: datetime, limit: int) -> list[Case]:
         """Cases whose next deadline is at or before `now`, the longest overdue first."""
 
