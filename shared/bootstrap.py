@@ -370,13 +370,6 @@ class Services:
                      s.max_attachment_bytes, s.public_pages_base_url)
 
     @cached_property
-    def case_disclosures(self):
-        """Public disclosure of major cases after a redaction review (R22)."""
-        from shared.services.case_disclosures import CaseDisclosures
-
-        return CaseDisclosures(self.store, self.clock, handling_policy(self.settings))
-
-    @cached_property
     def transparency(self):
         """The transparency page's month (R22): the statistics' public figures and the major
         cases disclosed."""

@@ -36,7 +36,7 @@ from .case_views import CaseView
 
 
 class CaseDisclosures(CaseHandling):
-    def propose(self, who: Requester, number: str, what=None, cause=None, measures=None,
+    def propose_disclosure(self, who: Requester, number: str, what=None, cause=None, measures=None,
                 language=None, note=None) -> CaseView:
         """Propose the case for disclosure with its public summary. Refused (409): `not_major`,
         `confidential`, `disclosure_pending`, `disclosure_published`; before the case is
@@ -55,35 +55,35 @@ class CaseDisclosures(CaseHandling):
             checked.fail("language", "invalid")
         note = checked.text("note", note, required=False, limit=MAX_REASON)
         checked.done()
-        return self._with(who, case, Action.PROPOSE_DISCLOSURE, lambda now: ProposeDisclosure(
+        return self._disclose(who, case, Action.PROPOSE_DISCLOSURE, lambda now: ProposeDisclosure(
             who.actor, note, who.client, language=language, proposed_at=now, **parts), identity)
 
-    def approve(self, who: Requester, number: str) -> CaseView:
+    def approve_disclosure(self, who: Requester, number: str) -> CaseView:
         """A supervisor other than the proposer approves the redaction: the summary is published
         on the transparency page. Refused (409): `no_disclosure_proposed`, `own_proposal`,
         `not_major`, `confidential`."""
         case = self._case(who, number, Action.REVIEW_DISCLOSURE)
-        return self._with(who, case, Action.REVIEW_DISCLOSURE, lambda now: ApproveDisclosure(
+        return self._disclose(who, case, Action.REVIEW_DISCLOSURE, lambda now: ApproveDisclosure(
             who.actor, "", who.client, decided_at=now))
 
-    def refuse(self, who: Requester, number: str, reason=None) -> CaseView:
+    def refuse_disclosure(self, who: Requester, number: str, reason=None) -> CaseView:
         """A supervisor other than the proposer refuses it, with a reason (what still identifies
         someone, what is wrong). Refused (409): `no_disclosure_proposed`, `own_proposal`."""
         case = self._case(who, number, Action.REVIEW_DISCLOSURE)
         reason = _reason(reason)
-        return self._with(who, case, Action.REVIEW_DISCLOSURE, lambda now: RefuseDisclosure(
+        return self._disclose(who, case, Action.REVIEW_DISCLOSURE, lambda now: RefuseDisclosure(
             who.actor, reason, who.client, decided_at=now))
 
-    def withdraw(self, who: Requester, number: str, reason=None) -> CaseView:
+    def withdraw_disclosure(self, who: Requester, number: str, reason=None) -> CaseView:
         """A supervisor withdraws a waiting proposal or a published disclosure, with a reason;
         it leaves the transparency page. Refused (409): `no_disclosure`."""
         case = self._case(who, number, Action.REVIEW_DISCLOSURE)
         reason = _reason(reason)
-        return self._with(who, case, Action.REVIEW_DISCLOSURE, lambda now: WithdrawDisclosure(
+        return self._disclose(who, case, Action.REVIEW_DISCLOSURE, lambda now: WithdrawDisclosure(
             who.actor, reason, who.client, withdrawn_at=now))
 
-    def _with(self, who: Requester, case: Case, action: Action, command,
-              identity: ReporterIdentity | None = None) -> CaseView:
+    def _disclose(self, who: Requester, case: Case, action: Action, command,
+                  identity: ReporterIdentity | None = None) -> CaseView:
         store: DisclosureStore = self._store  # both case stores are disclosure stores too
 
         def change(current: Case) -> None:

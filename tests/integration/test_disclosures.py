@@ -8,10 +8,8 @@ import pytest
 
 from shared.domain.cases import EventType, Severity, Status
 from shared.domain.errors import CommandRefused, InvalidCommand, TransitionNotAllowed
-from shared.domain.handling_policy import HandlingPolicy
 from shared.domain.permissions import Forbidden
 from shared.domain.staff import Role
-from shared.services.case_disclosures import CaseDisclosures
 from tests.support.staff_desk import StaffDesk
 
 SUMMARY = {"what": "某商家在平台上以虚假促销诱导用户付款，多名用户集体投诉。",
@@ -27,7 +25,7 @@ def desk(store, clock):
 
 @pytest.fixture
 def disclosures(desk):
-    return CaseDisclosures(desk.store, desk.clock, HandlingPolicy())
+    return desk.cases
 
 
 def major_closed(desk, **fields) -> str:
@@ -42,12 +40,12 @@ def test_published_only_after_another_supervisor_approves(desk, disclosures):
     proposer = desk.member(Role.SUPERVISOR)
     reviewer = desk.member(Role.SUPERVISOR)
     number = major_closed(desk)
-    view = disclosures.propose(proposer, number, **SUMMARY, note="请审核")
+    view = disclosures.propose_disclosure(proposer, number, **SUMMARY, note="请审核")
     assert view.disclosure["state"] == "proposed" and published(desk) == []
     with pytest.raises(CommandRefused) as refused:
-        disclosures.approve(proposer, number)
+        disclosures.approve_disclosure(proposer, number)
     assert refused.value.code == "own_proposal" and published(desk) == []
-    view = disclosures.approve(reviewer, number)
+    view = disclosures.approve_disclosure(reviewer, number)
     assert view.disclosure["state"] == "approved"
     [record] = published(desk)
     assert {k: record[k] for k in SUMMARY} == SUMMARY
@@ -64,14 +62,14 @@ def test_only_a_closed_major_case_that_is_not_confidential(desk, disclosures):
     supervisor = desk.member(Role.SUPERVISOR)
     general = desk.case(Status.CLOSED)
     with pytest.raises(CommandRefused) as refused:
-        disclosures.propose(supervisor, general, **SUMMARY)
+        disclosures.propose_disclosure(supervisor, general, **SUMMARY)
     assert refused.value.code == "not_major"
     open_case = desk.case(Status.IN_PROGRESS, severity=Severity.MAJOR)
     with pytest.raises(TransitionNotAllowed):
-        disclosures.propose(supervisor, open_case, **SUMMARY)
+        disclosures.propose_disclosure(supervisor, open_case, **SUMMARY)
     secret = major_closed(desk, confidential=True)
     with pytest.raises(CommandRefused) as refused:
-        disclosures.propose(supervisor, secret, **SUMMARY)
+        disclosures.propose_disclosure(supervisor, secret, **SUMMARY)
     assert refused.value.code == "confidential"
     assert published(desk) == []
     assert all(not desk.events(n, EventType.DISCLOSURE_PROPOSED)
@@ -81,12 +79,12 @@ def test_only_a_closed_major_case_that_is_not_confidential(desk, disclosures):
 def test_roles_propose_and_review(desk, disclosures):
     number = major_closed(desk)
     with pytest.raises(Forbidden):
-        disclosures.propose(desk.member(Role.CLERK), number, **SUMMARY)
+        disclosures.propose_disclosure(desk.member(Role.CLERK), number, **SUMMARY)
     leader = desk.member(Role.LEADER)
-    disclosures.propose(leader, number, **SUMMARY)
+    disclosures.propose_disclosure(leader, number, **SUMMARY)
     for role in (Role.HANDLER, Role.LEADER, Role.AUDITOR):
         with pytest.raises(Forbidden):
-            disclosures.approve(desk.member(role), number)
+            disclosures.approve_disclosure(desk.member(role), number)
     assert published(desk) == []
 
 
@@ -101,7 +99,7 @@ def test_a_summary_that_may_identify_someone_is_refused(desk, disclosures, part,
     number = major_closed(desk)
     before = desk.snapshot(number)
     with pytest.raises(InvalidCommand) as invalid:
-        disclosures.propose(desk.member(Role.SUPERVISOR), number, **{**SUMMARY, part: text})
+        disclosures.propose_disclosure(desk.member(Role.SUPERVISOR), number, **{**SUMMARY, part: text})
     assert invalid.value.errors == {part: "identifying"}
     assert desk.snapshot(number) == before
 
@@ -109,26 +107,26 @@ def test_a_summary_that_may_identify_someone_is_refused(desk, disclosures, part,
 def test_refused_then_proposed_again_and_withdrawn(desk, disclosures):
     proposer, reviewer = desk.member(Role.SUPERVISOR), desk.member(Role.SUPERVISOR)
     number = major_closed(desk)
-    disclosures.propose(proposer, number, **SUMMARY)
+    disclosures.propose_disclosure(proposer, number, **SUMMARY)
     with pytest.raises(CommandRefused) as refused:
-        disclosures.propose(proposer, number, **SUMMARY)
+        disclosures.propose_disclosure(proposer, number, **SUMMARY)
     assert refused.value.code == "disclosure_pending"
     with pytest.raises(InvalidCommand):
-        disclosures.refuse(reviewer, number, reason="")
-    view = disclosures.refuse(reviewer, number, reason="“多名用户”仍可推断，请改写")
+        disclosures.refuse_disclosure(reviewer, number, reason="")
+    view = disclosures.refuse_disclosure(reviewer, number, reason="“多名用户”仍可推断，请改写")
     assert view.disclosure["state"] == "refused" and published(desk) == []
-    disclosures.propose(proposer, number, **{**SUMMARY, "what": "某商家虚假促销。"})
-    disclosures.approve(reviewer, number)
+    disclosures.propose_disclosure(proposer, number, **{**SUMMARY, "what": "某商家虚假促销。"})
+    disclosures.approve_disclosure(reviewer, number)
     assert [r["what"] for r in published(desk)] == ["某商家虚假促销。"]
     with pytest.raises(CommandRefused) as refused:
-        disclosures.propose(proposer, number, **SUMMARY)
+        disclosures.propose_disclosure(proposer, number, **SUMMARY)
     assert refused.value.code == "disclosure_published"
-    view = disclosures.withdraw(proposer, number, reason="当事方提出异议，暂停公示")
+    view = disclosures.withdraw_disclosure(proposer, number, reason="当事方提出异议，暂停公示")
     assert view.disclosure["state"] == "withdrawn" and published(desk) == []
     [withdrawn] = desk.events(number, EventType.DISCLOSURE_WITHDRAWN)
     assert withdrawn.actor == proposer.actor and withdrawn.data["state_from"] == "approved"
     with pytest.raises(CommandRefused) as refused:
-        disclosures.withdraw(proposer, number, reason="again")
+        disclosures.withdraw_disclosure(proposer, number, reason="again")
     assert refused.value.code == "no_disclosure"
 
 
@@ -136,8 +134,8 @@ def test_published_disclosures_are_read_by_period(desk, disclosures, clock):
     proposer, reviewer = desk.member(Role.SUPERVISOR), desk.member(Role.SUPERVISOR)
     numbers = [major_closed(desk) for _ in range(3)]
     for number in numbers:
-        disclosures.propose(proposer, number, **SUMMARY)
-        disclosures.approve(reviewer, number)
+        disclosures.propose_disclosure(proposer, number, **SUMMARY)
+        disclosures.approve_disclosure(reviewer, number)
     records = published(desk)
     assert sorted(r["number"] for r in records) == sorted(numbers)
     keys = [r["published_key"] for r in records]
@@ -150,11 +148,11 @@ def test_published_disclosures_are_read_by_period(desk, disclosures, clock):
 def test_an_archived_case_is_only_withdrawn_from_the_page(desk, disclosures):
     proposer, reviewer = desk.member(Role.SUPERVISOR), desk.member(Role.SUPERVISOR)
     number = major_closed(desk)
-    disclosures.propose(proposer, number, **SUMMARY)
-    disclosures.approve(reviewer, number)
+    disclosures.propose_disclosure(proposer, number, **SUMMARY)
+    disclosures.approve_disclosure(reviewer, number)
     desk.cases.archive(reviewer, number, force=True, reason="法院调卷")
     with pytest.raises(TransitionNotAllowed):
-        disclosures.propose(proposer, number, **SUMMARY)
+        disclosures.propose_disclosure(proposer, number, **SUMMARY)
     assert len(published(desk)) == 1
-    disclosures.withdraw(reviewer, number, reason="法院要求撤下")
+    disclosures.withdraw_disclosure(reviewer, number, reason="法院要求撤下")
     assert published(desk) == [] and desk.store.get_case(number).status == Status.ARCHIVED

@@ -57,13 +57,6 @@ _REPLY_WAITING = {"replies": [{"id": "r1", "text": "您好", "question": False,
                                "drafted_by": "someone.else"}]}
 
 
-def _disclosures(desk):
-    """Public disclosure of major cases (R22): a service of its own."""
-    from shared.services.case_disclosures import CaseDisclosures
-
-    return CaseDisclosures(desk.store, desk.clock)
-
-
 _DISCLOSURE = {"what": "某商家虚假促销。", "cause": "缺少复核。", "measures": "下架并退款。"}
 _DISCLOSURE_WAITING = {"severity": Severity.MAJOR,
                        "disclosure": {"state": "proposed", **_DISCLOSURE,
@@ -145,9 +138,9 @@ SCENARIOS = {
     A.RECORD_MATERIALS_COMPLETE: (S.IN_PROGRESS, {}, lambda d, who, n:
                                   d.cases.record_materials_complete(who, n, "发票已收齐")),
     A.PROPOSE_DISCLOSURE: (S.CLOSED, {"severity": Severity.MAJOR}, lambda d, who, n:
-                           _disclosures(d).propose(who, n, **_DISCLOSURE)),
+                           d.cases.propose_disclosure(who, n, **_DISCLOSURE)),
     A.REVIEW_DISCLOSURE: (S.CLOSED, _DISCLOSURE_WAITING, lambda d, who, n:
-                          _disclosures(d).approve(who, n)),
+                          d.cases.approve_disclosure(who, n)),
 }
 SERVED_ELSEWHERE = {A.REGISTER_OFFLINE_CASE, A.READ_QUEUES, A.READ_HELD_MAIL, A.ACT_ON_HELD_MAIL,
                     A.MANAGE_STAFF, A.MANAGE_SETTINGS,

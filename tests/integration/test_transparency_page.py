@@ -20,7 +20,6 @@ from shared.domain.statistics import (
     Rate,
     Satisfaction,
 )
-from shared.services.case_disclosures import CaseDisclosures
 from shared.services.transparency import MonthNotValid
 from tests.integration.test_disclosures import SUMMARY
 from tests.support.staff_desk import StaffDesk
@@ -84,13 +83,13 @@ def test_nothing_the_bulletin_holds_about_people_or_single_cases(app):
 
 def test_a_disclosure_appears_only_once_approved_and_escaped(app):
     desk = StaffDesk(app.store, app.clock)
-    disclosures = CaseDisclosures(app.store, app.clock)
+    disclosures = desk.cases
     number = desk.case(Status.CLOSED, severity=Severity.MAJOR)
     proposer, reviewer = desk.member(Role.SUPERVISOR), desk.member(Role.SUPERVISOR)
     hostile = '<script>alert(1)</script><img src=x onerror="alert(2)">'
-    disclosures.propose(proposer, number, **{**SUMMARY, "cause": hostile})
+    disclosures.propose_disclosure(proposer, number, **{**SUMMARY, "cause": hostile})
     assert "商家资质" not in page(app) and "本月没有公示的重大案件" in page(app)
-    disclosures.approve(reviewer, number)
+    disclosures.approve_disclosure(reviewer, number)
     html = page(app)
     assert SUMMARY["what"] in html and SUMMARY["measures"] in html
     assert hostile not in html and "<script>alert" not in html
@@ -98,7 +97,7 @@ def test_a_disclosure_appears_only_once_approved_and_escaped(app):
     assert number not in html and "王小明" not in html and "wangxm" not in html
     assert "公示日期：2026-11-28" in html
     assert text_of(page(app, "2026-10")).count(SUMMARY["what"]) == 0  # another month
-    disclosures.withdraw(reviewer, number, reason="暂停公示")
+    disclosures.withdraw_disclosure(reviewer, number, reason="暂停公示")
     assert SUMMARY["what"] not in page(app)  # at once, not after the figures' cache
 
 

@@ -12,25 +12,25 @@ def propose_disclosure(call: Call, number: str):
     """POST /cases/{number}/disclosure {what, cause, measures, language?, note?}."""
     body = call.body(Field("what", required=True), Field("cause", required=True),
                      Field("measures", required=True), Field("language"), Field("note"))
-    return _view(call.app.case_disclosures.propose(call.who, number, **body))
+    return _view(call.app.staff_cases.propose_disclosure(call.who, number, **body))
 
 
 def approve_disclosure(call: Call, number: str):
     """POST /cases/{number}/disclosure/approve: a supervisor other than the proposer."""
     call.body()
-    return _view(call.app.case_disclosures.approve(call.who, number))
+    return _view(call.app.staff_cases.approve_disclosure(call.who, number))
 
 
 def refuse_disclosure(call: Call, number: str):
     """POST /cases/{number}/disclosure/refuse {reason}: a supervisor other than the proposer."""
     body = call.body(Field("reason", required=True))
-    return _view(call.app.case_disclosures.refuse(call.who, number, **body))
+    return _view(call.app.staff_cases.refuse_disclosure(call.who, number, **body))
 
 
 def withdraw_disclosure(call: Call, number: str):
     """POST /cases/{number}/disclosure/withdraw {reason}: a supervisor."""
     body = call.body(Field("reason", required=True))
-    return _view(call.app.case_disclosures.withdraw(call.who, number, **body))
+    return _view(call.app.staff_cases.withdraw_disclosure(call.who, number, **body))
 
 
 def _view(view):
