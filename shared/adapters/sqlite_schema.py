@@ -225,7 +225,14 @@ def _matters(db: sqlite3.Connection) -> None:
                "WHERE json_extract(doc, '$.matter') IS NOT NULL")
 
 
-# 12: major cases disclosed to the public (R22, `disclosures.py`): one row per published
+# 12: the statistics counters (R19, `statistics_counters.py`), one row per day and name, counted
+# with an upsert in the transaction that writes the events they come from (`sqlite_statistics`).
+def _statistics(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE statistics_counts (day TEXT NOT NULL, name TEXT NOT NULL, "
+               "count INTEGER NOT NULL, PRIMARY KEY (day, name)) WITHOUT ROWID")
+
+
+# 13: major cases disclosed to the public (R22, `disclosures.py`): one row per published
 # disclosure, its public record only, paged by the period it was published in.
 _DISCLOSURES = """
 CREATE TABLE disclosures (number TEXT PRIMARY KEY, published_key TEXT NOT NULL, doc TEXT NOT NULL);
@@ -249,6 +256,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _overdue,
     _failed_mail,
     _matters,
+    _statistics,
     _disclosures,
 )
 

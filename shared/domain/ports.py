@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -126,6 +126,15 @@ class CaseStore(Protocol):
 
     def read_counters(self, slots: Sequence[CounterSlot]) -> list[int]:
         """The current counts of the slots (0 for a slot never counted), in one read."""
+
+    def statistics_counts(self, start: date, end: date) -> dict[date, dict[str, int]]:
+        """The statistics counters (`statistics_counters`) of the days from `start` (inclusive)
+        to `end` (exclusive): by day, counter name → count (days and names at 0 left out).
+        One range read of at most a document (or a few shards) per day, never the cases."""
+
+    def replace_statistics_counts(self, days: dict[date, dict[str, int]]) -> None:
+        """Replace every statistics counter by `days` (`tools.recount_statistics`). SQLite: one
+        transaction. Firestore: in batches, so run it while nothing else writes cases."""
 
 
 class MailTransport(Protocol):
