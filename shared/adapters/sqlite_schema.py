@@ -232,7 +232,19 @@ def _statistics(db: sqlite3.Connection) -> None:
                "count INTEGER NOT NULL, PRIMARY KEY (day, name)) WITHOUT ROWID")
 
 
-# 13: the claims of mail sent once per period (the statistics bulletin to leaders): a row per mail
+# 13: major cases disclosed to the public (R22, `disclosures.py`): one row per published
+# disclosure, its public record only, paged by the period it was published in.
+_DISCLOSURES = """
+CREATE TABLE disclosures (number TEXT PRIMARY KEY, published_key TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX disclosures_published ON disclosures (published_key);
+"""
+
+
+def _disclosures(db: sqlite3.Connection) -> None:
+    _script(db, _DISCLOSURES)
+
+
+# 14: the claims of mail sent once per period (the statistics bulletin to leaders): a row per mail
 # and period, written in the transaction of the outbox entries it queues.
 _MAIL_CLAIMS = """
 CREATE TABLE mail_claims (key TEXT PRIMARY KEY, claimed_at TEXT NOT NULL,
@@ -257,6 +269,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _failed_mail,
     _matters,
     _statistics,
+    _disclosures,
     _mail_claims,
 )
 
