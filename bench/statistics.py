@@ -108,15 +108,19 @@ def month_case(i: int, cases: int) -> tuple[Case, list[TimelineEvent]]:
 def counters_of(cases: list[tuple[Case, list[TimelineEvent]]], shards: int
                 ) -> dict[int, list[Move]]:
     """The counters the stores would keep, added up per shard (day, name)."""
-    from shared.adapters.firestore_statistics import shard_of
-
     tally: dict[int, Counter] = defaultdict(Counter)
     for case, events in cases:
-        shard = shard_of(case.number) % shards
+        shard = _shard(case.number) % shards if shards > 1 else 0
         for move in recount(case, events, STATISTICS_ZONE):
             tally[shard][(move.day, move.name)] += move.delta
     return {shard: [Move(d, n, v) for (d, n), v in counts.items() if v]
             for shard, counts in tally.items()}
+
+
+def _shard(number: str) -> int:
+    from shared.adapters.firestore_statistics import shard_of  # not imported for SQLite
+
+    return shard_of(number)
 
 
 def load_sqlite(store: SqliteCaseStore, cases: int) -> int:
