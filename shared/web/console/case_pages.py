@@ -15,6 +15,7 @@ from shared.domain.errors import CaseNotFound, DomainError, NotSignedIn, NotStaf
 from shared.domain.permissions import Forbidden
 
 from .case_facts import deadlines, messages
+from .file_pages import file_links
 from .visit import Visit
 
 TIMELINE_PAGE = 100
@@ -47,14 +48,17 @@ def render_case(visit: Visit, number: str, status: int = 200, forms: dict | None
     later = events[-1]["seq"] if len(events) == TIMELINE_PAGE else None
     from .case_actions import ACTIONS  # the actions' handlers answer with this page
 
+    if visit.request.method != "GET":
+        visit.here = f"/cases/{view['number']}"
     done = visit.request.args.get("done", "")
     notices = visit.texts["console"]["done"]
     return visit.page(
         "console/case.html", status, view=view, events=events,
         later_url=visit.url(f"/cases/{view['number']}", after=later) if later else "",
         deadlines=deadlines(view, visit.app.clock.now()), messages=messages(events),
-        actions=[a for a in ACTIONS if a.name in view["allowed_actions"]],
-        forms=forms or {}, blank=FormState(), revealed=revealed,
+        actions=[(a, a.choices(visit.app, visit.who) if a.choices else None)
+                 for a in ACTIONS if a.name in view["allowed_actions"]],
+        forms=forms or {}, blank=FormState(), revealed=revealed, files=file_links(visit, view),
         notice=notices[done] if done in notices else "")
 
 
