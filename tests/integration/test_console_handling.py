@@ -175,6 +175,7 @@ def test_what_a_role_may_not_do_is_not_shown_and_a_forged_post_is_refused(desk):
     console.post(f"/console/cases/{number}/decision", DECISION)
     reply_id = console.store.get_case(number).replies[0]["id"]
     page = _page(console, number)
+    assert {"notes", "severity"} <= _forms(page)  # what the handler may do is there
     assert not _forms(page) & {"decision-approval", "decision-send-back", "reply-approval",
                                "compensation-approval", "extension-approval"}
     before = cases.snapshot(number)
