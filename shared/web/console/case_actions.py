@@ -9,9 +9,6 @@ the API's message in the person's language and what was typed; success redirects
 with a short confirmation (`console.done.<name>`)."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
@@ -27,27 +24,18 @@ from shared.domain.errors import (
 )
 from shared.domain.permissions import Forbidden
 from shared.domain.severity import Severity
+from shared.services.case_views import CaseView
 from shared.web.staff_api.messages import error_message, field_message
 
 from . import decision_form
+from .case_action_spec import CaseAction
 from .case_pages import FormState, render_case
 from .form_values import checked, optional, whole
+from .later_actions import AFTER_THE_DECISION
 from .visit import Visit
 
 MAX_TYPED = 20_000  # what a refused form keeps of a field (the services' limits are lower)
 MAX_LIST = 100  # what it keeps of a list field (the longest choice list is shorter)
-
-
-@dataclass(frozen=True)
-class CaseAction:
-    name: str  # as `allowed_actions` names it (`case_access.CASE_ACTIONS`)
-    path: str  # /console/cases/{number}/{path}
-    fields: tuple[str, ...]  # the form's text fields, passed to the command by name
-    call: Callable  # (StaffCases, Requester, number, fields) → CaseView
-    # What the form offers besides the case, read only when the form is shown: (Services,
-    # Requester) → the value its template reads as `choices` (e.g. the members to assign to).
-    choices: Callable | None = None
-    lists: tuple[str, ...] = ()  # fields given any number of times (checkboxes): lists of text
 
 
 ACTIONS = (
@@ -110,6 +98,7 @@ ACTIONS = (
     CaseAction("set_confidential", "confidentiality", ("confidential", "reason"),
                lambda cases, who, number, f: cases.set_confidential(
                    who, number, checked(f["confidential"]), reason=f["reason"])),
+    *AFTER_THE_DECISION,
 )
 BY_PATH = {action.path: action for action in ACTIONS}
 assert len(BY_PATH) == len(ACTIONS), "each action has a path of its own"
@@ -129,7 +118,8 @@ def case_action(visit: Visit, number: str, action: str) -> Response:
     except DomainError as refused:
         status, state = refusal(visit, refused, typed)
         return render_case(visit, number, status, forms={spec.name: state})
-    return visit.redirect(f"/cases/{view.number}", done=spec.name)
+    shown = view.number if isinstance(view, CaseView) else view["case"]["number"]
+    return visit.redirect(f"/cases/{shown}", done=spec.name)
 
 
 def refusal(visit: Visit, error: DomainError, typed: dict) -> tuple[int, FormState]:

@@ -8,8 +8,6 @@ yuan for the compensation measure (`compensation_yuan`, turned into fen: no floa
 for a major or hot case, the closure report (`closure_report.<field>`)."""
 from __future__ import annotations
 
-import re
-
 from shared.domain.decisions import (
     CLOSURE_REPORT_FIELDS,
     REASON_FIELDS,
@@ -20,12 +18,13 @@ from shared.domain.decisions import (
 )
 from shared.domain.errors import InvalidCommand
 
+from .form_values import fen
+
 REASONS = tuple(f"reasons.{name}" for name in REASON_FIELDS)
 REPORT = tuple(f"closure_report.{name}" for name in CLOSURE_REPORT_FIELDS)
 FIELDS = ("outcome", "compensation_yuan", "facts_found", "grounds", "automated", *REASONS, *REPORT)
 LISTS = ("measures",)
 AMOUNT = "compensation_yuan"
-_YUAN = re.compile(r"^([0-9]{1,12})(?:\.([0-9]{1,2}))?$")  # 500, 500.5, 500.50
 _FLAGS = {"yes": True, "no": False}
 
 
@@ -110,11 +109,6 @@ def typed_from(record: dict) -> dict:
 
 
 def _fen(text: str) -> tuple[int | None, str]:
-    """An amount typed in yuan as integer fen; ("", code) when it is no amount."""
-    if not text:
-        return None, ""
-    match = _YUAN.match(text)
-    if match is None:
-        return None, "invalid"
-    yuan, cents = match.group(1), (match.group(2) or "").ljust(2, "0")
-    return int(yuan) * 100 + int(cents), ""
+    """An amount typed in yuan as integer fen; (None, code) when it is no amount."""
+    amount = fen(text)
+    return (None, "invalid") if isinstance(amount, str) else (amount, "")

@@ -4,6 +4,10 @@ API's JSON body would carry. Anything else is passed on as typed, for the servic
 its own field code (a number that is no number: `invalid`)."""
 from __future__ import annotations
 
+import re
+
+_YUAN = re.compile(r"^([0-9]{1,12})(?:\.([0-9]{1,2}))?$")  # 500, 500.5, 500.50
+
 CHECKED = "yes"  # the value of every console checkbox
 
 
@@ -26,3 +30,13 @@ def whole(value: str) -> int | str:
 def optional(value: str) -> str | None:
     """A field left empty is not given (None), as an API body leaves it out."""
     return value if value.strip() else None
+
+
+def fen(value: str) -> int | str | None:
+    """An amount typed in yuan (`200`, `199.50`) as integer fen, no floats near money; None when
+    empty; otherwise the text itself."""
+    text = value.strip()
+    match = _YUAN.match(text)
+    if not text or match is None:
+        return None if not text else text
+    return int(match.group(1)) * 100 + int((match.group(2) or "").ljust(2, "0"))
