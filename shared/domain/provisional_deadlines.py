@@ -16,10 +16,11 @@ is dropped and the mark left as it is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from . import lifecycle
 from .cases import Case, Status
+from .claim_keys import moment_key
 from .contact_clocks import COMPENSATION, FIRST_CONTACT, running
 from .working_time import (
     Deadline,
@@ -102,7 +103,7 @@ def recheck_at(case: Case) -> datetime | None:
 def recheck_moments(case: Case) -> list[tuple[str, datetime]]:
     """(claim key, moment) of the sweep's next look at the provisional counts: none or one."""
     at = recheck_at(case)
-    return [] if at is None else [(f"recount:{at.isoformat()}", at)]
+    return [] if at is None else [(moment_key("recount", at=at), at)]
 
 
 def look_sooner(case: Case) -> None:
@@ -131,9 +132,10 @@ def recount(case: Case, calendar: WorkingCalendar | None, now: datetime) -> list
         if result is None or result.provisional:
             case.deadline_counts[name] = {**count, "checked": now.isoformat()}
             continue
-        setattr(case, FIELDS[name], result.at)
+        at = result.at.astimezone(UTC)  # as the stores read it back (and the claim keys name it)
+        setattr(case, FIELDS[name], at)
         del case.deadline_counts[name]
-        done.append(Recounted(name, current, result.at))
+        done.append(Recounted(name, current, at))
     if done and not stale:
         case.deadlines_provisional = bool(case.deadline_counts)
     return done

@@ -147,7 +147,7 @@ def test_a_provisional_review_is_looked_at_daily_and_counted_again_once_the_year
     events = {e.data["deadline"]: e for e in recounted(store, number)}
     assert sorted(events) == ["first_contact", "review"]
     assert all((e.actor, e.public) == (SYSTEM, False) for e in events.values())
-    assert events["review"].data["now"] == beijing(2027, 1, 6, 9, 0).isoformat()
+    assert events["review"].data["now"] == beijing(2027, 1, 6, 9, 0).astimezone(UTC).isoformat()
     assert "2027-01-05 09:00 → 2027-01-06 09:00" in events["review"].text
     assert "2027-01-04 13:00 → 2027-01-05 13:00" in events["first_contact"].text
     view = after.staff_cases.view(clerk, number)

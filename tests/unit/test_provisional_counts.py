@@ -3,7 +3,7 @@ the year, with a deadline moved since by something else, and what pages show for
 before counts were kept."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.domain import provisional_deadlines as pd
@@ -39,7 +39,7 @@ def accepted_case():
 def test_a_calendar_still_without_the_year_moves_the_daily_look_and_changes_nothing_else():
     case = accepted_case()
     later = ACCEPTED + pd.RECHECK_EVERY
-    assert pd.recheck_moments(case) == [(f"recount:{later.isoformat()}", later)]
+    assert pd.recheck_moments(case) == [(f"recount:{later.astimezone(UTC).isoformat()}", later)]
     assert pd.recount(case, None, later) == []
     assert case.deadlines_provisional and case.decision_due_at == GUESSED.at
     assert pd.recheck_at(case) == later + pd.RECHECK_EVERY
