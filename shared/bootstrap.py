@@ -230,6 +230,22 @@ class Services:
                            handling_policy(self.settings))
 
     @cached_property
+    def case_attachments(self):
+        """A case's attachments for staff to open, each served as its bytes prove it to be."""
+        from shared.services.case_attachments import CaseAttachments
+
+        return CaseAttachments(self.store, self.clock, self.attachments,
+                               handling_policy(self.settings))
+
+    @cached_property
+    def case_print_forms(self):
+        """The printable case form, for the paper archive (R18)."""
+        from shared.services.case_print_form import CasePrintForms
+
+        return CasePrintForms(self.store, self.clock, self.renderer, self.settings.templates_dir,
+                              handling_policy(self.settings))
+
+    @cached_property
     def registration(self):
         """The one path that opens a case, for the form, email and staff."""
         from shared.services.registration import Registration, RegistrationLimits

@@ -118,11 +118,13 @@ class SetConfidentiality(Command):
 
 @dataclass(frozen=True)
 class RecordConfidentialRead(Command):
-    """Someone read a confidential case (`what`: view or timeline): the audit record of a read."""
+    """Someone read a confidential case (`what`: view, timeline, attachment, print…): the audit
+    record of a read; `index`, which attachment (from 1) when one was opened."""
 
     what: str = "view"
+    index: int = 0
 
     name, event = C.RECORD_CONFIDENTIAL_READ, EventType.CONFIDENTIAL_CASE_READ
 
     def details(self, case: Case) -> dict:
-        return {"read": self.what}
+        return {"read": self.what, **({"index": self.index} if self.index else {})}

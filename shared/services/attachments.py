@@ -27,6 +27,10 @@ ALLOWED_TYPES = {
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 # Directional controls make "exe.png" read as "gnp.exe"; they are never part of a name.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# What a name never shows as itself: control characters, direction controls, line and paragraph
+# separators, and invisible characters that hide what is next to them.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f"
+                     "\u061c\u2028\u2029\ufeff]")
 MAX_NAME_CHARS = 255  # the name as data: generous, but bounded
 # The name inside a storage key: file systems allow 255 bytes per path component (ext4, APFS),
 # and a UTF-8 Chinese character takes 3, so 84 of them no longer fit. Bytes, not characters.
@@ -59,12 +63,21 @@ def sniff_type(data: bytes) -> str | None:
 
 
 def attachment_name(name: str) -> str:
-    """The name a person gave the file, kept as data and shown (escaped): its last path
-    component, NFC, without control or directional characters, at most 255 characters."""
+    """The name a person gave the file, kept as data: its last path component, NFC, each
+    control, direction or invisible character written out as a visible escape (`\\u202e`), so
+    that staff see that `invoice\\u202egnp.exe` was made to read as `invoiceexe.png`; at most
+    255 characters, the extension kept."""
     base = re.split(r"[/\\]", name or "")[-1]
-    base = BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", base))
-    base = "".join(ch for ch in base if unicodedata.category(ch) != "Cc").strip(" .")
+    if not _HIDDEN.sub("", base).strip(" ."):  # nothing a person could read
+        return "attachment"
+    base = shown_name(unicodedata.normalize("NFC", base)).strip(" .")
     return _shortened(base, lambda text: len(text) <= MAX_NAME_CHARS) or "attachment"
+
+
+def shown_name(name: str) -> str:
+    """A name as shown to a person: control, direction and invisible characters escaped
+    (`\\u202e`, visible); everything else, a double extension included, as it is."""
+    return _HIDDEN.sub(lambda found: f"\\u{ord(found.group()):04x}", name)
 
 
 def safe_filename(name: str) -> str:

@@ -49,7 +49,7 @@ class ExportDocument:
             "reporter": masked_identity(self.identity, case.anonymous),
             "flags": _json({name: value for name, value in case.flags.every_flag().items()
                             if value}),
-            "decision": _decision(case.decision),
+            "decision": decision_records(case.decision),
             "events": [_event(e) for e in self.events],
             "attachments": case.attachments,
             "raw_mails": [m.as_dict(case.number) for m in self.raw_mails],
@@ -59,7 +59,7 @@ class ExportDocument:
         }
 
 
-def _decision(decision: dict) -> dict:
+def decision_records(decision: dict) -> dict:
     """The decision the person was told (`sent`) and any later draft (an appeal's), each as a
     checked record, or as its JSON text when it no longer passes the checks (kept as it was)."""
     sent = decision.get("sent") or {}

@@ -16,6 +16,8 @@ from shared.domain.provisional_deadlines import shown_provisional
 from shared.domain.staff import StaffMember
 from shared.domain.sweep_rules import overdue_deadline
 
+from .attachments import shown_name
+
 
 def iso(moment: datetime | None) -> str | None:
     """ISO-8601 in UTC with `Z`, to the millisecond; None stays None."""
@@ -98,8 +100,9 @@ class CaseView:
             updated_at=iso(case.updated_at), assignee=case.assignee, department=case.department,
             respondent=case.respondent, about_staff=case.about_staff,
             confidential=case.confidential, reporter=masked_identity(identity, case.anonymous),
-            attachments=[{"filename": a.filename, "content_type": a.content_type, "size": a.size}
-                         for a in case.attachments],
+            attachments=[{"index": i, "filename": shown_name(a.filename),
+                          "content_type": a.content_type, "size": a.size}
+                         for i, a in enumerate(case.attachments, 1)],
             allowed_actions=allowed_actions(member, case), event_count=case.event_count,
             decision=dict(case.decision), replies_waiting=[dict(r) for r in case.replies],
             closed_at=iso(case.closed_at), appeal_until=iso(case.appeal_until),

@@ -158,7 +158,8 @@ def test_hostile_attachment_names_are_listed_safely(desk_app):
     receive_verified(desk_app, message.as_bytes())
     listed = desk_app.held_mail_desk.read(CLERK, only_open(desk_app))["message"]["attachments"]
     names = [a["name"] for a in listed]
-    assert names == ["invoicefdp.exe", "passwd", "a[31mb.txt", "boot.ini"]
+    # Shown escaped, so that staff see the trick (R20 protects people, not file names).
+    assert names == ["invoice\\u202efdp.exe", "passwd", "a\\u0007\\u001b[31mb.txt", "boot.ini"]
     assert all(a["size"] == 13 and a["content_type"] == "application/pdf" for a in listed)
 
 

@@ -159,8 +159,10 @@ def test_the_export_is_a_file_to_save_escaped_and_recorded(desk):
     answer = api.get(f"/cases/{number}/export?lang=en", auditor)
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
-    assert answer.headers["Content-Disposition"] == f'attachment; filename="case-{number}.html"'
+    assert answer.headers["Content-Disposition"] == \
+        f"attachment; filename=\"case-{number}.html\"; filename*=UTF-8''case-{number}.html"
     assert "default-src 'none'" in answer.headers["Content-Security-Policy"]
+    assert answer.headers["Content-Security-Policy"].endswith("; sandbox")
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
     assert answer.headers["Cache-Control"] == "no-store"
     html = answer.get_data(as_text=True)
@@ -188,8 +190,10 @@ def test_raw_emails_are_listed_and_downloaded_as_attachments(desk):
     got = api.get(f"/cases/{number}/raw-mail/1", supervisor)
     assert got.status_code == 200 and got.data == RAW
     assert got.headers["Content-Type"] == "message/rfc822"
-    assert got.headers["Content-Disposition"] == f'attachment; filename="{number}-mail-1.eml"'
+    assert got.headers["Content-Disposition"] == \
+        f"attachment; filename=\"{number}-mail-1.eml\"; filename*=UTF-8''{number}-mail-1.eml"
     assert got.headers["X-Content-Type-Options"] == "nosniff"
+    assert got.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     for index in ("2", "0", "x", "1" * 40):
         assert api.get(f"/cases/{number}/raw-mail/{index}", supervisor).status_code == 404
     recorded = [e for e in cases.events(number) if e.type == EventType.CASE_EXPORTED]

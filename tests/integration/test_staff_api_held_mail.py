@@ -51,7 +51,9 @@ def test_a_held_message_is_read_decoded_and_downloaded_raw(held):
     raw = api.get(f"/held-mail/{held_id}/raw", token)
     assert raw.status_code == 200
     assert raw.headers["Content-Type"] == "message/rfc822"
-    assert raw.headers["Content-Disposition"] == f'attachment; filename="held-{held_id}.eml"'
+    assert raw.headers["Content-Disposition"] == \
+        f"attachment; filename=\"held-{held_id}.eml\"; filename*=UTF-8''held-{held_id}.eml"
+    assert raw.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert raw.headers["Cache-Control"] == "no-store"
     assert b"Message-ID: <fwd-778@qq.com>" in raw.data
     for path in ("/held-mail/nope", "/held-mail/a.b/raw", "/held-mail/" + "x" * 100):

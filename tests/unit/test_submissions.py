@@ -99,7 +99,8 @@ def test_text_made_only_of_invisible_characters_is_missing():
 
 def test_names_keep_no_direction_controls():
     assert clean(complaint(name="\u202eAlice\u2066"), RULES).name == "Alice"
-    assert attachment_name("invoice\u202egnp.exe") == "invoicegnp.exe"
+    # A file name keeps them, written out visibly: staff see that the name was made to mislead.
+    assert attachment_name("invoice\u202egnp.exe") == "invoice\\u202egnp.exe"
 
 
 def test_a_long_name_is_kept_as_data_and_bounded_in_bytes_as_a_key():

@@ -29,8 +29,8 @@ def export_case(call: Call, number: str):
     exported = call.app.case_exports.export(call.who, number, call.lang)
     data, status, headers = file_answer(exported.data, "text/html; charset=utf-8",
                                         exported.filename)
-    return data, status, {**headers, "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-                          "Referrer-Policy": "no-referrer"}
+    # The document's own policy (its styles), sandboxed like every file answer.
+    return data, status, {**headers, "Content-Security-Policy": f"{CONTENT_SECURITY_POLICY}; sandbox"}
 
 
 def raw_mail_list(call: Call, number: str):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from shared.services.served_files import ServedFile
+from shared.web import file_answers
+
 JSON_HEADERS = {
     "Content-Type": "application/json; charset=utf-8",
     "Cache-Control": "no-store",
@@ -20,10 +23,10 @@ def json_answer(data, status: int = 200, headers: dict | None = None) -> Answer:
 
 
 def file_answer(data: bytes, content_type: str, filename: str) -> Answer:
-    """A download: the browser saves it (`attachment`) rather than showing it."""
-    disposition = f'attachment; filename="{filename}"'
-    return data, 200, {"Content-Type": content_type, "Content-Disposition": disposition,
-                       "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    """A download of a file the system made or keeps as it is (an export, a raw email): the
+    browser saves it (`attachment`) rather than showing it, with the headers of every file
+    answer (`shared/web/file_answers.py`)."""
+    return file_answers.file_answer(ServedFile(data, filename, content_type))
 
 
 def utc_text(moment: datetime) -> str:

@@ -11,6 +11,7 @@ from . import case_routes as cases
 from . import clock_routes as clocks
 from . import deadline_routes as deadlines
 from . import decision_routes as decisions
+from . import file_routes as files
 from . import follow_up_routes as follow_ups
 from . import held_routes as held
 from . import mail_routes as mail
@@ -50,6 +51,8 @@ ROUTES = (
     ("/cases/<number>/export", "GET", archive.export_case),
     ("/cases/<number>/raw-mail", "GET", archive.raw_mail_list),
     ("/cases/<number>/raw-mail/<index>", "GET", archive.raw_mail),
+    ("/cases/<number>/attachments/<index>", "GET", files.case_attachment),
+    ("/cases/<number>/print", "GET", files.print_case),
     ("/cases/<number>/follow-ups", "POST", follow_ups.record_follow_up),
     ("/cases/<number>/contacts", "POST", clocks.record_contact),
     ("/cases/<number>/compensation/materials-complete", "POST", clocks.record_materials_complete),
