@@ -319,6 +319,7 @@ def test_a_case_accepted_in_time_is_escalated_after_its_first_week_not_at_its_de
         apply(case, AcceptCase("staff:" + staff["boss"], decide_within=21 * DAY), START + DAY)
 
     store.update_case(number, accept)
+    assert sweep_at(store, START + DAY).cases_read == 1  # looked at once on acceptance
     assert sweep_at(store, START + 6 * DAY).cases_read == 0
     report = sweep_at(store, START + 7 * DAY)
     assert report.actions.get("escalation_hot") == 1

@@ -112,7 +112,7 @@ def test_accepting_keeps_the_sweeps_look_for_the_first_contact():
     case = a_complaint()
     case.next_due_at = beijing(2026, 11, 28, 17, 0)  # the review, before the contact's reminder
     apply(case, AcceptCase(CLERK, decide_within=timedelta(days=21)), beijing(2026, 11, 27, 18))
-    assert case.next_due_at == beijing(2026, 11, 28, 17, 0)  # not the week's escalation
+    assert case.next_due_at == beijing(2026, 11, 27, 18)  # the sweep looks at once
 
 
 def test_materials_complete_start_the_compensation_clock_and_the_approval_meets_it():
