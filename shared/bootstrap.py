@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cache, cached_property
+from zoneinfo import ZoneInfo
 
 from shared.domain.ports import (
     AttachmentStore,
@@ -22,11 +23,12 @@ def build_store(settings: Settings) -> CaseStore:
     if settings.case_store == "firestore":
         from shared.adapters.firestore_store import FirestoreCaseStore
 
-        return FirestoreCaseStore(settings.firestore_project, settings.firestore_database)
+        return FirestoreCaseStore(settings.firestore_project, settings.firestore_database,
+                                  statistics_zone=ZoneInfo(settings.timezone))
     from shared.adapters.sqlite_store import SqliteCaseStore
 
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteCaseStore(settings.sqlite_path)
+    return SqliteCaseStore(settings.sqlite_path, statistics_zone=ZoneInfo(settings.timezone))
 
 
 def build_transport(settings: Settings) -> MailTransport:
@@ -179,6 +181,20 @@ class Services:
         from shared.services.staff_queues import StaffQueues
 
         return StaffQueues(self.store, self.settings.timezone)
+
+    @cached_property
+    def statistics(self):
+        """The statistics bulletin (R19), from the counters the store keeps with each event."""
+        from shared.services.statistics import Statistics
+
+        return Statistics(self.store, self.clock, self.settings.timezone)
+
+    @cached_property
+    def queue_counts(self):
+        """How many cases the member's main queues hold (the console), one aggregation each."""
+        from shared.services.queue_counts import QueueCounts
+
+        return QueueCounts(self.store, self.settings.timezone)
 
     @cached_property
     def offline_registration(self):

@@ -30,6 +30,7 @@ class FirestoreCaseAsRead:
                 batch, self.client, case, stored, update_time)
             if written is not None:
                 counted = self.operations
+                self._count_statistics(batch, case)
                 self._create_outbox(batch, outbox)
                 try:
                     batch.commit()

@@ -25,7 +25,7 @@ from itertools import combinations
 from google.cloud import firestore
 
 from shared.domain.cases import Case, TimelineEvent
-from shared.domain.queues import FILTER_FIELDS, CaseQuery, QueueOrder
+from shared.domain.queues import FILTER_FIELDS, CaseQuery, QueueOrder, countable
 
 from . import records
 
@@ -100,6 +100,19 @@ def queue_query(client: firestore.Client, query: CaseQuery, served: tuple[str, .
         position = min(position, before)
     found = found.where(filter=firestore.FieldFilter(key, beyond, position))
     return found.order_by(key, direction=direction).limit(batch)
+
+
+def count(client: firestore.Client, query: CaseQuery) -> int:
+    """One aggregation counting what `scan` would list over every page (`queues.countable`:
+    the server applies every filter, on an index the queue itself uses)."""
+    if not countable(query):
+        raise ValueError("not a query counted in one aggregation")
+    key, _, beyond, start = ORDERS[query.order]
+    found = client.collection(CASES)
+    for name, value in query.filters().items():
+        found = found.where(filter=firestore.FieldFilter(name, "==", value))
+    found = found.where(filter=firestore.FieldFilter(key, beyond, start))
+    return int(found.count().get()[0][0].value)
 
 
 def scan(client: firestore.Client, query: CaseQuery, limit: int,

@@ -16,7 +16,7 @@ over all cases at each deploy).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
@@ -26,6 +26,7 @@ from shared.domain.errors import CaseNotFound, DomainError, MailAlreadyRecorded
 from shared.domain.outbox import OutboxMessage
 from shared.domain.queues import CasePage, CaseQuery, checked_page_size
 from shared.domain.rate_limits import CounterSlot
+from shared.domain.statistics_counters import STATISTICS_ZONE, Facts
 
 from . import (
     firestore_case_documents,
@@ -33,6 +34,7 @@ from . import (
     firestore_queue,
     firestore_rate_limits,
     firestore_registration,
+    firestore_statistics,
     firestore_upgrade,
     records,
 )
@@ -52,8 +54,10 @@ class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
                          FirestoreReporterMarks, FirestoreFailedMail, FirestoreCaseAsRead):
     """CaseStore on Firestore. The client is built on first use, not at import time."""
 
-    def __init__(self, project: str, database: str = "(default)", client=None):
+    def __init__(self, project: str, database: str = "(default)", client=None,
+                 statistics_zone: tzinfo = STATISTICS_ZONE):
         self._project = project
+        self.statistics_zone = statistics_zone  # the calendar the counters' days are on
         self._database = database
         self._client = client
         self.operations = 0  # document reads and writes, for bench/
@@ -95,6 +99,8 @@ class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
             self.operations += len(mail_keys) + len(slots)
             self.operations += firestore_case_documents.create_case(transaction, self.client, case,
                                                                     identity)
+            self.operations += firestore_statistics.count(transaction, self.client, case, None,
+                                                          self.statistics_zone)
             self._create_outbox(transaction, outbox)
 
         try:
@@ -154,6 +160,11 @@ class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
         key = firestore_queue.ORDERS[query.order][0]
         return CasePage([records.case_from_record(r) for r in found],
                         found[-1][key] if more else None)
+
+    def count_cases(self, query: CaseQuery) -> int:
+        counted = firestore_queue.count(self.client, query)
+        self.operations += 1 + counted // 1000  # one read per 1000 index entries counted
+        return counted
 
     def due_cases(self, now: datetime, limit: int) -> list[Case]:
         found = firestore_queue.due(self.client, now, checked_page_size(limit))
@@ -222,6 +233,14 @@ class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
         self.operations += len(slots)  # billed per document, found or not
         return firestore_rate_limits.read(self.client, slots)
 
+    def statistics_counts(self, start: date, end: date) -> dict[date, dict[str, int]]:
+        days, documents = firestore_statistics.read(self.client, start, end)
+        self.operations += max(1, documents)  # an empty query is billed one read
+        return days
+
+    def replace_statistics_counts(self, days: dict[date, dict[str, int]]) -> None:
+        self.operations += firestore_statistics.replace_all(self.client, days)
+
     # -- the transactions of a stored case -------------------------------------------------
 
     def _transact(self, run):
@@ -239,7 +258,14 @@ class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
         return record
 
     def _write_case(self, transaction, case: Case, stored: dict) -> None:
+        self._count_statistics(transaction, case)
         self.operations += firestore_case_documents.rewrite_case(transaction, self.client, case, stored)
+
+    def _count_statistics(self, writer, case: Case) -> None:
+        """The statistics counters the case's new events move, in the same commit (R19). The
+        "before" is the case as this attempt read it, so a retried transaction counts afresh."""
+        self.operations += firestore_statistics.count(
+            writer, self.client, case, case.counted_as or Facts.of(case), self.statistics_zone)
 
     def _create_outbox(self, transaction, outbox: list[OutboxMessage]) -> None:
         for message in outbox:

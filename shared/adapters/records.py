@@ -23,6 +23,7 @@ from shared.domain.cases import (
 )
 from shared.domain.follow_up import task_opened_at
 from shared.domain.outbox import OutboxMessage, OutboxStatus, Template
+from shared.domain.statistics_counters import Facts
 from shared.domain.sweep_rules import overdue_deadline
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -154,6 +155,7 @@ def case_from_record(record: dict) -> Case:
     )
     # Set after construction: a stored case without a deadline keeps none.
     case.next_due_at = parse_time(record.get("next_due_at", record["review_due_at"]))
+    case.counted_as = Facts.of(case)  # the "before" of the statistics its next write moves
     return case
 
 

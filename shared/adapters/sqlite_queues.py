@@ -8,7 +8,7 @@ import sqlite3
 from datetime import datetime
 
 from shared.domain.cases import Case, TimelineEvent
-from shared.domain.queues import CasePage, CaseQuery, QueueOrder, checked_page_size
+from shared.domain.queues import CasePage, CaseQuery, QueueOrder, checked_page_size, countable
 
 from . import records
 from .sqlite_schema import INSERT_TERMS, term_rows
@@ -57,6 +57,20 @@ def find_cases(db: sqlite3.Connection, query: CaseQuery, limit: int, after: str 
         (*params, checked_page_size(limit) + 1)).fetchall()
     cases = [records.case_from_record(json.loads(r[0])) for r in rows[:limit]]
     return CasePage(cases, records.queue_keys(cases[-1])[key] if len(rows) > limit else None)
+
+
+def count_cases(db: sqlite3.Connection, query: CaseQuery) -> int:
+    """`SELECT COUNT` of what `find_cases` lists, on the same indexes (`queues.countable`)."""
+    if not countable(query):
+        raise ValueError("not a query counted in one aggregation")
+    column = _ORDERS[query.order][0]
+    filters = query.filters()
+    where = [f"{name} = ?" for name in filters]
+    if query.order is not QueueOrder.NEWEST_FIRST:  # the ordering column's cases only
+        where.append(f"{column} IS NOT NULL")
+    row = db.execute(f"SELECT COUNT(*) FROM cases WHERE {' AND '.join(where) or 'TRUE'}",
+                     tuple(filters.values())).fetchone()
+    return int(row[0])
 
 
 def _find_by_words(db: sqlite3.Connection, query: CaseQuery, limit: int,

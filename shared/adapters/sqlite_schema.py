@@ -225,6 +225,13 @@ def _matters(db: sqlite3.Connection) -> None:
                "WHERE json_extract(doc, '$.matter') IS NOT NULL")
 
 
+# 12: the statistics counters (R19, `statistics_counters.py`), one row per day and name, counted
+# with an upsert in the transaction that writes the events they come from (`sqlite_statistics`).
+def _statistics(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE statistics_counts (day TEXT NOT NULL, name TEXT NOT NULL, "
+               "count INTEGER NOT NULL, PRIMARY KEY (day, name)) WITHOUT ROWID")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
@@ -237,6 +244,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _overdue,
     _failed_mail,
     _matters,
+    _statistics,
 )
 
 

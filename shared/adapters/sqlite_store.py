@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from shared.domain.cases import Case, HeldMail, MailRecord, ReporterIdentity, TimelineEvent
@@ -22,8 +22,9 @@ from shared.domain.errors import CaseNotFound, CaseNumberTaken
 from shared.domain.outbox import OutboxMessage
 from shared.domain.queues import CasePage, CaseQuery
 from shared.domain.rate_limits import CounterSlot
+from shared.domain.statistics_counters import STATISTICS_ZONE, Facts
 
-from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits
+from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits, sqlite_statistics
 from .sqlite_case_as_read import SqliteCaseAsRead
 from .sqlite_failed_mail import SqliteFailedMail
 from .sqlite_inbound_mail import SqliteHeldMail
@@ -48,8 +49,9 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
                       SqliteFailedMail, SqliteCaseAsRead):
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, statistics_zone: tzinfo = STATISTICS_ZONE):
         self._path = str(path)
+        self.statistics_zone = statistics_zone  # the calendar the counters' days are on
         self._local = threading.local()
         self.schema_version = migrate(self._connection())
         self.operations = 0  # store round trips, for bench/
@@ -126,6 +128,10 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         self.operations += 1
         return sqlite_queues.find_cases(self._connection(), query, limit, after)
 
+    def count_cases(self, query: CaseQuery) -> int:
+        self.operations += 1
+        return sqlite_queues.count_cases(self._connection(), query)
+
     def due_cases(self, now: datetime, limit: int) -> list[Case]:
         self.operations += 1
         return sqlite_queues.due_cases(self._connection(), now, limit)
@@ -191,6 +197,15 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         self.operations += 1
         return sqlite_rate_limits.read(self._connection(), slots)
 
+    def statistics_counts(self, start: date, end: date) -> dict[date, dict[str, int]]:
+        self.operations += 1
+        return sqlite_statistics.read(self._connection(), start, end)
+
+    def replace_statistics_counts(self, days: dict[date, dict[str, int]]) -> None:
+        with self._transaction() as db:
+            self.operations += 2
+            sqlite_statistics.replace_all(db, days)
+
     def _claim_mail_keys(self, db, keys: Sequence[str], target: MailRecord) -> None:
         for key in keys:
             self.operations += 1  # counted before the check: a known key cost a read too
@@ -225,6 +240,7 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         except sqlite3.IntegrityError as exc:
             raise CaseNumberTaken(case.number) from exc
         self.operations += sqlite_queues.write_terms(db, case, None)
+        self._count_statistics(db, case, None)
         self._insert_events(db, case)
         self.operations += 1
         db.execute("INSERT INTO reporter_identities (number, doc) VALUES (?, ?)",
@@ -247,8 +263,14 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         ).rowcount == 1
         if written:
             self.operations += sqlite_queues.write_terms(db, case, indexed)
+            self._count_statistics(db, case, case.counted_as or Facts.of(case))
             self._insert_events(db, case)
         return written
+
+    def _count_statistics(self, db: sqlite3.Connection, case: Case, before: Facts | None) -> None:
+        """The statistics counters its new events move, in the same transaction (R19)."""
+        self.operations += sqlite_statistics.count(db, case, before, self.statistics_zone)
+        case.counted_as = Facts.of(case)
 
     def _insert_events(self, db: sqlite3.Connection, case: Case) -> None:
         """Append the case's new events (append-only: a sequence number taken twice fails)."""

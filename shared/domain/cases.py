@@ -290,6 +290,9 @@ class Case:
     # The version a store's query read the case at (the store's own, opaque; never stored): a
     # write from it is made only if the case is still so (`CaseStore.update_case_as_read`).
     stored_as: object = field(default=None, compare=False, repr=False)
+    # What the statistics counters knew of it when a store read it (`statistics_counters.Facts`,
+    # never stored): the "before" of the counters its next write moves.
+    counted_as: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if self.next_due_at is None and self.event_count == 0:

@@ -58,6 +58,8 @@ class Action(StrEnum):
     # Mail given up on (issue 10): no case content, so admins too (they fix the mail settings).
     READ_FAILED_MAIL = "read_failed_mail"
     RETRY_MAIL = "retry_mail"
+    # The statistics bulletin (R19, issue 11): for management and oversight, not case handling.
+    READ_STATISTICS = "read_statistics"
 
 
 _CLERK, _HANDLER, _SUPERVISOR = Role.CLERK, Role.HANDLER, Role.SUPERVISOR
@@ -108,6 +110,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.RECORD_MATERIALS_COMPLETE: frozenset({_HANDLER, _SUPERVISOR}),
     Action.READ_FAILED_MAIL: frozenset({_SUPERVISOR, _ADMIN}),
     Action.RETRY_MAIL: frozenset({_SUPERVISOR, _ADMIN}),
+    Action.READ_STATISTICS: frozenset({_SUPERVISOR, _LEADER, _AUDITOR}),
 }
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -47,6 +47,12 @@ class CaseStore(Protocol):
     def find_cases(self, query: CaseQuery, limit: int = 50, after: str | None = None) -> CasePage:
         """One page of the cases matching `query`, in its order, starting after the cursor of
         the previous page (None: from the start). Raises ValueError for a malformed cursor."""
+
+    def count_cases(self, query: CaseQuery) -> int:
+        """How many cases `find_cases(query)` lists over all its pages, in one aggregation (no
+        case is read). Countable: the filters of one index — a single filter, status with
+        department or with assignee, and for the overdue order department or assignee alone —
+        and no word search (`queues.countable`); anything else is refused (ValueError)."""
 
     def due_cases(self, now: datetime, limit: int) -> list[Case]:
         """Cases whose next deadline is at or before `now`, the longest overdue first."""
@@ -120,6 +126,15 @@ class CaseStore(Protocol):
 
     def read_counters(self, slots: Sequence[CounterSlot]) -> list[int]:
         """The current counts of the slots (0 for a slot never counted), in one read."""
+
+    def statistics_counts(self, start: date, end: date) -> dict[date, dict[str, int]]:
+        """The statistics counters (`statistics_counters`) of the days from `start` (inclusive)
+        to `end` (exclusive): by day, counter name → count (days and names at 0 left out).
+        One range read of at most a document (or a few shards) per day, never the cases."""
+
+    def replace_statistics_counts(self, days: dict[date, dict[str, int]]) -> None:
+        """Replace every statistics counter by `days` (`tools.recount_statistics`). SQLite: one
+        transaction. Firestore: in batches, so run it while nothing else writes cases."""
 
 
 class MailTransport(Protocol):

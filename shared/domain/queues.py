@@ -84,6 +84,26 @@ class CasePage:
     next_cursor: str | None
 
 
+# The filter combinations a queue is counted by (`CaseStore.count_cases`): those one index serves
+# whole, so a count is one aggregation on either store, never a read of the cases.
+_COUNTED = frozenset({frozenset(), *(frozenset({name}) for name in FILTER_FIELDS),
+                      frozenset({"status", "department"}), frozenset({"status", "assignee"})})
+_COUNTED_BY_ORDER = {
+    QueueOrder.FOLLOW_UP_OLDEST_FIRST: frozenset({frozenset()}),
+    QueueOrder.OVERDUE_LONGEST_FIRST: frozenset({frozenset(), frozenset({"department"}),
+                                                 frozenset({"assignee"})}),
+}
+
+
+def countable(query: CaseQuery) -> bool:
+    """Whether a store counts the query's cases in one aggregation: no words, no receipt range,
+    and the filters of one index — one filter, or status with department or with assignee; in
+    the follow-up queue none, in the overdue queue department or assignee alone."""
+    if query.words or query.received_in is not None:
+        return False
+    return frozenset(query.filters()) in _COUNTED_BY_ORDER.get(query.order, _COUNTED)
+
+
 def reporter_email_hash(email: str) -> str:
     """How a reporter's address is kept beside the case for finding their cases: SHA-256 of the
     lower-cased address, hex (the address itself stays in the private record, R20)."""

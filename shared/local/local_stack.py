@@ -109,6 +109,8 @@ def main() -> None:
     base = f"http://{settings.local_http_host}:{settings.local_http_port}"
     print(f"Complaint form:   {base}/submit_form", flush=True)
     print(f"Case status:      {base}/case_status", flush=True)
+    print(f"Staff console:    {base}/staff_api/console/  (sign in with a demo member below)",
+          flush=True)
     print(f"Staff API (JSON): {base}/staff_api  (POST /staff_api/sign-in; see README)", flush=True)
     print(f"Report address:   {settings.inbound_address} (SMTP on "
           f"{settings.local_inbound_smtp_host}:{settings.local_inbound_smtp_port}; "

@@ -48,6 +48,7 @@ from shared.domain.working_time import (
 )
 
 from .attachments import UploadedFile, stored_uploads
+from .repeat_complaints import noting_repeat
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +190,7 @@ class Registration:
         """Write the case under a fresh number; a number that is taken already is drawn again."""
         random_code = new_access_code()
         received = command.received_at or now
+        command = noting_repeat(self._store, command, received)  # for the statistics (R19)
         for _ in range(NUMBER_DRAWS):
             # Numbered by the day it reached us (R2), as the paper register of calls and letters is.
             number = new_case_number(command.kind, received.astimezone(self._zone).date())

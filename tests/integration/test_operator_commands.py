@@ -11,6 +11,7 @@ from shared.settings import PROJECT_ROOT
 
 
 @pytest.mark.parametrize("command", ["tools.upgrade_store", "tools.check_audit_chain",
+                                     "tools.recount_statistics",
                                      "tools.demo_staff"])
 def test_nonsense_settings_stop_the_command_plainly(command, tmp_path):
     env = {**os.environ, "CD_CASE_STORE": "mongo", "CD_SQLITE_PATH": str(tmp_path / "c.sqlite3")}

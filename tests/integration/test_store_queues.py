@@ -6,7 +6,13 @@ from datetime import timedelta
 import pytest
 
 from shared.domain.cases import Channel, ReporterIdentity, Severity, Status
-from shared.domain.queues import CaseQuery, QueueOrder, reporter_email_hash, search_terms
+from shared.domain.queues import (
+    CaseQuery,
+    QueueOrder,
+    countable,
+    reporter_email_hash,
+    search_terms,
+)
 from tests.conftest import START
 from tests.support.builders import a_case, unique_number
 
@@ -275,3 +281,36 @@ def test_the_cases_of_a_matter_received_within_a_range_newest_first(store):
     every = store.find_cases(CaseQuery(matter="seller-1"), limit=50).cases
     assert [c.number for c in every] == [later, list(at)[3], list(at)[1]]
     assert all(c.matter == "seller-1" for c in every)
+
+
+# -- Counts (the console's queue counts) ---------------------------------------------------------
+
+@pytest.mark.parametrize("filters", [
+    {}, {"status": "assigned"}, {"status": "assigned", "department": "billing"},
+    {"department": "billing"}, {"status": "archived"},
+])
+@pytest.mark.parametrize("order", list(QueueOrder))
+def test_a_queue_is_counted_as_it_is_listed(queue, filters, order):
+    store, numbers = queue
+    query = CaseQuery(**filters, order=order)
+    if not countable(query):
+        with pytest.raises(ValueError):
+            store.count_cases(query)
+        return
+    assert store.count_cases(query) == len(expected(numbers, order, **filters))
+
+
+def test_counts_follow_the_cases_and_refuse_what_one_aggregation_cannot_count(queue):
+    store, numbers = queue
+    overdue = CaseQuery(order=QueueOrder.OVERDUE_LONGEST_FIRST)
+    before = store.count_cases(overdue)
+    first = expected(numbers, QueueOrder.OVERDUE_LONGEST_FIRST)[0]
+
+    def close(case):
+        case.status, case.closed_at = Status.CLOSED, START + timedelta(hours=3)
+    store.update_case(first, close)
+    assert store.count_cases(overdue) == before - 1
+    for refused in (CaseQuery(words=("refund",)), CaseQuery(category="service", channel="email"),
+                    CaseQuery(status="assigned", order=QueueOrder.OVERDUE_LONGEST_FIRST)):
+        with pytest.raises(ValueError):
+            store.count_cases(refused)

@@ -18,6 +18,7 @@ from . import mail_routes as mail
 from . import mark_routes as marks
 from . import respondent_routes as respondents
 from . import staff_routes as staff
+from . import statistics_routes as statistics
 
 ROUTES = (
     ("/sign-in", "POST", staff.sign_in),
@@ -60,6 +61,7 @@ ROUTES = (
     ("/cases/<number>/reporter-history", "GET", marks.reporter_history),
     ("/cases/<number>/rewards", "POST", marks.record_reward),
     ("/rewards", "GET", marks.reward_ledger),
+    ("/statistics", "GET", statistics.bulletin),
     ("/cases/<number>/appeal", "POST", appeals.register_appeal),
     ("/cases/<number>/decision", "POST", decisions.draft_decision),
     ("/cases/<number>/decision/compensation-approval", "POST", decisions.approve_compensation),
