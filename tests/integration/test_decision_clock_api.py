@@ -240,3 +240,29 @@ def reminders(office, number) -> list[tuple[str, str]]:
 
 def error_of(answer) -> tuple[int, str]:
     return answer.status_code, json_of(answer)["error"]
+
+
+def test_a_leader_decides_a_confidential_cases_extension_on_the_request_alone(office):
+    leader = office.member("leader", Role.LEADER)
+    number = office.case(due=beijing(2025, 9, 26, 18), confidential=True)
+    path = f"/cases/{number}/decision-deadline/extension"
+    assert office.post("handler", path, working_days=3, reason=REASON).status_code == 200
+    token = office.api.session(leader)
+    # The case stays closed to the leader (need-to-know); the request is what they decide on.
+    assert error_of(office.api.get(f"/cases/{number}", token))[0] == 403
+    request = json_of(office.api.get(path, token))
+    assert request["extension"]["reason"] == REASON and request["extension"]["working_days"] == 3
+    assert request["decision_due_at"] == "2025-09-26T10:00:00.000Z"
+    assert request["allowed_actions"] == ["approve_extension", "refuse_extension"]
+    subject = office.api.store.get_case(number).subject
+    for answer in (request, json_of(office.post("leader", f"{path}/approve"))):
+        assert not {"subject", "description", "reporter", "attachments"} & set(answer)
+        assert subject not in str(answer)
+    case = office.api.store.get_case(number)
+    assert case.decision_due_at == beijing(2025, 9, 30, 18) and case.extension["state"] == "approved"
+    reads = [e for e in events_of(office.api.store, number)
+             if e.type == EventType.CONFIDENTIAL_CASE_READ]
+    assert [(e.actor, e.data["read"]) for e in reads] == [(f"staff:{leader.id}", "extension")]
+    # Other roles still go through the case: a handler of another department reads nothing.
+    stranger = office.member("stranger", Role.HANDLER)
+    assert error_of(office.api.get(path, office.api.session(stranger)))[0] == 403
