@@ -175,8 +175,9 @@ def _count_again(calendar: WorkingCalendar, count: dict) -> Deadline:
 
 
 def _moved_again(calendar: WorkingCalendar, due: Deadline, step: dict) -> Deadline:
-    if "working_days" in step:
-        later = add_working_days(calendar, due.at, int(step["working_days"]))
+    if "working_days" in step:  # from the approval instead, when it came after the deadline
+        start = max(due.at, datetime.fromisoformat(step["from"])) if "from" in step else due.at
+        later = add_working_days(calendar, start, int(step["working_days"]))
         return Deadline(later.at, due.provisional or later.provisional)
     waited = working_time_between(calendar, datetime.fromisoformat(step["waited_from"]),
                                   datetime.fromisoformat(step["waited_to"]))

@@ -58,25 +58,29 @@ class CaseDeadlines(CaseHandling):
 
     def approve_extension(self, who: Requester, number: str) -> CaseView:
         """A leader approves the waiting request: the decision is due that many working days
-        later (counted from the current deadline, to the close of the last day) and the reporter
-        is told the new date and the reason. Refused (409): `no_extension_requested`,
-        `own_request`."""
+        later (counted from the current deadline, or from now once it has passed, to the close
+        of the last day) and the reporter is told the new date and the reason. Refused (409):
+        `no_extension_requested`, `own_request`."""
         case = self._case(who, number, Action.APPROVE_EXTENSION)
         identity = self._store.get_identity(case.number)
         can_reach = reach(self._store, case, identity)
 
         def change(current: Case, now: datetime):
             before, request = current.decision_due_at, current.extension
-            due, guessed = None, False
+            due, guessed, step = None, False, {"working_days": request.get("working_days")}
             if before is not None and request.get("working_days"):
-                due, guessed = self._decision_clock.extended(before, request["working_days"])
+                # Approved after the deadline passed: counted from the approval, so that the
+                # reporter is never told a new deadline that has gone already.
+                start = max(before, now)
+                if start > before:
+                    step["from"] = now.isoformat()
+                due, guessed = self._decision_clock.extended(start, request["working_days"])
             reason = request.get("reason", "")
             apply(current, ApproveExtension(
                 who.actor, reason, who.client, decision_due_at=due, decided_at=now), now)
             current.deadlines_provisional = current.deadlines_provisional or guessed
             if due is not None:  # a provisional deadline is counted again with its extension
-                moved(current, DECISION, before, due, guessed,
-                      {"working_days": request["working_days"]}, now)
+                moved(current, DECISION, before, due, guessed, step, now)
                 look_sooner(current)
             return deadline_changed(current, before, now, can_reach, cause="extension",
                                     reason=reason, working_days=request.get("working_days", 0))

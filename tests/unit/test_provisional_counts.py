@@ -148,3 +148,14 @@ def test_the_decision_clocks_resume_after_the_reporters_answer_keeps_the_count_i
     assert case.decision_due_at == add_working_time(
         WorkingCalendar(Known()), datetime(2027, 1, 12, 18, 0, tzinfo=BEIJING), waited).at
     assert done.deadline == pd.DECISION and not case.deadlines_provisional
+
+
+def test_an_extension_approved_after_the_deadline_is_counted_again_from_its_approval():
+    case = accepted_case()
+    approved = datetime(2027, 1, 14, 10, 0, tzinfo=BEIJING)  # after the guessed 11 January
+    later = datetime(2027, 1, 18, 18, 0, tzinfo=BEIJING)  # two working days from then
+    pd.moved(case, pd.DECISION, GUESSED.at, later, True,
+             {"working_days": 2, "from": approved.isoformat()}, approved)
+    case.decision_due_at = later
+    pd.recount(case, WorkingCalendar(Known()), approved + pd.RECHECK_EVERY)
+    assert case.decision_due_at == datetime(2027, 1, 18, 18, 0, tzinfo=BEIJING)  # not the 14th
