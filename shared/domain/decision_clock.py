@@ -30,6 +30,14 @@ from .working_time import (
 )
 
 AWAITING = Status.AWAITING_REPORTER
+# The wait is counted in whole working hours, the part of an hour dropped: a question answered
+# within minutes moves nothing, so nobody is mailed a "new" deadline minutes later than the old.
+COUNTED_IN = timedelta(hours=1)
+
+
+def counted_wait(length: timedelta) -> timedelta:
+    """The working time waited as the clock counts it: whole working hours."""
+    return COUNTED_IN * (max(length, timedelta()) // COUNTED_IN)
 
 
 @dataclass(frozen=True)
@@ -41,11 +49,12 @@ class DecisionClock:
     pauses: bool = True
 
     def waited(self, start: datetime, end: datetime) -> tuple[timedelta, bool]:
-        """The working time from `start` to `end`, and whether it was counted on a guessed year."""
+        """The working time from `start` to `end` in whole hours (`counted_wait`), and whether
+        it was counted on a guessed year."""
         if self.calendar is None:
-            return max(end - start, timedelta()), False
+            return counted_wait(end - start), False
         span = working_time_between(self.calendar, start, end)
-        return span.length, span.provisional
+        return counted_wait(span.length), span.provisional
 
     def later(self, due: datetime, length: timedelta) -> tuple[datetime, bool]:
         """`due` moved later by `length` of working time."""

@@ -22,6 +22,7 @@ from . import lifecycle
 from .cases import Case, Status
 from .claim_keys import moment_key
 from .contact_clocks import COMPENSATION, FIRST_CONTACT, running
+from .decision_clock import counted_wait
 from .working_time import (
     Deadline,
     WorkingCalendar,
@@ -181,5 +182,5 @@ def _moved_again(calendar: WorkingCalendar, due: Deadline, step: dict) -> Deadli
         return Deadline(later.at, due.provisional or later.provisional)
     waited = working_time_between(calendar, datetime.fromisoformat(step["waited_from"]),
                                   datetime.fromisoformat(step["waited_to"]))
-    later = add_working_time(calendar, due.at, waited.length)
+    later = add_working_time(calendar, due.at, counted_wait(waited.length))
     return Deadline(later.at, due.provisional or waited.provisional or later.provisional)

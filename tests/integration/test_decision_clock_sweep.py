@@ -96,3 +96,32 @@ def test_a_case_accepted_after_its_first_week_is_reminded_before_its_decision_is
     assert sent(store, number, "staff_reminder") == [handler.member.id]
     [reminded] = [at for at in looked if at < due and at > accepted]  # 20 % of the time left
     assert due - reminded < (due - received) * 0.2 + timedelta(minutes=1)
+
+
+def test_a_question_answered_within_minutes_moves_nothing_and_tells_nobody(settings, store):
+    handler = member(store, Role.HANDLER, Role.SUPERVISOR)
+    received, due = beijing(2025, 11, 13, 12, 0), beijing(2025, 11, 24, 18, 0)
+    number = new_case_number(Kind.COMPLAINT, received.date())
+    store.register(a_case(number, received, status=Status.IN_PROGRESS, assignee=handler.member.id,
+                          department="运营部", decision_due_at=due, next_due_at=received),
+                   an_identity(number), [])
+    sweep_until(settings, store, number, beijing(2025, 11, 24, 10, 0))  # reminded on Saturday
+    assert sent(store, number, "staff_reminder") == [handler.member.id]
+
+    app = app_at(settings, store, beijing(2025, 11, 24, 10, 0))
+    app.staff_cases.message_reporter(handler, number, "订单号是多少？", request_information=True)
+    app_at(settings, store, beijing(2025, 11, 24, 10, 55)).staff_cases.record_reporter_answer(
+        handler, number, "订单号 20251101-77")
+    assert store.get_case(number).decision_due_at == due  # 55 working minutes: no whole hour
+    assert sweep_until(settings, store, number, beijing(2025, 11, 24, 10, 59)) == [
+        beijing(2025, 11, 24, 10, 55)]  # the answer has the sweep look again: nothing to do
+    assert sent(store, number, "decision_deadline_changed") == []  # the reporter: no mail
+    assert sent(store, number, "staff_reminder") == [handler.member.id]  # not reminded again
+
+    app_at(settings, store, beijing(2025, 11, 24, 11, 0)).staff_cases.message_reporter(
+        handler, number, "请提供付款截图", request_information=True)
+    app_at(settings, store, beijing(2025, 11, 24, 13, 30)).staff_cases.record_reporter_answer(
+        handler, number, "已发送")
+    # Two and a half working hours waited: two counted, the deadline moves two hours on.
+    assert store.get_case(number).decision_due_at == beijing(2025, 11, 25, 11, 0)
+    assert len(sent(store, number, "decision_deadline_changed")) == 1
