@@ -268,3 +268,16 @@ def test_a_receipt_marks_the_review_only_when_the_review_itself_was_guessed(sett
     assert not receipt.review_due_provisional
     clerk = clerk_of(store)
     assert app.staff_cases.view(clerk, receipt.number).provisional_deadlines == ["first_contact"]
+
+
+def test_each_mail_marks_only_the_deadline_it_shows_as_provisional(settings, store, mailbox):
+    port, folder = mailbox
+    app = app_at(settings, store, beijing(2026, 12, 31, 16, 0), smtp_port=port)
+    receipt = app.intake.submit(SubmitCase(  # the first contact is a guess, the review is not
+        kind="complaint", category="billing", subject="订单 4", description="重复扣费两次。",
+        email="li.lei@example.com", form_token="h" * 43))
+    app.delivery.deliver_due()
+    [acknowledgment] = [m for m in read_mailbox(folder) if receipt.number in m["Subject"]]
+    assert "2027-01-01 16:00" in body(acknowledgment)
+    assert "暂按周一至周五工作日推算" not in body(acknowledgment)
+    assert store.get_case(receipt.number).deadlines_provisional  # the first contact's count
