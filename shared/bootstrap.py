@@ -197,6 +197,13 @@ class Services:
         return QueueCounts(self.store, self.settings.timezone)
 
     @cached_property
+    def assignable_staff(self):
+        """Who a case may be assigned to, for the console's assignment form."""
+        from shared.services.assignable_staff import AssignableStaff
+
+        return AssignableStaff(self.store)
+
+    @cached_property
     def offline_registration(self):
         """Staff registering calls, visits, letters, referrals and cases they found (R1)."""
         from shared.services.offline_registration import OfflineRegistration, OfflineRules

@@ -92,10 +92,12 @@ def test_actions_go_through_the_services_and_confirm(desk):
     handler = cases.member(Role.HANDLER, department="运营部").member
     number = cases.case()
     console.sign_in_as(Role.CLERK, Role.SUPERVISOR)
+    assert f'<option value="{handler.id}">' not in text_of(console.get(f"/console/cases/{number}"))
     accepted = console.post(f"/console/cases/{number}/accept", {"note": "事实清楚"})
     assert accepted.status_code == 303
     assert accepted.headers["Location"] == f"/console/cases/{number}?done=accept"
-    assert "已受理。" in text_of(console.get(accepted.headers["Location"]))
+    shown = text_of(console.get(accepted.headers["Location"]))
+    assert "已受理。" in shown and f'<option value="{handler.id}">李四 · 运营部</option>' in shown
     assigned = console.post(f"/console/cases/{number}/assignment",
                             {"assignee": handler.id, "department": "", "reason": ""})
     assert assigned.status_code == 303
@@ -121,6 +123,7 @@ def test_a_refusal_is_shown_on_the_case_with_what_was_typed(desk):
     page = text_of(refused)
     assert refused.status_code == 422 and "请检查标出的字段" in page
     assert 'value="TS-typo"' in page and '<option value="other" selected>' in page
+    assert f'href="/console/cases/{number}?lang=en"' in page  # the switch leads to the case
     assert cases.snapshot(number) == before
     console.post(f"/console/cases/{number}/accept")
     again = console.post(f"/console/cases/{number}/accept?lang=en", {"note": "第二次"})
@@ -156,3 +159,19 @@ def test_what_people_typed_is_shown_escaped(desk):
                                       {"reason": "other", "duplicate_of": HOSTILE}))):
         assert "<script>alert" not in page and '"onmouseover=' not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;onmouseover=&#34;alert(2)" in page
+
+
+def test_a_long_timeline_pages_on_after_its_last_event(sqlite_console, monkeypatch):
+    from shared.web.console import case_pages
+
+    monkeypatch.setattr(case_pages, "TIMELINE_PAGE", 2)
+    cases = StaffDesk(sqlite_console.store, sqlite_console.api.app.clock)
+    number = cases.case()
+    sqlite_console.sign_in_as(Role.CLERK)
+    for text in ("第一条", "第二条"):
+        sqlite_console.post(f"/console/cases/{number}/notes", {"text": text})
+    first = text_of(sqlite_console.get(f"/console/cases/{number}"))
+    assert "第一条" in first and "第二条" not in first.split('id="actions-title"')[0]
+    later = re.search(r'<a href="([^"]+)">更多记录</a>', first).group(1).replace("&amp;", "&")
+    rest = text_of(sqlite_console.get(later))
+    assert "第二条" in rest and "案件已登记" not in rest

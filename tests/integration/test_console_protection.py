@@ -117,3 +117,13 @@ def test_an_unexpected_failure_is_a_plain_500_page_without_details(sqlite_consol
     assert "secret detail" not in text_of(answer) and "Traceback" not in text_of(answer)
     assert answer.headers["Content-Security-Policy"] == CSP
     assert "secret detail of the failure" in caplog.text  # logged for us
+
+
+def test_a_body_larger_than_any_form_is_refused_unread(sqlite_console):
+    cases = StaffDesk(sqlite_console.store, sqlite_console.api.app.clock)
+    number = cases.case()
+    sqlite_console.sign_in_as(Role.CLERK)
+    before = cases.snapshot(number)
+    answer = sqlite_console.post(f"/console/cases/{number}/notes", {"text": "长" * 300_000})
+    assert answer.status_code == 413 and "过大" in text_of(answer)
+    assert cases.snapshot(number) == before

@@ -39,6 +39,9 @@ class CaseAction:
     path: str  # /console/cases/{number}/{path}
     fields: tuple[str, ...]  # the form's text fields, passed to the command by name
     call: Callable  # (StaffCases, Requester, number, fields) → CaseView
+    # What the form offers besides the case, read only when the form is shown: (Services,
+    # Requester) → the value its template reads as `choices` (e.g. the members to assign to).
+    choices: Callable | None = None
 
 
 ACTIONS = (
@@ -47,7 +50,8 @@ ACTIONS = (
     CaseAction("reject", "reject", ("reason", "duplicate_of", "text"),
                lambda cases, who, number, f: cases.reject(who, number, **f)),
     CaseAction("assign", "assignment", ("assignee", "department", "reason"),
-               lambda cases, who, number, f: cases.assign(who, number, **f)),
+               lambda cases, who, number, f: cases.assign(who, number, **f),
+               choices=lambda app, who: app.assignable_staff.members(who)),
     CaseAction("start_work", "start", (),
                lambda cases, who, number, f: cases.start_work(who, number)),
     CaseAction("add_note", "notes", ("text",),

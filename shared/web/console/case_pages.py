@@ -47,13 +47,16 @@ def render_case(visit: Visit, number: str, status: int = 200, forms: dict | None
     later = events[-1]["seq"] if len(events) == TIMELINE_PAGE else None
     from .case_actions import ACTIONS  # the actions' handlers answer with this page
 
+    if visit.request.method != "GET":
+        visit.here = f"/cases/{view['number']}"
     done = visit.request.args.get("done", "")
     notices = visit.texts["console"]["done"]
     return visit.page(
         "console/case.html", status, view=view, events=events,
         later_url=visit.url(f"/cases/{view['number']}", after=later) if later else "",
         deadlines=deadlines(view, visit.app.clock.now()), messages=messages(events),
-        actions=[a for a in ACTIONS if a.name in view["allowed_actions"]],
+        actions=[(a, a.choices(visit.app, visit.who) if a.choices else None)
+                 for a in ACTIONS if a.name in view["allowed_actions"]],
         forms=forms or {}, blank=FormState(), revealed=revealed,
         notice=notices[done] if done in notices else "")
 

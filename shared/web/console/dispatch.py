@@ -9,12 +9,19 @@ from werkzeug.wrappers import Response
 
 from shared.web.http_requests import language
 from shared.web.rendering import LANGUAGES
-from shared.web.request_bodies import read_form
+from shared.web.request_bodies import TOO_LARGE, TOO_LONG, read_form
 from shared.web.staff_api.bodies import leave_unread
 
 from .errors import error_page
 from .identity import LANG_COOKIE, bind_to_browser, identify, remember_language
-from .protection import HEADERS, FormRefused, check_post, csrf_key, served_securely
+from .protection import (
+    HEADERS,
+    FormRefused,
+    FormTooLarge,
+    check_post,
+    csrf_key,
+    served_securely,
+)
 from .routes import HANDLERS, LOCAL_ENDPOINTS, MAP, OPEN_ENDPOINTS
 from .visit import HTML, Visit
 
@@ -87,8 +94,11 @@ def _answer(visit: Visit) -> Response:
 def _read_checked_form(visit: Visit) -> None:
     """The form, once its origin and token are checked: a refused POST changes nothing."""
     request = visit.request
-    if read_form(request, MAX_FORM_BYTES) is not None:
-        raise FormRefused("body refused")
+    problem = read_form(request, MAX_FORM_BYTES)
+    if problem in (TOO_LARGE, TOO_LONG):
+        raise FormTooLarge(problem)
+    if problem is not None:
+        raise FormRefused(problem)
     check_post(request, request.form, csrf_key(visit.app.settings.reply_key), visit.binding,
                visit.secure)
     visit.form = request.form

@@ -15,7 +15,7 @@ from shared.domain.errors import CaseNotFound, DomainError, NotSignedIn, NotStaf
 from shared.domain.permissions import Forbidden
 from shared.web.staff_api.messages import error_message
 
-from .protection import FormRefused
+from .protection import FormRefused, FormTooLarge
 from .visit import HTML, Visit
 
 log = logging.getLogger("console")
@@ -25,6 +25,7 @@ _PAGES = (
     (NotStaff, 403, "not_staff"),
     (Forbidden, 403, "forbidden"),
     (FormRefused, 403, "form_refused"),
+    (FormTooLarge, 413, "too_large"),
     (CaseNotFound, 404, "not_found"),
     (NotFound, 404, "not_found"),
     (MethodNotAllowed, 405, "method_not_allowed"),

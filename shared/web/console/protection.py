@@ -33,6 +33,10 @@ class FormRefused(Exception):
     """A POST that did not come from our own page in this session (403, nothing done)."""
 
 
+class FormTooLarge(Exception):
+    """A POST whose body is larger than any console form sends (413, not read, nothing done)."""
+
+
 def csrf_key(server_key: bytes) -> bytes:
     """The key of form tokens, derived from the server's secret (never the secret itself)."""
     return hmac.new(server_key, _KEY_LABEL, hashlib.sha256).digest()

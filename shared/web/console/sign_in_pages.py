@@ -31,6 +31,7 @@ def sign_in(visit: Visit) -> Response:
     email = visit.form.get("email", "")[:MAX_EMAIL]
     password = visit.form.get("password", "")[:MAX_PASSWORD]
     sign_in = visit.app.sign_in
+    visit.here = "/sign-in"
     try:
         session = sign_in.sign_in(email, password, visit.client)
     except SignInFailed:

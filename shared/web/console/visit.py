@@ -28,6 +28,9 @@ class Visit:
     binding: str = ""  # what this browser's form tokens are bound to (`identity.py`)
     cookies: list[str] = field(default_factory=list)  # Set-Cookie values of the answer
     form: MultiDict = field(default_factory=MultiDict)
+    # The page's own address (under the root) for the language switch; a page answering a POST
+    # names the GET page it shows, since the POST's address is no page to go back to.
+    here: str = ""
 
     @property
     def client(self) -> str:
@@ -61,8 +64,11 @@ class Visit:
 
         member = self.who.member if self.who else None
         other = "en" if self.lang == "zh-CN" else "zh-CN"
-        query = [(k, v) for k, v in self.request.args.items(multi=True) if k != "lang"]
-        switch = f"{self.root}{self._sub_path()}?" + urlencode([*query, ("lang", other)])
+        get = self.request.method == "GET"
+        query = [(k, v) for k, v in self.request.args.items(multi=True)
+                 if k != "lang" and get and not self.here]
+        here = self.here or (self._sub_path() if get else "/cases")
+        switch = f"{self.root}{here}?" + urlencode([*query, ("lang", other)])
         return {
             "root": self.root, "csrf": self.csrf, "csrf_field": TOKEN_FIELD, "member": member,
             "roles": sorted(role.value for role in member.roles) if member else [],
