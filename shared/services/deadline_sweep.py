@@ -30,6 +30,7 @@ from shared.domain.working_time import WorkingCalendar
 from shared.services.major_case_notices import staff_audience, with_major_case_notices
 
 from .deadline_recount import DeadlineRecount
+from .sweep_failures import put_off
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,7 @@ class DeadlineSweep:
         except Exception:  # one bad case must not stop the sweep of the others
             log.exception("deadline sweep: case %s failed", number)
             actions["failed"] += 1
+            put_off(self._store, number, now)  # nor hold the head of the due order
             return
         actions.update(done)
 
@@ -159,6 +161,7 @@ class DeadlineSweep:
         except Exception:
             log.exception("deadline sweep: count rule of case %s failed", case.number)
             actions["failed"] += 1
+            put_off(self._store, case.number, self._clock.now())
             return False
         actions["count_rule"] += 1
         return True
