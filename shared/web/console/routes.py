@@ -10,6 +10,7 @@ from shared.domain.permissions import Action
 
 from . import case_actions as actions
 from . import case_pages as cases
+from . import file_pages as files
 from . import queue_pages as queues
 from . import sign_in_pages as sign_in
 from . import static_files as static
@@ -23,6 +24,10 @@ ROUTES = (
     ("/cases", "GET", queues.queue),
     ("/cases/<number>", "GET", cases.case_page),
     ("/cases/<number>/identity", "POST", cases.reveal_identity),
+    ("/cases/<number>/attachments/<index>", "GET", files.case_attachment),
+    ("/cases/<number>/raw-mail", "GET", files.raw_mail_list),
+    ("/cases/<number>/raw-mail/<index>", "GET", files.raw_mail),
+    ("/cases/<number>/print", "GET", files.print_case),
     ("/cases/<number>/<action>", "POST", actions.case_action),
 )
 
