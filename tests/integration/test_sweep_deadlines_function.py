@@ -120,8 +120,8 @@ def test_the_budget_is_the_settings(function_client, mailbox, monkeypatch, sweep
     assert wired.sweep.budgets == [12.5]
 
 
-# Each token is made when its test runs: made at collection, a ten-minute token expired before a
-# slow suite reached it, and the wrong account was refused as expired (401) instead of 403.
+# Tokens are minted when the test runs, not when it is collected: a token minted at collection
+# (valid 10 minutes) has run out by the time a long suite reaches it.
 @pytest.mark.parametrize("token, status", [
     (lambda: None, 401),
     (lambda: "not-a-token", 401),
