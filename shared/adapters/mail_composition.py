@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from shared.domain.cases import Case, Channel
 from shared.domain.follow_up_links import FollowUpLink, FollowUpLinks
 from shared.domain.outbox import OutboxMessage, Template
+from shared.domain.provisional_deadlines import shown_provisional
 from shared.domain.remedies import remedies_of_case
 from shared.domain.reply_tokens import derived_access_code, reply_address
 
@@ -49,6 +50,8 @@ class MailComposer:
         by_email = case.channel == Channel.EMAIL
         context = {
             "case": case, "status_link": link, "notes": message.notes, "by_email": by_email,
+            # Which deadlines shown are guesses ("review", "decision"): each its own hint.
+            "provisional": shown_provisional(case),
             # A staff member's words to the reporter, and what the notice states besides them
             # (a rejection's ground, the department handling the case): never who wrote them.
             "text": message.text, "details": message.details,

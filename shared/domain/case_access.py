@@ -3,7 +3,8 @@ do to a case now (role table ∩ lifecycle table ∩ need-to-know), for staff sc
 
 Who sees a case: clerks, supervisors, leaders and auditors see every case; a handler sees the
 cases assigned to them and to their department. A confidential case is seen only by its assignee
-(a handler), supervisors and auditors. Nobody sees a case about their own conduct (R23). A handler
+(a handler), supervisors and auditors; a leader decides its extension on the request alone
+(`ON_THE_REQUEST_ALONE`). Nobody sees a case about their own conduct (R23). A handler
 messages the reporter, records their answer, reveals their identity and marks the case
 confidential only on a case assigned to them; only the assignee, whatever their roles, takes a
 case up (`start_work`). Every other action the table allows works on every case the member sees.
@@ -30,6 +31,10 @@ ASSIGNEE_ACTIONS = frozenset({Action.MESSAGE_REPORTER, Action.RECORD_REPORTER_AN
                               Action.TRACK_CORRECTIVE_ACTION, Action.RECORD_CONTACT,
                               Action.RECORD_MATERIALS_COMPLETE, Action.REQUEST_EXTENSION})
 ASSIGNEE_ONLY = frozenset({Action.START_WORK})
+# Decided on a request alone, without the case's content: a leader approves or refuses the
+# decision deadline's extension of a confidential case they may not read (R13), seeing only the
+# request and the deadline (`ExtensionView`).
+ON_THE_REQUEST_ALONE = frozenset({Action.APPROVE_EXTENSION})
 
 # What staff do to a case, by the name `StaffCases` gives it: the action of the role table and
 # the lifecycle command it gives (None: no command, e.g. the chain check).
@@ -104,8 +109,11 @@ def may_see(member: StaffMember, case: Case) -> bool:
 def may(member: StaffMember, action: Action, case: Case) -> bool:
     """Whether the member may take `action` on this case (roles and need-to-know, not status)."""
     roles = _roles(member, action)
-    if not roles or not may_see(member, case):
+    if not roles:
         return False
+    if not may_see(member, case):
+        return (action in ON_THE_REQUEST_ALONE and case.confidential
+                and member.id != case.about_staff)
     if action in ASSIGNEE_ONLY:
         return case.assignee == member.id
     if action in ASSIGNEE_ACTIONS and roles == {Role.HANDLER}:

@@ -25,6 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from .cases import Case, EventType, Kind, ReporterIdentity, Status
+from .claim_keys import claimed, moment_key
 from .commands import Command, CommandName
 from .outbox import Template
 
@@ -65,7 +66,7 @@ class Clock:
 
     def key(self, step: str) -> str:
         """The sweep's claim key of this clock's reminder or overdue notice."""
-        return f"{step}:{self.name}:{self.due.isoformat()}"
+        return moment_key(step, self.name, at=self.due)
 
 
 def first_contact_applies(kind: Kind, anonymous: bool, identity: ReporterIdentity) -> bool:
@@ -116,12 +117,12 @@ def earliest_look(case: Case, before: datetime | None = None,
     CD_REMINDER_AT_FRACTION, which the sweep applies when it looks); `before`, the case's
     `next_due_at` before a command, was no later than the reminder either, unless the clock
     started with that command (`started`)."""
-    looks = []
+    looks, done = [], claimed(case)
     for clock in running(case):
-        if clock.key("reminder") not in case.sweep_claims:
+        if clock.key("reminder") not in done:
             fresh = clock.name in started or before is None
             looks.append(clock.start if fresh else max(clock.start, before))
-        elif clock.key("overdue") not in case.sweep_claims:
+        elif clock.key("overdue") not in done:
             looks.append(clock.due)
     return min(looks, default=None)
 

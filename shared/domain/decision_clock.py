@@ -11,9 +11,10 @@ working time they had left when they asked. Without a calendar (unit tests) cloc
 Only a clock that is running pauses: a case with no decision deadline of its own (none yet, or an
 appeal's old one) or asked after its deadline passed is not paused, so waiting never clears an
 overdue decision. While paused the sweep sends no reminder and no overdue notice
-(`sweep_rules.moments` asks `paused`); the R8 escalations by time still run. On resume
-`next_due_at` is set to the moment of the answer, so the sweep's next run counts the case's next
-moment (the reminder of the new deadline) with its own rules.
+(`sweep_rules.moments` asks `paused`); the R8 escalations by time still run. On every resume,
+whether the deadline moved or not, `next_due_at` is brought forward to the moment of the answer,
+so the sweep's next run counts the case's next moment (the reminder, the overdue notice) with
+its own rules.
 """
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ from .working_time import (
 )
 
 AWAITING = Status.AWAITING_REPORTER
+# The wait is counted in whole working hours, the part of an hour dropped: a question answered
+# within minutes moves nothing, so nobody is mailed a "new" deadline minutes later than the old.
+COUNTED_IN = timedelta(hours=1)
+
+
+def counted_wait(length: timedelta) -> timedelta:
+    """The working time waited as the clock counts it: whole working hours."""
+    return COUNTED_IN * (max(length, timedelta()) // COUNTED_IN)
 
 
 @dataclass(frozen=True)
@@ -40,11 +49,12 @@ class DecisionClock:
     pauses: bool = True
 
     def waited(self, start: datetime, end: datetime) -> tuple[timedelta, bool]:
-        """The working time from `start` to `end`, and whether it was counted on a guessed year."""
+        """The working time from `start` to `end` in whole hours (`counted_wait`), and whether
+        it was counted on a guessed year."""
         if self.calendar is None:
-            return max(end - start, timedelta()), False
+            return counted_wait(end - start), False
         span = working_time_between(self.calendar, start, end)
-        return span.length, span.provisional
+        return counted_wait(span.length), span.provisional
 
     def later(self, due: datetime, length: timedelta) -> tuple[datetime, bool]:
         """`due` moved later by `length` of working time."""
@@ -88,12 +98,14 @@ def follow(case: Case, clock: DecisionClock, source: Status, actor: str, now: da
 def _resume(case: Case, clock: DecisionClock, actor: str, now: datetime) -> None:
     since, before = case.decision_paused_at, case.decision_due_at
     case.decision_paused_at = None
+    # While paused the sweep saw no reminder nor overdue notice, and may have looked past them:
+    # its next run looks again (the new deadline's moments, or the old one's, if nothing moved).
+    case.next_due_at = now if case.next_due_at is None else min(case.next_due_at, now)
     length, guessed = clock.waited(since, now)
     after, moved_on_guess = clock.later(before, length)
     if after == before:
         return
     case.decision_due_at = after
-    case.next_due_at = now  # the sweep's next run counts the new deadline's moments
     case.deadlines_provisional = case.deadlines_provisional or guessed or moved_on_guess
     # Imported here: provisional_deadlines reads the clocks of commands, which import this module.
     from . import provisional_deadlines

@@ -9,7 +9,7 @@ staff, `data["from"]`, the client address). A command the current status does no
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from .archive import RecordExport
 from .case_updates import (
@@ -150,12 +150,9 @@ COMMANDS: dict[CommandName, type[Command]] = {
 CLOCK_STOPS = frozenset({S.REJECTED, S.CLOSED, S.ARCHIVED})
 
 
-UNRESOLVED_HOT = timedelta(days=7)  # R8: unresolved a week after receipt → at least hot
-
-
 def _move_deadlines(case: Case, command: Command, target: Status, now: datetime) -> None:
     """Set the deadlines the move leaves the case with: accepting ends the initial review and
-    sets the decision's (`decision_due_at`, the case's next deadline); reopening restarts the
+    sets the decision's (`decision_due_at`; the sweep looks at once); reopening restarts the
     initial review, as long as before; the statuses of `CLOCK_STOPS` clear the next deadline,
     but for a closed case's appeal window: the sweep archives it at `appeal_until` (R18); a case
     closed without one (the appeal's final decision) is read by the sweep at once, which sets
@@ -164,10 +161,10 @@ def _move_deadlines(case: Case, command: Command, target: Status, now: datetime)
         case.review_due_at = case.next_due_at = now + command.review_within
     elif isinstance(command, AcceptCase):
         case.decision_due_at = now + command.decide_within
-        # The sweep's first look: the one-week escalation (R8) when it comes before the decision
-        # is due, so that an accepted case is not first read at its decision deadline.
-        week = case.received_at + UNRESOLVED_HOT
-        case.next_due_at = min(case.decision_due_at, week) if week > now else case.decision_due_at
+        # The sweep looks at once and places the decision's reminder, the escalations (R8) and
+        # the rest with its own rules (the reminder's fraction is its setting): one read per
+        # acceptance, so that an accepted case is never first read at its decision deadline.
+        case.next_due_at = now
     elif target != case.status and target in CLOCK_STOPS:
         case.next_due_at = (case.appeal_until or now) if target == S.CLOSED else None
     if target != case.status and target == S.CLOSED:

@@ -130,6 +130,12 @@ def weekly_bulletin(case: Case, now: datetime, leaders: list[str],
         f"{BULLETIN_KEY}{week}")
 
 
+def last_bulletin_key(case: Case) -> str:
+    """The claim of the newest week told ("" before the first): the next week counts from it."""
+    week = _last_week(case)
+    return f"{BULLETIN_KEY}{week}" if week else ""
+
+
 def _last_week(case: Case) -> int:
     weeks = [int(k.removeprefix(BULLETIN_KEY)) for k in case.sweep_claims
              if k.startswith(BULLETIN_KEY) and k.removeprefix(BULLETIN_KEY).isdigit()]

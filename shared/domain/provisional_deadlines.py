@@ -16,11 +16,13 @@ is dropped and the mark left as it is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from . import lifecycle
 from .cases import Case, Status
+from .claim_keys import moment_key
 from .contact_clocks import COMPENSATION, FIRST_CONTACT, running
+from .decision_clock import counted_wait
 from .working_time import (
     Deadline,
     WorkingCalendar,
@@ -102,7 +104,7 @@ def recheck_at(case: Case) -> datetime | None:
 def recheck_moments(case: Case) -> list[tuple[str, datetime]]:
     """(claim key, moment) of the sweep's next look at the provisional counts: none or one."""
     at = recheck_at(case)
-    return [] if at is None else [(f"recount:{at.isoformat()}", at)]
+    return [] if at is None else [(moment_key("recount", at=at), at)]
 
 
 def look_sooner(case: Case) -> None:
@@ -131,9 +133,10 @@ def recount(case: Case, calendar: WorkingCalendar | None, now: datetime) -> list
         if result is None or result.provisional:
             case.deadline_counts[name] = {**count, "checked": now.isoformat()}
             continue
-        setattr(case, FIELDS[name], result.at)
+        at = result.at.astimezone(UTC)  # as the stores read it back (and the claim keys name it)
+        setattr(case, FIELDS[name], at)
         del case.deadline_counts[name]
-        done.append(Recounted(name, current, result.at))
+        done.append(Recounted(name, current, at))
     if done and not stale:
         case.deadlines_provisional = bool(case.deadline_counts)
     return done
@@ -173,10 +176,11 @@ def _count_again(calendar: WorkingCalendar, count: dict) -> Deadline:
 
 
 def _moved_again(calendar: WorkingCalendar, due: Deadline, step: dict) -> Deadline:
-    if "working_days" in step:
-        later = add_working_days(calendar, due.at, int(step["working_days"]))
+    if "working_days" in step:  # from the approval instead, when it came after the deadline
+        start = max(due.at, datetime.fromisoformat(step["from"])) if "from" in step else due.at
+        later = add_working_days(calendar, start, int(step["working_days"]))
         return Deadline(later.at, due.provisional or later.provisional)
     waited = working_time_between(calendar, datetime.fromisoformat(step["waited_from"]),
                                   datetime.fromisoformat(step["waited_to"]))
-    later = add_working_time(calendar, due.at, waited.length)
+    later = add_working_time(calendar, due.at, counted_wait(waited.length))
     return Deadline(later.at, due.provisional or waited.provisional or later.provisional)

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from . import contact_clock_moments, decision_clock, major_cases, provisional_deadlines
 from .cases import Case, Status
+from .claim_keys import claimed, moment_key, normalised
 from .commands import SetSeverity
 from .lifecycle import OPEN_STATUSES
 from .severity import Severity
@@ -24,7 +25,8 @@ from .severity import Severity
 HOT_AFTER = timedelta(days=7)  # R8: unresolved one week after receipt
 MAJOR_AFTER = timedelta(days=30)  # R8: "one month", counted as thirty days
 ARCHIVE_RETRY = timedelta(days=1)  # a refused archive is looked at again this much later
-MAX_CLAIMS = 32  # claims kept per case, newest last: bounded, whatever happens to the case
+MAX_CLAIMS = 32  # claims kept per case before stale ones are dropped (`claim`)
+ARCHIVE_REFUSED = "archive_refused:"  # + code + the archive's key: a refusal said once
 RULE_ONE_WEEK = "R8 unresolved one week after receipt"
 RULE_ONE_MONTH = "R8 unresolved one month after receipt"
 RULE_FINAL = "R18: the appeal's decision is final and its rating period is over"
@@ -93,12 +95,13 @@ def moments(case: Case, policy: SweepPolicy) -> list[Due]:
     found: list[Due] = []
     if case.status == Status.RECEIVED:
         due = case.review_due_at
-        found.append(Due(Step.OVERDUE, f"overdue:review:{due.isoformat()}", due, "review"))
+        found.append(Due(Step.OVERDUE, moment_key("overdue", "review", at=due), due, "review"))
     elif case.status in OPEN_STATUSES and _deciding(case) and not decision_clock.paused(case):
         due = case.decision_due_at
         remind_at = due - (due - case.received_at) * policy.reminder_at_fraction
-        found += [Due(Step.REMINDER, f"reminder:decision:{due.isoformat()}", remind_at, "decision"),
-                  Due(Step.OVERDUE, f"overdue:decision:{due.isoformat()}", due, "decision")]
+        found += [Due(Step.REMINDER, moment_key("reminder", "decision", at=due), remind_at,
+                      "decision"),
+                  Due(Step.OVERDUE, moment_key("overdue", "decision", at=due), due, "decision")]
     if case.status in OPEN_STATUSES and case.closed_at is None:  # never resolved yet
         found += [Due(Step.ESCALATION, "escalation:hot", case.received_at + HOT_AFTER,
                       severity=Severity.HOT, rule=RULE_ONE_WEEK),
@@ -107,10 +110,11 @@ def moments(case: Case, policy: SweepPolicy) -> list[Due]:
     found += major_cases.moments(case)  # R9: the weekly bulletin of an open major case
     if case.status == Status.CLOSED and case.appeal_until is not None:
         until = case.appeal_until
-        found.append(Due(Step.ARCHIVE, f"archive:{until.isoformat()}", until))
+        found.append(Due(Step.ARCHIVE, moment_key("archive", at=until), until))
     elif case.status == Status.CLOSED and case.closed_at is not None:  # final: no window
         at = case.closed_at + policy.archive_final_after
-        found.append(Due(Step.ARCHIVE, f"archive:final:{at.isoformat()}", at, rule=RULE_FINAL))
+        found.append(Due(Step.ARCHIVE, moment_key("archive", "final", at=at), at,
+                          rule=RULE_FINAL))
     found += [Due(Step.RECOUNT, key, at) for key, at in provisional_deadlines.recheck_moments(case)]
     found += contact_clock_moments.moments(case, policy)  # first contact and compensation
     return sorted(found, key=lambda due: due.at)
@@ -126,8 +130,9 @@ def overdue_deadline(case: Case) -> Due | None:
     """The current deadline the sweep found the case past (the earliest, if several), or None.
     Read from the case alone, so every write of it keeps the overdue queue's key in step
     (`records.queue_keys`): a command that moves or ends the deadline takes it out."""
+    done = claimed(case)
     return next((d for d in moments(case, SweepPolicy())
-                 if d.step == Step.OVERDUE and d.key in case.sweep_claims), None)
+                 if d.step == Step.OVERDUE and d.key in done), None)
 
 
 def _deciding(case: Case) -> bool:
@@ -140,7 +145,8 @@ def plan(case: Case, now: datetime, policy: SweepPolicy) -> Plan:
     """What is due at `now` and not claimed yet: of one deadline's reminder and overdue notice
     only the overdue one, of the two escalations only the higher, and none that would not raise
     the severity; every key of what is due is claimed all the same."""
-    due = [d for d in moments(case, policy) if d.at <= now and d.key not in case.sweep_claims]
+    done = claimed(case)
+    due = [d for d in moments(case, policy) if d.at <= now and d.key not in done]
     result = Plan(claims=[d.key for d in due])
     overdue = {d.deadline for d in due if d.step == Step.OVERDUE}
     escalations = [d for d in due if d.step == Step.ESCALATION]
@@ -154,18 +160,40 @@ def plan(case: Case, now: datetime, policy: SweepPolicy) -> Plan:
     return result
 
 
-def claim(case: Case, keys: list[str]) -> None:
-    """Keep `keys` on the case, the oldest dropped past `MAX_CLAIMS` (their deadlines are long
-    past: a key names its deadline, which never comes back)."""
-    kept = [key for key in case.sweep_claims if key not in keys] + list(keys)
-    case.sweep_claims = kept[-MAX_CLAIMS:]
+def claim(case: Case, keys: list[str], policy: SweepPolicy | None = None) -> None:
+    """Keep `keys` on the case, each once and spelt in UTC (`claim_keys`). Past `MAX_CLAIMS`
+    the oldest keys nothing needs any more are dropped (a deadline moved since, a review behind
+    the case, an older week's bulletin); a key the case still needs (`_needed`) is kept however
+    long the case stays open, since dropping it would do its thing again."""
+    kept = list(dict.fromkeys(normalised(key) for key in [*case.sweep_claims, *keys]))
+    spare = len(kept) - MAX_CLAIMS
+    if spare > 0:
+        needed = _needed(case, kept, policy or SweepPolicy())
+        stale = set([key for key in kept if key not in needed][:spare])
+        kept = [key for key in kept if key not in stale]
+    case.sweep_claims = kept
+
+
+def _needed(case: Case, kept: list[str], policy: SweepPolicy) -> set[str]:
+    """The claims that still say something: every key a current moment names, the refusals
+    noted for the current archive, the newest weekly bulletin (the next week counts from it)
+    and R8's count rule's per-matter claims (not moments of the sweep)."""
+    from .count_rules import CLAIM_PREFIX  # count_rules imports this module
+    named = {due.key for due in moments(case, policy)}
+    needed = named | {major_cases.last_bulletin_key(case)}
+    for key in kept:
+        refused = key.startswith(ARCHIVE_REFUSED) and key.split(":", 2)[-1] in named
+        if refused or key.startswith(CLAIM_PREFIX):
+            needed.add(key)
+    return needed
 
 
 def next_look(case: Case, now: datetime, policy: SweepPolicy,
               retry_at: datetime | None = None) -> datetime | None:
     """The next moment the sweep must look at the case: its earliest unclaimed moment after
     `now` (or `retry_at`, for something refused now); None when nothing is left."""
-    ahead = [d.at for d in moments(case, policy) if d.key not in case.sweep_claims and d.at > now]
+    done = claimed(case)
+    ahead = [d.at for d in moments(case, policy) if d.key not in done and d.at > now]
     if retry_at is not None:
         ahead.append(retry_at)
     return min(ahead, default=None)

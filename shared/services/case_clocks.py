@@ -68,7 +68,7 @@ class CaseClocks(CaseHandling):
         due = deadlines.compensation(now)
         counted(case, COMPENSATION, due, now, now,
                 working_days=deadlines.policy.compensation_working_days)
-        return due.at
+        return due.at.astimezone(UTC)
 
     def _contact_time(self, checked: Checked, value, case: Case) -> datetime | None:
         """When the contact was made. Codes: required, invalid_time, in_future,

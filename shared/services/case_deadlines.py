@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from shared.domain.case_access import may_see
+from shared.domain.case_updates import RecordConfidentialRead
 from shared.domain.cases import Case
 from shared.domain.extensions import (
     MAX_EXTENSION_WORKING_DAYS,
@@ -23,9 +25,23 @@ from .case_input import MAX_REASON, Checked
 from .case_notices import reach
 from .case_views import CaseView
 from .deadline_notices import deadline_changed
+from .extension_views import ExtensionView
 
 
 class CaseDeadlines(CaseHandling):
+    def extension(self, who: Requester, number: str) -> ExtensionView:
+        """The decision deadline's extension request, for a leader to decide: the request and
+        the deadline only (`ExtensionView`), also on a confidential case they may not read; that
+        read is recorded on a confidential case (`confidential_case_read`, read: extension)."""
+        case = self._case(who, number, Action.APPROVE_EXTENSION)
+        if case.confidential:
+            def change(current: Case, now: datetime):
+                apply(current, RecordConfidentialRead(who.actor, client=who.client,
+                                                      what="extension"), now)
+
+            case = self._update(who, case, Action.APPROVE_EXTENSION, change)
+        return ExtensionView.of(case, who.member)
+
     def request_extension(self, who: Requester, number: str, working_days=None,
                           reason=None) -> CaseView:
         """Ask a leader for `working_days` (1–30) more to decide, with a reason the reporter is
@@ -42,31 +58,35 @@ class CaseDeadlines(CaseHandling):
 
     def approve_extension(self, who: Requester, number: str) -> CaseView:
         """A leader approves the waiting request: the decision is due that many working days
-        later (counted from the current deadline, to the close of the last day) and the reporter
-        is told the new date and the reason. Refused (409): `no_extension_requested`,
-        `own_request`."""
+        later (counted from the current deadline, or from now once it has passed, to the close
+        of the last day) and the reporter is told the new date and the reason. Refused (409):
+        `no_extension_requested`, `own_request`."""
         case = self._case(who, number, Action.APPROVE_EXTENSION)
         identity = self._store.get_identity(case.number)
         can_reach = reach(self._store, case, identity)
 
         def change(current: Case, now: datetime):
             before, request = current.decision_due_at, current.extension
-            due, guessed = None, False
+            due, guessed, step = None, False, {"working_days": request.get("working_days")}
             if before is not None and request.get("working_days"):
-                due, guessed = self._decision_clock.extended(before, request["working_days"])
+                # Approved after the deadline passed: counted from the approval, so that the
+                # reporter is never told a new deadline that has gone already.
+                start = max(before, now)
+                if start > before:
+                    step["from"] = now.isoformat()
+                due, guessed = self._decision_clock.extended(start, request["working_days"])
             reason = request.get("reason", "")
             apply(current, ApproveExtension(
                 who.actor, reason, who.client, decision_due_at=due, decided_at=now), now)
             current.deadlines_provisional = current.deadlines_provisional or guessed
             if due is not None:  # a provisional deadline is counted again with its extension
-                moved(current, DECISION, before, due, guessed,
-                      {"working_days": request["working_days"]}, now)
+                moved(current, DECISION, before, due, guessed, step, now)
                 look_sooner(current)
             return deadline_changed(current, before, now, can_reach, cause="extension",
                                     reason=reason, working_days=request.get("working_days", 0))
 
-        return self._view(who, self._update(who, case, Action.APPROVE_EXTENSION, change),
-                          identity)
+        return self._answer(who, self._update(who, case, Action.APPROVE_EXTENSION, change),
+                            identity)
 
     def refuse_extension(self, who: Requester, number: str, reason=None) -> CaseView:
         """A leader refuses the waiting request, with a reason (staff only; the deadline stays).
@@ -78,8 +98,15 @@ class CaseDeadlines(CaseHandling):
         return self._with(who, case, Action.APPROVE_EXTENSION, lambda current, now: RefuseExtension(
             who.actor, reason, who.client, decided_at=now))
 
-    def _with(self, who: Requester, case: Case, action: Action, command) -> CaseView:
+    def _with(self, who: Requester, case: Case, action: Action, command):
         def change(current: Case, now: datetime):
             apply(current, command(current, now), now)
 
-        return self._view(who, self._update(who, case, action, change))
+        return self._answer(who, self._update(who, case, action, change))
+
+    def _answer(self, who: Requester, case: Case, identity=None) -> CaseView | ExtensionView:
+        """The case as the member may see it; a leader deciding a confidential case's extension
+        sees the request alone."""
+        if not may_see(who.member, case):
+            return ExtensionView.of(case, who.member)
+        return self._view(who, case, identity)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from shared.domain.case_access import allowed_actions
 from shared.domain.cases import Case, ReporterIdentity, TimelineEvent
+from shared.domain.claim_keys import claimed
 from shared.domain.contact_clocks import Clock, clocks
 from shared.domain.decisions import missing_closure_report
 from shared.domain.lifecycle import OPEN_STATUSES
@@ -136,7 +137,7 @@ def clock_state(case: Case, clock: Clock) -> dict:
     met = clock.met_at is not None
     return {"started_at": iso(clock.start), "due_at": iso(clock.due), "met": met,
             "met_at": iso(clock.met_at), "late": met and clock.met_at > clock.due,
-            "overdue": not met and clock.key("overdue") in case.sweep_claims}
+            "overdue": not met and clock.key("overdue") in claimed(case)}
 
 
 def overdue_fields(case: Case) -> dict:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from shared.domain.cases import Case
 from shared.domain.outbox import OutboxMessage, Template
+from shared.domain.provisional_deadlines import DECISION, shown_provisional
 
 from .case_notices import Reach, notify
 
@@ -21,7 +22,7 @@ def deadline_changed(case: Case, before: datetime | None, now: datetime, can_rea
     if before is None or after is None or after == before:
         return []
     details = {"cause": cause, "due_from": before.isoformat(), "due_to": after.isoformat(),
-               "provisional": case.deadlines_provisional,
+               "provisional": DECISION in shown_provisional(case),  # this deadline's own
                **({"working_days": working_days} if working_days else {})}
     return notify(case, Template.DECISION_DEADLINE_CHANGED, now, can_reach, text=reason,
                   details=details)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from shared.domain import major_cases, sweep_rules
 from shared.domain.archive import ArchiveClosedCase
 from shared.domain.cases import SYSTEM, Case, EventType, TimelineEvent
+from shared.domain.claim_keys import claimed
 from shared.domain.errors import CaseNotFound, CommandRefused, TransitionNotAllowed
 from shared.domain.follow_up import task_open
 from shared.domain.lifecycle import apply
@@ -29,6 +30,7 @@ from shared.domain.working_time import WorkingCalendar
 from shared.services.major_case_notices import staff_audience, with_major_case_notices
 
 from .deadline_recount import DeadlineRecount
+from .sweep_failures import put_off
 
 log = logging.getLogger(__name__)
 
@@ -130,13 +132,14 @@ class DeadlineSweep:
                     bulletins, week = major_cases.weekly_bulletin(
                         case, now, audience().leaders(case), self._language)
                     outbox += bulletins
-                    plan.claims.append(week)
+                    if week not in plan.claims:  # the due week's key, unless weeks were missed
+                        plan.claims.append(week)
                     done["major_bulletin"] += 1
                 else:
                     outbox += self._staff_notices(case, due, now, supervisors)
                     done[due.step.value] += 1
             done["staff_notices"] += len(outbox) - len(told_reporter)
-            sweep_rules.claim(case, plan.claims)
+            sweep_rules.claim(case, plan.claims, self._policy)
             case.next_due_at = sweep_rules.next_look(case, now, self._policy, retry_at)
             return outbox
 
@@ -148,6 +151,7 @@ class DeadlineSweep:
         except Exception:  # one bad case must not stop the sweep of the others
             log.exception("deadline sweep: case %s failed", number)
             actions["failed"] += 1
+            put_off(self._store, number, now)  # nor hold the head of the due order
             return
         actions.update(done)
 
@@ -172,6 +176,7 @@ class DeadlineSweep:
         except Exception:
             log.exception("deadline sweep: count rule of case %s failed", case.number)
             actions["failed"] += 1
+            put_off(self._store, case.number, self._clock.now())
             return False
         actions["count_rule"] += 1
         return True
@@ -190,8 +195,8 @@ class DeadlineSweep:
         except (CommandRefused, TransitionNotAllowed) as refused:
             code = getattr(refused, "code", "") or "refused"
             plan.claims.remove(due.key)  # not done: it stays due
-            key = f"archive_refused:{code}:{due.key}"
-            if key not in case.sweep_claims:
+            key = f"{sweep_rules.ARCHIVE_REFUSED}{code}:{due.key}"
+            if key not in claimed(case):
                 case.record(TimelineEvent(EventType.NOTE, now, text=str(refused), actor=SYSTEM,
                                           data={"rule": "R18", "archive_refused": code}))
                 plan.claims.append(key)

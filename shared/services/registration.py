@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -218,7 +218,7 @@ class Registration:
             number=number, kind=command.kind, channel=command.channel,
             category=command.category, subject=command.subject,
             description=command.description, desired_outcome=command.desired_outcome,
-            received_at=received, review_due_at=review.at,
+            received_at=received, review_due_at=review.at.astimezone(UTC),
             access_code_hash=hash_access_code(number, code), anonymous=command.anonymous,
             language=command.language, attachments=list(attachments),
             respondent=command.respondent, about_staff=command.about_staff,
@@ -256,7 +256,7 @@ class Registration:
             due = Deadline(received + timedelta(hours=self._first_contact_hours))
         else:
             due = add_working_hours(self._calendar, received, self._first_contact_hours)
-        case.first_contact_due_at = due.at
+        case.first_contact_due_at = due.at.astimezone(UTC)
         counted(case, FIRST_CONTACT, due, received, now, working_hours=self._first_contact_hours)
         # The sweep's first look: its reminder comes a fraction of those hours before the deadline.
         case.next_due_at = min(case.next_due_at, due.at - timedelta(hours=self._first_contact_hours))

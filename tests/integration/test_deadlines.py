@@ -79,7 +79,7 @@ def test_acceptance_counts_15_working_days_across_the_national_day(store):
     desk.cases.accept(desk.member(Role.CLERK), number)
     case = store.get_case(number)
     assert case.decision_due_at == beijing(2025, 10, 23, 18, 0)
-    assert case.next_due_at == case.received_at + timedelta(days=7)  # the sweep's first look (R8)
+    assert case.next_due_at == clock.now()  # the sweep looks at once
     assert not case.deadlines_provisional
 
 

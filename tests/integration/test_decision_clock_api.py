@@ -102,6 +102,7 @@ def test_waiting_over_a_weekend_moves_the_deadline_by_two_working_hours_told_onc
 
 
 def test_a_leader_extends_once_and_the_reporter_is_told_the_new_date_and_why(office, mailbox):
+    office.at(beijing(2025, 9, 24, 10))  # two days before the deadline
     _, folder = mailbox
     office.member("leader", Role.LEADER)
     office.member("boss", Role.SUPERVISOR)
@@ -136,6 +137,7 @@ def test_a_leader_extends_once_and_the_reporter_is_told_the_new_date_and_why(off
 
 
 def test_the_english_notice_says_the_same_in_english(office, mailbox):
+    office.at(beijing(2025, 9, 24, 10))  # two days before the deadline
     _, folder = mailbox
     office.member("leader", Role.LEADER)
     number = office.case(due=beijing(2025, 9, 26, 18), language="en")
@@ -240,3 +242,46 @@ def reminders(office, number) -> list[tuple[str, str]]:
 
 def error_of(answer) -> tuple[int, str]:
     return answer.status_code, json_of(answer)["error"]
+
+
+def test_a_leader_decides_a_confidential_cases_extension_on_the_request_alone(office):
+    office.at(beijing(2025, 9, 24, 10))  # two days before the deadline
+    leader = office.member("leader", Role.LEADER)
+    number = office.case(due=beijing(2025, 9, 26, 18), confidential=True)
+    path = f"/cases/{number}/decision-deadline/extension"
+    assert office.post("handler", path, working_days=3, reason=REASON).status_code == 200
+    token = office.api.session(leader)
+    # The case stays closed to the leader (need-to-know); the request is what they decide on.
+    assert error_of(office.api.get(f"/cases/{number}", token))[0] == 403
+    request = json_of(office.api.get(path, token))
+    assert request["extension"]["reason"] == REASON and request["extension"]["working_days"] == 3
+    assert request["decision_due_at"] == "2025-09-26T10:00:00.000Z"
+    assert request["allowed_actions"] == ["approve_extension", "refuse_extension"]
+    subject = office.api.store.get_case(number).subject
+    for answer in (request, json_of(office.post("leader", f"{path}/approve"))):
+        assert not {"subject", "description", "reporter", "attachments"} & set(answer)
+        assert subject not in str(answer)
+    case = office.api.store.get_case(number)
+    assert case.decision_due_at == beijing(2025, 9, 30, 18) and case.extension["state"] == "approved"
+    reads = [e for e in events_of(office.api.store, number)
+             if e.type == EventType.CONFIDENTIAL_CASE_READ]
+    assert [(e.actor, e.data["read"]) for e in reads] == [(f"staff:{leader.id}", "extension")]
+    # Other roles still go through the case: a handler of another department reads nothing.
+    stranger = office.member("stranger", Role.HANDLER)
+    assert error_of(office.api.get(path, office.api.session(stranger)))[0] == 403
+
+
+def test_an_extension_approved_after_the_deadline_runs_from_the_approval(office, mailbox):
+    _, folder = mailbox
+    office.member("leader", Role.LEADER)
+    office.at(beijing(2025, 11, 12, 10))  # Wednesday; the deadline is Thursday 18:00
+    number = office.case(due=beijing(2025, 11, 13, 18))
+    path = f"/cases/{number}/decision-deadline/extension"
+    assert office.post("handler", path, working_days=2, reason=REASON).status_code == 200
+    office.at(beijing(2025, 11, 18, 10))  # the leader approves on the next Tuesday
+    approved = json_of(office.post("leader", f"{path}/approve"))
+    # Two working days from Tuesday, not from last Thursday (which would be Monday, gone):
+    assert approved["decision_due_at"] == "2025-11-20T10:00:00.000Z"
+    office.api.app.delivery.deliver_due()
+    [mail] = deadline_mails(folder)
+    assert "2025-11-20 18:00" in text_of(mail) and "原处理期限：2025-11-13 18:00" in text_of(mail)

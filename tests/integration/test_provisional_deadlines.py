@@ -147,7 +147,7 @@ def test_a_provisional_review_is_looked_at_daily_and_counted_again_once_the_year
     events = {e.data["deadline"]: e for e in recounted(store, number)}
     assert sorted(events) == ["first_contact", "review"]
     assert all((e.actor, e.public) == (SYSTEM, False) for e in events.values())
-    assert events["review"].data["now"] == beijing(2027, 1, 6, 9, 0).isoformat()
+    assert events["review"].data["now"] == beijing(2027, 1, 6, 9, 0).astimezone(UTC).isoformat()
     assert "2027-01-05 09:00 → 2027-01-06 09:00" in events["review"].text
     assert "2027-01-04 13:00 → 2027-01-05 13:00" in events["first_contact"].text
     view = after.staff_cases.view(clerk, number)
@@ -169,7 +169,7 @@ def test_a_moved_decision_deadline_is_counted_again_and_told_to_the_reporter_onc
     case = store.get_case(number)
     assert case.decision_due_at == beijing(2027, 1, 11, 18, 0) and case.deadlines_provisional
     assert app.staff_cases.view(clerk, number).provisional_deadlines == ["decision"]
-    assert case.next_due_at == accepted + timedelta(days=1)
+    assert case.next_due_at == accepted  # the sweep looks at once, and then daily
     app.delivery.deliver_due()  # the acknowledgment and the acceptance, which says it may change
     accepted_mail = body(mail_about(folder, "已受理"))
     assert "2027-01-11 18:00" in accepted_mail and "暂按周一至周五工作日推算" in accepted_mail
@@ -268,3 +268,16 @@ def test_a_receipt_marks_the_review_only_when_the_review_itself_was_guessed(sett
     assert not receipt.review_due_provisional
     clerk = clerk_of(store)
     assert app.staff_cases.view(clerk, receipt.number).provisional_deadlines == ["first_contact"]
+
+
+def test_each_mail_marks_only_the_deadline_it_shows_as_provisional(settings, store, mailbox):
+    port, folder = mailbox
+    app = app_at(settings, store, beijing(2026, 12, 31, 16, 0), smtp_port=port)
+    receipt = app.intake.submit(SubmitCase(  # the first contact is a guess, the review is not
+        kind="complaint", category="billing", subject="订单 4", description="重复扣费两次。",
+        email="li.lei@example.com", form_token="h" * 43))
+    app.delivery.deliver_due()
+    [acknowledgment] = [m for m in read_mailbox(folder) if receipt.number in m["Subject"]]
+    assert "2027-01-01 16:00" in body(acknowledgment)
+    assert "暂按周一至周五工作日推算" not in body(acknowledgment)
+    assert store.get_case(receipt.number).deadlines_provisional  # the first contact's count

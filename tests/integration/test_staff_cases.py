@@ -42,8 +42,8 @@ def test_accepting_sets_the_decision_due_and_queues_one_acceptance_notice(desk, 
     assert view.status == "accepted"
     case = desk.store.get_case(number)
     assert case.decision_due_at == clock.now() + timedelta(days=15)
-    # The sweep looks first at the one-week escalation (R8), which comes before the decision.
-    assert case.next_due_at == min(case.decision_due_at, case.received_at + timedelta(days=7))
+    # The sweep looks at once and places the decision's reminder and the escalations (R8).
+    assert case.next_due_at == clock.now()
     accepted, note = desk.events(number, EventType.CASE_ACCEPTED), desk.events(number,
                                                                               EventType.NOTE_ADDED)
     assert accepted[0].actor == clerk.actor and accepted[0].data["from"] == CLIENT

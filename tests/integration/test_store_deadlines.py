@@ -44,7 +44,8 @@ def test_a_rejected_case_leaves_the_due_queue_and_a_reopened_one_returns(store):
     assert rejected in due(store, reopened_at + timedelta(hours=24))
 
 
-def test_an_accepted_case_leaves_the_due_queue_its_initial_review_done(store):
+def test_an_accepted_case_is_due_once_for_its_new_deadline_not_for_its_initial_review(store):
     number = registered(store)
     store.update_case(number, giving(AcceptCase(CLERK), OVERDUE))
-    assert due(store) == []
+    assert due(store, OVERDUE - timedelta(seconds=1)) == []  # the review's deadline is done
+    assert due(store) == [number]  # the sweep places the decision's reminder once

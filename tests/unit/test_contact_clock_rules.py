@@ -2,7 +2,7 @@
 China's calendar, which cases have them, what meets them, and what the sweep acts on."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -76,11 +76,11 @@ def test_the_sweep_reminds_48_minutes_before_and_tells_overdue_at_the_deadline()
     remind = plan(case, due - timedelta(minutes=48), SWEEP)
     assert [(d.step, d.deadline, d.deadline_at) for d in remind.acts] == [
         (Step.REMINDER, "first_contact", due)]
-    assert remind.claims == [f"reminder:first_contact:{due.isoformat()}"]
+    assert remind.claims == [f"reminder:first_contact:{due.astimezone(UTC).isoformat()}"]
     late = plan(case, due, SWEEP)  # first seen late: the overdue notice, the reminder claimed
     assert [d.step for d in late.acts] == [Step.OVERDUE]
-    assert set(late.claims) == {f"reminder:first_contact:{due.isoformat()}",
-                                f"overdue:first_contact:{due.isoformat()}"}
+    assert set(late.claims) == {f"reminder:first_contact:{due.astimezone(UTC).isoformat()}",
+                                f"overdue:first_contact:{due.astimezone(UTC).isoformat()}"}
 
 
 def test_a_met_clock_is_not_swept():
@@ -112,7 +112,7 @@ def test_accepting_keeps_the_sweeps_look_for_the_first_contact():
     case = a_complaint()
     case.next_due_at = beijing(2026, 11, 28, 17, 0)  # the review, before the contact's reminder
     apply(case, AcceptCase(CLERK, decide_within=timedelta(days=21)), beijing(2026, 11, 27, 18))
-    assert case.next_due_at == beijing(2026, 11, 28, 17, 0)  # not the week's escalation
+    assert case.next_due_at == beijing(2026, 11, 27, 18)  # the sweep looks at once
 
 
 def test_materials_complete_start_the_compensation_clock_and_the_approval_meets_it():

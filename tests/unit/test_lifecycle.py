@@ -100,9 +100,8 @@ def deadlines_after(case, command, target: Status) -> tuple:
     if name == CommandName.REOPEN_CASE:  # the initial review starts again, as long as it is set
         restarted = NOW + REVIEW_WITHIN
         return restarted, restarted, case.decision_due_at
-    if name == CommandName.ACCEPT_CASE:  # the review is done; the sweep looks at the week's
-        week = case.received_at + timedelta(days=7)  # escalation first when it comes sooner (R8)
-        return case.review_due_at, min(NOW + DECIDE_WITHIN, week), NOW + DECIDE_WITHIN
+    if name == CommandName.ACCEPT_CASE:  # the review is done; the sweep looks at once and
+        return case.review_due_at, NOW, NOW + DECIDE_WITHIN  # places the decision's moments
     if name == CommandName.APPROVE_EXTENSION:  # the new deadline, looked at at once
         return case.review_due_at, NOW, EXTENDED
     if target != case.status and target == Status.CLOSED:  # looked at again to archive it
@@ -257,16 +256,16 @@ def test_a_malformed_command_is_refused_and_changes_nothing(command):
     assert case == before
 
 
-def test_accepting_sets_the_decision_due_and_the_sweeps_first_look_at_the_weeks_escalation():
+def test_accepting_sets_the_decision_due_and_has_the_sweep_look_at_once():
     case = a_case_in(Status.RECEIVED)
     apply(case, AcceptCase(actor=CLERK), NOW)
-    week = case.received_at + timedelta(days=7)  # before the decision is due: looked at first
-    assert (case.decision_due_at, case.next_due_at) == (NOW + timedelta(days=15), week)
+    assert (case.decision_due_at, case.next_due_at) == (NOW + timedelta(days=15), NOW)
     apply(case, AssignCase(actor=CLERK, department="billing"), NOW + timedelta(days=1))
-    assert case.next_due_at == week  # assignment leaves it
-    late = a_case_in(Status.RECEIVED)  # accepted after its first week: the decision is next
-    apply(late, AcceptCase(actor=CLERK), late.received_at + timedelta(days=8))
-    assert late.next_due_at == late.decision_due_at
+    assert case.next_due_at == NOW  # assignment leaves it
+    late = a_case_in(Status.RECEIVED)  # accepted after its first week: looked at at once too,
+    accepted = late.received_at + timedelta(days=8)  # not first at its decision deadline
+    apply(late, AcceptCase(actor=CLERK), accepted)
+    assert late.next_due_at == accepted
 
 
 @pytest.mark.parametrize("ground, extra, refused", [

@@ -3,7 +3,7 @@ the year, with a deadline moved since by something else, and what pages show for
 before counts were kept."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.domain import provisional_deadlines as pd
@@ -39,7 +39,7 @@ def accepted_case():
 def test_a_calendar_still_without_the_year_moves_the_daily_look_and_changes_nothing_else():
     case = accepted_case()
     later = ACCEPTED + pd.RECHECK_EVERY
-    assert pd.recheck_moments(case) == [(f"recount:{later.isoformat()}", later)]
+    assert pd.recheck_moments(case) == [(f"recount:{later.astimezone(UTC).isoformat()}", later)]
     assert pd.recount(case, None, later) == []
     assert case.deadlines_provisional and case.decision_due_at == GUESSED.at
     assert pd.recheck_at(case) == later + pd.RECHECK_EVERY
@@ -148,3 +148,14 @@ def test_the_decision_clocks_resume_after_the_reporters_answer_keeps_the_count_i
     assert case.decision_due_at == add_working_time(
         WorkingCalendar(Known()), datetime(2027, 1, 12, 18, 0, tzinfo=BEIJING), waited).at
     assert done.deadline == pd.DECISION and not case.deadlines_provisional
+
+
+def test_an_extension_approved_after_the_deadline_is_counted_again_from_its_approval():
+    case = accepted_case()
+    approved = datetime(2027, 1, 14, 10, 0, tzinfo=BEIJING)  # after the guessed 11 January
+    later = datetime(2027, 1, 18, 18, 0, tzinfo=BEIJING)  # two working days from then
+    pd.moved(case, pd.DECISION, GUESSED.at, later, True,
+             {"working_days": 2, "from": approved.isoformat()}, approved)
+    case.decision_due_at = later
+    pd.recount(case, WorkingCalendar(Known()), approved + pd.RECHECK_EVERY)
+    assert case.decision_due_at == datetime(2027, 1, 18, 18, 0, tzinfo=BEIJING)  # not the 14th

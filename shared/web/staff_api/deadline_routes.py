@@ -8,6 +8,11 @@ from .call import Call
 from .responses import json_answer
 
 
+def extension(call: Call, number: str):
+    """GET /cases/{number}/decision-deadline/extension: the request, for a leader to decide."""
+    return _view(call.app.staff_cases.extension(call.who, number))
+
+
 def request_extension(call: Call, number: str):
     """POST /cases/{number}/decision-deadline/extension {working_days, reason}."""
     body = call.body(Field("working_days", "number", required=True),

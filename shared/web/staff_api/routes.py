@@ -69,6 +69,7 @@ ROUTES = (
     ("/cases/<number>/decision/compensation-approval", "POST", decisions.approve_compensation),
     ("/cases/<number>/decision/approve", "POST", decisions.approve_decision),
     ("/cases/<number>/decision/send-back", "POST", decisions.send_back_decision),
+    ("/cases/<number>/decision-deadline/extension", "GET", deadlines.extension),
     ("/cases/<number>/decision-deadline/extension", "POST", deadlines.request_extension),
     ("/cases/<number>/decision-deadline/extension/approve", "POST", deadlines.approve_extension),
     ("/cases/<number>/decision-deadline/extension/refuse", "POST", deadlines.refuse_extension),
