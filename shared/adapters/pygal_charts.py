@@ -18,7 +18,8 @@ _KINDS = {ChartKind.BAR: pygal.Bar, ChartKind.HORIZONTAL_BAR: pygal.HorizontalBa
 _FONTS = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif'
 _STYLE = Style(font_family=_FONTS, background="white", plot_background="white",
                title_font_size=18, label_font_size=13, major_label_font_size=13,
-               legend_font_size=13, value_font_size=13, tooltip_font_size=13)
+               legend_font_size=13, value_font_size=13, tooltip_font_size=13,
+               no_data_font_size=22)
 _FORMATS = {Measure.RATE: lambda v: "" if v is None else f"{v:.0%}",
             Measure.HOURS: lambda v: "" if v is None else f"{v:.1f}",
             Measure.SCORE: lambda v: "" if v is None else f"{v:.2f}",
