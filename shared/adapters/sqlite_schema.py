@@ -232,6 +232,18 @@ def _statistics(db: sqlite3.Connection) -> None:
                "count INTEGER NOT NULL, PRIMARY KEY (day, name)) WITHOUT ROWID")
 
 
+# 13: major cases disclosed to the public (R22, `disclosures.py`): one row per published
+# disclosure, its public record only, paged by the period it was published in.
+_DISCLOSURES = """
+CREATE TABLE disclosures (number TEXT PRIMARY KEY, published_key TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX disclosures_published ON disclosures (published_key);
+"""
+
+
+def _disclosures(db: sqlite3.Connection) -> None:
+    _script(db, _DISCLOSURES)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
@@ -245,6 +257,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _failed_mail,
     _matters,
     _statistics,
+    _disclosures,
 )
 
 

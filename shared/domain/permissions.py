@@ -60,6 +60,10 @@ class Action(StrEnum):
     RETRY_MAIL = "retry_mail"
     # The statistics bulletin (R19, issue 11): for management and oversight, not case handling.
     READ_STATISTICS = "read_statistics"
+    # Public disclosure of a major case (R22): proposed by staff, the redaction reviewed by a
+    # supervisor other than the proposer (who also refuses and withdraws).
+    PROPOSE_DISCLOSURE = "propose_disclosure"
+    REVIEW_DISCLOSURE = "review_disclosure"
 
 
 _CLERK, _HANDLER, _SUPERVISOR = Role.CLERK, Role.HANDLER, Role.SUPERVISOR
@@ -111,6 +115,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_FAILED_MAIL: frozenset({_SUPERVISOR, _ADMIN}),
     Action.RETRY_MAIL: frozenset({_SUPERVISOR, _ADMIN}),
     Action.READ_STATISTICS: frozenset({_SUPERVISOR, _LEADER, _AUDITOR}),
+    Action.PROPOSE_DISCLOSURE: frozenset({_HANDLER, _SUPERVISOR, _LEADER}),
+    Action.REVIEW_DISCLOSURE: frozenset({_SUPERVISOR}),
 }
 
 
