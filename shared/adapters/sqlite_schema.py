@@ -244,6 +244,18 @@ def _disclosures(db: sqlite3.Connection) -> None:
     _script(db, _DISCLOSURES)
 
 
+# 14: the claims of mail sent once per period (the statistics bulletin to leaders): a row per mail
+# and period, written in the transaction of the outbox entries it queues.
+_MAIL_CLAIMS = """
+CREATE TABLE mail_claims (key TEXT PRIMARY KEY, claimed_at TEXT NOT NULL,
+    entries INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+
+def _mail_claims(db: sqlite3.Connection) -> None:
+    _script(db, _MAIL_CLAIMS)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
@@ -258,6 +270,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _matters,
     _statistics,
     _disclosures,
+    _mail_claims,
 )
 
 

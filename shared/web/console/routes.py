@@ -14,6 +14,7 @@ from . import file_pages as files
 from . import queue_pages as queues
 from . import sign_in_pages as sign_in
 from . import static_files as static
+from . import statistics_pages as statistics
 
 ROUTES = (
     ("/", "GET", queues.home),
@@ -29,11 +30,15 @@ ROUTES = (
     ("/cases/<number>/raw-mail/<index>", "GET", files.raw_mail),
     ("/cases/<number>/print", "GET", files.print_case),
     ("/cases/<number>/<action>", "POST", actions.case_action),
+    ("/statistics", "GET", statistics.statistics),
+    ("/statistics/export.xlsx", "GET", statistics.statistics_xlsx),
+    ("/statistics/export.csv", "GET", statistics.statistics_csv),
 )
 
 # (path, text key under console.nav, the action a member needs to see it)
 NAV = (
     ("/cases", "cases", Action.READ_QUEUES),
+    ("/statistics", "statistics", Action.READ_STATISTICS),
 )
 
 OPEN_ENDPOINTS = frozenset({"static_file"})  # no identity needed: our stylesheet
