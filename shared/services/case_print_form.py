@@ -80,18 +80,22 @@ class CasePrintForms(CaseHandling):
         events = all_events(self._store, case.number)
         policy = self.content_security_policy
         html = self._renderer.render(
-            TEMPLATE, language, css=self._css, csp=policy, printed_by=who.member.id,
+            TEMPLATE, language, css=self._css, csp=print_policy(self._css, in_page=True),
+            printed_by=who.member.id,
             printed_at=self._clock.now(), **form_context(case, self._store.get_identity(
                 case.number), events))
         return PrintedForm(html, policy)
 
 
-def print_policy(css: str) -> str:
+def print_policy(css: str, in_page: bool = False) -> str:
     """Nothing runs, loads or submits; the one stylesheet, inline, allowed by its hash (not
-    `'unsafe-inline'`, so an injected style or attribute would not apply either)."""
+    `'unsafe-inline'`, so an injected style or attribute would not apply either). The copy in
+    the page's `<meta>` tag (`in_page`, for a saved file) leaves out `frame-ancestors`, which
+    browsers obey only in the header."""
     digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
-    return (f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; "
-            "form-action 'none'; frame-ancestors 'none'")
+    policy = (f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; "
+              "form-action 'none'")
+    return policy if in_page else f"{policy}; frame-ancestors 'none'"
 
 
 def form_context(case: Case, identity, events: list[TimelineEvent]) -> dict:
