@@ -60,6 +60,8 @@ class Action(StrEnum):
     RETRY_MAIL = "retry_mail"
     # The statistics bulletin (R19, issue 11): for management and oversight, not case handling.
     READ_STATISTICS = "read_statistics"
+    # The open major and hot cases at a glance (R9): those told of them — leaders, service centre.
+    READ_MAJOR_CASE_BOARD = "read_major_case_board"
 
 
 _CLERK, _HANDLER, _SUPERVISOR = Role.CLERK, Role.HANDLER, Role.SUPERVISOR
@@ -111,6 +113,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_FAILED_MAIL: frozenset({_SUPERVISOR, _ADMIN}),
     Action.RETRY_MAIL: frozenset({_SUPERVISOR, _ADMIN}),
     Action.READ_STATISTICS: frozenset({_SUPERVISOR, _LEADER, _AUDITOR}),
+    Action.READ_MAJOR_CASE_BOARD: frozenset({_SUPERVISOR, _LEADER}),
 }
 
 

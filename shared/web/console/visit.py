@@ -74,7 +74,7 @@ class Visit:
             "roles": sorted(role.value for role in member.roles) if member else [],
             "other_lang": other, "switch_url": switch, "local": self._local,
             "nav": [{"path": path, "key": key, "current": self._sub_path().startswith(path)}
-                    for path, key, action in NAV if member and allowed(member, action)],
+                    for path, key, action in NAV if member and _may_go(member, action)],
         }
 
     @property
@@ -84,3 +84,12 @@ class Visit:
     def _sub_path(self) -> str:
         path = self.request.path
         return path[path.index("/console") + len("/console"):] or "/"
+
+
+def _may_go(member, action) -> bool:
+    """Whether a nav entry is the member's: its action, any of several, or None for everyone."""
+    if action is None:
+        return True
+    if isinstance(action, tuple):
+        return any(allowed(member, one) for one in action)
+    return allowed(member, action)
