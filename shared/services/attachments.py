@@ -37,6 +37,17 @@ MAX_NAME_CHARS = 255  # the name as data: generous, but bounded
 MAX_KEY_NAME_BYTES = 100
 
 
+# Raw messages are stored under mail/ (`mail_intake`): the whole (`.eml`) or an oversize one's
+# head (`.head.eml`); a case keeps one as an attachment when held mail is filed in it. Other files
+# under mail/ (an HTML-only message's `.html`) are a message's text, not its headers.
+_RAW_MESSAGE_KEY = re.compile(r"mail/[^/]+\.eml")
+
+
+def is_raw_message(attachment: Attachment) -> bool:
+    """Whether the attachment is a raw email as it arrived (its sender in clear)."""
+    return _RAW_MESSAGE_KEY.fullmatch(attachment.key) is not None
+
+
 @dataclass(frozen=True)
 class UploadedFile:
     filename: str

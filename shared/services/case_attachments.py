@@ -12,7 +12,6 @@ recorded on every case as a `case_exported` event.
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from shared.domain.archive import RecordExport
@@ -26,23 +25,15 @@ from shared.domain.permissions import Action
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 from shared.domain.staff import Requester
 
-from .attachments import shown_name
+from .attachments import is_raw_message, shown_name
 from .audit_chain import all_events
 from .case_handling import CaseHandling
 from .case_raw_mail import raw_mails
 from .served_files import ServedFile, served_file, served_raw_mail
 
-# Raw messages are stored under mail/ (`mail_intake`): the whole (`.eml`) or an oversize one's
-# head (`.head.eml`). Other files under mail/ (an HTML-only message's `.html`) are its text.
-_RAW_MESSAGE = re.compile(r"mail/[^/]+\.eml")
-
 
 class AttachmentNotFound(LookupError):
     """No attachment of that number on the case (or its file is gone from storage)."""
-
-
-def is_raw_message(attachment: Attachment) -> bool:
-    return _RAW_MESSAGE.fullmatch(attachment.key) is not None
 
 
 class CaseAttachments(CaseHandling):

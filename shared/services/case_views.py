@@ -15,7 +15,7 @@ from shared.domain.provisional_deadlines import shown_provisional
 from shared.domain.staff import StaffMember
 from shared.domain.sweep_rules import overdue_deadline
 
-from .attachments import shown_name
+from .attachments import is_raw_message, shown_name
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -100,7 +100,8 @@ class CaseView:
             respondent=case.respondent, about_staff=case.about_staff,
             confidential=case.confidential, reporter=masked_identity(identity, case.anonymous),
             attachments=[{"index": i, "filename": shown_name(a.filename),
-                          "content_type": a.content_type, "size": a.size}
+                          "content_type": a.content_type, "size": a.size,
+                          "raw_mail": is_raw_message(a)}
                          for i, a in enumerate(case.attachments, 1)],
             allowed_actions=allowed_actions(member, case), event_count=case.event_count,
             decision=dict(case.decision), replies_waiting=[dict(r) for r in case.replies],

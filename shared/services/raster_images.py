@@ -10,10 +10,22 @@ end marker (some phone cameras append their own data to a JPEG) fails too and is
 """
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Chunks, segments, blocks or sub-blocks walked at most: a real 10 MB GIF has about 41 000
+# sub-blocks of 255 bytes, other images far fewer; a file made of millions of tiny ones would
+# cost seconds of Python per opening, and is no plain image anyway.
+MAX_STRUCTURES = 100_000
+# A marker that ends a JPEG scan: FF then a byte that is not a stuffed 00, a restart marker or
+# another fill FF. Found by the regex engine, so a scan of FF00 pairs or FF runs costs no loop.
+_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
+class _TooManyStructures(Exception):
+    pass
 
 
 def verified_image(data: bytes) -> str | None:
@@ -23,7 +35,7 @@ def verified_image(data: bytes) -> str | None:
         try:
             if walk(data):
                 return content_type
-        except (IndexError, struct.error):  # a length that points past the end
+        except (IndexError, struct.error, _TooManyStructures):  # past the end, or too many
             continue
     return None
 
@@ -31,8 +43,9 @@ def verified_image(data: bytes) -> str | None:
 def _png(data: bytes) -> bool:
     if not data.startswith(PNG_SIGNATURE):
         return False
-    pos, first = len(PNG_SIGNATURE), True
+    pos, first, budget = len(PNG_SIGNATURE), True, _budget()
     while pos + 12 <= len(data):
+        next(budget)
         length, kind = struct.unpack_from(">I4s", data, pos)
         end = pos + 12 + length
         if end > len(data) or not kind.isalpha() or (first and kind != b"IHDR"):
@@ -50,27 +63,29 @@ def _gif(data: bytes) -> bool:
     if data[:6] not in (b"GIF87a", b"GIF89a"):
         return False
     packed = data[10]
-    pos = 13 + (3 << ((packed & 7) + 1) if packed & 0x80 else 0)
+    pos, budget = 13 + (3 << ((packed & 7) + 1) if packed & 0x80 else 0), _budget()
     while pos < len(data):
+        next(budget)
         block = data[pos]
         if block == 0x3B:  # the trailer
             return pos + 1 == len(data)
         if block == 0x21:  # an extension: label, then sub-blocks
-            pos = _sub_blocks(data, pos + 2)
+            pos = _sub_blocks(data, pos + 2, budget)
         elif block == 0x2C:  # an image: descriptor, local colour table, LZW size, sub-blocks
             packed = data[pos + 9]
             pos += 10 + (3 << ((packed & 7) + 1) if packed & 0x80 else 0)
             if not 2 <= data[pos] <= 12:
                 return False
-            pos = _sub_blocks(data, pos + 1)
+            pos = _sub_blocks(data, pos + 1, budget)
         else:
             return False
     return False
 
 
-def _sub_blocks(data: bytes, pos: int) -> int:
+def _sub_blocks(data: bytes, pos: int, budget) -> int:
     """The position after a chain of GIF data sub-blocks (ended by a zero length)."""
     while True:
+        next(budget)
         size = data[pos]
         pos += 1 + size
         if size == 0:
@@ -82,8 +97,9 @@ def _sub_blocks(data: bytes, pos: int) -> int:
 def _jpeg(data: bytes) -> bool:
     if not data.startswith(b"\xff\xd8\xff"):
         return False
-    pos = 2
+    pos, budget = 2, _budget()
     while pos + 1 < len(data):
+        next(budget)
         if data[pos] != 0xFF:
             return False
         marker = data[pos + 1]
@@ -106,16 +122,11 @@ def _jpeg(data: bytes) -> bool:
 
 def _scan_end(data: bytes, pos: int) -> int:
     """The position of the marker that ends entropy-coded data (FF00 is a stuffed byte, FFD0–
-    FFD7 restart markers belong to the scan)."""
-    while True:
-        pos = data.find(b"\xff", pos)
-        if pos < 0 or pos + 1 >= len(data):
-            raise IndexError("scan without an end")
-        following = data[pos + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-            pos += 1 if following == 0xFF else 2
-            continue
-        return pos
+    FFD7 restart markers belong to the scan, fill FFs precede a marker)."""
+    found = _SCAN_END.search(data, pos)
+    if found is None:
+        raise IndexError("scan without an end")
+    return found.start()
 
 
 def _webp(data: bytes) -> bool:
@@ -124,11 +135,18 @@ def _webp(data: bytes) -> bool:
     (size,) = struct.unpack_from("<I", data, 4)
     if size + 8 != len(data) or data[12:16] not in (b"VP8 ", b"VP8L", b"VP8X"):
         return False
-    pos = 12
+    pos, budget = 12, _budget()
     while pos + 8 <= len(data):
+        next(budget)
         (length,) = struct.unpack_from("<I", data, pos + 4)
         pos += 8 + length + (length & 1)
     return pos == len(data)
+
+
+def _budget():
+    """Counts structures walked; raises _TooManyStructures past `MAX_STRUCTURES`."""
+    yield from range(MAX_STRUCTURES)
+    raise _TooManyStructures
 
 
 _WALKS = (("image/png", _png), ("image/jpeg", _jpeg), ("image/gif", _gif),

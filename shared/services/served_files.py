@@ -24,8 +24,10 @@ RAW_MAIL = "message/rfc822"
 KEPT_WHEN_PROVEN = frozenset({"application/pdf", "video/mp4"})
 # Markup a browser would run or render if it ever sniffed the file as a page. Five bytes or more,
 # so that random bytes of a compressed image do not hit one by chance (about once in 10^11).
+# Searched in the lower-cased bytes: a pattern that starts with a literal lets the regex engine
+# skip to each `<` (a case-insensitive alternation over 10 MB took 40 times as long).
 _MARKUP = re.compile(rb"<(?:script|html|svg[\s>/]|!doctype|\?xml|iframe|object|embed|body|meta"
-                     rb"|link|style|img\s|base|form)|javascript:", re.IGNORECASE)
+                     rb"|link|style|img\s|base|form)")
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ class ServedFile:
 
 def served_file(data: bytes, filename: str) -> ServedFile:
     """An attachment as staff receive it: inline only when it is a verified raster image."""
-    markup = _MARKUP.search(data) is not None
+    lowered = data.lower()
+    markup = _MARKUP.search(lowered) is not None or b"javascript:" in lowered
     image = verified_image(data)
     if image and not markup:
         return ServedFile(data, filename, image, inline=True)

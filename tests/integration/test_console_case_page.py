@@ -40,7 +40,7 @@ def test_the_case_shows_its_facts_deadlines_and_the_reporter_masked(sqlite_conso
     assert re.search(r"初步审核: [\d-]+ [\d:]+ —\s*还剩 0 天 2\d 小时", page)
     assert "王**" in page and "w***@qq.com" in page and "138****5678" in page
     assert not any(part in page for part in IDENTITY)
-    assert f'href="/console/cases/{number}/attachments/0">证据.png</a>' in page
+    assert f'href="/console/cases/{number}/attachments/1">证据.png</a>' in page
     assert "案件已登记" in page  # the timeline
 
 

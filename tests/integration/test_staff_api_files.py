@@ -67,6 +67,7 @@ def test_only_a_real_image_is_shown_everything_else_is_saved_as_bytes(desk):
     saved = api.get(f"/cases/{number}/attachments/5", clerk).headers["Content-Disposition"]
     assert saved.endswith("filename*=UTF-8''invoice.pdf.exe")  # the double extension, in full
     listed = json_of(api.get(f"/cases/{number}", clerk))["attachments"]
+    assert not any(a["raw_mail"] for a in listed)
     assert [a["index"] for a in listed] == [1, 2, 3, 4, 5, 6]
     assert listed[4]["filename"] == "invoice.pdf.exe"
     assert listed[5]["filename"] == "invoice\\u202egnp.exe"  # the trick shown, not performed
@@ -118,6 +119,7 @@ def test_a_raw_email_kept_as_an_attachment_is_opened_under_the_raw_email_rules(d
     number = cases.case(attachments=[Attachment(key, "message.eml", "message/rfc822", len(raw))],
                         respondent="张三")
     _, clerk = api.member(Role.CLERK)
+    assert json_of(api.get(f"/cases/{number}", clerk))["attachments"][0]["raw_mail"] is True
     answer = api.get(f"/cases/{number}/attachments/1", clerk)
     assert answer.status_code == 403 and json_of(answer)["action"] == "export_case"
     _, conflicted = api.member(Role.SUPERVISOR)  # declared a conflict with 张三

@@ -2,12 +2,14 @@
 everything else is saved, with a name the header can carry and the trick in it left visible."""
 from __future__ import annotations
 
+import struct
+import zlib
 from urllib.parse import unquote
 
 import pytest
 
 from shared.services.attachments import attachment_name, shown_name
-from shared.services.raster_images import verified_image
+from shared.services.raster_images import MAX_STRUCTURES, verified_image
 from shared.services.served_files import served_file, served_raw_mail
 from shared.web.file_answers import content_disposition, file_answer, header_filename
 from tests.support.files import (
@@ -48,6 +50,15 @@ def test_a_png_with_a_damaged_chunk_or_a_webp_with_a_wrong_size_is_not_an_image(
     assert verified_image(bytes(webp)) is None
 
 
+def test_a_file_of_more_structures_than_any_image_has_is_not_walked_to_its_end():
+    text = b"tEXt"
+    tiny = struct.pack(">I", 0) + text + struct.pack(">I", zlib.crc32(text))
+    png = a_png()
+    head, end = png[:33], png[33:]  # signature and IHDR; IDAT and IEND
+    assert verified_image(head + tiny * 1000 + end) == "image/png"  # a valid PNG, many chunks
+    assert verified_image(head + tiny * MAX_STRUCTURES + end) is None
+
+
 @pytest.mark.parametrize("data", [HTML_PAGE, SVG_WITH_SCRIPT, GIF_POLYGLOT, PE_EXECUTABLE,
                                   b"\x00\x01\x02"])
 def test_pages_scripts_polyglots_and_programs_are_saved_as_bytes(data):
@@ -56,7 +67,7 @@ def test_pages_scripts_polyglots_and_programs_are_saved_as_bytes(data):
 
 
 def test_a_valid_gif_carrying_markup_in_a_comment_is_saved():
-    text = b"<script>alert(1)</script>"
+    text = b"<ScRiPt>alert(1)</ScRiPt>"
     comment = b"\x21\xfe" + bytes([len(text)]) + text + b"\x00"  # a comment extension
     gif = a_gif()
     hidden = gif[:19] + comment + gif[19:]

@@ -15,6 +15,7 @@ from shared.domain.errors import CaseNotFound, DomainError, NotSignedIn, NotStaf
 from shared.domain.permissions import Forbidden
 
 from .case_facts import deadlines, messages
+from .file_pages import file_links
 from .visit import Visit
 
 TIMELINE_PAGE = 100
@@ -57,7 +58,7 @@ def render_case(visit: Visit, number: str, status: int = 200, forms: dict | None
         deadlines=deadlines(view, visit.app.clock.now()), messages=messages(events),
         actions=[(a, a.choices(visit.app, visit.who) if a.choices else None)
                  for a in ACTIONS if a.name in view["allowed_actions"]],
-        forms=forms or {}, blank=FormState(), revealed=revealed,
+        forms=forms or {}, blank=FormState(), revealed=revealed, files=file_links(visit, view),
         notice=notices[done] if done in notices else "")
 
 

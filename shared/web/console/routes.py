@@ -16,6 +16,7 @@ from . import board_pages as board
 from . import case_actions as actions
 from . import case_pages as cases
 from . import failed_mail_pages as failed
+from . import file_pages as files
 from . import held_mail_pages as held
 from . import queue_pages as queues
 from . import sign_in_pages as sign_in
@@ -33,6 +34,10 @@ ROUTES = (
     ("/cases", "GET", queues.queue),
     ("/cases/<number>", "GET", cases.case_page),
     ("/cases/<number>/identity", "POST", cases.reveal_identity),
+    ("/cases/<number>/attachments/<index>", "GET", files.case_attachment),
+    ("/cases/<number>/raw-mail", "GET", files.raw_mail_list),
+    ("/cases/<number>/raw-mail/<index>", "GET", files.raw_mail),
+    ("/cases/<number>/print", "GET", files.print_case),
     ("/cases/<number>/<action>", "POST", actions.case_action),
     # The other pages (console-pages): each calls the service its API route calls.
     ("/cases/<number>/export", "GET", archive.export_case),
