@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from shared.domain.staff import Role
 from tests.support import console as console_fixtures
 from tests.support import staff_api as api_fixtures
