@@ -104,6 +104,7 @@ def test_the_board_shows_open_major_cases_at_a_glance(desk):
                        sweep_claims=["bulletin:major:1"], next_due_at=since + timedelta(days=14),
                        decision_due_at=now + timedelta(days=2))
     late = cases.case(Status.RECEIVED, severity=Severity.MAJOR, major_since=now,
+                      received_at=now - timedelta(days=2),  # older: not first if newest first
                       review_due_at=overdue_due, next_due_at=overdue_due,
                       sweep_claims=[f"overdue:review:{overdue_due.isoformat()}"])
     closed = cases.case(Status.CLOSED, severity=Severity.MAJOR, major_since=since,
@@ -126,9 +127,10 @@ def test_archive_search_finds_archived_cases_by_year_and_words_and_exports_them(
     archived = cases.case(Status.ARCHIVED, subject="物流 退款 <script>alert(1)</script>",
                           decision={"record": record, "sent": record, "drafted_by": "h1",
                                     "approved_by": "s1"}, archived_at=now)
-    cases.case(Status.CLOSED, subject="物流 延误")
+    closed = cases.case(Status.CLOSED, subject="物流 延误")
     console.sign_in_as(Role.AUDITOR)
     page = text_of(console.get(f"/console/archive?year={now.year}&q=物流"))
+    assert closed not in page and closed in text_of(console.get("/console/archive?status=closed"))
     assert archived in page and "&lt;script&gt;alert(1)" in page and "<script>" not in page
     assert f'href="/console/cases/{archived}/export"' in page
     _no_identity(page)
