@@ -39,9 +39,16 @@ locals {
     CD_MAIL_DOMAIN        = var.domain
     CD_REPORT_ADDRESS     = var.report_address
     CD_STATUS_URL         = "${local.public_base_url}/case-status"
-    CD_PLATFORM_NAME      = var.platform_name
-    CD_DEFAULT_LANGUAGE   = var.default_language
-    CD_TIMEZONE           = var.timezone
+    CD_FORM_URL           = "${local.public_base_url}/submit-form"
+    CD_PUBLIC_PAGES_URL   = "${local.public_base_url}/public-pages"
+    # What the published policy names (R22): empty values are "not published".
+    CD_PUBLIC_PHONE          = var.published_policy.phone
+    CD_PUBLIC_OFFICE_ADDRESS = var.published_policy.office_address
+    CD_POLICY_EFFECTIVE_FROM = var.published_policy.effective_from
+    CD_REWARDS_OFFERED       = tostring(var.published_policy.rewards)
+    CD_PLATFORM_NAME         = var.platform_name
+    CD_DEFAULT_LANGUAGE      = var.default_language
+    CD_TIMEZONE              = var.timezone
     # Cloud Run's front end appends the caller's address to X-Forwarded-For: one trusted hop; a
     # load balancer in front (var.public_base_url) adds its own. The operator counts them.
     CD_TRUSTED_PROXIES = tostring(var.trusted_proxies)

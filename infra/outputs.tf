@@ -8,6 +8,16 @@ output "status_url" {
   value       = "${local.public_base_url}/case-status"
 }
 
+output "policy_url" {
+  description = "The published handling policy (R22); /policy.html downloads it for filing."
+  value       = "${local.public_base_url}/public-pages/policy"
+}
+
+output "transparency_url" {
+  description = "The monthly transparency page (R22)."
+  value       = "${local.public_base_url}/public-pages/transparency"
+}
+
 output "receive_email_url" {
   description = "The SNS webhook that receives incoming mail."
   value       = "${local.public_base_url}/receive-email"
@@ -21,6 +31,7 @@ output "function_urls" {
     deliver_mail  = module.deliver_mail.url
     receive_email = module.receive_email.url
     staff_api     = module.staff_api.url
+    public_pages  = module.public_pages.url
   }
 }
 

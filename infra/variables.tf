@@ -93,6 +93,17 @@ variable "platform_name" {
   type        = string
 }
 
+variable "published_policy" {
+  description = "What the published handling policy names besides the form and the report address (R22): a complaint telephone line, an address for letters and visits (empty: not published), the day it takes effect (YYYY-MM-DD; empty: the day it is published) and whether valid reports are rewarded. CD_PUBLIC_PHONE, CD_PUBLIC_OFFICE_ADDRESS, CD_POLICY_EFFECTIVE_FROM, CD_REWARDS_OFFERED."
+  type = object({
+    phone          = optional(string, "")
+    office_address = optional(string, "")
+    effective_from = optional(string, "")
+    rewards        = optional(bool, false)
+  })
+  default = {}
+}
+
 variable "default_language" {
   description = "Language when neither ?lang= nor Accept-Language decides (CD_DEFAULT_LANGUAGE). One of the languages in templates/i18n/."
   type        = string

@@ -397,7 +397,51 @@ class Services:
 
         s = self.settings
         return Pages(self.renderer, s.public_status_url, s.anonymous_kinds, s.max_attachments,
-                     s.max_attachment_bytes)
+                     s.max_attachment_bytes, s.public_pages_base_url)
+
+    @cached_property
+    def transparency(self):
+        """The transparency page's month (R22): the statistics' public figures and the major
+        cases disclosed."""
+        from shared.services.transparency import Transparency
+
+        return Transparency(lambda period: self.statistics.bulletin(period), self.store,
+                            self.clock, self.settings.timezone)
+
+    @cached_property
+    def published_policy(self):
+        """The handling policy as the system applies it (R22): settings, the deadline policy as
+        loaded, the remedies file (`published_policy.py`)."""
+        from shared.domain.published_policy import published_policy
+
+        return published_policy(*policy_inputs(self.settings), self.deadlines.policy)
+
+    @cached_property
+    def public_pages(self):
+        """The public pages (R22): the handling policy and the transparency page."""
+        from shared.web.public_pages import PublicLinks, PublicPages
+
+        s = self.settings
+        links = PublicLinks(s.public_pages_base_url, s.public_form_url, s.public_status_url)
+        return PublicPages(self.renderer, s.templates_dir, links)
+
+
+def policy_inputs(settings: Settings):
+    """The channels and rules of the published policy, from settings."""
+    from shared.domain.published_policy import Channels, PolicyRules
+
+    s = settings
+    channels = Channels(s.public_form_url, s.public_status_url, s.inbound_address, s.public_phone,
+                        s.public_office_address)
+    rules = PolicyRules(
+        platform_name=s.platform_name, anonymous_kinds=tuple(sorted(s.anonymous_kinds)),
+        max_attachments=s.max_attachments, max_attachment_mb=s.max_attachment_bytes // 2**20,
+        working_hours=s.working_hours, timezone=s.timezone,
+        appeal_window_months=s.appeal_window_months, rating_link_days=s.follow_up_link_days,
+        leader_threshold_yuan=s.compensation_leader_threshold_yuan,
+        rewards_offered=s.rewards_offered, effective_from=s.policy_effective_from,
+        transparency_url=f"{s.public_pages_base_url}/transparency")
+    return channels, rules
 
 
 def mail_rules(settings: Settings):

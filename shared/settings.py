@@ -88,6 +88,17 @@ class Settings:
     inbound_mail_bucket: str = ""  # S3 bucket the SES receipt rule writes to
     inbound_topic_arn: str = ""  # the SNS topic whose notifications are accepted
     templates_dir: Path = PROJECT_ROOT / "templates"
+    # Public pages (R22, issue 11): the public URLs of the form and of `public_pages` (empty: the
+    # local stack's), and what the published handling policy names besides the form and the
+    # report address: a complaint line, an address for letters and visits (empty: not published),
+    # the day it takes effect (YYYY-MM-DD; empty: the day it is published), whether valid reports
+    # are rewarded (R21).
+    form_url: str = ""
+    public_pages_url: str = ""
+    public_phone: str = ""
+    public_office_address: str = ""
+    policy_effective_from: str = ""
+    rewards_offered: bool = False
     # The local stack (and self-hosting) only.
     local_http_host: str = "127.0.0.1"
     local_http_port: int = 8080
@@ -164,6 +175,16 @@ class Settings:
     @property
     def public_status_url(self) -> str:
         return self.status_url or f"http://127.0.0.1:{self.local_http_port}/case_status"
+
+    @property
+    def public_form_url(self) -> str:
+        return self.form_url or f"http://127.0.0.1:{self.local_http_port}/submit_form"
+
+    @property
+    def public_pages_base_url(self) -> str:
+        """The public URL of `public_pages` (the policy and transparency pages), no trailing /."""
+        return (self.public_pages_url
+                or f"http://127.0.0.1:{self.local_http_port}/public_pages").rstrip("/")
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> Settings:

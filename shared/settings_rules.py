@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -36,6 +36,8 @@ REQUIRED = ("firestore_project", "firestore_database", "smtp_host", "ses_region"
             "mail_from", "mail_domain", "timezone", "local_http_host", "local_inbound_smtp_host")
 ADDRESSES = ("mail_from", "report_address", "sweep_invoker")
 SECRETS = ("reply_token_key",)
+URLS = ("status_url", "form_url", "public_pages_url")  # public pages, in links we publish
+PUBLISHED_TEXTS = {"public_phone": 40, "public_office_address": 200}  # printed in the policy
 FLAGS = {"1": True, "true": True, "yes": True, "on": True,
          "0": False, "false": False, "no": False, "off": False}
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)?\s*$", re.IGNORECASE)
@@ -133,8 +135,13 @@ def field_problem(name: str, value) -> str | None:
         return f"{var}: must not be empty"
     if name in ADDRESSES and value and not _looks_like_address(value):
         return f"{var}={value!r}: must be an email address, like report@example.com"
-    if name == "status_url" and value and not value.startswith(("https://", "http://")):
+    if name in URLS and value and not value.startswith(("https://", "http://")):
         return f"{var}={value!r}: must be an http:// or https:// URL"
+    if name in PUBLISHED_TEXTS and (len(value) > PUBLISHED_TEXTS[name]
+                                    or any(ord(c) < 32 or 0x202a <= ord(c) <= 0x202e for c in value)):
+        return f"{var}: at most {PUBLISHED_TEXTS[name]} characters on one line"
+    if name == "policy_effective_from" and value and not _is_date(value):
+        return f"{var}={value!r}: must be a date, like 2026-12-01"
     if name == "sweep_audience" and value and not value.startswith("https://"):
         return f"{var}={value!r}: must be the function's https:// URL"
     if name == "timezone" and value.strip():
@@ -153,6 +160,13 @@ def combination_problems(settings) -> list[str]:
         problems.append("CD_IAP_AUDIENCE: must be set when CD_STAFF_IDENTITY=iap (the protected "
                         "service's audience, like /projects/NUMBER/global/backendServices/ID)")
     return problems
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 def _looks_like_address(value: str) -> bool:

@@ -40,6 +40,7 @@ from . import (
 )
 from .firestore_case_as_read import FirestoreCaseAsRead
 from .firestore_case_documents import CASES, IDENTITIES, TimelineTooLong
+from .firestore_disclosures import FirestoreDisclosures
 from .firestore_failed_mail import FirestoreFailedMail
 from .firestore_inbound_mail import MAIL_INDEX, FirestoreHeldMail
 from .firestore_reporter_marks import FirestoreReporterMarks
@@ -51,7 +52,8 @@ _MAX_ATTEMPTS = 30
 
 
 class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
-                         FirestoreReporterMarks, FirestoreFailedMail, FirestoreCaseAsRead):
+                         FirestoreReporterMarks, FirestoreFailedMail, FirestoreCaseAsRead,
+                         FirestoreDisclosures):
     """CaseStore on Firestore. The client is built on first use, not at import time."""
 
     def __init__(self, project: str, database: str = "(default)", client=None,

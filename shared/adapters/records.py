@@ -96,6 +96,7 @@ def case_to_record(case: Case) -> dict:
                                            ("decision_paused_at",
                                             time_text(case.decision_paused_at)),
                                            ("extension", case.extension),
+                                           ("disclosure", case.disclosure),
                                            *_clock_fields(case))
            if value},
     }
@@ -152,6 +153,7 @@ def case_from_record(record: dict) -> Case:
         linked_cases=list(record.get("linked_cases", [])),
         decision_paused_at=parse_time(record.get("decision_paused_at")),
         extension=dict(record.get("extension", {})),
+        disclosure=dict(record.get("disclosure", {})),
         **{name: parse_time(record.get(name)) for name in CLOCK_FIELDS},
     )
     # Set after construction: a stored case without a deadline keeps none.

@@ -233,7 +233,19 @@ def _statistics(db: sqlite3.Connection) -> None:
                "count INTEGER NOT NULL, PRIMARY KEY (day, name)) WITHOUT ROWID")
 
 
-# 13: the approvals inbox (R12, R13): when the case was received if an approval waits on it
+# 13: major cases disclosed to the public (R22, `disclosures.py`): one row per published
+# disclosure, its public record only, paged by the period it was published in.
+_DISCLOSURES = """
+CREATE TABLE disclosures (number TEXT PRIMARY KEY, published_key TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX disclosures_published ON disclosures (published_key);
+"""
+
+
+def _disclosures(db: sqlite3.Connection) -> None:
+    _script(db, _DISCLOSURES)
+
+
+# 14: the approvals inbox (R12, R13): when the case was received if an approval waits on it
 # (`approvals.awaits_approval`), NULL otherwise; a partial index holds those cases only, so the
 # inbox costs what it lists. Every write of a case sets it from the case.
 _APPROVALS = """
@@ -266,6 +278,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _failed_mail,
     _matters,
     _statistics,
+    _disclosures,
     _approvals,
 )
 

@@ -26,6 +26,7 @@ from shared.domain.statistics_counters import STATISTICS_ZONE, Facts
 
 from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits, sqlite_statistics
 from .sqlite_case_as_read import SqliteCaseAsRead
+from .sqlite_disclosures import SqliteDisclosures
 from .sqlite_failed_mail import SqliteFailedMail
 from .sqlite_inbound_mail import SqliteHeldMail
 from .sqlite_reporter_marks import SqliteReporterMarks
@@ -46,7 +47,7 @@ _UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash") 
 
 
 class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporterMarks,
-                      SqliteFailedMail, SqliteCaseAsRead):
+                      SqliteFailedMail, SqliteCaseAsRead, SqliteDisclosures):
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
     def __init__(self, path: str | Path, statistics_zone: tzinfo = STATISTICS_ZONE):

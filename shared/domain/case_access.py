@@ -13,6 +13,8 @@ from __future__ import annotations
 from .cases import Case, Status
 from .commands import CommandName
 from .contact_clocks import COMPENSATION, running
+from .disclosures import DISCLOSURE_ACTIONS
+from .disclosures import open_to as disclosure_open_to
 from .extensions import open_to
 from .lifecycle import TRANSITIONS
 from .permissions import PERMISSIONS, Action, Forbidden
@@ -70,6 +72,11 @@ CASE_ACTIONS: dict[str, tuple[Action, CommandName | None]] = {
     "record_contact": (Action.RECORD_CONTACT, C.RECORD_CONTACT),
     "record_materials_complete": (Action.RECORD_MATERIALS_COMPLETE, C.RECORD_MATERIALS_COMPLETE),
     "set_matter": (Action.CLASSIFY, C.SET_MATTER),  # R8's count rule (`matters.py`)
+    # Public disclosure of a major case (R22, `disclosures.py`)
+    "propose_disclosure": (Action.PROPOSE_DISCLOSURE, C.PROPOSE_DISCLOSURE),
+    "approve_disclosure": (Action.REVIEW_DISCLOSURE, C.APPROVE_DISCLOSURE),
+    "refuse_disclosure": (Action.REVIEW_DISCLOSURE, C.REFUSE_DISCLOSURE),
+    "withdraw_disclosure": (Action.REVIEW_DISCLOSURE, C.WITHDRAW_DISCLOSURE),
 }
 
 
@@ -135,6 +142,8 @@ def allowed_actions(member: StaffMember, case: Case) -> list[str]:
         if name == "record_materials_complete" and any(
                 clock.name == COMPENSATION for clock in running(case)):
             continue  # recorded already, not yet decided
+        if name in DISCLOSURE_ACTIONS and name not in disclosure_open_to(case, member.id):
+            continue  # not major, nothing waits, or their own proposal
         if may(member, action, case):
             allowed.append(name)
     return allowed

@@ -121,6 +121,11 @@ class EventType(StrEnum):
     # R8's count rule (`count_rules.py`): the matter staff set, and the cases linked to it.
     MATTER_SET = "matter_set"
     CASES_LINKED = "cases_linked"
+    # Public disclosure of a major case (R22, `disclosures.py`): staff-only events.
+    DISCLOSURE_PROPOSED = "disclosure_proposed"
+    DISCLOSURE_APPROVED = "disclosure_approved"  # published on the transparency page
+    DISCLOSURE_REFUSED = "disclosure_refused"
+    DISCLOSURE_WITHDRAWN = "disclosure_withdrawn"
     # Legacy: stored by earlier versions (acknowledgments only), read as their notice_* equivalent
     # (`as_current`); nothing emits them any more.
     ACKNOWLEDGMENT_QUEUED = "acknowledgment_queued"
@@ -286,6 +291,8 @@ class Case:
     matter: str = ""
     links_pending: bool = False
     linked_cases: list[str] = field(default_factory=list)
+    # Its public disclosure (R22, `disclosures.py`): the proposal and its review, plain values.
+    disclosure: dict = field(default_factory=dict)
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
     # The version a store's query read the case at (the store's own, opaque; never stored): a
     # write from it is made only if the case is still so (`CaseStore.update_case_as_read`).

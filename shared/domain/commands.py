@@ -68,6 +68,11 @@ class CommandName(StrEnum):
     RECORD_CONTACT = "record_contact"
     RECORD_MATERIALS_COMPLETE = "record_materials_complete"
     SET_MATTER = "set_matter"  # R8's count rule: `count_rules.py`
+    # Public disclosure of a major case after a redaction review (R22, `disclosures.py`)
+    PROPOSE_DISCLOSURE = "propose_disclosure"
+    APPROVE_DISCLOSURE = "approve_disclosure"
+    REFUSE_DISCLOSURE = "refuse_disclosure"
+    WITHDRAW_DISCLOSURE = "withdraw_disclosure"
 
 
 C = CommandName  # short names for the class bodies below

@@ -47,6 +47,7 @@ from .decision_commands import (
     DraftDecision,
     SendBack,
 )
+from .disclosures import ApproveDisclosure, ProposeDisclosure, RefuseDisclosure, WithdrawDisclosure
 from .errors import CommandRefused, TransitionNotAllowed
 from .extensions import ApproveExtension, RefuseExtension, RequestExtension
 from .follow_up import RateHandling, RecordFollowUp
@@ -121,6 +122,12 @@ TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
        for status in (S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_REPORTER)},
     # R8's count rule: what matter a case is about, until it is archived (`matters.py`).
     **{(status, C.SET_MATTER): status for status in NOT_ARCHIVED},
+    # Public disclosure of a major case (R22): once it is decided (its summary tells the cause
+    # and the measures); an archived case is only read, but what was published of it can always
+    # be withdrawn.
+    **{(status, command): status for status in (S.CLOSED, S.APPEALED)
+       for command in (C.PROPOSE_DISCLOSURE, C.APPROVE_DISCLOSURE, C.REFUSE_DISCLOSURE)},
+    **{(status, C.WITHDRAW_DISCLOSURE): status for status in (S.CLOSED, S.APPEALED, S.ARCHIVED)},
 }
 
 COMMANDS: dict[CommandName, type[Command]] = {
@@ -134,7 +141,8 @@ COMMANDS: dict[CommandName, type[Command]] = {
                     CompleteCorrectiveAction, RateHandling, RecordFollowUp, MarkReport,
                     RecordReward, RecordExport, RecordContact, RecordMaterialsComplete,
                     RequestExtension, ApproveExtension, RefuseExtension,
-                    SetMatter)
+                    SetMatter, ProposeDisclosure, ApproveDisclosure, RefuseDisclosure,
+                    WithdrawDisclosure)
 }
 
 # The sweep acts on `next_due_at`, so a move must set it. Entering one of these statuses stops the

@@ -60,6 +60,10 @@ class Action(StrEnum):
     RETRY_MAIL = "retry_mail"
     # The statistics bulletin (R19, issue 11): for management and oversight, not case handling.
     READ_STATISTICS = "read_statistics"
+    # Public disclosure of a major case (R22): proposed by staff, the redaction reviewed by a
+    # supervisor other than the proposer (who also refuses and withdraws).
+    PROPOSE_DISCLOSURE = "propose_disclosure"
+    REVIEW_DISCLOSURE = "review_disclosure"
     # The open major and hot cases at a glance (R9): those told of them — leaders, service centre.
     READ_MAJOR_CASE_BOARD = "read_major_case_board"
 
@@ -113,6 +117,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_FAILED_MAIL: frozenset({_SUPERVISOR, _ADMIN}),
     Action.RETRY_MAIL: frozenset({_SUPERVISOR, _ADMIN}),
     Action.READ_STATISTICS: frozenset({_SUPERVISOR, _LEADER, _AUDITOR}),
+    Action.PROPOSE_DISCLOSURE: frozenset({_HANDLER, _SUPERVISOR, _LEADER}),
+    Action.REVIEW_DISCLOSURE: frozenset({_SUPERVISOR}),
     Action.READ_MAJOR_CASE_BOARD: frozenset({_SUPERVISOR, _LEADER}),
 }
 

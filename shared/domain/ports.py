@@ -258,3 +258,17 @@ class ReporterMarkStore(Protocol):
 
     def reward_totals(self, low: str = "", high: str = "") -> tuple[int, int]:
         """(entries, fen paid) of the ledger between the keys `low` and `high`."""
+
+
+class DisclosureStore(Protocol):
+    """Public disclosures of major cases (R22, `disclosures.py`); both case stores implement it.
+    The published records are plain dicts (`disclosures.public_disclosure`)."""
+
+    def update_disclosure(self, number: str, change: Callable[[Case], None]) -> Case:
+        """Read the case, apply `change` (a disclosure command), write it with its events and
+        bring its published record in step with it — written when the case's disclosure is
+        approved, removed otherwise — in one transaction. Raises CaseNotFound."""
+
+    def published_disclosures(self, low: str, high: str, limit: int) -> list[dict]:
+        """Published records whose `published_key` is at or above `low` and below `high`,
+        newest first, up to `limit`."""

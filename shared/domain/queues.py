@@ -93,20 +93,20 @@ class CasePage:
 _COUNTED = frozenset({frozenset(), *(frozenset({name}) for name in FILTER_FIELDS),
                       frozenset({"status", "department"}), frozenset({"status", "assignee"})})
 _COUNTED_BY_ORDER = {
-    QueueOrder.FOLLOW_UP_OLDEST_FIRST: frozenset({frozenset()}),
-    QueueOrder.APPROVAL_OLDEST_FIRST: frozenset({frozenset()}),
+    QueueOrder.NEWEST_FIRST: _COUNTED,
+    QueueOrder.MOST_URGENT_FIRST: _COUNTED,
     QueueOrder.OVERDUE_LONGEST_FIRST: frozenset({frozenset(), frozenset({"department"}),
                                                  frozenset({"assignee"})}),
-}
+}  # any other order (a queue of few cases on its key's own index): counted whole only
 
 
 def countable(query: CaseQuery) -> bool:
     """Whether a store counts the query's cases in one aggregation: no words, no receipt range,
     and the filters of one index — one filter, or status with department or with assignee; in
-    the follow-up queue none, in the overdue queue department or assignee alone."""
+    the overdue queue department or assignee alone, in any other queue none."""
     if query.words or query.received_in is not None:
         return False
-    return frozenset(query.filters()) in _COUNTED_BY_ORDER.get(query.order, _COUNTED)
+    return frozenset(query.filters()) in _COUNTED_BY_ORDER.get(query.order, {frozenset()})
 
 
 def reporter_email_hash(email: str) -> str:

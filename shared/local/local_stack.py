@@ -24,7 +24,7 @@ from shared.services.scheduled_sweep import run_scheduled_sweep
 from shared.settings import PROJECT_ROOT, ConfigurationError
 
 # sweep_deadlines is left out on purpose: the timer below runs the sweep (docs/configuration.md).
-HTTP_FUNCTIONS = ("submit_form", "case_status", "receive_email", "staff_api")
+HTTP_FUNCTIONS = ("submit_form", "case_status", "receive_email", "staff_api", "public_pages")
 EVENT_FUNCTIONS = ("deliver_mail",)
 log = logging.getLogger("local_stack")
 

@@ -86,6 +86,7 @@ class CaseView:
     # The decision clock (R13): paused since, waiting for the reporter; its one extension.
     decision_paused_at: str | None = None
     extension: dict = field(default_factory=dict)
+    disclosure: dict = field(default_factory=dict)  # its public disclosure (R22), as proposed
 
     @classmethod
     def of(cls, case: Case, identity: ReporterIdentity | None, member: StaffMember) -> CaseView:
@@ -114,7 +115,8 @@ class CaseView:
             matter=case.matter, linked_cases=list(case.linked_cases),
             provisional_deadlines=sorted(shown_provisional(case)),
             **{clock.name: clock_state(case, clock) for clock in clocks(case)},
-            decision_paused_at=iso(case.decision_paused_at), extension=dict(case.extension))
+            decision_paused_at=iso(case.decision_paused_at), extension=dict(case.extension),
+            disclosure=dict(case.disclosure))
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""

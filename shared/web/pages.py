@@ -41,9 +41,11 @@ def _category_groups(kind: str):
 
 class Pages:
     def __init__(self, renderer: Renderer, status_url: str, anonymous_kinds: frozenset[str],
-                 max_files: int, max_file_bytes: int):
+                 max_files: int, max_file_bytes: int, public_pages_url: str = ""):
         self._renderer = renderer
         self._status_url = status_url
+        # The handling policy and the transparency page (R22), linked from the form and status.
+        self._public = public_pages_url
         self._anonymous_kinds = anonymous_kinds
         self._limits = {"max_files": max_files, "max_mb": max_file_bytes // (1024 * 1024)}
 
@@ -60,7 +62,8 @@ class Pages:
             "form.html", lang, kind=kind, values=values, errors=errors or {},
             category_groups=_category_groups(kind), status_url=self._status_url,
             anonymous_allowed=kind in self._anonymous_kinds, retry_minutes=retry_minutes,
-            form_token=token if is_form_token(token) else new_form_token(), **self._limits)
+            form_token=token if is_form_token(token) else new_form_token(),
+            public_pages=self._public, **self._limits)
 
     def success(self, lang: str, registered: FormReceipt, link: str) -> str:
         """The receipt; its language switch keeps the link, and with it the access code."""
@@ -73,7 +76,7 @@ class Pages:
     def lookup(self, lang: str, number: str = "", error: str | None = None,
                retry_minutes: int | None = None) -> str:
         return self._renderer.render("status.html", lang, view=None, number=number, error=error,
-                                     retry_minutes=retry_minutes)
+                                     retry_minutes=retry_minutes, public_pages=self._public)
 
     def case(self, lang: str, view: CaseView, code: str, notice: bool = False,
              errors: dict | None = None, text: str = "") -> str:
@@ -83,7 +86,7 @@ class Pages:
         return self._renderer.render(
             "status.html", lang, view=view, code=code, errors=errors or {}, text=text,
             notice=texts["status"]["added"] if notice else "", remedies=remedies,
-            **self._limits)
+            public_pages=self._public, **self._limits)
 
     def appeal(self, lang: str, view: CaseView, code: str, *, lodged: bool = False,
                errors: dict | None = None, refusal: AppealRefusal | None = None,
@@ -96,7 +99,7 @@ class Pages:
             "status.html", lang, view=view, code=code, errors={}, text="",
             notice=texts["appeal"]["lodged"] if lodged else "", remedies=remedies,
             appeal_errors=errors or {}, appeal_refusal=refusal, appeal_text=text,
-            **self._limits)
+            public_pages=self._public, **self._limits)
 
     def rating(self, lang: str, page, token: str) -> str:
         """The rating page of a closure notice's link (R17, `HandlingRatings`): the form, thanks,

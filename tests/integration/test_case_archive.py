@@ -130,7 +130,8 @@ def test_an_archived_case_is_read_only(desk):
     confidentiality, confidential reads, exports); reading, the timeline and the chain work."""
     allowed = {name for (status, name) in TRANSITIONS if status == Status.ARCHIVED}
     assert allowed == {"add_note", "reveal_identity", "set_confidentiality",
-                       "record_confidential_read", "record_export"}
+                       "record_confidential_read", "record_export",
+                       "withdraw_disclosure"}  # what was published of it can be withdrawn (R22)
     number = closed_case(desk)
     supervisor = desk.member(Role.SUPERVISOR)
     desk.cases.archive(supervisor, number)

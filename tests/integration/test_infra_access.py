@@ -34,7 +34,7 @@ from tests.support.infra_functions import (
 # -- What each function needs: the one declared place -------------------------------------------
 
 # Public: anyone may call them without a Google identity (allUsers invoker, ALLOW_ALL ingress).
-PUBLIC_ENTRY_POINTS = {"submit_form", "case_status", "receive_email"}
+PUBLIC_ENTRY_POINTS = {"submit_form", "case_status", "receive_email", "public_pages"}
 # Behind a load balancer with Identity-Aware Proxy: ingress from the load balancer only
 # (ALLOW_INTERNAL_AND_GCLB), invoked by IAP's service agent (SERVICE_AGENTS), passed by the
 # principals the operator names (test_infra_staff_api.py).
@@ -57,6 +57,8 @@ FUNCTION_GRANTS: dict[str, set[tuple[str, str]]] = {
     # Derives a form case's access code from its form token, to show a receipt again.
     "submit_form": {FIRESTORE, ATTACHMENTS, secret("reply_token_key")},
     "case_status": {FIRESTORE, ATTACHMENTS},
+    # The public pages (R22) read counters and approved disclosures and write nothing.
+    "public_pages": {("roles/datastore.viewer", "project")},
     # Sends through SES as the report address; signs the per-case reply address of every message.
     "deliver_mail": {FIRESTORE, secret("reply_token_key"), secret("aws_sender_access_key_id"),
                      secret("aws_sender_secret_access_key")},

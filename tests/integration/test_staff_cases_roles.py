@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.domain.cases import Status
+from shared.domain.cases import Severity, Status
 from shared.domain.permissions import PERMISSIONS, Action, Forbidden
 from shared.domain.staff import Role
 from shared.services.case_exports import CaseExports
@@ -55,6 +55,12 @@ _DRAFTED_WITH_COMPENSATION = {"decision": {"record": a_decision_record(compensat
                                            "drafted_by": "someone.else"}}
 _REPLY_WAITING = {"replies": [{"id": "r1", "text": "您好", "question": False,
                                "drafted_by": "someone.else"}]}
+
+
+_DISCLOSURE = {"what": "某商家虚假促销。", "cause": "缺少复核。", "measures": "下架并退款。"}
+_DISCLOSURE_WAITING = {"severity": Severity.MAJOR,
+                       "disclosure": {"state": "proposed", **_DISCLOSURE,
+                                      "proposed_by": "someone.else"}}
 
 
 def _other(desk):
@@ -131,6 +137,10 @@ SCENARIOS = {
         who, n, channel="phone", at=d.clock.now().isoformat(), summary="已电话解释")),
     A.RECORD_MATERIALS_COMPLETE: (S.IN_PROGRESS, {}, lambda d, who, n:
                                   d.cases.record_materials_complete(who, n, "发票已收齐")),
+    A.PROPOSE_DISCLOSURE: (S.CLOSED, {"severity": Severity.MAJOR}, lambda d, who, n:
+                           d.cases.propose_disclosure(who, n, **_DISCLOSURE)),
+    A.REVIEW_DISCLOSURE: (S.CLOSED, _DISCLOSURE_WAITING, lambda d, who, n:
+                          d.cases.approve_disclosure(who, n)),
 }
 SERVED_ELSEWHERE = {A.REGISTER_OFFLINE_CASE, A.READ_QUEUES, A.READ_HELD_MAIL, A.ACT_ON_HELD_MAIL,
                     A.MANAGE_STAFF, A.MANAGE_SETTINGS,

@@ -72,7 +72,10 @@ def a_case_in(status: Status):
                                        "due_on": "2026-12-01", "done_on": "", "done_note": "",
                                        "recorded_by": "li.na"}],
                   decision_due_at=DECISION_DUE,
-                  extension={"state": "requested", "working_days": 5, "requested_by": "li.na"})
+                  extension={"state": "requested", "working_days": 5, "requested_by": "li.na"},
+                  # a disclosure proposed by someone else (R22)
+                  disclosure={"state": "proposed", "what": "w", "cause": "c", "measures": "m",
+                              "proposed_by": "li.na"})
 
 
 def recording(case):
@@ -116,6 +119,10 @@ def test_every_cell_of_the_table(status, name):
     case = a_case_in(status)
     if name == CommandName.REQUEST_EXTENSION:
         case.extension = {}  # none asked for yet
+    if name == CommandName.PROPOSE_DISCLOSURE:
+        case.disclosure = {}  # none proposed yet
+    if "disclosure" in name:
+        case.severity = Severity.MAJOR  # only a major case is disclosed
     before = copy.deepcopy(case)
     recorded = recording(case)
     command = a_command(name)
@@ -158,7 +165,9 @@ def test_every_command_is_in_the_table_and_the_ones_that_stay_are_where_they_sho
                        CommandName.REQUEST_EXTENSION, CommandName.APPROVE_EXTENSION,
                        CommandName.REFUSE_EXTENSION,
                        CommandName.RECORD_CONTACT, CommandName.RECORD_MATERIALS_COMPLETE,
-                       CommandName.SET_MATTER}
+                       CommandName.SET_MATTER, CommandName.PROPOSE_DISCLOSURE,
+                       CommandName.APPROVE_DISCLOSURE, CommandName.REFUSE_DISCLOSURE,
+                       CommandName.WITHDRAW_DISCLOSURE}
     # a read of an archived case is recorded too; an archived case is no longer classified
     assert (Status.ARCHIVED, CommandName.RECORD_CONFIDENTIAL_READ) in TRANSITIONS
     assert (Status.ARCHIVED, CommandName.MESSAGE_REPORTER) not in TRANSITIONS

@@ -59,6 +59,13 @@ ERRORS = {
         "no_such_corrective_action": "没有这项纠正措施。",
         "corrective_action_done": "这项纠正措施已经完成。",
         "compensation_clock_running": "已经登记过赔偿材料齐全，处理决定审核通过前不能再次登记。",
+        "not_major": "只有重大案件可以向社会公示。",
+        "confidential": "该案件按要求保密，不能公示。",
+        "disclosure_pending": "该案件已有公示申请在等待审核。",
+        "disclosure_published": "该案件已经公示；如需修改，请先撤回。",
+        "no_disclosure_proposed": "没有等待审核的公示申请。",
+        "own_proposal": "公示内容须由提出人以外的主管审核。",
+        "no_disclosure": "该案件没有待审核或已公示的内容可以撤回。",
         "internal_error": "服务器出错，请稍后再试。",
     },
     "en": {
@@ -129,6 +136,13 @@ ERRORS = {
         "corrective_action_done": "This corrective action is done already.",
         "compensation_clock_running": "The compensation materials were recorded complete already; "
                                       "this can be recorded again once the decision is approved.",
+        "not_major": "Only a major case may be disclosed to the public.",
+        "confidential": "The case is kept confidential: it is never disclosed.",
+        "disclosure_pending": "A disclosure of this case is waiting for review already.",
+        "disclosure_published": "The case is disclosed already; withdraw it first to change it.",
+        "no_disclosure_proposed": "No disclosure of this case is waiting for review.",
+        "own_proposal": "A disclosure is reviewed by a supervisor other than who proposed it.",
+        "no_disclosure": "Nothing of this case is proposed or disclosed.",
         "internal_error": "Something went wrong on our side. Please try again later.",
     },
 }
@@ -184,6 +198,7 @@ FIELDS = {
         "is_reporter": "这是投诉人或举报人本人的地址。",
         "in_past": "不能早于今天。",
         "before_receipt": "不能早于案件收到的时间。",
+        "identifying": "含有可能识别个人的信息（邮箱、电话或证件号码、案件编号、姓名等），公示内容不得含有。",
         "_other": "该值不被接受（{code}）。",
     },
     "en": {
@@ -240,6 +255,8 @@ FIELDS = {
         "is_reporter": "This is the reporter's own address.",
         "in_past": "This may not be earlier than today.",
         "before_receipt": "This may not be before the case was received.",
+        "identifying": "This holds what may identify a person (an email address, a phone or ID "
+                       "number, a case number, a name): a public summary may not.",
         "_other": "This value is not accepted ({code}).",
     },
 }

@@ -11,6 +11,7 @@ from . import case_routes as cases
 from . import clock_routes as clocks
 from . import deadline_routes as deadlines
 from . import decision_routes as decisions
+from . import disclosure_routes as disclosures
 from . import file_routes as files
 from . import follow_up_routes as follow_ups
 from . import held_routes as held
@@ -76,6 +77,10 @@ ROUTES = (
     ("/cases/<number>/corrective-actions", "POST", respondents.record_corrective_action),
     ("/cases/<number>/corrective-actions/<action_id>/done", "POST",
      respondents.complete_corrective_action),
+    ("/cases/<number>/disclosure", "POST", disclosures.propose_disclosure),
+    ("/cases/<number>/disclosure/approve", "POST", disclosures.approve_disclosure),
+    ("/cases/<number>/disclosure/refuse", "POST", disclosures.refuse_disclosure),
+    ("/cases/<number>/disclosure/withdraw", "POST", disclosures.withdraw_disclosure),
     ("/held-mail", "GET", held.held_mail_queue),
     ("/held-mail/<held_id>", "GET", held.held_mail),
     ("/held-mail/<held_id>/raw", "GET", held.held_mail_raw),
