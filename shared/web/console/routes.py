@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from werkzeug.routing import Map, Rule
 
-from shared.domain.permissions import Action
+from shared.domain.permissions import Action, allowed
 from shared.services.approvals_inbox import APPROVED_BY
 
 from . import approval_pages as approvals
@@ -72,6 +72,17 @@ NAV = (
     ("/audit", "audit", Action.READ_AUDIT_CHAIN),
     ("/me", "me", None),
 )
+
+
+
+def may_go(member, action) -> bool:
+    """Whether a NAV entry is the member's: its action, any of several, or None for everyone."""
+    if action is None:
+        return True
+    if isinstance(action, tuple):
+        return any(allowed(member, one) for one in action)
+    return allowed(member, action)
+
 
 OPEN_ENDPOINTS = frozenset({"static_file"})  # no identity needed: our stylesheet
 LOCAL_ENDPOINTS = frozenset({"sign_in_form", "sign_in"})  # the local sign-in; 404 behind IAP
