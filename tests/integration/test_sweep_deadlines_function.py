@@ -120,19 +120,22 @@ def test_the_budget_is_the_settings(function_client, mailbox, monkeypatch, sweep
     assert wired.sweep.budgets == [12.5]
 
 
+# Tokens are minted when the test runs, not when it is collected: a token minted at collection
+# (valid 10 minutes) has run out by the time a long suite reaches it.
 @pytest.mark.parametrize("token, status", [
-    (None, 401),
-    ("not-a-token", 401),
-    (GoogleKey("google-1").id_token(), 401),  # forged
-    (GOOGLE.id_token(lifetime=-3600), 401),  # expired
-    (GOOGLE.id_token(aud="https://asia-east1-complaint-desk.cloudfunctions.net/staff-api"), 401),
-    (GOOGLE.id_token(email="cd-staff-api@complaint-desk.iam.gserviceaccount.com"), 403),
+    (lambda: None, 401),
+    (lambda: "not-a-token", 401),
+    (lambda: GoogleKey("google-1").id_token(), 401),  # forged
+    (lambda: GOOGLE.id_token(lifetime=-3600), 401),  # expired
+    (lambda: GOOGLE.id_token(
+        aud="https://asia-east1-complaint-desk.cloudfunctions.net/staff-api"), 401),
+    (lambda: GOOGLE.id_token(email="cd-staff-api@complaint-desk.iam.gserviceaccount.com"), 403),
 ], ids=["none", "garbage", "forged", "expired", "wrong_audience", "wrong_account"])
 def test_other_callers_are_refused_and_nothing_runs(function_client, mailbox, monkeypatch,
                                                    sweep_env, token, status):
     file_a_complaint(function_client)
     wired = wire(function_client, mailbox, monkeypatch)
-    answer = call(wired, token)
+    answer = call(wired, token())
     assert answer.status_code == status
     assert "error" in answer.get_json()
     assert wired.sweep.budgets == [] and wired.deliveries == []
