@@ -1,6 +1,7 @@
 # Firestore (native mode). Collections (shared/adapters/firestore_*.py): cases (bounded
 # documents), cases/{number}/events (each case's timeline), reporter_identities, outbox (creation
-# triggers deliver_mail), hit_counters (rate limits), mail_index, held_mail. The case queues'
+# triggers deliver_mail), hit_counters (rate limits), mail_index, held_mail, mail_claims (a
+# period mail sent once: the statistics bulletin to leaders). The case queues'
 # indexes are in firestore_indexes.tf.
 
 resource "google_firestore_database" "main" {

@@ -373,7 +373,22 @@ class Services:
         return DeadlineSweep(self.store, self.clock, policy, timezone=s.timezone,
                              staff_language=s.default_language,
                              calendar=self.deadlines.calendar,
-                             matter_links=self.matter_links)
+                             matter_links=self.matter_links,
+                             statistics_mail=self.statistics_mail)
+
+    @cached_property
+    def statistics_mail(self):
+        """R19's bulletin mailed to the leaders by the sweep, once per ended period
+        (`CD_STATISTICS_BULLETIN`), with its headline figures and the console page's link."""
+        from shared.domain.bulletin_mail import SCHEDULES, console_link, headline
+        from shared.services.statistics_mail import StatisticsMail
+
+        s = self.settings
+        return StatisticsMail(
+            self.store, self.clock, SCHEDULES[s.statistics_bulletin],
+            lambda period: headline(self.statistics.bulletin(period.span)),
+            lambda period: console_link(s.public_console_url, period),
+            timezone=s.timezone, language=s.default_language)
 
     @cached_property
     def mail_intake(self):

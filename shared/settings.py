@@ -63,6 +63,11 @@ class Settings:
     appeal_window_months: int = 6
     follow_up_link_days: int = 30  # a closure notice's rating link works this many days (R17)
     reply_approval_waived_for: frozenset[str] = field(default_factory=frozenset)
+    # R19: the statistics bulletin the sweep mails to the leaders after each period ends
+    # (monthly | weekly | both | off), and the console's address its link points at (empty:
+    # the local stack's).
+    statistics_bulletin: str = "monthly"
+    console_url: str = ""
     # The deadline sweep reminds the assignee when this fraction of a decision's time is left.
     reminder_at_fraction: float = 0.2
     # The scheduled sweep (issue 10): how long one run's sweep may take (below the function's
@@ -171,6 +176,12 @@ class Settings:
         from shared.reply_key_file import read_or_create_key
 
         return read_or_create_key(self.reply_key_file).encode()
+
+    @property
+    def public_console_url(self) -> str:
+        """Where staff open the console (the statistics bulletin's link)."""
+        return (self.console_url or
+                f"http://127.0.0.1:{self.local_http_port}/staff_api/console").rstrip("/")
 
     @property
     def public_status_url(self) -> str:

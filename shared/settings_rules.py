@@ -20,6 +20,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "anonymous_kinds": KINDS,
     "default_language": ("zh-CN", "en"),  # the languages of templates/i18n
     "staff_identity": ("local", "iap"),
+    "statistics_bulletin": ("monthly", "weekly", "both", "off"),  # bulletin_mail.SCHEDULES
     "reply_approval_waived_for": ("clerk", "handler", "supervisor", "leader", "auditor", "admin"),
 }
 # The smallest value that makes sense; a limit of 0 would switch a channel or a rule off unseen.
@@ -135,7 +136,7 @@ def field_problem(name: str, value) -> str | None:
         return f"{var}: must not be empty"
     if name in ADDRESSES and value and not _looks_like_address(value):
         return f"{var}={value!r}: must be an email address, like report@example.com"
-    if name in URLS and value and not value.startswith(("https://", "http://")):
+    if name in (*URLS, "console_url") and value and not value.startswith(("https://", "http://")):
         return f"{var}={value!r}: must be an http:// or https:// URL"
     if name in PUBLISHED_TEXTS and (len(value) > PUBLISHED_TEXTS[name]
                                     or any(ord(c) < 32 or 0x202a <= ord(c) <= 0x202e for c in value)):

@@ -43,6 +43,7 @@ from .firestore_case_documents import CASES, IDENTITIES, TimelineTooLong
 from .firestore_disclosures import FirestoreDisclosures
 from .firestore_failed_mail import FirestoreFailedMail
 from .firestore_inbound_mail import MAIL_INDEX, FirestoreHeldMail
+from .firestore_period_mail import FirestorePeriodMail
 from .firestore_reporter_marks import FirestoreReporterMarks
 from .firestore_sessions import FirestoreSessions
 from .firestore_staff import FirestoreStaff
@@ -53,7 +54,7 @@ _MAX_ATTEMPTS = 30
 
 class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
                          FirestoreReporterMarks, FirestoreFailedMail, FirestoreCaseAsRead,
-                         FirestoreDisclosures):
+                         FirestorePeriodMail, FirestoreDisclosures):
     """CaseStore on Firestore. The client is built on first use, not at import time."""
 
     def __init__(self, project: str, database: str = "(default)", client=None,
@@ -187,6 +188,12 @@ class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
             if record is None:
                 return None
             message = records.outbox_from_record(record)
+            if not message.case_number:  # mail of no case (a period's bulletin): the entry only
+                if not change(message, None):
+                    return None
+                self.operations += 1
+                transaction.set(self._doc(OUTBOX, message_id), records.outbox_to_record(message))
+                return message
             case_record = self._read_case(message.case_number, transaction)
             if case_record is None:
                 return None

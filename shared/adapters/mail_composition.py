@@ -17,6 +17,8 @@ from shared.domain.outbox import OutboxMessage, Template
 from shared.domain.remedies import remedies_of_case
 from shared.domain.reply_tokens import derived_access_code, reply_address
 
+from .period_mail_composition import period_mail
+
 if TYPE_CHECKING:  # the Jinja2 renderer is the web edge's; bootstrap hands it in
     from shared.web.rendering import Renderer
 
@@ -37,7 +39,10 @@ class MailComposer:
         self._inbound = inbound_address
         self._follow_up_links = follow_up_links
 
-    def compose(self, message: OutboxMessage, case: Case, recipient: str) -> EmailMessage:
+    def compose(self, message: OutboxMessage, case: Case | None, recipient: str) -> EmailMessage:
+        if case is None:  # a period's mail to staff (the statistics bulletin): no case, no token
+            return period_mail(self._renderer, self._from, self._domain, self._clock.now(),
+                               message, recipient)
         lang = message.language
         texts = self._renderer.texts(lang)
         link = f"{self._status_url}?{urlencode({'number': case.number, 'lang': lang})}"

@@ -245,7 +245,19 @@ def _disclosures(db: sqlite3.Connection) -> None:
     _script(db, _DISCLOSURES)
 
 
-# 14: the approvals inbox (R12, R13): when the case was received if an approval waits on it
+# 14: the claims of mail sent once per period (the statistics bulletin to leaders): a row per mail
+# and period, written in the transaction of the outbox entries it queues.
+_MAIL_CLAIMS = """
+CREATE TABLE mail_claims (key TEXT PRIMARY KEY, claimed_at TEXT NOT NULL,
+    entries INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+
+def _mail_claims(db: sqlite3.Connection) -> None:
+    _script(db, _MAIL_CLAIMS)
+
+
+# 15: the approvals inbox (R12, R13): when the case was received if an approval waits on it
 # (`approvals.awaits_approval`), NULL otherwise; a partial index holds those cases only, so the
 # inbox costs what it lists. Every write of a case sets it from the case.
 _APPROVALS = """
@@ -279,6 +291,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _matters,
     _statistics,
     _disclosures,
+    _mail_claims,
     _approvals,
 )
 

@@ -29,6 +29,7 @@ from .sqlite_case_as_read import SqliteCaseAsRead
 from .sqlite_disclosures import SqliteDisclosures
 from .sqlite_failed_mail import SqliteFailedMail
 from .sqlite_inbound_mail import SqliteHeldMail
+from .sqlite_period_mail import SqlitePeriodMail
 from .sqlite_reporter_marks import SqliteReporterMarks
 from .sqlite_schema import (
     CASE_COLUMNS,
@@ -47,7 +48,8 @@ _UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash") 
 
 
 class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporterMarks,
-                      SqliteFailedMail, SqliteCaseAsRead, SqliteDisclosures):
+                      SqliteFailedMail, SqliteCaseAsRead, SqlitePeriodMail,
+                      SqliteDisclosures):
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
     def __init__(self, path: str | Path, statistics_zone: tzinfo = STATISTICS_ZONE):
@@ -151,6 +153,11 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
             if row is None:
                 return None
             message = records.outbox_from_record(json.loads(row[0]))
+            if not message.case_number:  # mail of no case (a period's bulletin): the entry only
+                if not change(message, None):
+                    return None
+                self._upsert_outbox(db, message)
+                return message
             case = self._case_in(db, message.case_number)
             if case is None:
                 return None

@@ -65,7 +65,7 @@ class FailedMailPage:
     next_cursor: str | None
 
 
-def send_again(message: OutboxMessage, case: Case, actor: str, reason: str, now: datetime,
+def send_again(message: OutboxMessage, case: Case | None, actor: str, reason: str, now: datetime,
                source: str = "") -> None:
     """Put a given-up entry back to pending now, recording `notice_requeued` (staff-only) on its
     case with the actor, the reason and where they acted from (`source`). Raises CommandRefused
@@ -78,6 +78,11 @@ def send_again(message: OutboxMessage, case: Case, actor: str, reason: str, now:
     message.next_attempt_at = now
     message.lease_until = None
     message.failed_at = None
+    if case is None:  # a mail of no case (a period's bulletin): the entry keeps who and why
+        requeued = [*message.details.get("requeued", []),
+                    {"by": actor, "at": now.isoformat(), "reason": reason[:500], "from": source}]
+        message.details = {**message.details, "requeued": requeued[-5:]}
+        return
     case.record(TimelineEvent(EventType.NOTICE_REQUEUED, now, text=reason, actor=actor,
                               data=notice_data(message, attempt=message.attempts,
                                                **{"from": source})))

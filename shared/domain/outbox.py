@@ -46,6 +46,8 @@ class Template(StrEnum):
     STAFF_MAJOR_CASE = "staff_major_case"  # a case became major: to the leaders, at once (R9)
     STAFF_MAJOR_BULLETIN = "staff_major_bulletin"  # a major case's progress: weekly, on each move
     STAFF_HOT_CASE = "staff_hot_case"  # a case became hot: to the service centre and department
+    # R19: the period's statistics bulletin to a leader (the sweep, once per period; no case).
+    STAFF_STATISTICS_BULLETIN = "staff_statistics_bulletin"
     # The decision deadline moved (R13, 知情权): extended by a leader, or after the pause for the
     # reporter's answer; `details` hold the old and new deadline and why.
     DECISION_DEADLINE_CHANGED = "decision_deadline_changed"

@@ -80,13 +80,14 @@ class CaseStore(Protocol):
         """One outbox entry, or None."""
 
     def update_outbox(
-        self, message_id: str, change: Callable[[OutboxMessage, Case], bool],
+        self, message_id: str, change: Callable[[OutboxMessage, Case | None], bool],
         mail_keys: Sequence[str] = (),
     ) -> OutboxMessage | None:
         """Read an outbox entry and its case, apply `change` to both; write them back (with the
         events it recorded) when it returns True, with `mail_keys` (our sent Message-IDs)
-        pointing at the case. Returns the entry as written, or None when it was not written or
-        is missing."""
+        pointing at the case. An entry of no case (`case_number` "", a period's mail) is
+        changed and written alone (`change` gets None). Returns the entry as written, or None
+        when it was not written or is missing."""
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Pending entries due by `now`, and sending entries whose lease ran out, oldest first."""
@@ -135,6 +136,19 @@ class CaseStore(Protocol):
     def replace_statistics_counts(self, days: dict[date, dict[str, int]]) -> None:
         """Replace every statistics counter by `days` (`tools.recount_statistics`). SQLite: one
         transaction. Firestore: in batches, so run it while nothing else writes cases."""
+
+
+class PeriodMailStore(Protocol):
+    """Mail sent once per period and not about a case (the statistics bulletin to leaders);
+    both case stores implement it."""
+
+    def period_mail_claimed(self, claim: str) -> bool:
+        """Whether the claim (a key naming the mail and its period) is taken."""
+
+    def queue_period_mail(self, claim: str, outbox: list[OutboxMessage], at: datetime) -> bool:
+        """Take the claim and write the outbox entries (of no case: `case_number` "") in one
+        transaction, and return True; when the claim is taken already, write nothing and
+        return False (two sweeps at once: one queues, the other finds the claim)."""
 
 
 class MailTransport(Protocol):

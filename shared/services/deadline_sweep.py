@@ -40,8 +40,8 @@ TEMPLATES = {Step.REMINDER: Template.STAFF_REMINDER, Step.OVERDUE: Template.STAF
 class SweepReport:
     """What one run did: cases read, actions by name (reminder, overdue, escalation_hot,
     escalation_major, archive, archive_refused, major_bulletin, staff_notices, recount_review,
-    recount_decision, recount_first_contact, recount_compensation) and whether due cases are
-    left."""
+    recount_decision, recount_first_contact, recount_compensation, statistics_bulletin: the
+    periods whose bulletin was queued) and whether due cases are left."""
 
     cases_read: int = 0
     actions: dict[str, int] = field(default_factory=dict)
@@ -54,11 +54,12 @@ class DeadlineSweep:
     def __init__(self, store: CaseStore, clock: Clock, policy: SweepPolicy | None = None,
                  timezone: str = "Asia/Shanghai", staff_language: str = "zh-CN",
                  page_size: int = 50, calendar: WorkingCalendar | None = None,
-                 matter_links=None):
+                 matter_links=None, statistics_mail=None):
         """`calendar`: provisional deadlines are counted again on it (`deadline_recount`);
         None: they stay provisional. `matter_links` (`MatterLinks`): R8's count rule,
         finished here for a case whose matter was set but whose rule a failure left
-        unfinished (`case.links_pending`)."""
+        unfinished (`case.links_pending`). `statistics_mail` (`StatisticsMail`): R19's
+        bulletin to the leaders, queued once per period that has ended."""
         self._store = store
         self._recount = DeadlineRecount(store, calendar, timezone)
         self._clock = clock
@@ -67,6 +68,7 @@ class DeadlineSweep:
         self._language = staff_language
         self._page_size = page_size
         self._matter_links = matter_links
+        self._statistics_mail = statistics_mail
 
     def run(self, budget_seconds: float) -> SweepReport:
         """Sweep the cases due now until none is left or the budget would be overrun (measured
@@ -83,6 +85,7 @@ class DeadlineSweep:
         audience = staff_audience(self._store)
         supervisors = _Lazy(lambda: _supervisors(audience()))
         longest = 0.0
+        self._queue_statistics(actions)
         while True:
             page = [c for c in self._store.due_cases(now, self._page_size) if c.number not in tried]
             if not page:
@@ -147,6 +150,18 @@ class DeadlineSweep:
             actions["failed"] += 1
             return
         actions.update(done)
+
+    def _queue_statistics(self, actions: Counter) -> None:
+        """R19: the bulletin of each period that has ended, to the leaders, once (claimed)."""
+        if self._statistics_mail is None:
+            return
+        try:
+            actions["statistics_bulletin"] += len(self._statistics_mail.queue_due())
+        except Exception:  # the cases' deadlines come first: logged, tried again next run
+            log.exception("deadline sweep: the statistics bulletin failed")
+            actions["failed"] += 1
+        if not actions["statistics_bulletin"]:
+            del actions["statistics_bulletin"]
 
     def _links_settled(self, case: Case, actions: Counter) -> bool:
         """R8's count rule run for a case that still awaits it; False when it failed."""

@@ -50,6 +50,9 @@ class FailedMail:
         cases: dict[str, Case | None] = {}
         items = []
         for message in page.entries:
+            if not message.case_number:  # a mail of no case (a period's bulletin)
+                items.append(failed_item(message))
+                continue
             if message.case_number not in cases:
                 cases[message.case_number] = self._store.get_case(message.case_number)
             case = cases[message.case_number]
@@ -71,9 +74,9 @@ class FailedMail:
             raise MailNotFound(str(outbox_id)[:MAX_ID])
         refused: list[Exception] = []
 
-        def change(message: OutboxMessage, case: Case) -> bool:
+        def change(message: OutboxMessage, case: Case | None) -> bool:
             refused.clear()  # a transaction may run this again
-            if case.about_staff == who.member.id:
+            if case is not None and case.about_staff == who.member.id:
                 refused.append(MailNotFound(outbox_id))
                 return False
             try:

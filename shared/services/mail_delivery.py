@@ -101,8 +101,8 @@ class MailDelivery:
     @staticmethod
     def _give_up(message: OutboxMessage, case, now, error: str) -> None:
         message.failed(now, error, None)
-        case.record(TimelineEvent(EventType.NOTICE_FAILED, now, text=error[:500],
-                                  data=notice_data(message, attempt=message.attempts)))
+        _record(case, TimelineEvent(EventType.NOTICE_FAILED, now, text=error[:500],
+                                    data=notice_data(message, attempt=message.attempts)))
 
     def _send(self, message: OutboxMessage, case) -> list[str]:
         if message.template.addressee == Addressee.STAFF:
@@ -133,7 +133,7 @@ class MailDelivery:
             if current.status == OutboxStatus.SENT:
                 return False
             current.succeeded(now)
-            case.record(TimelineEvent(EventType.NOTICE_SENT, now, data=notice_data(current)))
+            _record(case, TimelineEvent(EventType.NOTICE_SENT, now, data=notice_data(current)))
             return True
 
         # Index what we sent, so that a reply quoting it in References joins the case.
@@ -150,8 +150,8 @@ class MailDelivery:
             retry_at = None if give_up else now + backoff(current.attempts)
             current.failed(now, error, retry_at)
             event = EventType.NOTICE_FAILED if give_up else EventType.NOTICE_RETRYING
-            case.record(TimelineEvent(event, now, text=error[:500],
-                                      data=notice_data(current, attempt=current.attempts)))
+            _record(case, TimelineEvent(event, now, text=error[:500],
+                                        data=notice_data(current, attempt=current.attempts)))
             return True
 
         written = self._store.update_outbox(message.id, settle)
@@ -159,3 +159,10 @@ class MailDelivery:
             return DeliveryResult(message.id, Outcome.SKIPPED, error)
         failed = written.status == OutboxStatus.FAILED
         return DeliveryResult(message.id, Outcome.FAILED if failed else Outcome.RETRYING, error)
+
+
+def _record(case, event: TimelineEvent) -> None:
+    """The delivery's outcome on the entry's case; a mail of no case (a period's bulletin) keeps
+    it on the entry alone (status, attempts, last error)."""
+    if case is not None:
+        case.record(event)

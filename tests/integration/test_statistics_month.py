@@ -71,7 +71,8 @@ def test_major_and_hot_cases_are_listed_with_their_closure_reports(month):
     b = month.app.statistics.bulletin(NOVEMBER)
     n = month.n
     listed = {c.number: c for c in b.major_and_hot}
-    assert set(listed) == {n["B"], n["D"]}  # B became hot, D major; both closed in November
+    # B became hot, D major, both closed in November; G, major since October, closed in November
+    assert set(listed) == {n["B"], n["D"], n["G"]}
     d, hot = listed[n["D"]], listed[n["B"]]
     assert (d.severity, d.status, d.department) == ("major", "closed", "运营部")
     assert (d.cause, d.prevention) == (REPORT["cause"], REPORT["prevention"])
@@ -84,6 +85,7 @@ def test_other_periods_count_their_own_days(month):
     # G: received and accepted on 30 Oct, closed in November.
     assert (october.received, october.reviewed, october.closed) == (1, 1, 0)
     assert [p.id for p in october.departments] == ["法务部"]  # G assigned
+    assert [c.number for c in october.major_and_hot] == [month.n["G"]]  # made major
     december = month.app.statistics.bulletin(Period(date(2026, 12, 1), date(2026, 12, 2)))
     assert december.received == 1 and december.by_kind == {"complaint": 1}  # F
     # Any day range: the first week of November holds A, B, C received, G and A closed.

@@ -94,3 +94,19 @@ def test_names_holding_any_text_read_back_as_written(store):
     registered(store, category="违法._信息 a/b")
     counts = store.statistics_counts(NOV_14, NOV_15)[NOV_14]
     assert counts["received.category.违法._信息 a/b"] == 1
+
+
+def test_a_sweep_write_from_a_stale_read_counts_once(store):
+    """`update_case_as_read` of a case changed since the sweep's page read it: its conditional
+    write fails and the change runs again on a fresh read; the counters move once."""
+    number = registered(store)
+    [stale] = store.due_cases(EVENING + timedelta(days=2), 10)
+    store.update_case(number, lambda case: case.record(
+        TimelineEvent(EventType.NOTE, EVENING, actor="staff:s1")))  # changed meanwhile
+
+    def accept(case):
+        case.record(TimelineEvent(EventType.CASE_ACCEPTED, EVENING, actor="system"))
+
+    store.update_case_as_read(stale, accept)
+    counts = store.statistics_counts(NOV_14, NOV_15)[NOV_14]
+    assert (counts["received"], counts["review.total"]) == (1, 1)

@@ -94,6 +94,12 @@ def notice_details(template: Template) -> dict:
         return {"staff": "s-wangwu", "address": "seller@example.com", "name": "王五",
                 "change": "status", "status_from": "decision_approved", "status_to": "closed",
                 "closure_report": {"cause": "审核规则缺失", "prevention": "增加复核环节"}}
+    if template == Template.STAFF_STATISTICS_BULLETIN:  # R19: of no case; figures only
+        return {"staff": "s-wangwu", "address": "seller@example.com", "name": "王五",
+                "cadence": "monthly", "period": "2026-11", "first": "2026-11-01",
+                "last": "2026-11-30", "link": "https://console.example.com/statistics?month=2026-11",
+                "figures": [["received", "count", 120], ["decision_on_time", "rate", 0.875],
+                            ["median_hours", "hours", 30.25], ["satisfaction", "score", None]]}
     if template == Template.DECISION_DEADLINE_CHANGED:  # an extension's, with its reason (text)
         return {"cause": "extension", "working_days": 5, "provisional": False,
                 "due_from": "2026-12-13T10:00:00+00:00", "due_to": "2026-12-20T10:00:00+00:00"}

@@ -4,7 +4,8 @@ marks, appeals, the deadline sweep) on one store and one clock, whose statistics
 
 Times are Beijing's (Asia/Shanghai). November 2026 has no public holiday; 2 November is a Monday.
 - G: complaint (web form, g@), received Fri 30 Oct 10:00 and accepted then, assigned to H2 of
-  法务部; closed Tue 3 Nov 10:00 (96 h), not upheld.
+  法务部, set major (litigation); closed Tue 3 Nov 10:00 (96 h) with its closure report, not
+  upheld.
 - A: complaint (web form, service, a@), received Mon 2 Nov 10:00, accepted 11:00 (review due
   Tue 10:00: in time), assigned to H1 of 运营部, closed Wed 4 Nov 10:00 (48 h), upheld; rated 5.
 - B: complaint (web form, product_quality, a@ again: a repeat of A), received Tue 3 Nov 09:30,
@@ -128,10 +129,11 @@ def seed(settings, store) -> Month:
     m = Month(settings, store)
     m.at(2026, 10, 30, 10, 0).form("G", "g@example.com")
     m.at(2026, 10, 30, 11, 0).take("G", m.h2)
+    m.cases.set_severity(m.boss, m.n["G"], severity="major", reason="已起诉")
     m.at(2026, 11, 2, 10, 0).form("A", "a@example.com")
     m.at(2026, 11, 2, 11, 0).take("A", m.h1)
     m.at(2026, 11, 3, 9, 30).form("B", "a@example.com", category="product_quality")
-    m.at(2026, 11, 3, 10, 0).decide("G", m.h2, m.boss, "not_upheld")
+    m.at(2026, 11, 3, 10, 0).decide("G", m.h2, m.boss, "not_upheld", **REPORT)
     m.at(2026, 11, 4, 10, 0).decide("A", m.h1, m.boss, "upheld")
     m.at(2026, 11, 4, 15, 0).take("B", m.h1)
     m.at(2026, 11, 5, 10, 0).form("C", "c@example.com", kind=Kind.REPORT, category="fraud")

@@ -85,6 +85,7 @@ def test_a_staff_notice_carries_the_text_and_details_and_stores_them_only_when_s
 def test_only_the_respondents_and_staff_notices_are_addressed_to_anyone_but_the_reporter():
     assert {t for t in Template if t.addressee != Addressee.REPORTER} == {
         Template.RESPONDENT_OUTCOME, Template.STAFF_REMINDER, Template.STAFF_OVERDUE,
-        Template.STAFF_MAJOR_CASE, Template.STAFF_MAJOR_BULLETIN, Template.STAFF_HOT_CASE}
+        Template.STAFF_MAJOR_CASE, Template.STAFF_MAJOR_BULLETIN, Template.STAFF_HOT_CASE,
+        Template.STAFF_STATISTICS_BULLETIN}
     assert Template.RESPONDENT_OUTCOME.addressee == Addressee.RESPONDENT
     assert Template.STAFF_OVERDUE.addressee == Template.STAFF_REMINDER.addressee == Addressee.STAFF

@@ -22,6 +22,7 @@ from . import queue_pages as queues
 from . import sign_in_pages as sign_in
 from . import staff_pages as staff
 from . import static_files as static
+from . import statistics_pages as statistics
 
 APPROVING = tuple(APPROVED_BY.values())
 
@@ -39,6 +40,9 @@ ROUTES = (
     ("/cases/<number>/raw-mail/<index>", "GET", files.raw_mail),
     ("/cases/<number>/print", "GET", files.print_case),
     ("/cases/<number>/<action>", "POST", actions.case_action),
+    ("/statistics", "GET", statistics.statistics),
+    ("/statistics/export.xlsx", "GET", statistics.statistics_xlsx),
+    ("/statistics/export.csv", "GET", statistics.statistics_csv),
     # The other pages (console-pages): each calls the service its API route calls.
     ("/cases/<number>/export", "GET", archive.export_case),
     ("/held-mail", "GET", held.held_mail_queue),
@@ -63,6 +67,7 @@ ROUTES = (
 # or None for every member)
 NAV = (
     ("/cases", "cases", Action.READ_QUEUES),
+    ("/statistics", "statistics", Action.READ_STATISTICS),
     ("/held-mail", "held_mail", Action.READ_HELD_MAIL),
     ("/approvals", "approvals", APPROVING),
     ("/major-cases", "major_cases", Action.READ_MAJOR_CASE_BOARD),

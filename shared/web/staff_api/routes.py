@@ -19,6 +19,7 @@ from . import mail_routes as mail
 from . import mark_routes as marks
 from . import respondent_routes as respondents
 from . import staff_routes as staff
+from . import statistics_file_routes as statistics_files
 from . import statistics_routes as statistics
 
 ROUTES = (
@@ -89,6 +90,8 @@ ROUTES = (
     ("/held-mail/<held_id>/dismiss", "POST", held.dismiss_held_mail),
     ("/mail/failed", "GET", mail.failed_mail),
     ("/mail/<outbox_id>/retry", "POST", mail.retry_mail),
+    ("/statistics/export.xlsx", "GET", statistics_files.statistics_xlsx),
+    ("/statistics/export.csv", "GET", statistics_files.statistics_csv),
 )
 
 # Open without an identity, in the local mode only (behind IAP the route answers 404).
