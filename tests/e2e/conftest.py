@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
+from shared.settings import PROJECT_ROOT
 from tests.support.local_stack import running_local_stack
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -36,3 +39,24 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# Screenshots the browser tests keep, one folder per test, replaced on each run: under the
+# project's `test-artifacts/` (ignored by git), where a person looks after a run; the path is
+# printed at the end of the run.
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+_KEPT: list[Path] = []
+
+
+@pytest.fixture
+def artifacts(request) -> Path:
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    _KEPT.append(folder)
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter):
+    for folder in _KEPT:
+        terminalreporter.write_line(f"Screenshots kept in {folder}")

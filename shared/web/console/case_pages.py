@@ -51,14 +51,17 @@ def render_case(visit: Visit, number: str, status: int = 200, forms: dict | None
     if visit.request.method != "GET":
         visit.here = f"/cases/{view['number']}"
     done = visit.request.args.get("done", "")
-    notices = visit.texts["console"]["done"]
+    texts = visit.texts  # the first actions' texts, and those of the handling's (their own file)
+    names = texts["console"]["actions"] | texts["console_actions"]["actions"]
+    notices = texts["console"]["done"] | texts["console_actions"]["done"]
     return visit.page(
         "console/case.html", status, view=view, events=events,
         later_url=visit.url(f"/cases/{view['number']}", after=later) if later else "",
         deadlines=deadlines(view, visit.app.clock.now()), messages=messages(events),
         actions=[(a, a.choices(visit.app, visit.who) if a.choices else None)
                  for a in ACTIONS if a.name in view["allowed_actions"]],
-        forms=forms or {}, blank=FormState(), revealed=revealed, files=file_links(visit, view),
+        forms=forms or {}, blank=FormState(), revealed=revealed, action_names=names,
+        files=file_links(visit, view),
         notice=notices[done] if done in notices else "")
 
 
