@@ -8,13 +8,13 @@ Amounts are integer fen (1 yuan = 100 fen): no floats near money.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from .errors import InvalidCommand
 from .severity import Severity
+from .typed_text import CONTROL_CHARACTERS
 
 
 class Outcome(StrEnum):
@@ -46,7 +46,7 @@ TIME_BOUND = frozenset({Measure.ACCOUNT_RESTRICTED, Measure.ACCOUNT_SUSPENDED})
 SCOPED = frozenset({Measure.CONTENT_REMOVED, Measure.ACCOUNT_RESTRICTED, Measure.ACCOUNT_SUSPENDED,
                     Measure.ACCOUNT_CLOSED})
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")  # not \t \n \r
+_CONTROL = CONTROL_CHARACTERS  # refused in a statement of reasons (intake strips them)
 DEFAULT_LEADER_THRESHOLD_FEN = 500 * 100  # R13: above 500 yuan the general manager approves
 MAX_AMOUNT_FEN = 100_000_000 * 100  # a typo guard, far above anything a complaint desk pays
 MAX_MEASURES = len(Measure)

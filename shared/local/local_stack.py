@@ -109,6 +109,8 @@ def main() -> None:
     base = f"http://{settings.local_http_host}:{settings.local_http_port}"
     print(f"Complaint form:   {base}/submit_form", flush=True)
     print(f"Case status:      {base}/case_status", flush=True)
+    print(f"Public pages:     {base}/public_pages/policy  (the handling policy; "
+          f"/public_pages/transparency: the month's figures)", flush=True)
     print(f"Staff console:    {base}/staff_api/console/  (sign in with a demo member below)",
           flush=True)
     print(f"Staff API (JSON): {base}/staff_api  (POST /staff_api/sign-in; see README)", flush=True)

@@ -13,6 +13,8 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import getaddresses
 
+from shared.domain.typed_text import without_controls
+
 from .delivery_reports import DeliveryReport, message_ids
 from .mail_body import MailAttachment, MailBody
 from .mail_charsets import decode_bytes, decode_header_value, raw_header
@@ -59,6 +61,12 @@ def message_key(message_id: str) -> str:
     return "mid:" + hashlib.sha256(message_id.strip().lower().encode()).hexdigest()
 
 
+def _one_line(subject: str) -> str:
+    """The subject as a case's subject and a reply's: no controls or direction overrides (they
+    would turn the case number of `Re: … [JB-…]` round), line breaks and tabs as spaces."""
+    return without_controls(subject).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
 def parse_mail(raw: bytes) -> ParsedMail:
     """Parse raw RFC 5322 bytes. Never raises for content reasons."""
     notes: list[str] = []
@@ -82,13 +90,13 @@ def parse_mail(raw: bytes) -> ParsedMail:
     body.walk(message)
     return ParsedMail(
         message_id=(message_ids(headers.get("Message-ID", "")) or [""])[0],
-        subject=headers.get("Subject", ""),
+        subject=_one_line(headers.get("Subject", "")),
         from_name=from_name,
         from_address=from_address.lower(),
         recipients=recipients,
         in_reply_to=message_ids(headers.get("In-Reply-To", "")),
         references=message_ids(headers.get("References", "")),
-        text=body.text(),
+        text=without_controls(body.text()),
         html=body.html,
         attachments=body.attachments,
         headers=headers,

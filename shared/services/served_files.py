@@ -26,6 +26,9 @@ KEPT_WHEN_PROVEN = frozenset({"application/pdf", "video/mp4"})
 # so that random bytes of a compressed image do not hit one by chance (about once in 10^11).
 # Searched in the lower-cased bytes: a pattern that starts with a literal lets the regex engine
 # skip to each `<` (a case-insensitive alternation over 10 MB took 40 times as long).
+# The extensions of each verified image type, the first one added to a name that has none of them.
+IMAGE_EXTENSIONS = {"image/png": ("png",), "image/jpeg": ("jpg", "jpeg", "jpe", "jfif"),
+                    "image/gif": ("gif",), "image/webp": ("webp",)}
 _MARKUP = re.compile(rb"<(?:script|html|svg[\s>/]|!doctype|\?xml|iframe|object|embed|body|meta"
                      rb"|link|style|img\s|base|form)")
 
@@ -47,8 +50,17 @@ def served_file(data: bytes, filename: str) -> ServedFile:
     markup = _MARKUP.search(lowered) is not None or b"javascript:" in lowered
     image = verified_image(data)
     if image and not markup:
-        return ServedFile(data, filename, image, inline=True)
+        return ServedFile(data, image_filename(filename, image), image, inline=True)
     return ServedFile(data, filename, _download_type(data, markup))
+
+
+def image_filename(filename: str, image: str) -> str:
+    """The name an image shown inline is saved under: ending in its verified type's extension
+    (`a.exe` → `a.exe.png`), so "Save image as" never proposes a program's name."""
+    extensions = IMAGE_EXTENSIONS[image]
+    if filename.lower().endswith(tuple("." + ext for ext in extensions)):
+        return filename
+    return f"{filename}.{extensions[0]}"
 
 
 def served_raw_mail(data: bytes, filename: str) -> ServedFile:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from shared.domain.cases import Channel, Kind
 from shared.domain.categories import is_valid_category
 from shared.domain.errors import InvalidSubmission
+from shared.domain.typed_text import without_controls
 
 from .attachments import BIDI_CONTROLS, UploadedFile, check_files
 
@@ -64,8 +65,9 @@ _BLANK_LETTERS = re.compile("[\u115f\u1160\u3164\uffa0\u2800]")
 
 
 def clean_text(value: str) -> str:
-    """Text as typed, NFC, with Windows line ends and NUL characters gone, trimmed."""
-    value = (value or "").replace("\r\n", "\n").replace("\x00", "")
+    """Text as typed, NFC, with Windows line ends gone, trimmed, and without control characters
+    and direction overrides (`typed_text`: they would show raw on every page and mail)."""
+    value = without_controls((value or "").replace("\r\n", "\n"))
     return unicodedata.normalize("NFC", value).strip()
 
 

@@ -163,6 +163,15 @@ def test_what_people_typed_is_shown_escaped(desk):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;onmouseover=&#34;alert(2)" in page
 
 
+def test_a_note_is_kept_and_shown_without_controls_or_direction_overrides(desk):
+    console, cases = desk
+    number = cases.case()
+    console.sign_in_as(Role.CLERK)
+    console.post(f"/console/cases/{number}/notes", {"text": "已联系\u202e客户\x07\x1b"})
+    page = text_of(console.get(f"/console/cases/{number}"))
+    assert "已联系客户" in page and "\u202e" not in page and "\x07" not in page
+
+
 def test_a_long_timeline_pages_on_after_its_last_event(sqlite_console, monkeypatch):
     from shared.web.console import case_pages
 

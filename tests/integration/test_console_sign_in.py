@@ -3,6 +3,7 @@ SameSite=Strict cookie of the console's path, signing out ends it at once, and w
 session every console address — unknown ones too — leads to the sign-in page and tells nothing."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from datetime import timedelta
@@ -15,6 +16,7 @@ from tests.support import staff_api as api_fixtures
 from tests.support.console import ORIGIN, text_of
 from tests.support.staff_builders import staff_member
 from tests.support.staff_desk import StaffDesk
+from tools.demo_staff import create_demo_staff
 
 staff_api, sqlite_staff_api = api_fixtures.staff_api, api_fixtures.sqlite_staff_api
 console, sqlite_console = console_fixtures.console, console_fixtures.sqlite_console
@@ -37,7 +39,8 @@ def _sign_in(console, email: str, password: str):
 
 def test_signing_in_sets_a_strict_session_cookie_and_opens_the_queues(sqlite_console, member):
     answer = _sign_in(sqlite_console, "clerk.wang@example.com", PASSWORD)
-    assert answer.status_code == 303 and answer.headers["Location"] == "/console/cases"
+    assert answer.status_code == 303 and answer.headers["Location"] == "/console/"
+    assert sqlite_console.get("/console/").status_code == 200  # a clerk's home: the queues
     cookie = next(c for c in answer.headers.getlist("Set-Cookie")
                   if c.startswith("console_session="))
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/console" in cookie
@@ -64,6 +67,28 @@ def test_a_wrong_password_shows_the_form_again_with_the_address_kept(sqlite_cons
     assert 'value="clerk.wang@example.com"' in page and "wrong" not in page
     assert not any(c.startswith("console_session=")
                    for c in answer.headers.getlist("Set-Cookie"))
+
+
+def test_the_demo_admin_signs_in_to_a_page_saying_what_there_is_not_a_403(sqlite_console):
+    created = dict((m.id, p) for m, p in create_demo_staff(
+        sqlite_console.store, sqlite_console.api.app.passwords))
+    answer = _sign_in(sqlite_console, "demo.admin@example.com", created["demo.admin"])
+    assert answer.status_code == 303
+    home = sqlite_console.get(answer.headers["Location"])
+    while home.status_code == 303:  # the home leads to the first place the roles allow, if any
+        home = sqlite_console.get(home.headers["Location"])
+    page = text_of(home)
+    assert home.status_code == 200 and "这里暂时没有您可做的事" in page and "管理员" in page
+    assert "403" not in page
+
+
+def test_too_many_attempts_say_in_how_many_minutes_to_try_again(sqlite_console, member):
+    for _ in range(10):  # the address's failures in its window
+        _sign_in(sqlite_console, member.email, "wrong")
+    answer = _sign_in(sqlite_console, member.email, PASSWORD)
+    seconds = int(answer.headers["Retry-After"])
+    assert answer.status_code == 429 and 0 < seconds <= 15 * 60  # the rest of the window
+    assert f"请在 {math.ceil(seconds / 60)} 分钟后再试。" in text_of(answer)
 
 
 def test_signing_out_ends_the_session_at_once(sqlite_console, member):

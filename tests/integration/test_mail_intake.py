@@ -100,6 +100,17 @@ def test_the_acknowledgment_threads_and_carries_the_way_back(app, mailbox, setti
     assert view.subject == "举报：某账号发布赌博广告"
 
 
+def test_a_subject_with_a_direction_override_is_answered_without_it(app, mailbox):
+    _, folder = mailbox
+    received = receive_verified(app, reply("report@example.com", "ann@example.org",
+                                           "投诉\u202e订单\x07 退款", "订单没有\x1b[31m发货"))
+    case = app.store.get_case(received.case_number)
+    assert case.subject == "投诉订单 退款" and "\x1b" not in case.description
+    deliver(app)
+    [ack] = read_mailbox(folder)
+    assert ack["Subject"] == f"Re: 投诉订单 退款 [{case.number}]"
+
+
 def test_the_acknowledgment_is_a_registration_notice_that_says_where_the_code_is(app, mailbox):
     _, folder = mailbox
     receive_verified(app, corpus("qqmail_report.eml"))

@@ -212,3 +212,15 @@ def test_text_of_invisible_characters_is_no_text_and_names_lose_direction_contro
     store = bootstrap.services().store
     assert store.get_identity(number).name == "李雷"
     assert store.get_case(number).subject == "订单77"
+
+
+def test_typed_text_is_stored_and_shown_without_controls_or_direction_overrides(function_client):
+    client = function_client("submit_form")
+    page = submit(client, complaint_form(subject="发票\u202eexe.txt\x07", desired_outcome="换货\x85",
+                                         description="收到的耳机\x1b[31m没有声音\u2066。\u2069"))
+    number, code = receipt(page.get_data(as_text=True))
+    services = bootstrap.services()
+    case = services.store.get_case(number)
+    assert (case.subject, case.description, case.desired_outcome) == (
+        "发票exe.txt", "收到的耳机[31m没有声音。", "换货")
+    assert services.status.look_up(number, code, "203.0.113.5").subject == "发票exe.txt"

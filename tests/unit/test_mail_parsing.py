@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shared.domain.typed_text import without_controls
 from shared.services.automated_mail import automated_reason
 from shared.services.mail_parsing import decode_bytes, decode_header_value, parse_mail
 from shared.services.quoted_text import trim_quoted
@@ -80,7 +81,8 @@ def test_the_body_text_is_never_lost(body, charset, subject):
     except (UnicodeEncodeError, ValueError):
         return  # not representable in that charset: nothing to test
     mail = parse_mail(raw)
-    expected = " ".join(body.replace("\r\n", "\n").replace("\r", "\n").split())
+    visible = without_controls(body)  # controls and direction overrides go (`typed_text`)
+    expected = " ".join(visible.replace("\r\n", "\n").replace("\r", "\n").split())
     assert " ".join(mail.text.split()) == expected
 
 
@@ -253,3 +255,13 @@ def test_damaged_utf8_names_are_read_as_utf8():
 def test_several_from_headers_are_no_sender(headers):
     mail = parse_mail(headers + b"Subject: x\r\n\r\nbody")
     assert (mail.from_name, mail.from_address) == ("", "")
+
+
+def test_the_subject_and_text_lose_controls_and_direction_overrides():
+    message = EmailMessage()
+    message["From"], message["To"] = "a@example.com", "report@example.com"
+    message["Subject"] = "投诉\u202e订单\x07\t退款"
+    message.set_content("订单没有\x1b[31m发货\u2067\n第二行")
+    mail = parse_mail(message.as_bytes())
+    assert mail.subject == "投诉订单 退款"
+    assert mail.text.strip() == "订单没有[31m发货\n第二行"

@@ -33,6 +33,16 @@ def test_a_whole_raster_image_is_shown_as_its_real_type_whatever_its_name(data, 
     assert (served.content_type, served.inline) == (kind, True)
 
 
+@pytest.mark.parametrize(("name", "saved"), [
+    ("ev\\u202egnp.exe", "ev\\u202egnp.exe.png"), ("a.exe", "a.exe.png"), ("照片", "照片.png"),
+    ("a.PNG", "a.PNG"), ("a.jpg", "a.jpg.png")])
+def test_an_image_shown_inline_is_saved_under_its_verified_types_extension(name, saved):
+    served = served_file(a_png(), name)
+    assert served.inline and served.filename == saved
+    assert served_file(a_jpeg(), "photo.JPEG").filename == "photo.JPEG"
+    assert served_file(HTML_PAGE, "a.exe").filename == "a.exe"  # a download keeps its name
+
+
 @pytest.mark.parametrize(("data", "kind"), IMAGES)
 def test_an_image_with_anything_after_its_end_or_cut_short_is_not_an_image(data, kind):
     assert verified_image(data) == kind

@@ -103,6 +103,13 @@ def test_names_keep_no_direction_controls():
     assert attachment_name("invoice\u202egnp.exe") == "invoice\\u202egnp.exe"
 
 
+def test_typed_text_loses_control_characters_and_direction_overrides_but_keeps_lines():
+    typed = "发票\u202eexe.txt\x07\x1b[31m\x85\u2066x\u2069\u200e\t1\r\n2"
+    result = clean(complaint(subject=typed, description=typed, desired_outcome=typed), RULES)
+    assert {result.subject, result.description, result.desired_outcome} == {
+        "发票exe.txt[31mx\u200e\t1\n2"}  # the direction marks U+200E/F stay
+
+
 def test_a_long_name_is_kept_as_data_and_bounded_in_bytes_as_a_key():
     name = "投诉证据截图" * 14 + ".png"  # 84 characters, 256 bytes
     assert attachment_name(name) == name

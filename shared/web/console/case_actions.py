@@ -99,6 +99,17 @@ ACTIONS = (
                lambda cases, who, number, f: cases.set_confidential(
                    who, number, checked(f["confidential"]), reason=f["reason"])),
     *AFTER_THE_DECISION,
+    # Public disclosure of a major case (R22): proposed with its redacted summary, reviewed by a
+    # supervisor other than the proposer (the form shows the summary being approved).
+    CaseAction("propose_disclosure", "disclosure", ("what", "cause", "measures", "language",
+                                                    "note"),
+               lambda cases, who, number, f: cases.propose_disclosure(who, number, **f)),
+    CaseAction("approve_disclosure", "disclosure-approve", (),
+               lambda cases, who, number, f: cases.approve_disclosure(who, number)),
+    CaseAction("refuse_disclosure", "disclosure-refuse", ("reason",),
+               lambda cases, who, number, f: cases.refuse_disclosure(who, number, **f)),
+    CaseAction("withdraw_disclosure", "disclosure-withdraw", ("reason",),
+               lambda cases, who, number, f: cases.withdraw_disclosure(who, number, **f)),
 )
 BY_PATH = {action.path: action for action in ACTIONS}
 assert len(BY_PATH) == len(ACTIONS), "each action has a path of its own"

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from shared.domain.case_access import SEE_ALL
 from shared.domain.case_numbers import parse_case_number
 from shared.domain.errors import InvalidCommand
-from shared.domain.permissions import Action, Forbidden, allowed
+from shared.domain.permissions import Action, allowed
 from shared.services.queue_counts import COUNTED_QUEUES
 from shared.web.staff_api.messages import field_message
 
@@ -23,7 +23,8 @@ _TYPED_MAX = 300  # what the search box keeps of what was typed
 
 def home(visit: Visit) -> Response:
     """GET /console/: the queues, or for a member who reads none (an admin) the first place of
-    the navigation their roles allow."""
+    the navigation their roles allow; with no such place, a page saying so (not a 403 whose
+    only link leads back to it)."""
     from .routes import NAV  # the route table imports this module
 
     member = visit.who.member
@@ -32,7 +33,7 @@ def home(visit: Visit) -> Response:
     for path, _, action in NAV:
         if allowed(member, action):
             return visit.redirect(path)
-    raise Forbidden(Action.READ_QUEUES, member.id)
+    return visit.page("console/nowhere.html")
 
 
 def queue(visit: Visit) -> Response:

@@ -84,7 +84,7 @@ def error_answer(error: Exception, lang: str, bearer: bool) -> Answer:
     if isinstance(error, TransitionNotAllowed):
         return refuse(409, "transition_not_allowed", status=error.status, command=error.command)
     if isinstance(error, TooManyAttempts):
-        seconds = _seconds(error.retry_after)
+        seconds = retry_seconds(error.retry_after)
         return refuse(429, "too_many_attempts", {"Retry-After": str(seconds)},
                       retry_after=seconds)
     if isinstance(error, CommandRefused):  # the rule's code, or the admin rules' own words
@@ -99,7 +99,8 @@ def error_answer(error: Exception, lang: str, bearer: bool) -> Answer:
     return refuse(500, "internal_error")
 
 
-def _seconds(retry_after) -> int:
+def retry_seconds(retry_after) -> int:
+    """Whole seconds until a rate limit's window ends (`Retry-After`), at least one."""
     if retry_after is None:
         return DEFAULT_RETRY_SECONDS
     return max(1, math.ceil(retry_after.total_seconds()))
