@@ -150,6 +150,20 @@ class Services:
         return StaffAdmin(self.store, self.passwords)
 
     @cached_property
+    def approvals_inbox(self):
+        """What waits for a supervisor's or a leader's approval (R12, R13)."""
+        from shared.services.approvals_inbox import ApprovalsInbox
+
+        return ApprovalsInbox(self.store, handling_policy(self.settings).leader_threshold_fen)
+
+    @cached_property
+    def major_case_board(self):
+        """The open major and hot cases at a glance (leaders, the service centre; R9)."""
+        from shared.services.major_case_board import MajorCaseBoard
+
+        return MajorCaseBoard(self.store)
+
+    @cached_property
     def held_mail_desk(self):
         """Staff working through held mail: read it, open a case from it, attach or dismiss it."""
         from shared.services.held_mail_desk import HeldMailDesk

@@ -49,10 +49,13 @@ ORDERS = {
     # Only overdue cases have the key: the whole queue is its single-field index; a department's
     # or a handler's part of it (what a handler lists) has a composite index each.
     QueueOrder.OVERDUE_LONGEST_FIRST: ("overdue_key", firestore.Query.ASCENDING, ">", ""),
+    # Only cases where an approval waits have the key (`approvals.awaits_approval`): few, so the
+    # inbox walks the automatic single-field index and checks any filter here.
+    QueueOrder.APPROVAL_OLDEST_FIRST: ("approval_key", firestore.Query.ASCENDING, ">", ""),
 }
 # The filters the server applies in a queue of few cases (the largest that fits); the others are
 # checked here.
-_NARROW_SERVED = {QueueOrder.FOLLOW_UP_OLDEST_FIRST: (),
+_NARROW_SERVED = {QueueOrder.FOLLOW_UP_OLDEST_FIRST: (), QueueOrder.APPROVAL_OLDEST_FIRST: (),
                   QueueOrder.OVERDUE_LONGEST_FIRST: (("department",), ("assignee",))}
 _SCAN_FACTOR = 4  # with filters left to check here, read this many times the page per round
 

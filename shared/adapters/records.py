@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from shared.domain.approvals import awaits_approval
 from shared.domain.case_flags import CaseFlags
 from shared.domain.cases import (
     SYSTEM,
@@ -213,7 +214,8 @@ def queue_keys(case: Case) -> dict:
     """The keys queues page by, each unique (the case number breaks ties) and sorting as text:
     `received_key` for newest first, `due_key` for most urgent first (absent: no deadline),
     `follow_up_key` for the oldest open follow-up task first (absent: no open task, R17),
-    `overdue_key` for the longest overdue first (absent: not overdue, `overdue_since`)."""
+    `overdue_key` for the longest overdue first (absent: not overdue, `overdue_since`),
+    `approval_key` for the approvals inbox, oldest received first (absent: nothing waits)."""
     keys = {"received_key": f"{time_text(case.received_at)}|{case.number}"}
     if case.next_due_at is not None:
         keys["due_key"] = f"{time_text(case.next_due_at)}|{case.number}"
@@ -221,6 +223,8 @@ def queue_keys(case: Case) -> dict:
         keys["follow_up_key"] = f"{time_text(opened)}|{case.number}"
     if (since := overdue_since(case)) is not None:
         keys["overdue_key"] = f"{since}|{case.number}"
+    if awaits_approval(case):
+        keys["approval_key"] = f"{time_text(case.received_at)}|{case.number}"
     return keys
 
 

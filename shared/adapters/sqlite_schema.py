@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 
+from shared.domain.approvals import awaits_approval
 from shared.domain.follow_up import task_opened_at
 from shared.domain.queues import reporter_email_hash, search_terms
 
@@ -256,6 +257,26 @@ def _mail_claims(db: sqlite3.Connection) -> None:
     _script(db, _MAIL_CLAIMS)
 
 
+# 15: the approvals inbox (R12, R13): when the case was received if an approval waits on it
+# (`approvals.awaits_approval`), NULL otherwise; a partial index holds those cases only, so the
+# inbox costs what it lists. Every write of a case sets it from the case.
+_APPROVALS = """
+ALTER TABLE cases ADD COLUMN approval_at TEXT;
+CREATE INDEX cases_approval ON cases (approval_at, number) WHERE approval_at IS NOT NULL;
+"""
+
+
+def _approvals(db: sqlite3.Connection) -> None:
+    _script(db, _APPROVALS)
+    rows = db.execute("SELECT doc FROM cases WHERE status = 'decision_drafted' "
+                      "OR json_array_length(json_extract(doc, '$.replies')) > 0 "
+                      "OR json_extract(doc, '$.extension.state') = 'requested'").fetchall()
+    for (text,) in rows:
+        case = records.case_from_record(json.loads(text))
+        db.execute("UPDATE cases SET approval_at = ? WHERE number = ?",
+                   (approval_column(case), case.number))
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
@@ -271,6 +292,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _statistics,
     _disclosures,
     _mail_claims,
+    _approvals,
 )
 
 
@@ -312,12 +334,18 @@ def follow_up_column(case) -> str | None:
 
 
 # Columns a case write sets from the case beside CASE_COLUMNS, each for a queue of its own.
-DERIVED_COLUMNS = ("follow_up_at", "overdue_since", "matter")
+DERIVED_COLUMNS = ("follow_up_at", "overdue_since", "matter", "approval_at")
 
 
 def derived_columns(case) -> tuple:
     """The values of DERIVED_COLUMNS for a case."""
-    return follow_up_column(case), records.overdue_since(case), case.matter
+    return follow_up_column(case), records.overdue_since(case), case.matter, \
+        approval_column(case)
+
+
+def approval_column(case) -> str | None:
+    """The `approval_at` of a case: its receipt time while an approval waits on it, else None."""
+    return records.time_text(case.received_at) if awaits_approval(case) else None
 
 
 def term_rows(number: str, received_at: str, subject: str) -> list[tuple[str, str, str]]:

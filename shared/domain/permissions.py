@@ -64,6 +64,8 @@ class Action(StrEnum):
     # supervisor other than the proposer (who also refuses and withdraws).
     PROPOSE_DISCLOSURE = "propose_disclosure"
     REVIEW_DISCLOSURE = "review_disclosure"
+    # The open major and hot cases at a glance (R9): those told of them — leaders, service centre.
+    READ_MAJOR_CASE_BOARD = "read_major_case_board"
 
 
 _CLERK, _HANDLER, _SUPERVISOR = Role.CLERK, Role.HANDLER, Role.SUPERVISOR
@@ -117,6 +119,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_STATISTICS: frozenset({_SUPERVISOR, _LEADER, _AUDITOR}),
     Action.PROPOSE_DISCLOSURE: frozenset({_HANDLER, _SUPERVISOR, _LEADER}),
     Action.REVIEW_DISCLOSURE: frozenset({_SUPERVISOR}),
+    Action.READ_MAJOR_CASE_BOARD: frozenset({_SUPERVISOR, _LEADER}),
 }
 
 

@@ -27,6 +27,10 @@ class QueueOrder(StrEnum):
     # The cases the deadline sweep found past their current deadline, the longest overdue first
     # (the deadline passed, `sweep_rules.overdue_deadline`); ties by number. The `overdue` queue.
     OVERDUE_LONGEST_FIRST = "overdue_longest_first"
+    # The cases where something waits for an approval (`approvals.awaits_approval`: replies, a
+    # drafted decision, an extension), the oldest received first; ties by number. The approvals
+    # inbox; a case with nothing waiting is in no such queue.
+    APPROVAL_OLDEST_FIRST = "approval_oldest_first"
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,13 @@ def home(visit: Visit) -> Response:
     """GET /console/: the queues, or for a member who reads none (an admin) the first place of
     the navigation their roles allow; with no such place, a page saying so (not a 403 whose
     only link leads back to it)."""
-    from .routes import NAV  # the route table imports this module
+    from .routes import NAV, may_go  # the route table imports this module
 
     member = visit.who.member
     if allowed(member, Action.READ_QUEUES):
         return queue(visit)
     for path, _, action in NAV:
-        if allowed(member, action):
+        if may_go(member, action):
             return visit.redirect(path)
     return visit.page("console/nowhere.html")
 

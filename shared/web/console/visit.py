@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from shared.domain.permissions import allowed
 from shared.domain.staff import Requester
 from shared.web.http_requests import client_address
 
@@ -60,7 +59,7 @@ class Visit:
         return Response("", 303, {"Location": self.url(path, **query)})
 
     def _layout(self) -> dict:
-        from .routes import NAV  # the route table imports the handlers, which import this
+        from .routes import NAV, may_go  # the route table imports the handlers, which import this
 
         member = self.who.member if self.who else None
         other = "en" if self.lang == "zh-CN" else "zh-CN"
@@ -74,7 +73,7 @@ class Visit:
             "roles": sorted(role.value for role in member.roles) if member else [],
             "other_lang": other, "switch_url": switch, "local": self._local,
             "nav": [{"path": path, "key": key, "current": self._sub_path().startswith(path)}
-                    for path, key, action in NAV if member and allowed(member, action)],
+                    for path, key, action in NAV if member and may_go(member, action)],
         }
 
     @property
@@ -84,3 +83,4 @@ class Visit:
     def _sub_path(self) -> str:
         path = self.request.path
         return path[path.index("/console") + len("/console"):] or "/"
+
