@@ -121,7 +121,7 @@ def test_a_report_is_marked_and_its_reward_recorded_in_yuan(desk):
     assert history["unfounded"] == 1  # the mark follows the reporter (R21)
 
 
-def test_referral_and_classification_of_a_case_in_progress(desk):
+def test_referral_classification_and_matter_of_a_case_in_progress(desk):
     console, cases = desk
     number = cases.case(Status.IN_PROGRESS, assignee="s-x", department="运营部")
     console.sign_in_as(Role.SUPERVISOR, department="客服中心")
@@ -137,6 +137,13 @@ def test_referral_and_classification_of_a_case_in_progress(desk):
                         {"kind": "complaint", "category": "billing", "reason": "实为扣费问题"}
                         ).status_code == 303
     assert console.store.get_case(number).category == "billing"
+    neither = console.post(f"/console/cases/{number}/matter",
+                           {"matter": "", "same_as": "", "reason": "同一订单多次投诉"})
+    assert neither.status_code == 422 and "同一订单多次投诉</textarea>" in text_of(neither)
+    assert console.post(f"/console/cases/{number}/matter",
+                        {"matter": "订单 20261128-001 退款", "same_as": "",
+                         "reason": "同一订单多次投诉"}).status_code == 303
+    assert console.store.get_case(number).matter
 
 
 def test_a_clerk_sees_none_of_it_and_a_forged_post_is_refused(desk):

@@ -60,13 +60,13 @@ def test_a_clerk_sees_initial_review_but_not_what_supervisors_or_handlers_do(des
     number = cases.case()
     console.sign_in_as(Role.CLERK)
     assert _action_forms(text_of(console.get(f"/console/cases/{number}"))) == \
-        {"accept", "reject", "notes", "contacts", "classification"}  # no identities for clerks
+        {"accept", "reject", "notes", "contacts", "classification", "matter"}  # no identities
     console.sign_in_as(Role.SUPERVISOR)
     accepted = cases.case(Status.ACCEPTED)
     assert _action_forms(text_of(console.get(f"/console/cases/{accepted}"))) == \
         {"identity", "assignment", "notes", "messages", "contacts", "materials-complete",
          "severity", "confidentiality", "corrective-actions", "classification", "referrals",
-         "mark"}
+         "mark", "matter"}
     console.sign_in_as(Role.AUDITOR)
     page = text_of(console.get(f"/console/cases/{number}"))
     assert _action_forms(page) == set() and "没有可执行的操作" in page

@@ -1,6 +1,7 @@
 """Actions on a case after (and beside) its decision, from the console: the follow-up call (R17),
 the respondent's notice and corrective actions, the report's mark and a reward (R21), the
-archive (R18), a referral to an authority, and the kind and category. Each calls the same
+archive (R18), a referral to an authority, the kind and category, and the matter (R8's count
+rule: typed, or the same as another case's). Each calls the same
 service command as the API's route (`staff_cases`; `case_marks` is the same object).
 
 A form whose command takes a `request_id` (a retry records nothing twice) is given a fresh one
@@ -69,6 +70,10 @@ AFTER_THE_DECISION = (
     CaseAction("refer_out", "referrals", ("authority", "referred_on", "reference", "note"),
                lambda cases, who, number, f: cases.refer_out(who, number, **f),
                choices=lambda app, who: [authority.value for authority in Authority]),
+    CaseAction("set_matter", "matter", ("matter", "same_as", "reason"),
+               lambda cases, who, number, f: cases.set_matter(
+                   who, number, matter=optional(f["matter"]), same_as=optional(f["same_as"]),
+                   reason=f["reason"])),
     CaseAction("classify", "classification", ("kind", "category", "reason"),
                lambda cases, who, number, f: cases.classify(
                    who, number, kind=optional(f["kind"]), category=optional(f["category"]),
