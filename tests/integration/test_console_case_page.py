@@ -186,3 +186,16 @@ def test_a_long_timeline_pages_on_after_its_last_event(sqlite_console, monkeypat
     later = re.search(r'<a href="([^"]+)">更多记录</a>', first).group(1).replace("&amp;", "&")
     rest = text_of(sqlite_console.get(later))
     assert "第二条" in rest and "案件已登记" not in rest
+
+
+def test_the_timeline_names_every_event_in_words(desk):
+    console, cases = desk
+    number = cases.case()
+    console.sign_in_as(Role.CLERK)
+    console.post(f"/console/cases/{number}/accept", {})
+    console.post(f"/console/cases/{number}/notes", {"text": "已电话联系"})
+    page = text_of(console.get(f"/console/cases/{number}"))
+    assert "受理通知待发送" in page and "内部备注" in page  # a notice named; a staff-only kind
+    assert "{notice}" not in page and ">note<" not in page and "notice_queued" not in page
+    english = text_of(console.get(f"/console/cases/{number}?lang=en"))
+    assert "Internal note" in english and "{notice}" not in english

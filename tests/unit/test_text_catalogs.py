@@ -44,3 +44,13 @@ def test_an_area_file_may_not_replace_existing_texts(tmp_path):
         (tmp_path / "i18n" / lang / "form.json").write_text(json.dumps({"b": 2}), "utf-8")
     with pytest.raises(ValueError, match="form"):
         Renderer(tmp_path, "Asia/Shanghai", "平台").texts("en")
+
+
+def test_staff_read_every_kind_of_event_in_words():
+    from shared.domain.cases import EventType
+
+    for lang in LANGUAGES:
+        texts = Renderer(TEMPLATES, "Asia/Shanghai", "平台").texts(lang)
+        unnamed = [kind.value for kind in EventType
+                   if kind.value not in texts["staff_events"] and kind.value not in texts["events"]]
+        assert unnamed == [], lang
