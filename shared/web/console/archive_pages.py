@@ -7,11 +7,8 @@ for members who may export (`EXPORT_CASE`), to its export, which the console ser
 `GET /cases/{n}/export` does: the same service (recorded first), a file to save, sandboxed."""
 from __future__ import annotations
 
-import unicodedata
-
 from werkzeug.wrappers import Response
 
-from shared.domain.case_numbers import parse_case_number
 from shared.domain.cases import Kind
 from shared.domain.categories import CATEGORIES
 from shared.domain.errors import InvalidCommand
@@ -21,6 +18,7 @@ from shared.services.served_files import ServedFile
 from shared.web.file_answers import file_answer
 from shared.web.staff_api.messages import field_message
 
+from .queue_pages import box_name, search_of
 from .visit import Visit
 
 PAGE_SIZE = 25
@@ -36,12 +34,12 @@ def archive_search(visit: Visit) -> Response:
     chosen["status"] = chosen["status"] if chosen["status"] in STATUSES else "archived"
     asked = {"queue": "all", "status": chosen["status"], "year": chosen["year"] or None,
              "kind": chosen["kind"] or None, "category": chosen["category"] or None,
-             "after": chosen["after"] or None, "limit": PAGE_SIZE, **_search(chosen["q"])}
+             "after": chosen["after"] or None, "limit": PAGE_SIZE, **search_of(chosen["q"])}
     errors, page = {}, {"items": [], "next_cursor": None}
     try:
         page = visit.app.staff_queues.cases(visit.who, **asked)
     except InvalidCommand as refused:
-        errors = {_field(name): field_message(code, visit.lang)
+        errors = {box_name(name): field_message(code, visit.lang)
                   for name, code in refused.errors.items()}
     cursor = page["next_cursor"]
     return visit.page(
@@ -62,16 +60,3 @@ def export_case(visit: Visit, number: str) -> Response:
     headers["Content-Security-Policy"] = f"{CONTENT_SECURITY_POLICY}; sandbox"
     return Response(data, status, headers)
 
-
-def _search(typed: str) -> dict:
-    """The box: a case number gives that case alone, anything else is words of the subject."""
-    typed = typed.strip()
-    if not typed:
-        return {}
-    if parse_case_number(unicodedata.normalize("NFKC", typed[:64])):
-        return {"number": typed}
-    return {"words": typed}
-
-
-def _field(name: str) -> str:
-    return "q" if name in ("words", "number") else name

@@ -44,7 +44,7 @@ def queue(visit: Visit) -> Response:
               "severity": args.get("severity", ""), "q": args.get("q", "")[:_TYPED_MAX],
               "after": args.get("after", "")}
     asked = {"queue": chosen["queue"], "severity": chosen["severity"] or None,
-             "after": chosen["after"] or None, "limit": PAGE_SIZE, **_search(chosen["q"])}
+             "after": chosen["after"] or None, "limit": PAGE_SIZE, **search_of(chosen["q"])}
     if chosen["severity"] and chosen["queue"] == "all":
         asked["order"] = "most_urgent_first"  # as its count: the cases with a deadline ahead
     counts = visit.app.queue_counts.counts(visit.who)
@@ -52,7 +52,7 @@ def queue(visit: Visit) -> Response:
     try:
         page = visit.app.staff_queues.cases(visit.who, **asked)
     except InvalidCommand as refused:
-        errors = {_field(name): field_message(code, visit.lang)
+        errors = {box_name(name): field_message(code, visit.lang)
                   for name, code in refused.errors.items()}
     following = visit.url("/cases", **{**chosen, "after": page["next_cursor"]}) \
         if page["next_cursor"] else ""
@@ -67,7 +67,7 @@ def _default_queue(member) -> str:
     return "new" if member.roles & SEE_ALL else "mine"
 
 
-def _search(typed: str) -> dict:
+def search_of(typed: str) -> dict:
     """What the box holds: a case number (that case alone), else words of the subject."""
     typed = typed.strip()
     if not typed:
@@ -77,6 +77,6 @@ def _search(typed: str) -> dict:
     return {"words": typed}
 
 
-def _field(name: str) -> str:
+def box_name(name: str) -> str:
     """The box's name for the service's fields it stands for."""
     return "q" if name in ("words", "number") else name
