@@ -39,7 +39,15 @@ def time_text(moment: datetime | None) -> str | None:
 def parse_time(text: str | None) -> datetime | None:
     if text is None:
         return None
+    if len(text) == 27 and text[-1] == "Z":  # time_text's own form: a hundred times faster
+        return datetime.fromisoformat(text)  # (a case holds dozens: issue 12's read cost)
     return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+
+
+def case_changed(case: Case, stored: dict) -> bool:
+    """Whether `case`, read from `stored`, has anything to write: new events, or a field whose
+    record differs (a change that records nothing on the timeline, if one ever does)."""
+    return bool(case.new_events) or case_to_record(case) != stored
 
 
 def case_to_record(case: Case) -> dict:

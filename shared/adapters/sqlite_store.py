@@ -158,13 +158,15 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
                     return None
                 self._upsert_outbox(db, message)
                 return message
-            case = self._case_in(db, message.case_number)
-            if case is None:
+            stored = self._case_record_in(db, message.case_number)
+            if stored is None:
                 return None
+            case = records.case_from_record(stored)
             indexed = sqlite_queues.indexed(case)
             if not change(message, case):
                 return None
-            self._write_case(db, case, indexed)
+            if records.case_changed(case, stored):  # a claim leaves it as it was (issue 12)
+                self._write_case(db, case, indexed)
             self._upsert_outbox(db, message)
             for key in mail_keys:
                 self.operations += 1
@@ -231,9 +233,13 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
     # -- writes inside the transactions ----------------------------------------------------
 
     def _case_in(self, db: sqlite3.Connection, number: str) -> Case | None:
+        record = self._case_record_in(db, number)
+        return records.case_from_record(record) if record else None
+
+    def _case_record_in(self, db: sqlite3.Connection, number: str) -> dict | None:
         self.operations += 1
         row = db.execute("SELECT doc FROM cases WHERE number = ?", (number,)).fetchone()
-        return records.case_from_record(json.loads(row[0])) if row else None
+        return json.loads(row[0]) if row else None
 
     def _insert_case(self, db: sqlite3.Connection, case: Case, identity: ReporterIdentity) -> None:
         """The new case's row, its first events and its private record."""
