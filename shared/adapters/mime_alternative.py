@@ -1,28 +1,29 @@
 """A plain-text-plus-HTML email built for a fraction of the CPU `EmailMessage.set_content` and
-`add_alternative` take (issue 12: building and serialising the MIME was half an
+`add_alternative` take (issue 12: building and serialising the MIME was half of an
 acknowledgment's cost).
 
 `policy.default` parses every header value into a header object when it is set, and folds each
 again from its parse tree when the message is written; `set_content` weighs quoted-printable
-against base64 in pure Python and sets its headers one parse at a time. Here an ASCII header value
-is kept as it is given (printable ASCII only) — read back, it is parsed then, as a received message's is; written, it
-goes out as it is when it fits on a line (a longer one is folded as before) — and the two parts
-are encoded directly: 7bit when ASCII in short lines, else base64 (what `set_content` picks for
-Chinese text). Any other value (not ASCII — the subject, a name —, or with a control character)
-goes through `policy.default` as before, which refuses a line break: no header injection.
+against base64 in pure Python and sets its headers one parse at a time. Here a header value of
+printable ASCII is kept as it is given: read back, it is parsed then (as a received message's
+is; a value read again is parsed once); written, it goes out as it is when it fits on a line (a
+longer one is folded as before). The two parts are encoded directly: 7bit when ASCII in short
+lines, else base64 (what `set_content` picks for Chinese text). Any other value (not ASCII — the
+subject, a name — or with a control character) goes through `policy.default` as before, which
+refuses a line break: no header injection.
 """
 from __future__ import annotations
 
 import binascii
 import secrets
 from collections.abc import Sequence
-from functools import lru_cache
-from email.message import EmailMessage
 from email.headerregistry import HeaderRegistry
+from email.message import EmailMessage
 from email.policy import EmailPolicy
+from functools import lru_cache
 
 _MAX_LINE = 78  # policy.default's max_line_length: the longest 7bit body line it keeps
-_BASE64_CHUNK = _MAX_LINE // 4 * 3  # 57 bytes: 76 characters a line, as set_content writes
+_BASE64_LINE = _MAX_LINE // 4 * 4  # 76 characters a line (57 bytes), as set_content writes
 
 
 class _ClassPerName(HeaderRegistry):
@@ -92,8 +93,9 @@ def _text_part(subtype: str, content: str) -> EmailMessage:
         return part
     body = b"\n".join(lines) + b"\n"
     part["Content-Transfer-Encoding"] = "base64"
-    part.set_payload("".join(binascii.b2a_base64(body[i:i + _BASE64_CHUNK]).decode("ascii")
-                             for i in range(0, len(body), _BASE64_CHUNK)))
+    encoded = binascii.b2a_base64(body, newline=False).decode("ascii")
+    part.set_payload("".join([encoded[i:i + _BASE64_LINE] + "\n"
+                              for i in range(0, len(encoded), _BASE64_LINE)]))
     return part
 
 
