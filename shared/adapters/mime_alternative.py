@@ -84,18 +84,25 @@ def alternative_email(headers: Sequence[tuple[str, str]], text: str, html: str,
 
 
 def _text_part(subtype: str, content: str) -> EmailMessage:
+    """The part as `set_content` encodes it — 7bit or 8bit when every line is short, else the
+    shorter of base64 and quoted-printable for its first lines — with the encoders in C."""
     lines = content.encode("utf-8").splitlines()
+    body = b"\n".join(lines) + b"\n"
     part = EmailMessage(policy=COMPOSING)
     part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
-    if content.isascii() and all(len(line) <= _MAX_LINE for line in lines):
-        part["Content-Transfer-Encoding"] = "7bit"
-        part.set_payload(b"\n".join(lines).decode("ascii") + "\n")
+    if max((len(line) for line in lines), default=0) <= _MAX_LINE:
+        part["Content-Transfer-Encoding"] = "7bit" if body.isascii() else "8bit"
+        part.set_payload(body.decode("ascii", "surrogateescape"))  # as set_content keeps 8bit
         return part
-    body = b"\n".join(lines) + b"\n"
-    part["Content-Transfer-Encoding"] = "base64"
-    encoded = binascii.b2a_base64(body, newline=False).decode("ascii")
-    part.set_payload("".join([encoded[i:i + _BASE64_LINE] + "\n"
-                              for i in range(0, len(encoded), _BASE64_LINE)]))
+    sniff = b"\n".join(lines[:10]) + b"\n"
+    if len(binascii.b2a_qp(sniff, istext=True)) > len(binascii.b2a_base64(sniff)):
+        encoded = binascii.b2a_base64(body, newline=False).decode("ascii")
+        part["Content-Transfer-Encoding"] = "base64"
+        part.set_payload("".join([encoded[i:i + _BASE64_LINE] + "\n"
+                                  for i in range(0, len(encoded), _BASE64_LINE)]))
+    else:
+        part["Content-Transfer-Encoding"] = "quoted-printable"
+        part.set_payload(binascii.b2a_qp(body, istext=True).decode("ascii"))
     return part
 
 

@@ -39,8 +39,9 @@ def time_text(moment: datetime | None) -> str | None:
 def parse_time(text: str | None) -> datetime | None:
     if text is None:
         return None
-    if len(text) == 27 and text[-1] == "Z":  # time_text's own form: a hundred times faster
-        return datetime.fromisoformat(text)  # (a case holds dozens: issue 12's read cost)
+    # time_text's own form, read a hundred times faster (a case holds dozens: issue 12)
+    if len(text) == 27 and text[10] == "T" and text[19] == "." and text[26] == "Z":
+        return datetime.fromisoformat(text)
     return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
 
 
