@@ -104,8 +104,8 @@ class SmtpTransport:
                     kept = connection
                 else:
                     expired.append(connection)
-        for connection in expired:
-            connection.leave()
+        for connection in expired:  # no QUIT: a relay (or a NAT) that dropped it would not answer
+            connection.close()
         return (kept, True) if kept is not None else (self._open(), False)
 
     def _open(self) -> _Connection:
