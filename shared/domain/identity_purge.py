@@ -19,6 +19,7 @@ from datetime import datetime
 
 from .audit import event_hash
 from .cases import SYSTEM, Case, EventType, ReporterIdentity, TimelineEvent
+from .held_mail import HeldEntry
 
 PURGED = "[purged]"  # what stands where a copy of the identity was
 RULE = "PIPL Art. 19: kept no longer than needed; the retention time after archiving is over"
@@ -31,9 +32,18 @@ MIN_PHONE_DIGITS = 5
 @dataclass(frozen=True)
 class IdentityPurge:
     """What the store does in the transaction that writes the purged case: delete its private
-    record, clear its `reporter_email_hash`, and rewrite these events in place (same seq)."""
+    record, clear its `reporter_email_hash`, rewrite these events in place (same seq) and these
+    held-mail entries (filed in the case: their sender scrubbed)."""
 
     redacted: tuple[TimelineEvent, ...] = ()
+    held: tuple[HeldEntry, ...] = ()
+
+
+def scrubbed_held(entry: HeldEntry, identity: ReporterIdentity | None) -> HeldEntry:
+    """A held entry filed in the case, without its sender's address and the identity's copies
+    in its subject."""
+    mail = replace(entry.mail, sender=PURGED, subject=scrubbed(entry.mail.subject, identity))
+    return replace(entry, mail=mail)
 
 
 def scrubbed(text: str, identity: ReporterIdentity | None, *, names: bool = True) -> str:
@@ -76,20 +86,23 @@ def redactions(events: list[TimelineEvent], identity: ReporterIdentity | None
 
 
 def purge(case: Case, identity: ReporterIdentity | None, events: list[TimelineEvent],
-          now: datetime, *, raw_deleted: int = 0, rule: str = RULE) -> bool:
+          now: datetime, *, raw_deleted: int = 0, held: tuple[HeldEntry, ...] = (),
+          rule: str = RULE) -> bool:
     """Purge the case's reporter identity at `now`, by the system: its texts scrubbed, one
-    `identity_purged` event, and the store's part in `case.purge`. Does nothing to a case
+    `identity_purged` event, and the store's part in `case.purge` (with the held entries filed
+    in the case, `held`). Does nothing to a case
     purged before (returns False)."""
     if case.identity_purged_at is not None:
         return False
     for name in ("subject", "description", "desired_outcome"):
         setattr(case, name, scrubbed(getattr(case, name), identity))
     rewritten = redactions(events, identity)
-    held = [f for f in ("name", "email", "phone") if identity and getattr(identity, f)]
+    fields = [f for f in ("name", "email", "phone") if identity and getattr(identity, f)]
     case.record(TimelineEvent(
         EventType.IDENTITY_PURGED, now, text=rule, actor=SYSTEM,
-        data={"fields": held, "raw_mail_deleted": raw_deleted,
+        data={"fields": fields, "raw_mail_deleted": raw_deleted, "held_mail": len(held),
               "redacted": {str(e.seq): event_hash(case.number, e) for e in rewritten if e.hash}}))
     case.identity_purged_at = now
-    case.purge = IdentityPurge(tuple(rewritten))
+    case.purge = IdentityPurge(tuple(rewritten),
+                               tuple(scrubbed_held(entry, identity) for entry in held))
     return True

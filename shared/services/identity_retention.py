@@ -19,6 +19,7 @@ from datetime import datetime
 from shared.domain import identity_purge, sweep_rules
 from shared.domain.cases import Case, ReporterIdentity, TimelineEvent
 from shared.domain.claim_keys import claimed
+from shared.domain.held_mail import HeldEntry
 from shared.domain.outbox import OutboxMessage
 from shared.domain.ports import AttachmentStore, CaseStore
 from shared.domain.sweep_rules import Step, SweepPolicy
@@ -36,6 +37,7 @@ class Prepared:
     identity: ReporterIdentity | None
     events: list[TimelineEvent]
     raw_deleted: int = 0
+    held: tuple[HeldEntry, ...] = ()  # held mail filed in the case (its sender: an address)
 
 
 class IdentityRetention:
@@ -65,7 +67,10 @@ class IdentityRetention:
             for key in keys:
                 self._files.delete(key)
         self._scrub_outbox(events, identity)
-        return Prepared(identity, events, len(keys) if self._files is not None else 0)
+        held_ids = sorted({e.data["held_id"] for e in events
+                           if isinstance(e.data.get("held_id"), str)})
+        held = tuple(entry for entry in map(self._store.get_held_mail, held_ids) if entry)
+        return Prepared(identity, events, len(keys) if self._files is not None else 0, held)
 
     @staticmethod
     def apply(case: Case, prepared: Prepared | None, now: datetime) -> bool:
@@ -74,7 +79,7 @@ class IdentityRetention:
         if prepared is None:
             return False
         return identity_purge.purge(case, prepared.identity, prepared.events, now,
-                                    raw_deleted=prepared.raw_deleted)
+                                    raw_deleted=prepared.raw_deleted, held=prepared.held)
 
     def _scrub_outbox(self, events: list[TimelineEvent], identity) -> None:
         """Addresses out of the last errors of the case's outbox entries."""

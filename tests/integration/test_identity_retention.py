@@ -23,10 +23,11 @@ from shared.services.identity_retention import IdentityRetention
 from shared.services.statistics_recount import StatisticsRecount
 from tests.support.builders import a_case
 from tests.support.closed_cases import close
-from tests.support.held_mail import requester, services_on
+from tests.support.held_mail import CLERK, held_complaint, requester, services_on
 from tests.support.inbound_mail import first_case
 
 ADDRESS = "87654321@qq.com"  # the corpus report's sender
+HELD_SENDER = "wangfang@qq.com"  # held mail a clerk filed in the case
 DAY = timedelta(days=1)
 BOSS = requester(Role.SUPERVISOR)
 YEARS = (date(2026, 1, 1), date(2028, 12, 31))
@@ -45,7 +46,8 @@ def at(app, moment):
 
 def archived_case_by_mail(app, clock):
     """A case opened by email, its acknowledgment sent, an SMTP error naming the address on its
-    timeline (as delivery records one), marked unfounded, closed and archived by the sweep.
+    timeline (as delivery records one), held mail filed in it, marked unfounded, closed and
+    archived by the sweep.
     (number, the moment it was archived)."""
     number = first_case(app)
     now = clock.now()
@@ -55,6 +57,7 @@ def archived_case_by_mail(app, clock):
                                   text=f"450 4.2.0 <{ADDRESS}>: mailbox busy"))
 
     app.store.update_case(number, smtp_error)
+    app.held_mail_desk.attach(CLERK, held_complaint(app), number, "同一投诉人")
     app.case_marks.mark_report(BOSS, number, "unfounded", "明显不实")
     until = now + 30 * DAY
     close(app.store, number, now + DAY, appeal_until=until)
@@ -77,7 +80,9 @@ def test_the_identity_is_purged_once_after_retention_and_the_case_and_figures_re
     quiet.next_due_at = None  # no deadline of its own: the sweeps below read only the first case
     app.store.register(quiet, app.store.get_identity(number), [])
     raw_keys = [e.data["raw"] for e in all_events(app.store, number) if "raw" in e.data]
-    assert raw_keys and ADDRESS in everything_stored(app, number)
+    assert len(raw_keys) == 2 and ADDRESS in everything_stored(app, number)
+    [held_id] = [e.data["held_id"] for e in all_events(app.store, number) if "held_id" in e.data]
+    assert HELD_SENDER in everything_stored(app, number)
     figures = app.store.statistics_counts(*YEARS)
     history = app.case_marks.reporter_history(BOSS, other)
     retention = timedelta(days=app.settings.identity_retention_days)
@@ -98,7 +103,8 @@ def test_the_identity_is_purged_once_after_retention_and_the_case_and_figures_re
     assert case.identity_purged_at == archived + retention and case.next_due_at is None
     # No copy left: not in the timeline (the SMTP error), not in the raw email (deleted).
     stored = everything_stored(app, number)
-    assert ADDRESS not in stored and PURGED in stored
+    assert ADDRESS not in stored and HELD_SENDER not in stored and PURGED in stored
+    assert app.store.get_held_mail(held_id).mail.sender == PURGED
     for key in raw_keys:
         with pytest.raises(KeyError):
             app.attachments.get(key)
