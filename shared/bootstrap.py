@@ -340,6 +340,13 @@ class Services:
                             staff_language=s.default_language)
 
     @cached_property
+    def reporter_data(self):
+        """The reporter's download of their case's data from the status page (issue 12)."""
+        from shared.services.reporter_data import ReporterData
+
+        return ReporterData(self.status, self.store, self.clock)
+
+    @cached_property
     def delivery(self):
         from shared.adapters.mail_composition import MailComposer
         from shared.services.mail_delivery import MailDelivery

@@ -113,6 +113,11 @@ def test_the_identity_is_purged_once_after_retention_and_the_case_and_figures_re
     code = derived_access_code(app.settings.reply_key, number)
     view = app.status.look_up(number, code, "203.0.113.9")
     assert view.status == "archived" and EventType.IDENTITY_PURGED in [e.type for e in view.timeline]
+    mine = app.reporter_data.download(number, code, "203.0.113.9", "html")
+    assert mine["private_record"] == {"purged_at": case.identity_purged_at.isoformat()}
+    assert ADDRESS not in json.dumps(mine, ensure_ascii=False)
+    page = app.renderer.render("reporter_data.html", "en", d=mine, css="", csp="")
+    assert "Your name and contact details were deleted on" in page
     assert app.store.statistics_counts(*YEARS) == figures
     StatisticsRecount(app.store, app.store.statistics_zone).run()
     assert app.store.statistics_counts(*YEARS) == figures  # the scrubbed timeline recounts the same
