@@ -29,16 +29,11 @@ The acknowledgment's CPU is broken down by stage, each timed exclusively of the 
 from __future__ import annotations
 
 import argparse
-import email.generator
 import logging
 import os
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,15 +41,13 @@ from pathlib import Path
 
 import functions_framework
 
+from bench.ack_stages import STAGES, timed_delivery
+from bench.loopback_mailbox import loopback_mailbox
 from shared import bootstrap
-from shared.adapters import firestore_inbound_mail, sqlite_inbound_mail
 from shared.bootstrap import Services
 from shared.services.submissions import SubmitCase
 from shared.settings import PROJECT_ROOT
-from tests.support.mailbox import free_port
 
-STAGES = ("due query", "claim", "identity read", "rendering", "MIME building", "serialising",
-          "SMTP", "settle", "mail_keys index", "delivery logic")
 BATCH = 50  # the local worker's `deliver_due` limit
 
 
@@ -69,82 +62,6 @@ class Figures:
     delivered: int  # acknowledgments the delivery reported sent
     mailbox: float = 0.0  # the mailbox's CPU seconds per message it received and filed
     filed: int = 0  # messages the mailbox filed (the warm-up's not counted)
-
-
-class StageTimer:
-    """Exclusive CPU time by stage: a stage's time excludes the stages timed inside it."""
-
-    def __init__(self):
-        self.totals: Counter[str] = Counter()
-        self._local = threading.local()
-        self._undo: list[Callable[[], None]] = []
-
-    def wrap(self, owner, attribute: str, stage: str | Callable[[], str]) -> None:
-        """Time every call of `owner.attribute` (an instance's, a class's or a module's) as
-        `stage` (a name, or a function naming it at the call) until `restore`."""
-        original = owner.__dict__[attribute] if attribute in vars(owner) else None
-        inner = getattr(owner, attribute)
-
-        def timed(*args, **kwargs):
-            stack = self._local.__dict__.setdefault("stack", [])
-            name = stage() if callable(stage) else stage
-            stack.append(0.0)
-            started = time.process_time()
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                elapsed = time.process_time() - started
-                self.totals[name] += elapsed - stack.pop()
-                if stack:
-                    stack[-1] += elapsed
-
-        setattr(owner, attribute, timed)
-        self._undo.append(lambda: setattr(owner, attribute, original) if original is not None
-                          else delattr(owner, attribute))
-
-    def restore(self) -> None:
-        while self._undo:
-            self._undo.pop()()
-
-
-class Transactions:
-    """Names each `update_outbox` call of a delivery: the first claims, the next settles."""
-
-    def __init__(self):
-        self._local = threading.local()
-
-    def start(self) -> None:
-        self._local.calls = 0
-
-    def name(self) -> str:
-        self._local.calls = getattr(self._local, "calls", 0) + 1
-        return "claim" if self._local.calls == 1 else "settle"
-
-
-def timed_delivery(services: Services) -> StageTimer:
-    """Stage timers around the delivery's real objects (restored by the caller)."""
-    timer, transactions = StageTimer(), Transactions()
-    delivery, store = services.delivery, services.store
-
-    def delivering(inner):
-        def run(*args, **kwargs):
-            transactions.start()
-            return inner(*args, **kwargs)
-        return run
-
-    timer.wrap(delivery, "deliver_due", "delivery logic")
-    timer.wrap(delivery, "deliver", "delivery logic")
-    delivery.deliver = delivering(delivery.deliver)
-    timer.wrap(store, "due_outbox", "due query")
-    timer.wrap(store, "update_outbox", transactions.name)
-    timer.wrap(store, "get_identity", "identity read")
-    timer.wrap(services.renderer, "render", "rendering")
-    timer.wrap(delivery._composer, "compose", "MIME building")
-    timer.wrap(delivery._transport, "send", "SMTP")
-    timer.wrap(email.generator.BytesGenerator, "flatten", "serialising")
-    timer.wrap(sqlite_inbound_mail, "mark_sent", "mail_keys index")
-    timer.wrap(firestore_inbound_mail, "mark_sent", "mail_keys index")
-    return timer
 
 
 def measure(services: Services, form, cases: int, backend: str = "",
@@ -237,48 +154,6 @@ def run(backend: str, store: str, cases: int, folder: Path) -> Figures:
         getattr(services.delivery._transport, "close", lambda: None)()  # kept connections
     figures.filed = len(list(mail.glob("*.eml"))) - 2  # less the warm-up's two
     return figures
-
-
-class LoopbackMailbox:
-    """The local stack's mailbox (`start_mailbox`) in a child process on a free port; `cpu()`
-    asks the child for its own CPU seconds so far (what filing the received mail costs it)."""
-
-    CODE = ("import sys, time; from pathlib import Path; "
-            "from shared.local.mailbox import start_mailbox; "
-            "c = start_mailbox(Path(sys.argv[1]), port=int(sys.argv[2])); print('ready', flush=True)\n"
-            "for _ in sys.stdin: print(time.process_time(), flush=True)\n"
-            "c.stop()")
-
-    def __init__(self, folder: Path):
-        self.port = free_port()
-        self._child = subprocess.Popen(
-            [sys.executable, "-c", self.CODE, str(folder), str(self.port)], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
-        if self._child.stdout.readline().strip() != "ready":
-            self.stop()
-            raise RuntimeError("the loopback mailbox did not start")
-
-    def cpu(self) -> float:
-        self._child.stdin.write("cpu\n")
-        self._child.stdin.flush()
-        return float(self._child.stdout.readline())
-
-    def stop(self) -> None:
-        self._child.stdin.close()
-        try:
-            self._child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._child.kill()
-            self._child.wait()
-
-
-@contextmanager
-def loopback_mailbox(folder: Path) -> Iterator[LoopbackMailbox]:
-    mailbox = LoopbackMailbox(folder)
-    try:
-        yield mailbox
-    finally:
-        mailbox.stop()
 
 
 def report(figures: Figures) -> None:
