@@ -136,7 +136,10 @@ def _runner(mode: str, app, signal: OutboxSignal, stop: threading.Event):
 
 # -- recovery ------------------------------------------------------------------------------------
 
-def recovery(outage_minutes: int, circuit: type[TransportCircuit]) -> dict:
+def recovery(outage_minutes: int, circuit: type[TransportCircuit], every: int = 1,
+             tail: timedelta = timedelta(minutes=10)) -> dict:
+    """One outage, simulated: a case every `every` ticks, from 2 minutes before it until `tail`
+    after it and every acknowledgment is in."""
     clock = FixedClock(datetime(2026, 12, 1, 1, 0, tzinfo=UTC))
     relay = TimedRelay(clock.now)
     start = clock.now() + timedelta(minutes=2)
@@ -144,11 +147,13 @@ def recovery(outage_minutes: int, circuit: type[TransportCircuit]) -> dict:
     with tempfile.TemporaryDirectory() as tmp, smtp_server(relay) as port:
         app = services(Path(tmp), port, clock, circuit=circuit)
         registered: dict[str, datetime] = {}
-        n = 0
-        while clock.now() < end + timedelta(minutes=10) or len(relay.arrived) < n:
+        n = tick = 0
+        while clock.now() < end + tail or len(relay.arrived) < n:
             relay.down = start <= clock.now() < end
-            registered[app.intake.submit(case(n)).number] = clock.now()
-            n += 1
+            if tick % every == 0:
+                registered[app.intake.submit(case(n)).number] = clock.now()
+                n += 1
+            tick += 1
             while app.delivery.deliver_due(200):
                 pass
             clock.advance(TICK)
