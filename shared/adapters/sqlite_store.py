@@ -81,9 +81,12 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         return db
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, synced: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction. `synced=False` (the outbox's own bookkeeping) lets its commit
+        wait for the next synced one (`sqlite_writers.unsynced`)."""
         db = self._connection()
-        with sqlite_writers.one_writer(self._writers):
+        with sqlite_writers.one_writer(self._writers), \
+                sqlite_writers.unsynced(db, not synced and self._synchronous == "full"):
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -158,8 +161,8 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         return records.outbox_from_record(record) if record else None
 
     def update_outbox(self, message_id, change: Callable[[OutboxMessage, Case], bool],
-                      mail_keys: Sequence[str] = ()):
-        with self._transaction() as db:
+                      mail_keys: Sequence[str] = (), synced: bool = True):
+        with self._transaction(synced) as db:
             self.operations += 1
             row = db.execute("SELECT doc FROM outbox WHERE id = ?", (message_id,)).fetchone()
             if row is None:

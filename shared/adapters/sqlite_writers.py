@@ -63,3 +63,18 @@ def one_writer(lock: threading.RLock | None) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+@contextmanager
+def unsynced(db: sqlite3.Connection, relax: bool) -> Iterator[None]:
+    """With `relax`, the transaction inside commits without syncing (NORMAL): its frames reach
+    the disk with the next synced commit, whose sync of the log covers every frame before it,
+    or at a checkpoint. A power cut can take back such commits, never a synced one after them."""
+    if not relax:
+        yield
+        return
+    db.execute("PRAGMA synchronous=NORMAL")
+    try:
+        yield
+    finally:
+        db.execute("PRAGMA synchronous=FULL")

@@ -9,6 +9,11 @@ Message-ID, which receiving mail systems and clients collapse into one message â
 SMTP or SES is impossible, so this is the narrowest window available. A lease that runs out on
 the last attempt is not claimed again: the entry is given up (`failed_mail.INTERRUPTED`), like one
 out of attempts, and staff see it in the failed-mail list.
+
+The claim and the settlement are the delivery's own bookkeeping (`synced=False`): losing either to
+a power cut can only send the message again with the same Message-ID, the case the paragraph
+above allows for, so the embedded store does not sync the disk for them; they reach it with the
+next synced commit (a registration, any staff command). What a person is told is always synced.
 """
 from __future__ import annotations
 
@@ -72,7 +77,7 @@ class MailDelivery:
             claimed["case"] = case
             return True
 
-        message = self._store.update_outbox(outbox_id, claim)
+        message = self._store.update_outbox(outbox_id, claim, synced=False)
         if message is None or claimed.get("outcome") == Outcome.FAILED:
             return DeliveryResult(outbox_id, claimed.get("outcome", Outcome.SKIPPED),
                                   message.last_error if message else "")
@@ -138,7 +143,7 @@ class MailDelivery:
 
         # Index what we sent, so that a reply quoting it in References joins the case.
         keys = [message_key(i) for i in sent_ids or []] if indexes_replies(message) else []
-        self._store.update_outbox(message.id, settle, mail_keys=keys)
+        self._store.update_outbox(message.id, settle, mail_keys=keys, synced=False)
         return DeliveryResult(message.id, Outcome.SENT)
 
     def _settle_failure(self, message: OutboxMessage, error: str, permanent: bool):
@@ -154,7 +159,7 @@ class MailDelivery:
                                         data=notice_data(current, attempt=current.attempts)))
             return True
 
-        written = self._store.update_outbox(message.id, settle)
+        written = self._store.update_outbox(message.id, settle, synced=False)
         if written is None:
             return DeliveryResult(message.id, Outcome.SKIPPED, error)
         failed = written.status == OutboxStatus.FAILED

@@ -2,7 +2,8 @@
 lock instead of polling SQLite's busy handler, so none of them ever meets "database is locked"
 even with no busy timeout at all; reads do not queue behind writers; a writer in another process
 (a tool) is still waited for; a transaction begun inside another fails instead of hanging; and a
-commit is synced to disk (FULL) unless the setting says otherwise."""
+commit is synced to disk (FULL) unless the setting says otherwise — except the delivery's own
+bookkeeping, which reaches the disk with the next synced commit."""
 from __future__ import annotations
 
 import sqlite3
@@ -10,14 +11,17 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
 from shared.adapters import sqlite_writers
 from shared.adapters.sqlite_store import SqliteCaseStore
+from shared.bootstrap import build_services
 from shared.domain.rate_limits import CounterSlot
+from shared.services.mail_delivery import Outcome
 from tests.conftest import START
-from tests.support.builders import a_case, an_identity
+from tests.support.builders import a_case, an_identity, an_outbox_message
 
 THREADS, WRITES = 8, 25
 
@@ -157,3 +161,45 @@ def test_commits_are_synced_to_disk_unless_normal_is_chosen(tmp_path):
     assert full._connection().execute("PRAGMA synchronous").fetchone()[0] == 2
     assert normal._connection().execute("PRAGMA synchronous").fetchone()[0] == 1
     assert full._connection().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+class WatchedStore(SqliteCaseStore):
+    """Notes how each write transaction commits: PRAGMA synchronous inside it (2 FULL, 1 NORMAL)."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.commits: list[int] = []
+
+    @contextmanager
+    def _transaction(self, synced: bool = True):
+        with super()._transaction(synced) as db:
+            self.commits.append(db.execute("PRAGMA synchronous").fetchone()[0])
+            yield db
+
+
+class Transport:
+    def __init__(self):
+        self.sent = []
+
+    def send(self, message):
+        self.sent.append(message)
+        return [message["Message-ID"]]
+
+
+def test_a_registration_is_synced_and_the_deliverys_bookkeeping_rides_on_the_next_sync(
+        tmp_path, settings, clock):
+    """The case number the person sees is on disk; the acknowledgment's claim and settlement
+    (whose loss only sends it again with its Message-ID) are not synced on their own."""
+    store = WatchedStore(tmp_path / "cases.sqlite3")
+    app = build_services(settings, store=store, transport=Transport(), clock=clock)
+    case = a_case("TS-20261128-000001-0", START)
+    store.register(case, an_identity(case.number), [an_outbox_message(case.number, START)])
+    assert store.commits == [2]
+
+    [result] = app.delivery.deliver_due()
+
+    assert result.outcome == Outcome.SENT
+    assert store.commits == [2, 1, 1]  # the claim, the settlement
+    assert store._connection().execute("PRAGMA synchronous").fetchone()[0] == 2  # set back
+    store.update_case(case.number, lambda c: None)
+    assert store.commits[-1] == 2
