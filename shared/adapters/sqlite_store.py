@@ -27,6 +27,7 @@ from shared.domain.statistics_counters import STATISTICS_ZONE, Facts
 
 from . import (
     records,
+    sqlite_identity_purge,
     sqlite_inbound_mail,
     sqlite_queues,
     sqlite_rate_limits,
@@ -288,6 +289,8 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
             self.operations += sqlite_queues.write_terms(db, case, indexed)
             self._count_statistics(db, case, case.counted_as or Facts.of(case))
             self._insert_events(db, case)
+            if case.purge is not None:  # the private record's purge (retention), in this write
+                self.operations += sqlite_identity_purge.purge(db, case)
         return written
 
     def _count_statistics(self, db: sqlite3.Connection, case: Case, before: Facts | None) -> None:
