@@ -28,12 +28,15 @@ def submit_form(request):
     # Until the body is read, the kind and the language come from the form's own URL.
     kind = request.args.get("kind", "complaint")
     settings = app.settings
-    problem = bodies.read_form(request, bodies.body_limit(settings.max_attachments,
-                                                          settings.max_attachment_bytes))
+    problem = bodies.read_upload_form(request, settings)
     if problem == bodies.GONE:
         return "", 400, HTML  # nobody is left to read an answer
-    if problem:  # too large, or a text too long: nothing posted can be shown again
-        return app.pages.form(lang, kind, errors={"submission": problem}), 413, HTML
+    if problem:  # cut off: the texts read before the cut-off are shown again, never the files
+        lang = decode.language(request, settings.default_language, request.form)
+        field = "files" if problem in bodies.FILE_PROBLEMS else "submission"
+        page = app.pages.form(lang, request.form.get("kind", kind), decode.form_values(request),
+                              {field: problem})
+        return page, 413, HTML
     lang = decode.language(request, settings.default_language, request.form)
     return _register(app, request, lang, request.form.get("kind", kind))
 

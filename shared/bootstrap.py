@@ -412,7 +412,8 @@ class Services:
 
         s = self.settings
         return Pages(self.renderer, s.public_status_url, s.anonymous_kinds, s.max_attachments,
-                     s.max_attachment_bytes, s.public_pages_base_url)
+                     s.max_attachment_bytes, s.public_pages_base_url,
+                     max_total_bytes=s.max_attachments_total_bytes)
 
     @cached_property
     def transparency(self):

@@ -50,6 +50,12 @@ class Settings:
     check_email_deliverability: bool = False
     max_attachments: int = 5
     max_attachment_bytes: int = 10 * 1024 * 1024
+    # The public form's edge (issue 12): all files of one post together (0: every file at its
+    # largest), the largest request the platform in front takes (Cloud Run: 33554432; 0: none),
+    # and the cases a client registers in an hour after which its posts need a proof of work.
+    max_attachments_total_bytes: int = 0
+    platform_request_cap_bytes: int = 0
+    challenge_after_submissions: int = 5
     submissions_per_client_per_hour: int = 20
     lookup_attempts_per_client: int = 30
     lookup_attempts_per_case: int = 20

@@ -41,13 +41,17 @@ def _category_groups(kind: str):
 
 class Pages:
     def __init__(self, renderer: Renderer, status_url: str, anonymous_kinds: frozenset[str],
-                 max_files: int, max_file_bytes: int, public_pages_url: str = ""):
+                 max_files: int, max_file_bytes: int, public_pages_url: str = "",
+                 max_total_bytes: int = 0):
         self._renderer = renderer
         self._status_url = status_url
         # The handling policy and the transparency page (R22), linked from the form and status.
         self._public = public_pages_url
         self._anonymous_kinds = anonymous_kinds
-        self._limits = {"max_files": max_files, "max_mb": max_file_bytes // (1024 * 1024)}
+        # The page tells the real limits: a total below every file at its largest is shown too.
+        total = max_total_bytes if 0 < max_total_bytes < max_files * max_file_bytes else 0
+        self._limits = {"max_files": max_files, "max_mb": max_file_bytes // (1024 * 1024),
+                        "total_mb": total // (1024 * 1024)}
 
     def form(self, lang: str, kind: str, values: dict | None = None,
              errors: dict | None = None, retry_minutes: int | None = None) -> str:
