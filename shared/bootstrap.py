@@ -323,6 +323,21 @@ class Services:
         return Intake(self.registration, self.store, rules, s.reply_key)
 
     @cached_property
+    def form_guard(self):
+        """The form's trap field and proof of work (issue 12)."""
+        from shared.domain.form_tokens import is_form_token, receipt_id
+        from shared.services.form_guard import FormGuard
+
+        s = self.settings
+
+        def sent_before(token: str) -> bool:
+            return is_form_token(token) and self.intake.receipt(
+                receipt_id(s.reply_key, token)) is not None
+
+        return FormGuard(self.store, self.clock, s.reply_key, s.challenge_threshold,
+                         sent_before)
+
+    @cached_property
     def receipt_links(self):
         from shared.web.receipts import ReceiptLinks
 
