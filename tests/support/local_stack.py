@@ -27,9 +27,10 @@ class LocalStack:
 
 
 @contextmanager
-def running_local_stack(folder: Path):
+def running_local_stack(folder: Path, **settings: str):
+    """`settings`: more CD_* variables for this stack (CD_CHALLENGE_AFTER_SUBMISSIONS="1")."""
     http_port, smtp_port, inbound_port = free_port(), free_port(), free_port()
-    env = dict(os.environ,
+    env = dict(os.environ, **settings,
                CD_LOCAL_HTTP_PORT=str(http_port), CD_SMTP_PORT=str(smtp_port),
                CD_SQLITE_PATH=str(folder / "cases.sqlite3"),
                CD_LOCAL_MAILBOX=str(folder / "mail"),
