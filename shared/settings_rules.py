@@ -15,6 +15,7 @@ KINDS = tuple(kind.value for kind in Kind)
 # Choices are matched without regard to case (`Firestore` is firestore) and stored as written here.
 CHOICES: dict[str, tuple[str, ...]] = {
     "case_store": ("sqlite", "firestore"),
+    "sqlite_synchronous": ("full", "normal"),  # sqlite_writers.SYNCHRONOUS
     "mail_transport": ("smtp", "ses"),
     "attachment_store": ("folder", "gcs"),
     "email_default_kind": KINDS,
@@ -30,8 +31,8 @@ MINIMUMS: dict[str, int] = {
     "lookup_attempts_per_client": 1, "lookup_attempts_per_case": 1, "delivery_max_attempts": 1,
     "acknowledgments_per_sender_per_hour": 1, "max_message_bytes": 1024, "trusted_proxies": 0,
     "compensation_leader_threshold_yuan": 0, "appeal_window_months": 6,  # DSA Art. 20: six at least
-    "follow_up_link_days": 1, "max_attachments_total_bytes": 0, "platform_request_cap_bytes": 0,
-    "challenge_after_submissions": 0,
+    "follow_up_link_days": 1, "local_delivery_workers": 1, "max_attachments_total_bytes": 0,
+    "platform_request_cap_bytes": 0, "challenge_after_submissions": 0,
     "identity_retention_days": 1,
 }
 MAX_LINK_DAYS = 3650  # a rating link valid longer is a typo (and past what a date can hold)
