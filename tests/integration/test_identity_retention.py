@@ -5,6 +5,7 @@ its status page (number and access code), its timeline with its audit chain hold
 statistics, and the tallies of R21's marks."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, timedelta
 
@@ -159,3 +160,11 @@ def test_two_sweeps_that_read_the_case_together_purge_it_once(app, clock):
     assert len(purges) == 1
     assert [r.actions.get("identity_purge", 0) for r in reports] == [1, 0]
     assert check_case(app.store, app.store.get_case(number)) is None
+
+
+def test_the_published_policy_states_the_retention_it_applies(settings):
+    shorter = build_services(dataclasses.replace(settings, identity_retention_days=200))
+    page = shorter.public_pages.policy("zh-CN", shorter.published_policy)
+    english = shorter.public_pages.policy("en", shorter.published_policy)
+    assert "案件归档 200 天后" in page and "deleted 200 days after the case is archived" in english
+    assert shorter.published_policy.version != build_services(settings).published_policy.version
