@@ -21,6 +21,7 @@ from shared.domain.staff import Role
 from shared.services.audit_chain import all_events, check_case
 from shared.services.deadline_sweep import DeadlineSweep
 from shared.services.identity_retention import IdentityRetention
+from shared.services.retention_clocks import ClocksStarted, start_retention_clocks
 from shared.services.statistics_recount import StatisticsRecount
 from tests.support.builders import a_case
 from tests.support.closed_cases import close
@@ -168,3 +169,20 @@ def test_the_published_policy_states_the_retention_it_applies(settings):
     english = shorter.public_pages.policy("en", shorter.published_policy)
     assert "案件归档 200 天后" in page and "deleted 200 days after the case is archived" in english
     assert shorter.published_policy.version != build_services(settings).published_policy.version
+
+
+def test_cases_archived_before_the_clock_existed_get_it_once_and_are_purged(app, clock):
+    number, archived = archived_case_by_mail(app, clock)
+
+    def as_archived_before(case):  # what archiving left before this version
+        case.next_due_at = None
+
+    app.store.update_case(number, as_archived_before)
+    later = archived + DAY
+    assert start_retention_clocks(app.store, FixedClock(later)) == ClocksStarted(1, 1)
+    assert start_retention_clocks(app.store, FixedClock(later)) == ClocksStarted(1, 0)
+    at(app, later).deadline_sweep.run(60)  # reads it once and sets its purge moment
+    retention = timedelta(days=app.settings.identity_retention_days)
+    assert app.store.get_case(number).next_due_at == archived + retention
+    at(app, archived + retention).deadline_sweep.run(60)
+    assert app.store.get_identity(number) is None
