@@ -8,6 +8,7 @@ from shared.domain.staff import Role
 from tests.support import console as console_fixtures
 from tests.support import staff_api as api_fixtures
 from tests.support.console import text_of
+from tests.support.held_mail import requester
 from tests.support.staff_desk import StaffDesk
 
 staff_api, sqlite_staff_api = api_fixtures.staff_api, api_fixtures.sqlite_staff_api
@@ -30,3 +31,16 @@ def test_a_purged_reporter_is_said_so_and_cannot_be_revealed(sqlite_console):
     assert "w***@qq.com" not in page and store.get_identity(number) is None
     assert [e.type for e in store.case_events(number, public_only=True, limit=50)][-1] == \
         EventType.IDENTITY_PURGED
+
+
+def test_the_export_and_the_printed_form_say_the_reporter_was_purged(sqlite_console):
+    cases = StaffDesk(sqlite_console.store, sqlite_console.api.app.clock)
+    number = cases.case()
+    store, now, app = sqlite_console.store, cases.clock.now(), sqlite_console.api.app
+    identity = store.get_identity(number)
+    store.update_case(number, lambda case: purge(case, identity, [], now) and None)
+    boss = requester(Role.SUPERVISOR)
+    exported = app.case_exports.export(boss, number, "en").data.decode()
+    printed = app.case_print_forms.print_form(boss, number, "en").html
+    for document in (exported, printed):
+        assert 'id="reporter-purged"' in document and "nothing left to reveal" in document
