@@ -59,6 +59,14 @@ def archived_case_by_mail(app, clock):
                                   text=f"450 4.2.0 <{ADDRESS}>: mailbox busy"))
 
     app.store.update_case(number, smtp_error)
+    [ack] = [e.data["outbox_id"] for e in all_events(app.store, number)
+             if e.type == EventType.NOTICE_QUEUED]
+
+    def failed_once(message, _case):  # the entry keeps the last SMTP error, which names them
+        message.last_error = f"550 5.1.1 <{ADDRESS}>: Recipient address rejected"
+        return True
+
+    app.store.update_outbox(ack, failed_once)
     app.held_mail_desk.attach(CLERK, held_complaint(app), number, "同一投诉人")
     app.case_marks.mark_report(BOSS, number, "unfounded", "明显不实")
     until = now + 30 * DAY
@@ -107,6 +115,9 @@ def test_the_identity_is_purged_once_after_retention_and_the_case_and_figures_re
     stored = everything_stored(app, number)
     assert ADDRESS not in stored and HELD_SENDER not in stored and PURGED in stored
     assert app.store.get_held_mail(held_id).mail.sender == PURGED
+    errors = [app.store.get_outbox(e.data["outbox_id"]).last_error
+              for e in all_events(app.store, number) if e.type == EventType.NOTICE_QUEUED]
+    assert errors and all(ADDRESS not in error for error in errors) and PURGED in errors[0]
     for key in raw_keys:
         with pytest.raises(KeyError):
             app.attachments.get(key)
