@@ -194,7 +194,7 @@ class Services:
         """Queues and search for staff: keyset pages of indexed store queries."""
         from shared.services.staff_queues import StaffQueues
 
-        return StaffQueues(self.store, self.settings.timezone)
+        return StaffQueues(self.store, self.settings.timezone, self.clock)
 
     @cached_property
     def statistics(self):

@@ -140,6 +140,13 @@ def hold_report(case: Case, until: datetime, matched_on: list[str], now: datetim
                                                      "matched_on": sorted(matched_on)}))
 
 
+def hold_pending(case: Case) -> datetime | None:
+    """The end of the case's hold while it is not released (ended by itself or not): the held
+    queue's key (`queues.QueueOrder.HELD_SOONEST_FIRST`)."""
+    hold = case.misuse_hold
+    return None if not hold or hold.get("released_at") else _time(hold.get("until"))
+
+
 def is_held(case: Case, now: datetime) -> bool:
     """Held for review now: a hold not released whose time has not ended."""
     hold = case.misuse_hold

@@ -4,8 +4,6 @@ reporter's standing, the supervisors' release and lift forms, refusals with the 
 escaped). The rules themselves are tested in test_misuse_policy.py."""
 from __future__ import annotations
 
-import pytest
-
 from shared.domain.cases import Channel, EventType, Kind
 from shared.domain.staff import Role
 from shared.services.registration import NewCase
@@ -99,6 +97,8 @@ def test_the_console_shows_the_hold_and_the_supervisor_releases_and_lifts_it(sql
         app.staff_cases.mark_report(requester, _report(app), "unfounded", "查无此事")
     held = _report(app)
 
+    queue = text_of(console.get("/console/cases?queue=held"))
+    assert held in queue and "暂缓处理（滥用举报）" in queue
     page = text_of(console.get(f"/console/cases/{held}"))
     assert "依滥用举报规则暂缓处理" in page and "已向举报人发出警告" in page
     assert 'action="/console/cases/{}/release-hold"'.format(held) in page
@@ -114,6 +114,7 @@ def test_the_console_shows_the_hold_and_the_supervisor_releases_and_lifts_it(sql
     assert answer.status_code == 303
     page = text_of(console.get(answer.headers["Location"]))
     assert "已解除该举报的暂缓处理" in page and "release-hold" not in page
+    assert held not in text_of(console.get("/console/cases?queue=held"))
     assert HOSTILE not in page  # the reason, in the timeline, escaped
     assert ESCAPED in page
 

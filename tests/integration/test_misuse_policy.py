@@ -222,3 +222,29 @@ def test_the_counts_feed_the_statistics_once_each(desk):
     bulletin = statistics.bulletin(statistics.period(month="2026-11"))
     assert bulletin.misuse == {"warned": 1, "hold_started": 1, "held": 2, "released": 1,
                                "lifted": 1}
+
+
+def test_held_reports_are_queued_until_released_or_their_hold_ends(desk):
+    desk.marked(5)
+    first = desk.report().number
+    desk.clock.advance(timedelta(days=1))
+    desk.cases.lift_misuse_standing(desk.boss, first, reason="申诉成立")  # the first hold ends
+    desk.marked(5, email="li.lei@example.com")
+    second = desk.report(email="li.lei@example.com").number
+    third = desk.report(email="li.lei@example.com").number
+    queues = desk.app.staff_queues
+
+    def held() -> list[str]:
+        return [item["number"] for item in queues.cases(desk.boss, queue="held")["items"]]
+
+    assert held() == [first, *sorted((second, third))]  # the hold ending soonest first
+    desk.cases.release_held_report(desk.boss, second, reason="r")
+    assert held() == [first, third]
+    page = queues.cases(desk.boss, queue="held", limit=1)
+    assert [i["number"] for i in page["items"]] == [first]
+    assert [i["number"] for i in queues.cases(desk.boss, queue="held", after=page["next_cursor"])[
+        "items"]] == [third]
+    assert queues.cases(desk.boss, queue="held", number=third)["items"][0]["number"] == third
+    desk.clock.advance(timedelta(days=29, seconds=1))  # the first hold has ended by itself
+    assert held() == [third]
+    assert queues.cases(desk.boss, queue="held", number=first)["items"] == []
