@@ -147,6 +147,15 @@ def hold_pending(case: Case) -> datetime | None:
     return None if not hold or hold.get("released_at") else _time(hold.get("until"))
 
 
+def unresolved_since(case: Case) -> datetime:
+    """Since when R8's time rules count the case unresolved (a week: hot, a month: major): its
+    receipt, or for a held report the end of its hold (its release, or the time set). Waiting
+    out a hold is not the platform's delay, and a report held a month must not come out major."""
+    hold = case.misuse_hold
+    end = _time(hold.get("released_at") or hold.get("until")) if hold else None
+    return max(case.received_at, end) if end else case.received_at
+
+
 def is_held(case: Case, now: datetime) -> bool:
     """Held for review now: a hold not released whose time has not ended."""
     hold = case.misuse_hold

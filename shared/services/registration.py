@@ -195,8 +195,7 @@ class Registration:
         random_code = new_access_code()
         received = command.received_at or now
         command = noting_repeat(self._store, command, received)  # for the statistics (R19)
-        hold = self._misuse_holds and self._misuse_holds.hold_of(  # R21: held for review?
-            command.email, command.phone, command.anonymous, now)
+        hold = self._misuse_holds and self._misuse_holds.hold_of(command, now)  # R21: held?
         for _ in range(NUMBER_DRAWS):
             # Numbered by the day it reached us (R2), as the paper register of calls and letters is.
             number = new_case_number(command.kind, received.astimezone(self._zone).date())

@@ -248,3 +248,26 @@ def test_held_reports_are_queued_until_released_or_their_hold_ends(desk):
     desk.clock.advance(timedelta(days=29, seconds=1))  # the first hold has ended by itself
     assert held() == [third]
     assert queues.cases(desk.boss, queue="held", number=first)["items"] == []
+
+
+def test_a_held_report_is_not_escalated_for_the_time_it_waited_out(desk):
+    desk.marked(5)
+    held = desk.report().number
+    desk.clock.advance(timedelta(days=31))  # the hold has ended; the review falls due
+    desk.app.deadline_sweep.run(60)
+    desk.app.deadline_sweep.run(60)
+    case = desk.store.get_case(held)
+    assert case.severity.value == "general"  # not major for a month on hold (R8: our delay)
+    assert desk.events(held, EventType.SEVERITY_SET) == []
+    desk.clock.advance(timedelta(days=7))  # a week unresolved after the hold: hot, as any case
+    desk.app.deadline_sweep.run(60)
+    assert desk.store.get_case(held).severity.value == "hot"
+
+
+def test_a_complaint_from_a_held_contact_is_handled_as_anybodys(desk):
+    desk.marked(5)
+    complaint = desk.app.registration.register(NewCase(
+        kind=Kind.COMPLAINT, channel=Channel.WEB_FORM, category="service", subject="退款未到账",
+        description="申请退款十天了还没有到账。", name="王小明", email=EMAIL))
+    assert desk.store.get_case(complaint.number).misuse_hold == {}
+    desk.cases.accept(desk.boss, complaint.number)
