@@ -62,6 +62,8 @@ class Settings:
     compensation_leader_threshold_yuan: int = 500
     appeal_window_months: int = 6
     follow_up_link_days: int = 30  # a closure notice's rating link works this many days (R17)
+    # The reporter's private record is purged this many days after the case is archived (PIPL).
+    identity_retention_days: int = 365
     reply_approval_waived_for: frozenset[str] = field(default_factory=frozenset)
     # R19: the statistics bulletin the sweep mails to the leaders after each period ends
     # (monthly | weekly | both | off), and the console's address its link points at (empty:

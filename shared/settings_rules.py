@@ -31,6 +31,7 @@ MINIMUMS: dict[str, int] = {
     "compensation_leader_threshold_yuan": 0, "appeal_window_months": 6,  # DSA Art. 20: six at least
     "follow_up_link_days": 1, "misuse_warn_after": 0, "misuse_hold_after": 2,
     "misuse_window_days": 1, "misuse_hold_days": 1,
+    "identity_retention_days": 1,
 }
 MAX_LINK_DAYS = 3650  # a rating link valid longer is a typo (and past what a date can hold)
 PORTS = ("smtp_port", "local_http_port", "local_inbound_smtp_port")
@@ -123,7 +124,7 @@ def field_problem(name: str, value) -> str | None:
             return f"{var}={sorted(members)!r}: must be {_one_of(CHOICES[name])}"
     if name in MINIMUMS and value < MINIMUMS[name]:
         return f"{var}={value}: must be at least {MINIMUMS[name]}"
-    if name == "follow_up_link_days" and value > MAX_LINK_DAYS:
+    if name in ("follow_up_link_days", "identity_retention_days") and value > MAX_LINK_DAYS:
         return f"{var}={value}: must be at most {MAX_LINK_DAYS} (ten years)"
     if name in PORTS and not 1 <= value <= 65535:
         return f"{var}={value}: must be a port number from 1 to 65535"

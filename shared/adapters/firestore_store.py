@@ -30,6 +30,7 @@ from shared.domain.statistics_counters import STATISTICS_ZONE, Facts
 
 from . import (
     firestore_case_documents,
+    firestore_identity_purge,
     firestore_inbound_mail,
     firestore_queue,
     firestore_rate_limits,
@@ -269,6 +270,8 @@ class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
     def _write_case(self, transaction, case: Case, stored: dict) -> None:
         self._count_statistics(transaction, case)
         self.operations += firestore_case_documents.rewrite_case(transaction, self.client, case, stored)
+        if case.purge is not None:  # the private record's purge (retention), in this commit
+            self.operations += firestore_identity_purge.purge(transaction, self.client, case)
 
     def _count_statistics(self, writer, case: Case) -> None:
         """The statistics counters the case's new events move, in the same commit (R19). The

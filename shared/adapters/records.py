@@ -99,6 +99,8 @@ def case_to_record(case: Case) -> dict:
                                            ("extension", case.extension),
                                            ("disclosure", case.disclosure),
                                            ("misuse_hold", case.misuse_hold),
+                                           ("identity_purged_at",
+                                            time_text(case.identity_purged_at)),
                                            *_clock_fields(case))
            if value},
     }
@@ -157,6 +159,7 @@ def case_from_record(record: dict) -> Case:
         extension=dict(record.get("extension", {})),
         disclosure=dict(record.get("disclosure", {})),
         misuse_hold=dict(record.get("misuse_hold", {})),
+        identity_purged_at=parse_time(record.get("identity_purged_at")),
         **{name: parse_time(record.get(name)) for name in CLOCK_FIELDS},
     )
     # Set after construction: a stored case without a deadline keeps none.
