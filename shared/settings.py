@@ -117,7 +117,8 @@ class Settings:
     local_http_host: str = "127.0.0.1"
     local_http_port: int = 8080
     local_mailbox: Path = PROJECT_ROOT / "var" / "mail"
-    local_worker_interval: float = 1.0
+    local_worker_interval: float = 1.0  # the outbox pool's poll while nothing is due
+    local_delivery_workers: int = 4  # the outbox pool's threads (issue 12)
     local_sweep_interval: float = 60.0  # seconds between the local stack's sweeps
     local_inbound_smtp_host: str = "127.0.0.1"
     local_inbound_smtp_port: int = 2525

@@ -29,8 +29,8 @@ MINIMUMS: dict[str, int] = {
     "lookup_attempts_per_client": 1, "lookup_attempts_per_case": 1, "delivery_max_attempts": 1,
     "acknowledgments_per_sender_per_hour": 1, "max_message_bytes": 1024, "trusted_proxies": 0,
     "compensation_leader_threshold_yuan": 0, "appeal_window_months": 6,  # DSA Art. 20: six at least
-    "follow_up_link_days": 1, "misuse_warn_after": 0, "misuse_hold_after": 2,
-    "misuse_window_days": 1, "misuse_hold_days": 1,
+    "follow_up_link_days": 1, "local_delivery_workers": 1, "misuse_warn_after": 0,
+    "misuse_hold_after": 2, "misuse_window_days": 1, "misuse_hold_days": 1,
     "identity_retention_days": 1,
 }
 MAX_LINK_DAYS = 3650  # a rating link valid longer is a typo (and past what a date can hold)

@@ -44,6 +44,7 @@ from .firestore_case_documents import CASES, IDENTITIES, TimelineTooLong
 from .firestore_disclosures import FirestoreDisclosures
 from .firestore_failed_mail import FirestoreFailedMail
 from .firestore_inbound_mail import MAIL_INDEX, FirestoreHeldMail
+from .firestore_outbox_waiting import FirestoreOutboxWaiting
 from .firestore_period_mail import FirestorePeriodMail
 from .firestore_reporter_marks import FirestoreReporterMarks
 from .firestore_sessions import FirestoreSessions
@@ -55,7 +56,7 @@ _MAX_ATTEMPTS = 30
 
 class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
                          FirestoreReporterMarks, FirestoreFailedMail, FirestoreCaseAsRead,
-                         FirestorePeriodMail, FirestoreDisclosures):
+                         FirestorePeriodMail, FirestoreDisclosures, FirestoreOutboxWaiting):
     """CaseStore on Firestore. The client is built on first use, not at import time."""
 
     def __init__(self, project: str, database: str = "(default)", client=None,

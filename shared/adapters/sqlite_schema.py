@@ -278,7 +278,12 @@ def _approvals(db: sqlite3.Connection) -> None:
                    (approval_column(case), case.number))
 
 
-# 16: the held queue (R21, `misuse.py`): the end of a hold not released, NULL otherwise; a
+# 16: a case's outbox entries (its status page says when a notice to the reporter is delayed).
+def _outbox_case(db: sqlite3.Connection) -> None:
+    db.execute("CREATE INDEX outbox_case ON outbox (case_number, awaiting)")
+
+
+# 17: the held queue (R21, `misuse.py`): the end of a hold not released, NULL otherwise; a
 # partial index holds those cases only. Every write of a case sets it from the case; no case
 # stored before holds existed was held.
 _MISUSE_HOLDS = """
@@ -307,6 +312,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _disclosures,
     _mail_claims,
     _approvals,
+    _outbox_case,
     _misuse_holds,
 )
 

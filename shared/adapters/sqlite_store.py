@@ -36,6 +36,7 @@ from .sqlite_case_as_read import SqliteCaseAsRead
 from .sqlite_disclosures import SqliteDisclosures
 from .sqlite_failed_mail import SqliteFailedMail
 from .sqlite_inbound_mail import SqliteHeldMail
+from .sqlite_outbox_waiting import SqliteOutboxWaiting
 from .sqlite_period_mail import SqlitePeriodMail
 from .sqlite_reporter_marks import SqliteReporterMarks
 from .sqlite_schema import (
@@ -56,7 +57,7 @@ _UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash") 
 
 class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporterMarks,
                       SqliteFailedMail, SqliteCaseAsRead, SqlitePeriodMail,
-                      SqliteDisclosures):
+                      SqliteDisclosures, SqliteOutboxWaiting):
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
     def __init__(self, path: str | Path, statistics_zone: tzinfo = STATISTICS_ZONE):
