@@ -28,7 +28,9 @@ def build_store(settings: Settings) -> CaseStore:
     from shared.adapters.sqlite_store import SqliteCaseStore
 
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteCaseStore(settings.sqlite_path, statistics_zone=ZoneInfo(settings.timezone))
+    return SqliteCaseStore(settings.sqlite_path, statistics_zone=ZoneInfo(settings.timezone),
+                           synchronous=settings.sqlite_synchronous,
+                           writer_lock=settings.sqlite_writer_lock)
 
 
 def build_transport(settings: Settings) -> MailTransport:
