@@ -490,7 +490,8 @@ def policy_inputs(settings: Settings):
         appeal_window_months=s.appeal_window_months, rating_link_days=s.follow_up_link_days,
         leader_threshold_yuan=s.compensation_leader_threshold_yuan,
         rewards_offered=s.rewards_offered, effective_from=s.policy_effective_from,
-        transparency_url=f"{s.public_pages_base_url}/transparency")
+        transparency_url=f"{s.public_pages_base_url}/transparency",
+        identity_retention_days=s.identity_retention_days)
     return channels, rules
 
 
