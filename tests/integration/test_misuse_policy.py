@@ -222,6 +222,12 @@ def test_the_counts_feed_the_statistics_once_each(desk):
     bulletin = statistics.bulletin(statistics.period(month="2026-11"))
     assert bulletin.misuse == {"warned": 1, "hold_started": 1, "held": 2, "released": 1,
                                "lifted": 1}
+    # The public transparency page: totals only (DSA Art. 24(1)(b), R22).
+    report = desk.app.transparency.report("2026-11")
+    assert (report.figures["misuse_warned"], report.figures["misuse_holds"]) == (1, 1)
+    page = desk.app.public_pages.transparency("en", report)
+    assert "Reporters whose new reports were held for review" in page
+    assert 'id="misuse-holds">1<' in page
 
 
 def test_held_reports_are_queued_until_released_or_their_hold_ends(desk):
