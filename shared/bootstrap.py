@@ -491,8 +491,15 @@ def policy_inputs(settings: Settings):
         leader_threshold_yuan=s.compensation_leader_threshold_yuan,
         rewards_offered=s.rewards_offered, effective_from=s.policy_effective_from,
         transparency_url=f"{s.public_pages_base_url}/transparency",
-        identity_retention_days=s.identity_retention_days)
+        identity_retention_days=s.identity_retention_days,
+        max_attachments_total_mb=_total_mb(s))
     return channels, rules
+
+
+def _total_mb(s: Settings) -> int:
+    """The files' total the form states (0: none below every file at its largest)."""
+    total = s.max_attachments_total_bytes
+    return total // 2**20 if 0 < total < s.max_attachments * s.max_attachment_bytes else 0
 
 
 def mail_rules(settings: Settings):

@@ -53,6 +53,7 @@ class PolicyRules:
     effective_from: str = ""  # YYYY-MM-DD; empty: from the day it is published
     transparency_url: str = ""
     identity_retention_days: int = 365  # the reporter's identity is purged after archiving
+    max_attachments_total_mb: int = 0  # all files together, when less than each at its largest
 
 
 @dataclass(frozen=True)

@@ -154,3 +154,15 @@ def test_the_clouds_settings_fit_cloud_runs_cap():
     assert cap == CLOUD_RUN_REQUEST_CAP
     Settings(platform_request_cap_bytes=cap, max_attachments_total_bytes=total)  # starts
     assert re.fullmatch(r"\d+", str(total)) and total <= 30 * MB
+
+
+def test_the_published_policy_states_the_files_total_the_cloud_sets(function_client, monkeypatch):
+    monkeypatch.setenv("CD_MAX_ATTACHMENTS_TOTAL_BYTES", str(30 * MB))
+    bootstrap.services.cache_clear()
+    client = function_client("public_pages")
+    assert "合计不超过 30 MB。" in client.get("/policy").get_data(as_text=True)
+    assert "Together they may hold at most 30 MB." in client.get(
+        "/policy?lang=en").get_data(as_text=True)
+    monkeypatch.delenv("CD_MAX_ATTACHMENTS_TOTAL_BYTES")
+    bootstrap.services.cache_clear()
+    assert "合计不超过" not in function_client("public_pages").get("/policy").get_data(as_text=True)
