@@ -325,6 +325,21 @@ class Services:
         return Intake(self.registration, self.store, rules, s.reply_key)
 
     @cached_property
+    def form_guard(self):
+        """The form's trap field and proof of work (issue 12)."""
+        from shared.domain.form_tokens import is_form_token, receipt_id
+        from shared.services.form_guard import FormGuard
+
+        s = self.settings
+
+        def sent_before(token: str) -> bool:
+            return is_form_token(token) and self.intake.receipt(
+                receipt_id(s.reply_key, token)) is not None
+
+        return FormGuard(self.store, self.clock, s.reply_key, s.challenge_threshold,
+                         sent_before)
+
+    @cached_property
     def receipt_links(self):
         from shared.web.receipts import ReceiptLinks
 
@@ -424,7 +439,8 @@ class Services:
 
         s = self.settings
         return Pages(self.renderer, s.public_status_url, s.anonymous_kinds, s.max_attachments,
-                     s.max_attachment_bytes, s.public_pages_base_url)
+                     s.max_attachment_bytes, s.public_pages_base_url,
+                     max_total_bytes=s.max_attachments_total_bytes)
 
     @cached_property
     def transparency(self):

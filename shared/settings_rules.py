@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.domain.cases import Kind
+from shared.domain.form_limits import FORM_TEXT_ALLOWANCE, body_limit
 
 KINDS = tuple(kind.value for kind in Kind)
 # Choices are matched without regard to case (`Firestore` is firestore) and stored as written here.
@@ -30,7 +31,8 @@ MINIMUMS: dict[str, int] = {
     "lookup_attempts_per_client": 1, "lookup_attempts_per_case": 1, "delivery_max_attempts": 1,
     "acknowledgments_per_sender_per_hour": 1, "max_message_bytes": 1024, "trusted_proxies": 0,
     "compensation_leader_threshold_yuan": 0, "appeal_window_months": 6,  # DSA Art. 20: six at least
-    "follow_up_link_days": 1, "local_delivery_workers": 1,
+    "follow_up_link_days": 1, "local_delivery_workers": 1, "max_attachments_total_bytes": 0,
+    "platform_request_cap_bytes": 0, "challenge_after_submissions": 0,
     "identity_retention_days": 1,
 }
 MAX_LINK_DAYS = 3650  # a rating link valid longer is a typo (and past what a date can hold)
@@ -162,7 +164,25 @@ def combination_problems(settings) -> list[str]:
         # other service would let its users in here.
         problems.append("CD_IAP_AUDIENCE: must be set when CD_STAFF_IDENTITY=iap (the protected "
                         "service's audience, like /projects/NUMBER/global/backendServices/ID)")
+    problems += _platform_cap_problems(settings)
     return problems
+
+
+def _platform_cap_problems(settings) -> list[str]:
+    """A form whose largest post the platform refuses fails before our code runs, with the
+    platform's error page instead of ours: the files' limits must fit under its cap."""
+    cap = settings.platform_request_cap_bytes
+    largest = body_limit(settings.max_attachments, settings.max_attachment_bytes,
+                         settings.max_attachments_total_bytes)
+    if not cap or largest <= cap:
+        return []
+    return [f"CD_PLATFORM_REQUEST_CAP_BYTES={cap}: the form's largest post is {largest} bytes "
+            f"({settings.max_attachments} files x {settings.max_attachment_bytes} bytes"
+            + (f", at most {settings.max_attachments_total_bytes} together"
+               if settings.max_attachments_total_bytes else "")
+            + f", plus {FORM_TEXT_ALLOWANCE} for the texts); set CD_MAX_ATTACHMENTS_TOTAL_BYTES "
+            f"to at most {cap - FORM_TEXT_ALLOWANCE}, or lower CD_MAX_ATTACHMENTS or "
+            "CD_MAX_ATTACHMENT_BYTES"]
 
 
 def _is_date(value: str) -> bool:
