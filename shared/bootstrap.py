@@ -189,14 +189,14 @@ class Services:
 
         return StaffCases(self.store, self.clock, handling_policy(self.settings),
                           reply_key=self.settings.reply_key, deadlines=self.deadlines,
-                          matter_links=self.matter_links)
+                          matter_links=self.matter_links, misuse=misuse_policy(self.settings))
 
     @cached_property
     def staff_queues(self):
         """Queues and search for staff: keyset pages of indexed store queries."""
         from shared.services.staff_queues import StaffQueues
 
-        return StaffQueues(self.store, self.settings.timezone)
+        return StaffQueues(self.store, self.settings.timezone, self.clock)
 
     @cached_property
     def statistics(self):
@@ -296,7 +296,14 @@ class Services:
                             self.deadlines.policy.initial_review, s.timezone,
                             calendar=self.deadlines.calendar,
                             first_contact_hours=self.deadlines.policy.first_contact_working_hours,
-                            matter_links=self.matter_links)
+                            matter_links=self.matter_links, misuse_holds=self.misuse_holds)
+
+    @cached_property
+    def misuse_holds(self):
+        """R21's misuse policy at registration: a report from a held contact is held."""
+        from shared.services.misuse_holds import MisuseHolds
+
+        return MisuseHolds(self.store, self.settings.reply_key, misuse_policy(self.settings))
 
     @cached_property
     def matter_links(self):
@@ -483,7 +490,8 @@ def policy_inputs(settings: Settings):
         appeal_window_months=s.appeal_window_months, rating_link_days=s.follow_up_link_days,
         leader_threshold_yuan=s.compensation_leader_threshold_yuan,
         rewards_offered=s.rewards_offered, effective_from=s.policy_effective_from,
-        transparency_url=f"{s.public_pages_base_url}/transparency")
+        transparency_url=f"{s.public_pages_base_url}/transparency",
+        identity_retention_days=s.identity_retention_days)
     return channels, rules
 
 
@@ -513,6 +521,17 @@ def handling_policy(settings: Settings):
         appeal_window_months=settings.appeal_window_months,
         reply_approval_waived_for=settings.reply_approval_waived_for,
         staff_language=settings.default_language)
+
+
+def misuse_policy(settings: Settings):
+    """R21's misuse policy (`misuse.py`) from settings: thresholds, window, hold."""
+    from datetime import timedelta
+
+    from shared.domain.misuse import MisusePolicy
+
+    return MisusePolicy(settings.misuse_warn_after, settings.misuse_hold_after,
+                        timedelta(days=settings.misuse_window_days),
+                        timedelta(days=settings.misuse_hold_days))
 
 
 def build_deadlines(settings: Settings):

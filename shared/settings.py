@@ -81,6 +81,13 @@ class Settings:
     # the local stack's).
     statistics_bulletin: str = "monthly"
     console_url: str = ""
+    # The misuse policy (R21, DSA Art. 23, `misuse.py`): this many reports of one contact marked
+    # unfounded or malicious within the window warn it (0: the policy is off), this many hold its
+    # new reports for review for `misuse_hold_days`.
+    misuse_warn_after: int = 3
+    misuse_hold_after: int = 5
+    misuse_window_days: int = 180
+    misuse_hold_days: int = 30
     # The deadline sweep reminds the assignee when this fraction of a decision's time is left.
     reminder_at_fraction: float = 0.2
     # The scheduled sweep (issue 10): how long one run's sweep may take (below the function's

@@ -32,7 +32,8 @@ MINIMUMS: dict[str, int] = {
     "acknowledgments_per_sender_per_hour": 1, "max_message_bytes": 1024, "trusted_proxies": 0,
     "compensation_leader_threshold_yuan": 0, "appeal_window_months": 6,  # DSA Art. 20: six at least
     "follow_up_link_days": 1, "local_delivery_workers": 1, "max_attachments_total_bytes": 0,
-    "platform_request_cap_bytes": 0, "challenge_after_submissions": 0,
+    "platform_request_cap_bytes": 0, "challenge_after_submissions": 0, "misuse_warn_after": 0,
+    "misuse_hold_after": 2, "misuse_window_days": 1, "misuse_hold_days": 1,
     "identity_retention_days": 1,
 }
 MAX_LINK_DAYS = 3650  # a rating link valid longer is a typo (and past what a date can hold)
@@ -165,6 +166,22 @@ def combination_problems(settings) -> list[str]:
         problems.append("CD_IAP_AUDIENCE: must be set when CD_STAFF_IDENTITY=iap (the protected "
                         "service's audience, like /projects/NUMBER/global/backendServices/ID)")
     problems += _platform_cap_problems(settings)
+    problems += _misuse_problems(settings)
+    return problems
+
+
+def _misuse_problems(settings) -> list[str]:
+    """The misuse policy's thresholds: a warning before a hold, both within what a tally lists."""
+    from shared.domain.report_marks import LISTED_CASES
+
+    warn, hold = settings.misuse_warn_after, settings.misuse_hold_after
+    problems = []
+    if warn and not warn < hold <= LISTED_CASES:
+        problems.append(f"CD_MISUSE_HOLD_AFTER={hold}: must be above CD_MISUSE_WARN_AFTER={warn} "
+                        f"(a hold comes after a warning) and at most {LISTED_CASES}")
+    for name, most in (("misuse_window_days", 3650), ("misuse_hold_days", 365)):
+        if getattr(settings, name) > most:
+            problems.append(f"{variable(name)}={getattr(settings, name)}: must be at most {most}")
     return problems
 
 
