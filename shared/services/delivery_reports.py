@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
+from .mail_structure import content_type, parameter
+
 
 @dataclass(frozen=True)
 class DeliveryReport:
@@ -23,11 +25,11 @@ def message_ids(value: str) -> list[str]:
 
 def delivery_report(message: Message) -> DeliveryReport | None:
     """The DSN a multipart/report carries, or None when it reports something else."""
-    if (message.get_param("report-type") or "").lower() != "delivery-status":
+    if parameter(message, "report-type").lower() != "delivery-status":
         return None
     actions, recipients, status, originals = [], [], "", []
     for part in message.walk():
-        ctype = part.get_content_type()
+        ctype = content_type(part)
         if ctype == "message/delivery-status":
             fields = _dsn_fields(part)
             actions += [v.lower() for k, v in fields if k == "action"]
@@ -44,7 +46,7 @@ def _dsn_fields(part: Message) -> list[tuple[str, str]]:
     if isinstance(payload, list):  # the parser split it into header blocks
         pairs = []
         for block in payload:
-            pairs += [(k.lower(), str(v)) for k, v in block.items()]
+            pairs += [(k.lower(), str(v)) for k, v in block.raw_items()]
         return pairs
     text = payload if isinstance(payload, str) else ""
     return [(k.strip().lower(), v.strip()) for k, _, v in
@@ -54,7 +56,8 @@ def _dsn_fields(part: Message) -> list[tuple[str, str]]:
 def _original_ids(part: Message) -> list[str]:
     payload = part.get_payload()
     if isinstance(payload, list) and payload:
-        return message_ids(str(payload[0].get("Message-ID", "")))
+        return message_ids(next((str(v) for k, v in payload[0].raw_items()
+                                 if k.lower() == "message-id"), ""))
     text = payload if isinstance(payload, str) else ""
     match = re.search(r"^Message-ID:\s*(<[^>]+>)", text, re.IGNORECASE | re.MULTILINE)
     return [match.group(1)] if match else []
