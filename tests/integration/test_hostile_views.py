@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-from email import message_from_bytes, policy
 
 import pytest
 

@@ -86,6 +86,10 @@ def test_a_content_type_of_many_encoded_words_is_parsed_in_bounded_memory():
 @pytest.mark.parametrize("name, raw", [
     ("a Content-Type folded 100 000 times",  # 19 s and 360 MB before the fix
      b"From: a@qq.com\r\nContent-Type: text/plain; " + b"x\r\n " * 100_000 + b"\r\n\r\nbody"),
+    ("20 forwarded messages with a From of 900 encoded words",  # 3 s each: refolded
+     b"From: a@qq.com\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" + (
+         b"--b\r\nContent-Type: message/rfc822\r\n\r\nFrom: " + b"=?utf-8?B?5Lit?= " * 900
+         + b"\r\n\r\nbody\r\n") * 20 + b"--b--\r\n"),
     ("100 000 empty parts",  # 16 s before the fix
      b"From: a@qq.com\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
      + b"--b\r\n\r\n" * 100_000 + b"--b--\r\n"),
