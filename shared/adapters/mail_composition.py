@@ -6,6 +6,7 @@ Outlook and QQMail.
 """
 from __future__ import annotations
 
+import re
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from typing import TYPE_CHECKING
@@ -19,6 +20,11 @@ from shared.domain.remedies import remedies_of_case
 from shared.domain.reply_tokens import derived_access_code, reply_address
 
 from .period_mail_composition import period_mail
+
+# A Message-ID we may write into a header: printable ASCII, no encoded word. The standard library
+# (3.11) decodes `<=?utf-8?Q?=0D=0ABcc:_x@evil.example?=@x>` when it stores the header and
+# writes the line break it finds: a reply's In-Reply-To became a Bcc header (found in issue 12).
+_PLAIN_MESSAGE_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+>")
 
 if TYPE_CHECKING:  # the Jinja2 renderer is the web edge's; bootstrap hands it in
     from shared.web.rendering import Renderer
@@ -72,7 +78,8 @@ class MailComposer:
         email["Subject"] = subject.replace("=?", "=\u200b?")
         email["Date"] = format_datetime(self._clock.now())
         email["Message-ID"] = message.message_id(self._domain)
-        if message.in_reply_to:
+        if message.in_reply_to and _PLAIN_MESSAGE_ID.fullmatch(message.in_reply_to) \
+                and "=?" not in message.in_reply_to:
             email["In-Reply-To"] = message.in_reply_to
             email["References"] = message.in_reply_to
         email["Auto-Submitted"] = "auto-replied"  # RFC 3834: never answer this automatically

@@ -19,8 +19,11 @@ class DeliveryReport:
 
 
 def message_ids(value: str) -> list[str]:
-    """The `<id@host>` tokens of a Message-ID, In-Reply-To or References value, in order."""
-    return re.findall(r"<[^<>\s]+>", value or "")
+    """The `<id@host>` tokens of a Message-ID, In-Reply-To or References value, in order: printable
+    ASCII without an encoded word (one such as `<=?utf-8?Q?=0D=0ABcc:...?=@x>` becomes a line
+    break when a reply's In-Reply-To is written), others are no Message-ID."""
+    return [found for found in re.findall(r"<[\x21-\x3b\x3d\x3f-\x7e]+>", value or "")
+            if "=?" not in found]
 
 
 def delivery_report(message: Message) -> DeliveryReport | None:

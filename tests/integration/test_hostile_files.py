@@ -40,7 +40,8 @@ def console(sqlite_staff_api):
 
 def _through_the_form(function_client) -> str:
     form = function_client("submit_form")
-    data = {"kind": "report", "category": "other", "subject": "文件", "description": "某账号长期发布诈骗链接，截图和说明见附件。",
+    data = {"kind": "report", "category": "other", "subject": "文件",
+            "description": "某账号长期发布诈骗链接，截图和说明见附件。",
             "good_faith": "yes", "anonymous": "yes", "email": "a@example.com",
             "files": [(io.BytesIO(data), name) for name, data in FILES + EVIL[:1]]}
     answer = form.post("/", data=data, content_type="multipart/form-data", follow_redirects=True)

@@ -147,3 +147,25 @@ def _mail_is_inert(folder) -> None:
         html = message.get_body(("html",)).get_content()
         assert_inert(html, f"HTML part of {message['Subject']}")
         assert "\n" not in str(message["Subject"])
+
+
+OUR_HEADERS = {"from", "to", "reply-to", "subject", "date", "message-id", "in-reply-to",
+               "references", "auto-submitted", "x-auto-response-suppress", "content-type",
+               "content-transfer-encoding", "mime-version", "content-language"}
+BREAKS = ["\r\nBcc: victim@example.com", "\nX-Evil: 1", "\r\n\r\n<html>", "=?utf-8?Q?=0D=0ABcc:_v@e.com?=",
+          "\u2028Bcc: v@e.com", "\x85Bcc: v@e.com"]
+
+
+@pytest.mark.parametrize("smuggled", BREAKS)
+def test_line_breaks_typed_into_the_form_never_reach_an_outgoing_mail_header(desk, mailbox,
+                                                                             smuggled):
+    form, _, _ = desk
+    data = form_of(subject="订单问题" + smuggled, name="李雷" + smuggled)
+    assert form.post("/", data=data).status_code == 303
+    refused = form.post("/", data=form_of(email="lilei@example.com" + smuggled))
+    assert refused.status_code == 422  # an address with a line break is no address
+    assert [r.outcome.value for r in bootstrap.services().delivery.deliver_due()] == ["sent"]
+    [message] = read_mailbox(mailbox[1])
+    assert {name.lower() for name in message.keys()} <= OUR_HEADERS
+    assert [str(v) for v in message.get_all("To")] == ["lilei@example.com"]
+    assert not re.search(r"[\r\n\u2028\x85]", str(message["Subject"]))

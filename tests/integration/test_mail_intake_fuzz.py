@@ -6,6 +6,7 @@ causes are sent, and none carries a header the message smuggled in. A few hundre
 `CD_FUZZ_LONG=1` for 100 000 (`tests/support/fuzzing.py`)."""
 from __future__ import annotations
 
+import base64
 import dataclasses
 import time
 import tracemalloc
@@ -70,13 +71,39 @@ def test_no_acknowledgment_carries_a_header_from_the_input(fuzz_app, mailbox):
     _, folder = mailbox
     sender = b"=?utf-8?Q?Ann=0D=0ABcc:_victim@example.com?= <ann@example.org>"
     for subject in [b"=?utf-8?Q?hi=0D=0ABcc:_victim@example.com?=", b"a\r\n Bcc: b@example.com",
-                    "举报\u202e".encode() + b"\r\n\tX-Evil: 1", b"=?utf-8?B?DQpCY2M6IHZAZS5jb20=?="]:
+                    "举报\u202e".encode() + b"\r\n\tX-Evil: 1", b"=?utf-8?B?DQpCY2M6IHZAZS5jb20=?=",
+                    # an encoded word inside one: decoded once here, it must not decode again
+                    b"=?utf-8?B?PT91dGYtOD9RP2hpPTBEPTBBQmNjOl92aWN0aW1AZXhhbXBsZS5jb20/PQ==?="]:
         raw = (b"From: " + sender + b"\r\nTo: report@example.com\r\nSubject: " + subject
                + b"\r\nMessage-ID: <" + str(hash(subject)).encode() + b"@example.org>\r\n\r\nbody\r\n")
         fuzz_app.mail_intake.receive(raw, (), None, sender_verified=True)
-    assert [r.outcome.value for r in fuzz_app.delivery.deliver_due()] == ["sent"] * 4
+    assert [r.outcome.value for r in fuzz_app.delivery.deliver_due()] == ["sent"] * 5
     for path in sorted(folder.glob("*.eml")):
         message = message_from_bytes(path.read_bytes(), policy=policy.default)
         assert {name.lower() for name in message.keys()} <= OUR_HEADERS
         assert [str(v) for v in message.get_all("To")] == ["ann@example.org"]
         assert "\n" not in str(message["Subject"]) and "\r" not in str(message["Subject"])
+
+
+def _encoded(text: bytes) -> bytes:
+    return b"=?utf-8?B?" + base64.b64encode(text) + b"?="
+
+
+@pytest.mark.parametrize("message_id", [  # each decoded once by intake, to an encoded word
+    _encoded(b"<=?utf-8?Q?=0D=0ABcc:_victim@example.com?=@example.org>"),
+    _encoded(b"<a=?utf-8?B?DQpCY2M6IHZpY3RpbUBlLmNvbQ==?=@example.org>"),
+])
+def test_a_message_id_holding_an_encoded_line_break_never_becomes_a_header(fuzz_app, mailbox,
+                                                                           message_id):
+    """Our acknowledgment answers in the sender's thread (In-Reply-To, References): a Message-ID
+    with an encoded word in it was written by the standard library as a line break and a Bcc
+    header, so our mail went to whomever the sender named."""
+    raw = (b"From: ann@example.org\r\nTo: report@example.com\r\nSubject: x\r\nMessage-ID: "
+           + message_id + b"\r\n\r\nbody\r\n")
+    assert fuzz_app.mail_intake.receive(raw, (), None, sender_verified=True).case_number
+    assert [r.outcome.value for r in fuzz_app.delivery.deliver_due()] == ["sent"]
+    [path] = sorted(mailbox[1].glob("*.eml"))
+    written = path.read_bytes()
+    assert b"\nBcc:" not in written and b"victim" not in written
+    message = message_from_bytes(written, policy=policy.default)
+    assert {name.lower() for name in message.keys()} <= OUR_HEADERS

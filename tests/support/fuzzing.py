@@ -33,7 +33,7 @@ def fuzz_settings(default: int, long: int = 100_000) -> settings:
 
 
 class Progress:
-    """Counts a fuzz test's inputs; in the long run, a line every 10 000 (with the machine's
+    """Counts a fuzz test's inputs; in the long run, a line every 2 000 (with the machine's
     load) so that an hour-long run shows where it is (`pytest -s`)."""
 
     def __init__(self, name: str):
@@ -41,7 +41,7 @@ class Progress:
 
     def tick(self) -> None:
         self.count += 1
-        if LONG and self.count % 10_000 == 0:
+        if LONG and self.count % 2_000 == 0:
             load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
             print(f"[fuzz] {self.name}: {self.count} inputs in {time.monotonic() - self._started:.0f} s "
                   f"(load {load})", file=sys.stderr, flush=True)

@@ -122,3 +122,18 @@ def test_a_long_references_header_keeps_its_end_where_the_parent_is():
     ids = b" ".join(b"<old-%d@example.com>" % i for i in range(2000))  # 44 KB
     raw = b"From: a@qq.com\r\nReferences: " + ids + b" <parent@example.com>\r\n\r\nbody"
     assert parse_mail(raw).references[-1] == "<parent@example.com>"
+
+
+def test_a_message_id_with_an_encoded_word_or_a_control_is_no_message_id():
+    from shared.services.delivery_reports import message_ids
+
+    assert message_ids("<a@b> <=?utf-8?Q?=0D=0ABcc:_v@e.com?=@x> <c\x01d@e> <e@f>") == ["<a@b>", "<e@f>"]
+
+
+def test_raw_8bit_bytes_in_references_neither_crash_nor_count_as_ids():
+    raw = b"From: a@qq.com\r\nReferences: <\xe4\xb8\xad@x> <ok@x>\r\n\r\nbody"
+    mail = parse_mail(raw)  # their key crashed (UnicodeEncodeError) on the way to the store
+    assert mail.references == ["<ok@x>"]
+    from shared.services.mail_parsing import message_key
+
+    assert message_key("<\udce4@x>").startswith("mid:")
