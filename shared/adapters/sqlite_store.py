@@ -5,7 +5,8 @@ in `sqlite_inbound_mail` and the rate-limit counters in `sqlite_rate_limits`; th
 statements in its transactions and counts the operations.
 
 Every write runs in a `BEGIN IMMEDIATE` transaction, which takes SQLite's write lock up front, so a
-read-modify-write can never lose an update to a concurrent writer.
+read-modify-write can never lose an update to a concurrent writer. Commits are synced (FULL) unless
+told otherwise, and the process's writers queue on one lock before it (`sqlite_writers`).
 """
 from __future__ import annotations
 
@@ -24,11 +25,20 @@ from shared.domain.queues import CasePage, CaseQuery
 from shared.domain.rate_limits import CounterSlot
 from shared.domain.statistics_counters import STATISTICS_ZONE, Facts
 
-from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits, sqlite_statistics
+from . import (
+    records,
+    sqlite_identity_purge,
+    sqlite_inbound_mail,
+    sqlite_queues,
+    sqlite_rate_limits,
+    sqlite_statistics,
+    sqlite_writers,
+)
 from .sqlite_case_as_read import SqliteCaseAsRead
 from .sqlite_disclosures import SqliteDisclosures
 from .sqlite_failed_mail import SqliteFailedMail
 from .sqlite_inbound_mail import SqliteHeldMail
+from .sqlite_outbox_waiting import SqliteOutboxWaiting
 from .sqlite_period_mail import SqlitePeriodMail
 from .sqlite_reporter_marks import SqliteReporterMarks
 from .sqlite_schema import (
@@ -49,36 +59,43 @@ _UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash") 
 
 class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporterMarks,
                       SqliteFailedMail, SqliteCaseAsRead, SqlitePeriodMail,
-                      SqliteDisclosures):
+                      SqliteDisclosures, SqliteOutboxWaiting):
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
-    def __init__(self, path: str | Path, statistics_zone: tzinfo = STATISTICS_ZONE):
+    def __init__(self, path: str | Path, statistics_zone: tzinfo = STATISTICS_ZONE,
+                 synchronous: str = "full", writer_lock: bool = True):
+        """`synchronous`: "full" (each commit on disk when it returns) or "normal" (WAL's
+        default: synced at checkpoints); `writer_lock`: this process's writers queue on a lock
+        before `BEGIN IMMEDIATE` (off: SQLite's busy handler alone, for the load bench)."""
         self._path = str(path)
         self.statistics_zone = statistics_zone  # the calendar the counters' days are on
+        self._synchronous = synchronous
+        self._writers = sqlite_writers.writer_lock(self._path) if writer_lock else None
         self._local = threading.local()
-        self.schema_version = migrate(self._connection())
+        with sqlite_writers.one_writer(self._writers):
+            self.schema_version = migrate(self._connection())
         self.operations = 0  # store round trips, for bench/
 
     def _connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA busy_timeout=30000")
-            self._local.db = db
+            db = self._local.db = sqlite_writers.open_connection(self._path, self._synchronous)
         return db
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, synced: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction. `synced=False` (the outbox's own bookkeeping) lets its commit
+        wait for the next synced one (`sqlite_writers.unsynced`)."""
         db = self._connection()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        with sqlite_writers.one_writer(self._writers), \
+                sqlite_writers.unsynced(db, not synced and self._synchronous == "full"):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     def _read(self, table: str, key_column: str, key: str) -> dict | None:
         self.operations += 1
@@ -146,8 +163,8 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         return records.outbox_from_record(record) if record else None
 
     def update_outbox(self, message_id, change: Callable[[OutboxMessage, Case], bool],
-                      mail_keys: Sequence[str] = ()):
-        with self._transaction() as db:
+                      mail_keys: Sequence[str] = (), synced: bool = True):
+        with self._transaction(synced) as db:
             self.operations += 1
             row = db.execute("SELECT doc FROM outbox WHERE id = ?", (message_id,)).fetchone()
             if row is None:
@@ -273,6 +290,8 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
             self.operations += sqlite_queues.write_terms(db, case, indexed)
             self._count_statistics(db, case, case.counted_as or Facts.of(case))
             self._insert_events(db, case)
+            if case.purge is not None:  # the private record's purge (retention), in this write
+                self.operations += sqlite_identity_purge.purge(db, case)
         return written
 
     def _count_statistics(self, db: sqlite3.Connection, case: Case, before: Facts | None) -> None:

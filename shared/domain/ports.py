@@ -81,13 +81,15 @@ class CaseStore(Protocol):
 
     def update_outbox(
         self, message_id: str, change: Callable[[OutboxMessage, Case | None], bool],
-        mail_keys: Sequence[str] = (),
+        mail_keys: Sequence[str] = (), synced: bool = True,
     ) -> OutboxMessage | None:
         """Read an outbox entry and its case, apply `change` to both; write them back (with the
         events it recorded) when it returns True, with `mail_keys` (our sent Message-IDs)
         pointing at the case. An entry of no case (`case_number` "", a period's mail) is
         changed and written alone (`change` gets None). Returns the entry as written, or None
-        when it was not written or is missing."""
+        when it was not written or is missing. `synced=False` (delivery's own claim and
+        settlement, whose loss only sends the message again with its Message-ID): an embedded
+        store may let the commit reach the disk with the next synced one."""
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Pending entries due by `now`, and sending entries whose lease ran out, oldest first."""
@@ -99,6 +101,19 @@ class CaseStore(Protocol):
 
     def count_failed_outbox(self) -> int:
         """How many entries are given up on (and not sent again)."""
+
+    def waiting_outbox(self, after: datetime, limit: int) -> list[OutboxMessage]:
+        """Up to `limit` entries awaiting delivery (pending, or being sent) whose due moment is
+        at or after `after`, soonest first: the due index read from `after` on."""
+
+    def reschedule_outbox(self, ids: Sequence[str],
+                          change: Callable[[OutboxMessage], bool]) -> int:
+        """Apply `change` to each entry named (at most MAX_PAGE) in one transaction, writing
+        those it returns True for; the entries' cases are neither read nor written. Returns how
+        many were written."""
+
+    def waiting_outbox_of_case(self, number: str) -> list[OutboxMessage]:
+        """The case's entries awaiting delivery (pending, or being sent)."""
 
     def find_mail(self, key: str) -> MailRecord | None:
         """What an inbound or sent message key points at, or None when unknown."""

@@ -24,19 +24,24 @@ class LocalStack:
     mailbox: Path
     database: Path
     log: Path
+    pid: int = 0  # the stack's process (bench/load reads its CPU time)
 
 
 @contextmanager
-def running_local_stack(folder: Path):
+def running_local_stack(folder: Path, **settings: str | None):
+    """The stack on free ports with its files under `folder`; `settings` are more `CD_*`
+    variables (or `FIRESTORE_EMULATOR_HOST`), e.g. `CD_CASE_STORE="firestore"`; None leaves a
+    variable unset (the stack's default)."""
     http_port, smtp_port, inbound_port = free_port(), free_port(), free_port()
-    env = dict(os.environ,
-               CD_LOCAL_HTTP_PORT=str(http_port), CD_SMTP_PORT=str(smtp_port),
-               CD_SQLITE_PATH=str(folder / "cases.sqlite3"),
-               CD_LOCAL_MAILBOX=str(folder / "mail"),
-               CD_ATTACHMENT_FOLDER=str(folder / "attachments"),
-               CD_LOCAL_WORKER_INTERVAL="0.2", CD_LOCAL_INBOUND_SMTP_PORT=str(inbound_port),
-               # The operator's MTA, whose Authentication-Results verify senders (MTA_VERDICT).
-               CD_TRUSTED_AUTHSERV_ID=MTA_ID)
+    env = {**os.environ,
+           "CD_LOCAL_HTTP_PORT": str(http_port), "CD_SMTP_PORT": str(smtp_port),
+           "CD_SQLITE_PATH": str(folder / "cases.sqlite3"),
+           "CD_LOCAL_MAILBOX": str(folder / "mail"),
+           "CD_ATTACHMENT_FOLDER": str(folder / "attachments"),
+           "CD_LOCAL_WORKER_INTERVAL": "0.2", "CD_LOCAL_INBOUND_SMTP_PORT": str(inbound_port),
+           # The operator's MTA, whose Authentication-Results verify senders (MTA_VERDICT).
+           "CD_TRUSTED_AUTHSERV_ID": MTA_ID, **settings}
+    env = {name: value for name, value in env.items() if value is not None}  # None: the default
     log = folder / "local_stack.log"
     with open(log, "wb") as out:
         # The README's own command, as a new user runs it.
@@ -45,7 +50,8 @@ def running_local_stack(folder: Path):
     base = f"http://127.0.0.1:{http_port}"
     try:
         _wait_until_up(base + "/submit_form", process, log)
-        yield LocalStack(base, smtp_port, inbound_port, folder / "mail", folder / "cases.sqlite3", log)
+        yield LocalStack(base, smtp_port, inbound_port, folder / "mail", folder / "cases.sqlite3", log,
+                         process.pid)
     finally:
         process.terminate()
         try:
