@@ -43,7 +43,7 @@ def fuzz_app(settings, mailbox, clock, sqlite_store):
                           store=sqlite_store, clock=clock)
 
 
-@fuzz_settings(default=150)
+@fuzz_settings(default=100)
 @given(raw=hostile_messages(), verified=st.sampled_from([True, False, None]),
        envelope=st.lists(addresses().map(lambda b: b.decode("utf-8", "surrogateescape")),
                          max_size=2))

@@ -41,7 +41,7 @@ def stack(tmp_path, mailbox, monkeypatch):
 
 
 @SCHEMA.parametrize()
-@fuzz_settings(default=40, long=2000)
+@fuzz_settings(default=25, long=2000)
 def test_no_generated_request_makes_a_public_function_fail(case, stack):
     SENT.tick()
     response = case.call(app=stack)
