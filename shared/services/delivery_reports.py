@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
-from .mail_structure import content_type, parameter
+from .mail_structure import content_type, parameter, payload
 
 
 @dataclass(frozen=True)
@@ -45,22 +45,22 @@ def delivery_report(message: Message) -> DeliveryReport | None:
 
 
 def _dsn_fields(part: Message) -> list[tuple[str, str]]:
-    payload = part.get_payload()
-    if isinstance(payload, list):  # the parser split it into header blocks
+    body = payload(part)
+    if isinstance(body, list):  # the parser split it into header blocks
         pairs = []
-        for block in payload:
+        for block in body:
             pairs += [(k.lower(), str(v)) for k, v in block.raw_items()]
         return pairs
-    text = payload if isinstance(payload, str) else ""
+    text = body if isinstance(body, str) else ""
     return [(k.strip().lower(), v.strip()) for k, _, v in
             (line.partition(":") for line in text.splitlines()) if v]
 
 
 def _original_ids(part: Message) -> list[str]:
-    payload = part.get_payload()
-    if isinstance(payload, list) and payload:
-        return message_ids(next((str(v) for k, v in payload[0].raw_items()
+    body = payload(part)
+    if isinstance(body, list) and body:
+        return message_ids(next((str(v) for k, v in body[0].raw_items()
                                  if k.lower() == "message-id"), ""))
-    text = payload if isinstance(payload, str) else ""
+    text = body if isinstance(body, str) else ""
     match = re.search(r"^Message-ID:\s*(<[^>]+>)", text, re.IGNORECASE | re.MULTILINE)
     return [match.group(1)] if match else []

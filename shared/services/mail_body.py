@@ -9,6 +9,7 @@ from .delivery_reports import DeliveryReport, delivery_report
 from .html_text import html_to_text
 from .mail_charsets import decode_bytes, decode_header_value, decode_text, header_parameter, raw_header
 from .mail_structure import content_charset, content_disposition, content_type, source_bytes
+from .mail_structure import payload as source_payload
 
 MAX_PARTS = 100
 
@@ -112,7 +113,7 @@ def _payload(part: Message) -> bytes | None:
     except Exception:
         return None
     if data is None:
-        payload = part.get_payload()
+        payload = source_payload(part)
         return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else None
     return data
 

@@ -51,6 +51,16 @@ def parameter(part: Message, name: str) -> str:
     return header_parameter(raw_header(part, "Content-Type"), name) or ""
 
 
+def payload(part: Message):
+    """The part's payload as parsed: its parts (a list) or its text. The library's
+    `get_payload()` decodes text holding raw 8-bit bytes with the part's charset, and raises
+    for a charset such as `undefined` (found by fuzzing); then the text as parsed."""
+    try:
+        return part.get_payload()
+    except Exception:
+        return part.__dict__.get("_payload")
+
+
 def source_bytes(message: Message) -> bytes:
     """A message written back as bytes: by the standard library (headers as received) when it can, else its
     headers and bodies as they were parsed (surrogates, which stand for raw 8-bit bytes or came
@@ -69,12 +79,12 @@ def source_bytes(message: Message) -> bytes:
             continue
         head = "".join(f"{name}: {value}\r\n" for name, value in item.raw_items())
         out.append(head.encode("utf-8", "surrogatepass") + b"\r\n")
-        payload = item.get_payload()
-        if isinstance(payload, list):
-            for part in reversed([p for p in payload if isinstance(p, Message)]):
+        body = payload(item)
+        if isinstance(body, list):
+            for part in reversed([p for p in body if isinstance(p, Message)]):
                 pending += [b"\r\n", part]
         else:
-            out.append(str(payload or "").encode("utf-8", "surrogatepass"))
+            out.append(str(body or "").encode("utf-8", "surrogatepass"))
     return b"".join(out)
 
 
@@ -83,9 +93,9 @@ def _depth(message: Message) -> int:
     while pending:
         item, depth = pending.pop()
         deepest = max(deepest, depth)
-        payload = item.get_payload()
-        if isinstance(payload, list) and depth <= MAX_WRITTEN_DEPTH:
-            pending += [(part, depth + 1) for part in payload if isinstance(part, Message)]
+        body = payload(item)
+        if isinstance(body, list) and depth <= MAX_WRITTEN_DEPTH:
+            pending += [(part, depth + 1) for part in body if isinstance(part, Message)]
     return deepest
 
 

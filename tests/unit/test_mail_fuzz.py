@@ -61,6 +61,10 @@ def test_no_generated_message_makes_the_parser_raise_or_blow_up(raw):
     + b"x" * 200 + b"\r\nSubject: \xd6\xd0\r\n\r\ninner",
     b"From: a@qq.com\r\nContent-Type: message/rfc822\r\n\r\nIn-Reply-To: \"\xc3\x96\" <a@b> "
     + b"x" * 80 + b"\r\n \r\n\r\ninner",
+    # A body that starts inside the header block, 8-bit, in the `undefined` charset: the
+    # library's get_payload() decoded it with that charset and raised (the long run found it).
+    b"From: a@qq.com\r\nContent-Type: text/plain; charset=undefined\r\nnot a header \xe4\xb8\xad"
+    b"\r\n\r\nbody \xe4\xb8\xad",
 ])
 def test_headers_the_standard_library_cannot_read_are_read_without_raising(raw):
     mail = parse_mail(raw)
