@@ -10,20 +10,37 @@ import pytest
 import schemathesis
 
 from shared.domain.staff import Role
-from tests.support import staff_api as api_fixtures
 from tests.support.fuzzing import Progress, fuzz_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = schemathesis.openapi.from_path(str(ROOT / "docs" / "staff-api.openapi.yaml"))
 SENT = Progress("staff API")
-sqlite_staff_api = api_fixtures.sqlite_staff_api
 
 
-@pytest.fixture
-def signed_in(sqlite_staff_api):
-    """The staff function's WSGI app and a bearer token of a member holding every role."""
-    _, token = sqlite_staff_api.member(*Role)
-    return sqlite_staff_api.client.application, token
+@pytest.fixture(scope="module")
+def signed_in(tmp_path_factory):
+    """The staff function's WSGI app on SQLite, built once for every operation (as
+    `function_client` builds it), and a bearer token of a member holding every role."""
+    import functions_framework
+
+    from shared import bootstrap
+    from shared.local.mailbox import MailboxHandler
+    from shared.settings import PROJECT_ROOT
+    from tests.support.mailbox import smtp_server
+    from tests.support.staff_api import StaffApi
+
+    folder = tmp_path_factory.mktemp("staff-fuzz")
+    with pytest.MonkeyPatch.context() as env, smtp_server(MailboxHandler(folder / "mail")) as port:
+        env.setenv("CD_SQLITE_PATH", str(folder / "fn.sqlite3"))
+        env.setenv("CD_ATTACHMENT_FOLDER", str(folder / "files"))
+        env.setenv("CD_SMTP_PORT", str(port))
+        env.setenv("CD_STATUS_URL", "https://complaints.example.com/case_status")
+        bootstrap.services.cache_clear()
+        app = functions_framework.create_app(
+            "staff_api", str(PROJECT_ROOT / "functions" / "staff_api.py"), "http")
+        _, token = StaffApi(app.test_client(), bootstrap.services()).member(*Role)
+        yield app, token
+        bootstrap.services.cache_clear()
 
 
 @SCHEMA.parametrize()
