@@ -438,7 +438,7 @@ class Services:
         s = self.settings
         return MailWebhook(self._given["verifier"] or build_verifier(s),
                            self._given["raw_mail"] or build_raw_mail(s), self.mail_intake,
-                           s.inbound_mail_bucket)
+                           s.inbound_mail_bucket, self.clock)
 
     @cached_property
     def pages(self):

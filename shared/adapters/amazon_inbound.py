@@ -31,7 +31,8 @@ _SNS_HOST = re.compile(r"^sns\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$")
 
 def string_to_sign(notification: dict) -> bytes:
     """The canonical string SNS signs: `name\\nvalue\\n` for each present signed field."""
-    fields = _SIGNED_FIELDS.get(notification.get("Type", ""))
+    kind = notification.get("Type", "")
+    fields = _SIGNED_FIELDS.get(kind) if isinstance(kind, str) else None
     if fields is None:
         raise ForgedNotification(f"unknown message type {notification.get('Type')!r}")
     parts = []
@@ -75,7 +76,8 @@ class SnsSignatureVerifier:
     def verify(self, notification: dict) -> None:
         if not isinstance(notification, dict):
             raise ForgedNotification("not a JSON object")
-        fields = _SIGNED_FIELDS.get(notification.get("Type"))
+        kind = notification.get("Type")  # JSON may make it a list or an object: unhashable
+        fields = _SIGNED_FIELDS.get(kind) if isinstance(kind, str) else None
         if fields is None:
             raise ForgedNotification(f"unknown message type {notification.get('Type')!r}")
         for name in (*fields, "Signature", "SignatureVersion", "SigningCertURL"):

@@ -6,6 +6,7 @@ Outlook and QQMail.
 """
 from __future__ import annotations
 
+import re
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from typing import TYPE_CHECKING
@@ -20,6 +21,11 @@ from shared.domain.reply_tokens import derived_access_code, reply_address
 
 from .mime_alternative import alternative_email
 from .period_mail_composition import period_mail
+
+# A Message-ID we may write into a header: printable ASCII, no encoded word. The standard library
+# (3.11) decodes `<=?utf-8?Q?=0D=0ABcc:_x@evil.example?=@x>` when it stores the header and
+# writes the line break it finds: a reply's In-Reply-To became a Bcc header (found in issue 12).
+_PLAIN_MESSAGE_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+>")
 
 if TYPE_CHECKING:  # the Jinja2 renderer is the web edge's; bootstrap hands it in
     from shared.web.rendering import Renderer
@@ -74,7 +80,8 @@ class MailComposer:
             ("Date", format_datetime(self._clock.now())),
             ("Message-ID", message.message_id(self._domain)),
         ]
-        if message.in_reply_to:
+        if message.in_reply_to and _PLAIN_MESSAGE_ID.fullmatch(message.in_reply_to) \
+                and "=?" not in message.in_reply_to:
             headers += [("In-Reply-To", message.in_reply_to), ("References", message.in_reply_to)]
         headers += [
             ("Auto-Submitted", "auto-replied"),  # RFC 3834: never answer this automatically

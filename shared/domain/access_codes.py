@@ -30,7 +30,8 @@ def _grouped(symbols: str) -> str:
 
 def hash_access_code(case_number: str, code: str) -> str:
     normalized = crockford.normalize(code)
-    return hashlib.sha256(f"{case_number}:{normalized}".encode()).hexdigest()
+    # surrogatepass: whatever text a caller passes hashes (and fails to match), never raises
+    return hashlib.sha256(f"{case_number}:{normalized}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def access_code_matches(case_number: str, code: str, stored_hash: str) -> bool:

@@ -21,6 +21,10 @@ class ForgedNotification(DomainError):
     """A webhook call that is unsigned, badly signed, or not from our topic."""
 
 
+class StaleNotification(ForgedNotification):
+    """A signed webhook call published too long ago (a replay) or in the future."""
+
+
 class TooManyAttempts(DomainError):
     """Rate limit reached; `retry_after` (a timedelta, when known) says when the window ends."""
 

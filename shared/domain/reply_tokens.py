@@ -35,7 +35,8 @@ def case_from_reply_address(address: str, report_address: str, key: bytes) -> st
         return None
     compact, _, token = local[len(base_local) + 1 :].partition(".")
     number = parse_case_number(compact)
-    if number is None or not hmac.compare_digest(token, reply_token(key, number)):
+    given = token.encode("utf-8", "surrogatepass")  # any text: compare_digest refuses non-ASCII str
+    if number is None or not hmac.compare_digest(given, reply_token(key, number).encode()):
         return None
     return number
 

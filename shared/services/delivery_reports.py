@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
+from .mail_structure import content_type, parameter, payload
+
 
 @dataclass(frozen=True)
 class DeliveryReport:
@@ -17,17 +19,20 @@ class DeliveryReport:
 
 
 def message_ids(value: str) -> list[str]:
-    """The `<id@host>` tokens of a Message-ID, In-Reply-To or References value, in order."""
-    return re.findall(r"<[^<>\s]+>", value or "")
+    """The `<id@host>` tokens of a Message-ID, In-Reply-To or References value, in order: printable
+    ASCII without an encoded word (one such as `<=?utf-8?Q?=0D=0ABcc:...?=@x>` becomes a line
+    break when a reply's In-Reply-To is written), others are no Message-ID."""
+    return [found for found in re.findall(r"<[\x21-\x3b\x3d\x3f-\x7e]+>", value or "")
+            if "=?" not in found]
 
 
 def delivery_report(message: Message) -> DeliveryReport | None:
     """The DSN a multipart/report carries, or None when it reports something else."""
-    if (message.get_param("report-type") or "").lower() != "delivery-status":
+    if parameter(message, "report-type").lower() != "delivery-status":
         return None
     actions, recipients, status, originals = [], [], "", []
     for part in message.walk():
-        ctype = part.get_content_type()
+        ctype = content_type(part)
         if ctype == "message/delivery-status":
             fields = _dsn_fields(part)
             actions += [v.lower() for k, v in fields if k == "action"]
@@ -40,21 +45,22 @@ def delivery_report(message: Message) -> DeliveryReport | None:
 
 
 def _dsn_fields(part: Message) -> list[tuple[str, str]]:
-    payload = part.get_payload()
-    if isinstance(payload, list):  # the parser split it into header blocks
+    body = payload(part)
+    if isinstance(body, list):  # the parser split it into header blocks
         pairs = []
-        for block in payload:
-            pairs += [(k.lower(), str(v)) for k, v in block.items()]
+        for block in body:
+            pairs += [(k.lower(), str(v)) for k, v in block.raw_items()]
         return pairs
-    text = payload if isinstance(payload, str) else ""
+    text = body if isinstance(body, str) else ""
     return [(k.strip().lower(), v.strip()) for k, _, v in
             (line.partition(":") for line in text.splitlines()) if v]
 
 
 def _original_ids(part: Message) -> list[str]:
-    payload = part.get_payload()
-    if isinstance(payload, list) and payload:
-        return message_ids(str(payload[0].get("Message-ID", "")))
-    text = payload if isinstance(payload, str) else ""
+    body = payload(part)
+    if isinstance(body, list) and body:
+        return message_ids(next((str(v) for k, v in body[0].raw_items()
+                                 if k.lower() == "message-id"), ""))
+    text = body if isinstance(body, str) else ""
     match = re.search(r"^Message-ID:\s*(<[^>]+>)", text, re.IGNORECASE | re.MULTILINE)
     return [match.group(1)] if match else []

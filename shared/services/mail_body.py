@@ -3,12 +3,13 @@ any delivery report. Problems become notes; nothing here raises on content."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email import policy
 from email.message import Message
 
 from .delivery_reports import DeliveryReport, delivery_report
 from .html_text import html_to_text
 from .mail_charsets import decode_bytes, decode_header_value, decode_text, header_parameter, raw_header
+from .mail_structure import content_charset, content_disposition, content_type, source_bytes
+from .mail_structure import payload as source_payload
 
 MAX_PARTS = 100
 
@@ -32,7 +33,7 @@ class MailBody:
         self.parts = 0
 
     def walk(self, message: Message) -> None:
-        if message.get_content_type() == "multipart/report":
+        if content_type(message) == "multipart/report":
             self.report = delivery_report(message)
         self._visit(message)
 
@@ -42,7 +43,7 @@ class MailBody:
             if self.parts == MAX_PARTS + 1:
                 self.notes.append(f"only the first {MAX_PARTS} MIME parts were read")
             return
-        ctype = part.get_content_type()
+        ctype = content_type(part)
         if ctype in ("message/delivery-status", "text/rfc822-headers"):
             return  # read by delivery_report
         if ctype == "message/rfc822":
@@ -60,15 +61,12 @@ class MailBody:
         inner = inner[0] if isinstance(inner, list) and inner else None
         if not isinstance(inner, Message):
             return
-        try:
-            data = inner.as_bytes(policy=policy.default.clone(linesep="\r\n"))
-        except Exception:  # an inner message too broken to write back: keep its source bytes
-            data = str(inner).encode("utf-8", "surrogateescape")
+        data = source_bytes(inner)  # an inner message too broken to write back: as parsed
         subject = decode_header_value(raw_header(inner, "Subject")) or "forwarded"
         self.attachments.append(MailAttachment(f"{subject[:80]}.eml", "message/rfc822", data))
 
     def _part(self, part: Message, ctype: str) -> None:
-        disposition = (part.get_content_disposition() or "").lower()
+        disposition = content_disposition(part)
         filename = _filename(part)
         if ctype in ("text/plain", "text/html") and (disposition != "attachment" or
                                                      (not filename and ctype == "text/plain")):
@@ -87,7 +85,7 @@ class MailBody:
 
     def _decode(self, part: Message) -> str:
         data = _payload(part) or b""
-        text, note = decode_text(data, part.get_content_charset())
+        text, note = decode_text(data, content_charset(part))
         if note and data:
             self.notes.append(f"text: {note}")
         return text
@@ -115,7 +113,7 @@ def _payload(part: Message) -> bytes | None:
     except Exception:
         return None
     if data is None:
-        payload = part.get_payload()
+        payload = source_payload(part)
         return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else None
     return data
 

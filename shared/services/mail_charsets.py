@@ -137,11 +137,18 @@ def decode_header_value(raw: str) -> str:
 
 
 def raw_header(message: Message, name: str) -> str:
-    """The first `name` header as it was written, before any decoding ("" when absent)."""
-    for key, value in message.raw_items():
-        if key.lower() == name.lower():
-            return str(value)
-    return ""
+    """The first `name` header as it was written, before any decoding ("" when absent).
+
+    Looked up in an index of the first value of each name, built once per message (and again
+    when its header count changes): with 100 000 header fields every look-up was a scan, and
+    parsing does dozens (1 s for 800 KB; 0.3 s now)."""
+    index = message.__dict__.get("_first_raw_header")
+    if index is None or index[0] != len(message):
+        first: dict[str, str] = {}
+        for key, value in message.raw_items():
+            first.setdefault(key.lower(), str(value))
+        index = message.__dict__["_first_raw_header"] = (len(message), first)
+    return index[1].get(name.lower(), "")
 
 
 # One MIME parameter: name, RFC 2231 section number, RFC 2231 extended marker, value (quoted or not).

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from email import message_from_bytes, policy
 from email.message import EmailMessage
-from email.utils import getaddresses
 
 from shared.domain.typed_text import without_controls
 
 from .delivery_reports import DeliveryReport, message_ids
 from .mail_body import MailAttachment, MailBody
+from .mail_bounds import bounded_message
 from .mail_charsets import decode_bytes, decode_header_value, raw_header
 from .mail_sender import sender
+from .mail_structure import addresses
 
 __all__ = ["DeliveryReport", "MailAttachment", "ParsedMail", "decode_bytes", "decode_header_value",
            "message_key", "parse_mail"]
@@ -27,6 +27,7 @@ _HEADERS = ("Message-ID", "Subject", "From", "Reply-To", "Return-Path", "Auto-Su
             "Precedence", "X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", "List-Id",
             "List-Unsubscribe", "Sender", "In-Reply-To", "References", "To", "Cc", "Delivered-To",
             "X-Original-To", "Content-Type")
+MAX_REFERENCES = 50  # the newest: threading looks each up
 
 
 @dataclass
@@ -58,7 +59,8 @@ class ParsedMail:
 
 def message_key(message_id: str) -> str:
     """The `mail_index` key of a Message-ID (case and surrounding space do not matter)."""
-    return "mid:" + hashlib.sha256(message_id.strip().lower().encode()).hexdigest()
+    # surrogatepass: raw 8-bit bytes in a header hash, never crash (found by fuzzing)
+    return "mid:" + hashlib.sha256(message_id.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _one_line(subject: str) -> str:
@@ -71,7 +73,9 @@ def parse_mail(raw: bytes) -> ParsedMail:
     """Parse raw RFC 5322 bytes. Never raises for content reasons."""
     notes: list[str] = []
     try:
-        message = message_from_bytes(raw, policy=policy.default)
+        message, stopped = bounded_message(raw)  # bounded time and memory (`mail_bounds`)
+        if stopped:
+            notes.append(stopped)
     except Exception as exc:  # pragma: no cover - the parser is lenient, but be sure
         notes.append(f"unparseable message: {type(exc).__name__}")
         message = EmailMessage()
@@ -84,8 +88,8 @@ def parse_mail(raw: bytes) -> ParsedMail:
     if "\ufffd" in headers.get("Subject", ""):  # a gateway cut it mid-character, or worse
         notes.append("subject: bytes that are no text in its charset are shown as U+FFFD")
     from_name, from_address = sender(message)
-    recipients = [addr.lower() for _, addr in getaddresses(
-        [raw_header(message, h) for h in ("To", "Cc", "Delivered-To", "X-Original-To")]) if addr]
+    recipients = [addr.lower() for addr in addresses(
+        [raw_header(message, h) for h in ("To", "Cc", "Delivered-To", "X-Original-To")])]
     body = MailBody(notes)
     body.walk(message)
     return ParsedMail(
@@ -95,7 +99,9 @@ def parse_mail(raw: bytes) -> ParsedMail:
         from_address=from_address.lower(),
         recipients=recipients,
         in_reply_to=message_ids(headers.get("In-Reply-To", "")),
-        references=message_ids(headers.get("References", "")),
+        # From the raw header: the decoded one is cut to its first 2 000 characters, and the
+        # parent's id is at the end of a long thread's References.
+        references=message_ids(raw_header(message, "References"))[-MAX_REFERENCES:],
         text=without_controls(body.text()),
         html=body.html,
         attachments=body.attachments,

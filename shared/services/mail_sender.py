@@ -6,6 +6,7 @@ from email import errors, policy
 from email.message import Message
 from email.parser import BytesHeaderParser
 
+from . import mail_structure
 from .mail_charsets import decode_bytes, decode_header_value, raw_header
 
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -56,7 +57,7 @@ def _from_headers(message: Message) -> int:
         if isinstance(defect, errors.MisplacedEnvelopeHeaderDefect):
             stray.append(str(defect.line))
         elif isinstance(defect, errors.MissingHeaderBodySeparatorDefect):
-            payload = message.get_payload()
+            payload = mail_structure.payload(message)
             stray.append(payload if isinstance(payload, str) else "")
     return count + sum(1 for line in stray if _FROM_LINE.match(line))
 

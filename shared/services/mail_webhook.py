@@ -7,11 +7,12 @@ import json
 from dataclasses import dataclass
 
 from shared.domain.errors import ForgedNotification
-from shared.domain.ports import NotificationVerifier, RawMailSource
+from shared.domain.ports import Clock, NotificationVerifier, RawMailSource
 
 from .authentication_results import aligned
 from .mail_intake import MailIntake
 from .mail_sender import sender_domain
+from .notification_freshness import check_fresh
 
 
 @dataclass(frozen=True)
@@ -22,20 +23,23 @@ class WebhookResult:
 
 class MailWebhook:
     def __init__(self, verifier: NotificationVerifier, source: RawMailSource, intake: MailIntake,
-                 inbound_bucket: str):
+                 inbound_bucket: str, clock: Clock):
+        self._clock = clock
         self._verifier = verifier
         self._source = source
         self._intake = intake
         self._bucket = inbound_bucket
 
     def handle(self, body: bytes) -> WebhookResult:
-        """Raises ForgedNotification (answer 403) and KeyError when SES's object is missing
+        """Raises ForgedNotification (answer 403; StaleNotification, one of them, for a signed
+        message older than an hour or from the future) and KeyError when SES's object is missing
         (answer 5xx so SNS retries). Never raises for what the mail contains."""
         try:
             notification = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ForgedNotification("body is not JSON") from exc
         self._verifier.verify(notification)
+        check_fresh(notification, self._clock.now())  # signed, but maybe recorded and replayed
         kind = notification["Type"]
         if kind == "SubscriptionConfirmation":
             self._verifier.confirm_subscription(notification)

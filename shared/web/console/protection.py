@@ -54,7 +54,8 @@ def check_post(request, form, key: bytes, binding: str, secure: bool) -> None:
     if not same_origin(request, secure):
         raise FormRefused("foreign or missing origin")
     given = form.get(TOKEN_FIELD, "")
-    if not binding or not hmac.compare_digest(given.encode(), form_token(key, binding).encode()):
+    given_bytes = given.encode("utf-8", "surrogatepass")
+    if not binding or not hmac.compare_digest(given_bytes, form_token(key, binding).encode()):
         raise FormRefused("missing or wrong form token")
 
 
