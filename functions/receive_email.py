@@ -3,8 +3,10 @@ is verified by its SNS signature). Content never causes a 5xx, which would make 
 only a missing S3 object or a store outage does."""
 import functions_framework
 
+from shared.adapters.store_outages import is_store_outage
 from shared.bootstrap import services
 from shared.domain.errors import ForgedNotification
+from shared.web.store_outage import logged, unavailable_headers
 
 
 @functions_framework.http
@@ -17,4 +19,9 @@ def receive_email(request):
         return f"refused: {forged}", 403
     except KeyError:
         return "raw message not found yet", 503
+    except Exception as failed:  # SNS retries a 5xx: the retry registers the mail once
+        if not is_store_outage(failed):
+            raise
+        logged("receive_email", failed)
+        return "the case store is unavailable; retry later", 503, unavailable_headers()
     return {"status": result.status, "case": result.case_number}, 200

@@ -24,11 +24,13 @@ def build_store(settings: Settings) -> CaseStore:
         from shared.adapters.firestore_store import FirestoreCaseStore
 
         return FirestoreCaseStore(settings.firestore_project, settings.firestore_database,
-                                  statistics_zone=ZoneInfo(settings.timezone))
+                                  statistics_zone=ZoneInfo(settings.timezone),
+                                  wait_seconds=settings.store_wait_seconds)
     from shared.adapters.sqlite_store import SqliteCaseStore
 
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteCaseStore(settings.sqlite_path, statistics_zone=ZoneInfo(settings.timezone))
+    return SqliteCaseStore(settings.sqlite_path, statistics_zone=ZoneInfo(settings.timezone),
+                           busy_timeout=settings.store_wait_seconds)
 
 
 def build_transport(settings: Settings) -> MailTransport:

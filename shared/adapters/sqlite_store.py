@@ -52,8 +52,10 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
                       SqliteDisclosures):
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
-    def __init__(self, path: str | Path, statistics_zone: tzinfo = STATISTICS_ZONE):
+    def __init__(self, path: str | Path, statistics_zone: tzinfo = STATISTICS_ZONE,
+                 busy_timeout: float = 30.0):
         self._path = str(path)
+        self._busy_timeout = busy_timeout  # how long a call waits for another writer's lock
         self.statistics_zone = statistics_zone  # the calendar the counters' days are on
         self._local = threading.local()
         self.schema_version = migrate(self._connection())
@@ -62,10 +64,10 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
     def _connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+            db = sqlite3.connect(self._path, timeout=self._busy_timeout, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA busy_timeout=30000")
+            db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout * 1000)}")
             self._local.db = db
         return db
 
