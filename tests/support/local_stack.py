@@ -24,28 +24,37 @@ class LocalStack:
     mailbox: Path
     database: Path
     log: Path
+    process: subprocess.Popen | None = None  # to see it die (tests/support/fault_stack.py)
+
+
+def stack_env(folder: Path, http_port: int, smtp_port: int, inbound_port: int) -> dict:
+    """The environment the local stack runs with in tests: everything under `folder`."""
+    return dict(os.environ,
+                CD_LOCAL_HTTP_PORT=str(http_port), CD_SMTP_PORT=str(smtp_port),
+                CD_SQLITE_PATH=str(folder / "cases.sqlite3"),
+                CD_LOCAL_MAILBOX=str(folder / "mail"),
+                CD_ATTACHMENT_FOLDER=str(folder / "attachments"),
+                CD_LOCAL_WORKER_INTERVAL="0.2", CD_LOCAL_INBOUND_SMTP_PORT=str(inbound_port),
+                # The operator's MTA, whose Authentication-Results verify senders (MTA_VERDICT).
+                CD_TRUSTED_AUTHSERV_ID=MTA_ID)
 
 
 @contextmanager
-def running_local_stack(folder: Path):
+def running_local_stack(folder: Path, command: list[str] | None = None):
+    """The local stack on `folder` (database, mailbox, files): `./bin/serve`, or `command`."""
     http_port, smtp_port, inbound_port = free_port(), free_port(), free_port()
-    env = dict(os.environ,
-               CD_LOCAL_HTTP_PORT=str(http_port), CD_SMTP_PORT=str(smtp_port),
-               CD_SQLITE_PATH=str(folder / "cases.sqlite3"),
-               CD_LOCAL_MAILBOX=str(folder / "mail"),
-               CD_ATTACHMENT_FOLDER=str(folder / "attachments"),
-               CD_LOCAL_WORKER_INTERVAL="0.2", CD_LOCAL_INBOUND_SMTP_PORT=str(inbound_port),
-               # The operator's MTA, whose Authentication-Results verify senders (MTA_VERDICT).
-               CD_TRUSTED_AUTHSERV_ID=MTA_ID)
+    env = stack_env(folder, http_port, smtp_port, inbound_port)
     log = folder / "local_stack.log"
-    with open(log, "wb") as out:
+    with open(log, "ab") as out:
         # The README's own command, as a new user runs it.
-        process = subprocess.Popen([str(PROJECT_ROOT / "bin" / "serve")], cwd=PROJECT_ROOT,
-                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command or [str(PROJECT_ROOT / "bin" / "serve")],
+                                   cwd=PROJECT_ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{http_port}"
     try:
         _wait_until_up(base + "/submit_form", process, log)
-        yield LocalStack(base, smtp_port, inbound_port, folder / "mail", folder / "cases.sqlite3", log)
+        yield LocalStack(base, smtp_port, inbound_port, folder / "mail", folder / "cases.sqlite3", log,
+                         process)
     finally:
         process.terminate()
         try:
