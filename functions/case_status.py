@@ -10,6 +10,7 @@ from shared.web import http_requests as decode
 from shared.web import request_bodies as bodies
 from shared.web.pages import PAGE_HEADERS as HTML
 from shared.web.pages import minutes_until
+from shared.web.reporter_downloads import download_answer
 from shared.web.store_outage import logged, unavailable_headers
 
 
@@ -62,6 +63,8 @@ def _answer(app, request):
             return page, 422 if added.errors else 200, HTML
         if request.form.get("action") == "appeal":
             return _appeal(app, request, lang, number, code)
+        if request.form.get("action") == "download":  # the reporter's own data (issue 12)
+            return download_answer(app, request, lang, number, code)
         view = app.status.look_up(number, code,
                                   decode.client_address(request, app.settings.trusted_proxies),
                                   decode.timeline_cursor(request))

@@ -17,7 +17,9 @@ resource "google_firestore_database" "main" {
   depends_on = [google_project_service.required]
 }
 
-# FirestoreCaseStore.due_outbox: awaiting == true AND due_at <= now ORDER BY due_at LIMIT n.
+# FirestoreCaseStore.due_outbox: awaiting == true AND due_at <= now ORDER BY due_at LIMIT n; and
+# waiting_outbox (the retries brought forward when the transport is back, issue 12):
+# awaiting == true AND due_at >= t ORDER BY due_at LIMIT n.
 resource "google_firestore_index" "outbox_due" {
   database   = google_firestore_database.main.name
   collection = "outbox"

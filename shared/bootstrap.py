@@ -342,6 +342,13 @@ class Services:
                             staff_language=s.default_language)
 
     @cached_property
+    def reporter_data(self):
+        """The reporter's download of their case's data from the status page (issue 12)."""
+        from shared.services.reporter_data import ReporterData
+
+        return ReporterData(self.status, self.store, self.clock)
+
+    @cached_property
     def delivery(self):
         from shared.adapters.mail_composition import MailComposer
         from shared.services.mail_delivery import MailDelivery
@@ -367,16 +374,19 @@ class Services:
         on the working calendar, each once per deadline."""
         from shared.domain.sweep_rules import SweepPolicy
         from shared.services.deadline_sweep import DeadlineSweep
+        from shared.services.identity_retention import IdentityRetention
 
         s = self.settings
         policy = SweepPolicy(s.reminder_at_fraction,
                              first_contact_hours=self.deadlines.policy.first_contact_working_hours,
-                             archive_final_after=timedelta(days=s.follow_up_link_days))
+                             archive_final_after=timedelta(days=s.follow_up_link_days),
+                             identity_retention=timedelta(days=s.identity_retention_days))
         return DeadlineSweep(self.store, self.clock, policy, timezone=s.timezone,
                              staff_language=s.default_language,
                              calendar=self.deadlines.calendar,
                              matter_links=self.matter_links,
-                             statistics_mail=self.statistics_mail)
+                             statistics_mail=self.statistics_mail,
+                             retention=IdentityRetention(self.store, self.attachments))
 
     @cached_property
     def statistics_mail(self):

@@ -65,6 +65,8 @@ class Settings:
     compensation_leader_threshold_yuan: int = 500
     appeal_window_months: int = 6
     follow_up_link_days: int = 30  # a closure notice's rating link works this many days (R17)
+    # The reporter's private record is purged this many days after the case is archived (PIPL).
+    identity_retention_days: int = 365
     reply_approval_waived_for: frozenset[str] = field(default_factory=frozenset)
     # R19: the statistics bulletin the sweep mails to the leaders after each period ends
     # (monthly | weekly | both | off), and the console's address its link points at (empty:
@@ -111,7 +113,8 @@ class Settings:
     local_http_host: str = "127.0.0.1"
     local_http_port: int = 8080
     local_mailbox: Path = PROJECT_ROOT / "var" / "mail"
-    local_worker_interval: float = 1.0
+    local_worker_interval: float = 1.0  # the outbox pool's poll while nothing is due
+    local_delivery_workers: int = 4  # the outbox pool's threads (issue 12)
     local_sweep_interval: float = 60.0  # seconds between the local stack's sweeps
     local_inbound_smtp_host: str = "127.0.0.1"
     local_inbound_smtp_port: int = 2525

@@ -29,7 +29,8 @@ MINIMUMS: dict[str, int] = {
     "lookup_attempts_per_client": 1, "lookup_attempts_per_case": 1, "delivery_max_attempts": 1,
     "acknowledgments_per_sender_per_hour": 1, "max_message_bytes": 1024, "trusted_proxies": 0,
     "compensation_leader_threshold_yuan": 0, "appeal_window_months": 6,  # DSA Art. 20: six at least
-    "follow_up_link_days": 1,
+    "follow_up_link_days": 1, "local_delivery_workers": 1,
+    "identity_retention_days": 1,
 }
 MAX_LINK_DAYS = 3650  # a rating link valid longer is a typo (and past what a date can hold)
 PORTS = ("smtp_port", "local_http_port", "local_inbound_smtp_port")
@@ -122,7 +123,7 @@ def field_problem(name: str, value) -> str | None:
             return f"{var}={sorted(members)!r}: must be {_one_of(CHOICES[name])}"
     if name in MINIMUMS and value < MINIMUMS[name]:
         return f"{var}={value}: must be at least {MINIMUMS[name]}"
-    if name == "follow_up_link_days" and value > MAX_LINK_DAYS:
+    if name in ("follow_up_link_days", "identity_retention_days") and value > MAX_LINK_DAYS:
         return f"{var}={value}: must be at most {MAX_LINK_DAYS} (ten years)"
     if name in PORTS and not 1 <= value <= 65535:
         return f"{var}={value}: must be a port number from 1 to 65535"

@@ -12,7 +12,7 @@ from google.api_core import exceptions as gexc
 from shared.domain.cases import Case
 from shared.domain.outbox import OutboxMessage
 
-from . import firestore_case_documents
+from . import firestore_case_documents, firestore_identity_purge
 
 
 class FirestoreCaseAsRead:
@@ -32,6 +32,8 @@ class FirestoreCaseAsRead:
                 counted = self.operations
                 self._count_statistics(batch, case)
                 self._create_outbox(batch, outbox)
+                if case.purge is not None:  # the private record's purge (retention), in this commit
+                    written += firestore_identity_purge.purge(batch, self.client, case)
                 try:
                     batch.commit()
                 except gexc.FailedPrecondition:  # changed since it was read

@@ -44,7 +44,9 @@ def case_record(case: Case, email_hash: str) -> dict:
     """The case document: the case's record and the fields its queries filter and page on (the
     reporter's email hash is registration's to know, so the caller gives it)."""
     return {**records.case_to_record(case), **records.queue_keys(case),
-            "reporter_email_hash": email_hash, "search_terms": list(search_terms(case.subject))}
+            # A purged case (retention) is nobody's any more: no reporter filter finds it.
+            "reporter_email_hash": "" if case.identity_purged_at else email_hash,
+            "search_terms": list(search_terms(case.subject))}
 
 
 def create_case(writer, client: firestore.Client, case: Case, identity: ReporterIdentity) -> int:

@@ -30,6 +30,7 @@ from shared.domain.statistics_counters import STATISTICS_ZONE, Facts
 
 from . import (
     firestore_case_documents,
+    firestore_identity_purge,
     firestore_inbound_mail,
     firestore_queue,
     firestore_rate_limits,
@@ -44,6 +45,7 @@ from .firestore_case_documents import CASES, IDENTITIES, TimelineTooLong
 from .firestore_disclosures import FirestoreDisclosures
 from .firestore_failed_mail import FirestoreFailedMail
 from .firestore_inbound_mail import MAIL_INDEX, FirestoreHeldMail
+from .firestore_outbox_waiting import FirestoreOutboxWaiting
 from .firestore_period_mail import FirestorePeriodMail
 from .firestore_reporter_marks import FirestoreReporterMarks
 from .firestore_sessions import FirestoreSessions
@@ -55,7 +57,7 @@ _MAX_ATTEMPTS = 30
 
 class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
                          FirestoreReporterMarks, FirestoreFailedMail, FirestoreCaseAsRead,
-                         FirestorePeriodMail, FirestoreDisclosures):
+                         FirestorePeriodMail, FirestoreDisclosures, FirestoreOutboxWaiting):
     """CaseStore on Firestore. The client is built on first use, not at import time."""
 
     def __init__(self, project: str, database: str = "(default)", client=None,
@@ -274,6 +276,8 @@ class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
     def _write_case(self, transaction, case: Case, stored: dict) -> None:
         self._count_statistics(transaction, case)
         self.operations += firestore_case_documents.rewrite_case(transaction, self.client, case, stored)
+        if case.purge is not None:  # the private record's purge (retention), in this commit
+            self.operations += firestore_identity_purge.purge(transaction, self.client, case)
 
     def _count_statistics(self, writer, case: Case) -> None:
         """The statistics counters the case's new events move, in the same commit (R19). The

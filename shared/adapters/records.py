@@ -97,6 +97,8 @@ def case_to_record(case: Case) -> dict:
                                             time_text(case.decision_paused_at)),
                                            ("extension", case.extension),
                                            ("disclosure", case.disclosure),
+                                           ("identity_purged_at",
+                                            time_text(case.identity_purged_at)),
                                            *_clock_fields(case))
            if value},
     }
@@ -154,6 +156,7 @@ def case_from_record(record: dict) -> Case:
         decision_paused_at=parse_time(record.get("decision_paused_at")),
         extension=dict(record.get("extension", {})),
         disclosure=dict(record.get("disclosure", {})),
+        identity_purged_at=parse_time(record.get("identity_purged_at")),
         **{name: parse_time(record.get(name)) for name in CLOCK_FIELDS},
     )
     # Set after construction: a stored case without a deadline keeps none.

@@ -277,6 +277,11 @@ def _approvals(db: sqlite3.Connection) -> None:
                    (approval_column(case), case.number))
 
 
+# 16: a case's outbox entries (its status page says when a notice to the reporter is delayed).
+def _outbox_case(db: sqlite3.Connection) -> None:
+    db.execute("CREATE INDEX outbox_case ON outbox (case_number, awaiting)")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
@@ -293,6 +298,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _disclosures,
     _mail_claims,
     _approvals,
+    _outbox_case,
 )
 
 

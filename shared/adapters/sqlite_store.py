@@ -24,11 +24,19 @@ from shared.domain.queues import CasePage, CaseQuery
 from shared.domain.rate_limits import CounterSlot
 from shared.domain.statistics_counters import STATISTICS_ZONE, Facts
 
-from . import records, sqlite_inbound_mail, sqlite_queues, sqlite_rate_limits, sqlite_statistics
+from . import (
+    records,
+    sqlite_identity_purge,
+    sqlite_inbound_mail,
+    sqlite_queues,
+    sqlite_rate_limits,
+    sqlite_statistics,
+)
 from .sqlite_case_as_read import SqliteCaseAsRead
 from .sqlite_disclosures import SqliteDisclosures
 from .sqlite_failed_mail import SqliteFailedMail
 from .sqlite_inbound_mail import SqliteHeldMail
+from .sqlite_outbox_waiting import SqliteOutboxWaiting
 from .sqlite_period_mail import SqlitePeriodMail
 from .sqlite_reporter_marks import SqliteReporterMarks
 from .sqlite_schema import (
@@ -49,7 +57,7 @@ _UPDATED_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "reporter_email_hash") 
 
 class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporterMarks,
                       SqliteFailedMail, SqliteCaseAsRead, SqlitePeriodMail,
-                      SqliteDisclosures):
+                      SqliteDisclosures, SqliteOutboxWaiting):
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
     def __init__(self, path: str | Path, statistics_zone: tzinfo = STATISTICS_ZONE,
@@ -275,6 +283,8 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
             self.operations += sqlite_queues.write_terms(db, case, indexed)
             self._count_statistics(db, case, case.counted_as or Facts.of(case))
             self._insert_events(db, case)
+            if case.purge is not None:  # the private record's purge (retention), in this write
+                self.operations += sqlite_identity_purge.purge(db, case)
         return written
 
     def _count_statistics(self, db: sqlite3.Connection, case: Case, before: Facts | None) -> None:

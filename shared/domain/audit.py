@@ -71,12 +71,15 @@ def verify_chain(number: str, events: Iterable[TimelineEvent],
     found = _out_of_sequence(events)
     if found:
         return found
+    rewritten = _rewritten(events)
     previous, started = "", False
     for event in events:
         if not event.hash and not started and not event.prev_hash:
             continue  # stored before the chain existed
         started = True
-        if event_hash(number, event) != event.hash:  # a removed hash too
+        # An event a purge rewrote (`identity_purge`) matches the hash the purge event recorded.
+        sealed = rewritten.get(str(event.seq), event.hash)
+        if event_hash(number, event) != sealed:  # a removed hash too
             return ChainBreak(event.seq, BreakReason.ALTERED, "content does not match its hash")
         if event.prev_hash != previous:
             return ChainBreak(event.seq, BreakReason.UNLINKED,
@@ -86,6 +89,16 @@ def verify_chain(number: str, events: Iterable[TimelineEvent],
         return ChainBreak(len(events) + 1, BreakReason.MISSING,
                           "the case's audit head is not its last event's hash")
     return None
+
+
+def _rewritten(events: list[TimelineEvent]) -> dict[str, str]:
+    """seq → the hash of the content an identity purge rewrote the event to, as the purge
+    events (themselves chained) recorded it."""
+    found: dict[str, str] = {}
+    for event in events:
+        if event.type.value == "identity_purged" and isinstance(event.data.get("redacted"), dict):
+            found.update(event.data["redacted"])
+    return found
 
 
 def _out_of_sequence(events: list[TimelineEvent]) -> ChainBreak | None:

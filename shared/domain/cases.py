@@ -126,6 +126,9 @@ class EventType(StrEnum):
     DISCLOSURE_APPROVED = "disclosure_approved"  # published on the transparency page
     DISCLOSURE_REFUSED = "disclosure_refused"
     DISCLOSURE_WITHDRAWN = "disclosure_withdrawn"
+    # Retention and the reporter's own data (issue 12, `identity_purge.py`, `reporter_data.py`).
+    IDENTITY_PURGED = "identity_purged"  # the private record deleted after its retention time
+    REPORTER_DATA_DOWNLOADED = "reporter_data_downloaded"  # from the status page
     # Legacy: stored by earlier versions (acknowledgments only), read as their notice_* equivalent
     # (`as_current`); nothing emits them any more.
     ACKNOWLEDGMENT_QUEUED = "acknowledgment_queued"
@@ -171,6 +174,8 @@ PUBLIC_EVENTS = frozenset(
         EventType.APPEAL_DECIDED,
         EventType.CASE_ARCHIVED,
         EventType.HANDLING_RATED,
+        EventType.IDENTITY_PURGED,
+        EventType.REPORTER_DATA_DOWNLOADED,
     }
 )
 
@@ -293,6 +298,8 @@ class Case:
     linked_cases: list[str] = field(default_factory=list)
     # Its public disclosure (R22, `disclosures.py`): the proposal and its review, plain values.
     disclosure: dict = field(default_factory=dict)
+    # When its private record was purged after the retention time (`identity_purge.py`).
+    identity_purged_at: datetime | None = None
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)
     # The version a store's query read the case at (the store's own, opaque; never stored): a
     # write from it is made only if the case is still so (`CaseStore.update_case_as_read`).
@@ -300,6 +307,9 @@ class Case:
     # What the statistics counters knew of it when a store read it (`statistics_counters.Facts`,
     # never stored): the "before" of the counters its next write moves.
     counted_as: object = field(default=None, compare=False, repr=False)
+    # What the store does besides in the transaction that writes the case: the private record
+    # deleted and events rewritten (`identity_purge.IdentityPurge`, never stored).
+    purge: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if self.next_due_at is None and self.event_count == 0:

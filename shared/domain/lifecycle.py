@@ -156,7 +156,8 @@ def _move_deadlines(case: Case, command: Command, target: Status, now: datetime)
     initial review, as long as before; the statuses of `CLOCK_STOPS` clear the next deadline,
     but for a closed case's appeal window: the sweep archives it at `appeal_until` (R18); a case
     closed without one (the appeal's final decision) is read by the sweep at once, which sets
-    when it is archived (`SweepPolicy.archive_final_after`)."""
+    when it is archived (`SweepPolicy.archive_final_after`); so is an archived case, for when
+    its private record is purged (`SweepPolicy.identity_retention`)."""
     if isinstance(command, ReopenCase):
         case.review_due_at = case.next_due_at = now + command.review_within
     elif isinstance(command, AcceptCase):
@@ -171,6 +172,8 @@ def _move_deadlines(case: Case, command: Command, target: Status, now: datetime)
         case.closed_at = now
     elif target != case.status and target == S.ARCHIVED:
         case.archived_at = now
+        # The sweep reads it once and sets when its private record is purged (retention).
+        case.next_due_at = now
 
 
 def allowed_commands(status: Status) -> list[CommandName]:

@@ -100,6 +100,19 @@ class CaseStore(Protocol):
     def count_failed_outbox(self) -> int:
         """How many entries are given up on (and not sent again)."""
 
+    def waiting_outbox(self, after: datetime, limit: int) -> list[OutboxMessage]:
+        """Up to `limit` entries awaiting delivery (pending, or being sent) whose due moment is
+        at or after `after`, soonest first: the due index read from `after` on."""
+
+    def reschedule_outbox(self, ids: Sequence[str],
+                          change: Callable[[OutboxMessage], bool]) -> int:
+        """Apply `change` to each entry named (at most MAX_PAGE) in one transaction, writing
+        those it returns True for; the entries' cases are neither read nor written. Returns how
+        many were written."""
+
+    def waiting_outbox_of_case(self, number: str) -> list[OutboxMessage]:
+        """The case's entries awaiting delivery (pending, or being sent)."""
+
     def find_mail(self, key: str) -> MailRecord | None:
         """What an inbound or sent message key points at, or None when unknown."""
 

@@ -39,6 +39,7 @@ class Step(StrEnum):
     ARCHIVE = "archive"
     RECOUNT = "recount"  # provisional deadlines counted again (`provisional_deadlines`)
     BULLETIN = "bulletin"  # a major case's weekly progress bulletin to the leaders (R9)
+    PURGE = "identity_purge"  # the private record purged after retention (`identity_purge`)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class SweepPolicy:
     # after its closure: the rating link of its notice works that long (CD_FOLLOW_UP_LINK_DAYS).
     archive_final_after: timedelta = timedelta(days=30)
     first_contact_hours: float = 4  # the first-contact clock's length (`contact_clocks.py`)
+    # The private record is purged this long after archiving (CD_IDENTITY_RETENTION_DAYS).
+    identity_retention: timedelta = timedelta(days=365)
 
     def __post_init__(self):
         if not 0 < self.reminder_at_fraction < 1:
@@ -115,6 +118,9 @@ def moments(case: Case, policy: SweepPolicy) -> list[Due]:
         at = case.closed_at + policy.archive_final_after
         found.append(Due(Step.ARCHIVE, moment_key("archive", "final", at=at), at,
                           rule=RULE_FINAL))
+    if case.status == Status.ARCHIVED and case.archived_at and case.identity_purged_at is None:
+        at = case.archived_at + policy.identity_retention
+        found.append(Due(Step.PURGE, moment_key("identity_purge", at=at), at))
     found += [Due(Step.RECOUNT, key, at) for key, at in provisional_deadlines.recheck_moments(case)]
     found += contact_clock_moments.moments(case, policy)  # first contact and compensation
     return sorted(found, key=lambda due: due.at)

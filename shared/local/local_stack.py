@@ -1,6 +1,7 @@
 """The local stack: every function in one process on http://127.0.0.1:8080, SQLite as the case
 store, a loopback SMTP mailbox that writes `.eml` files, the report address as a real SMTP server
-on 127.0.0.1:2525, a worker that plays the role of the cloud's outbox trigger, and a timer that
+on 127.0.0.1:2525, a pool of workers that plays the role of the cloud's outbox trigger
+(`outbox_pool`: `CD_LOCAL_DELIVERY_WORKERS` of them, woken by the writes that queue mail), and a timer that
 plays Cloud Scheduler's: the deadline sweep every `CD_LOCAL_SWEEP_INTERVAL` seconds. The sweep's
 HTTP function is not mounted: nothing here lets a caller start it.
 
@@ -17,9 +18,10 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import run_simple
 from werkzeug.wrappers import Response
 
-from shared.bootstrap import services
+from shared.bootstrap import build_store, services
 from shared.local.inbound_smtp import start_inbound_smtp
 from shared.local.mailbox import start_mailbox
+from shared.local.outbox_pool import OutboxPool, OutboxSignal, SignallingStore
 from shared.services.scheduled_sweep import run_scheduled_sweep
 from shared.settings import PROJECT_ROOT, ConfigurationError
 
@@ -58,16 +60,17 @@ def build_app():
     return app
 
 
-def run_outbox_worker(stop: threading.Event) -> None:
-    """Deliver due outbox entries until `stop` is set (the cloud uses the Eventarc trigger)."""
-    app = services()
-    while not stop.is_set():
-        try:
-            for result in app.delivery.deliver_due():
-                log.info("outbox %s: %s %s", result.outbox_id, result.outcome, result.error)
-        except Exception:  # keep the worker alive; the error is in the log
-            log.exception("outbox worker")
-        stop.wait(app.settings.local_worker_interval)
+def start_outbox_pool(app, stop: threading.Event) -> OutboxPool:
+    """Deliver due outbox entries with `local_delivery_workers` threads until `stop` is set (the
+    cloud: one Eventarc event per entry). Call before anything reads `app.store`: every service
+    of the process then writes through a store that wakes the pool when it queues mail."""
+    signal = OutboxSignal()
+    app.store = SignallingStore(build_store(app.settings), signal)
+    pool = OutboxPool(app.delivery, app.store, app.clock, signal,
+                      app.settings.local_delivery_workers, app.settings.local_worker_interval,
+                      stop)
+    pool.start()
+    return pool
 
 
 def run_deadline_sweeps(stop: threading.Event, app=None) -> None:
@@ -97,13 +100,12 @@ def main() -> None:
         sys.exit(2)
     settings = app.settings
     mailbox = start_mailbox(settings.local_mailbox, settings.smtp_host, settings.smtp_port)
+    stop = threading.Event()
+    pool = start_outbox_pool(app, stop)
     inbound = start_inbound_smtp(app.mail_intake, settings.inbound_address,
                                  settings.local_inbound_smtp_host,
                                  settings.local_inbound_smtp_port, settings.max_message_bytes,
                                  settings.trusted_authserv_id)
-    stop = threading.Event()
-    worker = threading.Thread(target=run_outbox_worker, args=(stop,), daemon=True)
-    worker.start()
     sweeper = threading.Thread(target=run_deadline_sweeps, args=(stop,), daemon=True)
     sweeper.start()
     base = f"http://{settings.local_http_host}:{settings.local_http_port}"
@@ -121,6 +123,8 @@ def main() -> None:
     print(f"Reply-token key:  {_key_origin(settings)}", flush=True)
     print(f"Mailbox (.eml):   {settings.local_mailbox}  (SMTP on "
           f"{settings.smtp_host}:{settings.smtp_port})", flush=True)
+    print(f"Outbox workers:   {settings.local_delivery_workers} (CD_LOCAL_DELIVERY_WORKERS)",
+          flush=True)
     print(f"Deadline sweep:   every {settings.local_sweep_interval:g} s (CD_LOCAL_SWEEP_INTERVAL), "
           "then the due mail", flush=True)
     _demo_staff_on_first_start(app)
@@ -129,6 +133,7 @@ def main() -> None:
     finally:
         stop.set()
         sweeper.join(timeout=5)  # a run in progress finishes its case; the next run resumes
+        pool.join(timeout=5)  # a delivery in progress settles; a lease left behind runs out
         mailbox.stop()
         inbound.stop()
 

@@ -49,7 +49,8 @@ class CaseConfidentiality(CaseHandling):
     def reveal_identity(self, who: Requester, number: str, reason: str | None = None) -> dict:
         """The reporter's name, email and phone in clear, for the assigned handler or a
         supervisor, with a reason (R20). The reveal is an event on the case (written before
-        anything is returned). An anonymous report has nothing to reveal: nothing is read."""
+        anything is returned). An anonymous report has nothing to reveal, nor has a case whose
+        private record was purged after its retention time (`purged_at`): nothing is read."""
         case = self._case(who, number, Action.REVEAL_IDENTITY)
         checked = Checked()
         reason = checked.text("reason", reason, limit=MAX_REASON)
@@ -59,6 +60,10 @@ class CaseConfidentiality(CaseHandling):
                                  "respondent (R23)")
         if case.anonymous:
             return {"number": case.number, "anonymous": True, "revealed": False,
+                    "name": "", "email": "", "phone": ""}
+        if case.identity_purged_at is not None:
+            return {"number": case.number, "anonymous": False, "revealed": False,
+                    "purged_at": case.identity_purged_at.isoformat(),
                     "name": "", "email": "", "phone": ""}
         identity = self._store.get_identity(case.number)
         shown = {f: getattr(identity, f) if identity else "" for f in IDENTITY_FIELDS}

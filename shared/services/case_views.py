@@ -100,7 +100,8 @@ class CaseView:
             next_due_at=iso(case.next_due_at), decision_due_at=iso(case.decision_due_at),
             updated_at=iso(case.updated_at), assignee=case.assignee, department=case.department,
             respondent=case.respondent, about_staff=case.about_staff,
-            confidential=case.confidential, reporter=masked_identity(identity, case.anonymous),
+            confidential=case.confidential, reporter=masked_identity(identity, case.anonymous) | (
+                {"purged_at": iso(case.identity_purged_at)} if case.identity_purged_at else {}),
             attachments=[{"index": i, "filename": shown_name(a.filename),
                           "content_type": a.content_type, "size": a.size,
                           "raw_mail": is_raw_message(a)}

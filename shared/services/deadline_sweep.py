@@ -30,6 +30,7 @@ from shared.domain.working_time import WorkingCalendar
 from shared.services.major_case_notices import staff_audience, with_major_case_notices
 
 from .deadline_recount import DeadlineRecount
+from .identity_retention import IdentityRetention
 from .sweep_failures import put_off
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ class SweepReport:
     """What one run did: cases read, actions by name (reminder, overdue, escalation_hot,
     escalation_major, archive, archive_refused, major_bulletin, staff_notices, recount_review,
     recount_decision, recount_first_contact, recount_compensation, statistics_bulletin: the
-    periods whose bulletin was queued) and whether due cases are left."""
+    periods whose bulletin was queued, identity_purge) and whether due cases are left."""
 
     cases_read: int = 0
     actions: dict[str, int] = field(default_factory=dict)
@@ -56,12 +57,14 @@ class DeadlineSweep:
     def __init__(self, store: CaseStore, clock: Clock, policy: SweepPolicy | None = None,
                  timezone: str = "Asia/Shanghai", staff_language: str = "zh-CN",
                  page_size: int = 50, calendar: WorkingCalendar | None = None,
-                 matter_links=None, statistics_mail=None):
+                 matter_links=None, statistics_mail=None,
+                 retention: IdentityRetention | None = None):
         """`calendar`: provisional deadlines are counted again on it (`deadline_recount`);
         None: they stay provisional. `matter_links` (`MatterLinks`): R8's count rule,
         finished here for a case whose matter was set but whose rule a failure left
         unfinished (`case.links_pending`). `statistics_mail` (`StatisticsMail`): R19's
-        bulletin to the leaders, queued once per period that has ended."""
+        bulletin to the leaders, queued once per period that has ended. `retention`: purges
+        archived cases' private records (without raw emails' storage when not given)."""
         self._store = store
         self._recount = DeadlineRecount(store, calendar, timezone)
         self._clock = clock
@@ -71,6 +74,7 @@ class DeadlineSweep:
         self._page_size = page_size
         self._matter_links = matter_links
         self._statistics_mail = statistics_mail
+        self._retention = retention or IdentityRetention(store)
 
     def run(self, budget_seconds: float) -> SweepReport:
         """Sweep the cases due now until none is left or the budget would be overrun (measured
@@ -111,6 +115,7 @@ class DeadlineSweep:
                     actions: Counter) -> None:
         number, done = read.number, Counter()
         told = self._recount.reach_for(read, now)  # read before the transaction, if needed
+        purge = self._retention.prepare(read, now, self._policy)  # likewise, and raw mail gone
 
         def change(case: Case) -> list[OutboxMessage]:
             done.clear()  # a transaction may run this again: count the last run only
@@ -124,6 +129,8 @@ class DeadlineSweep:
                     continue  # done above (a calendar still without the year moved it on)
                 if due.step == Step.ARCHIVE:
                     retry_at = self._archive(case, due, now, plan, done)
+                elif due.step == Step.PURGE:  # claimed with it; prepared before the transaction
+                    done["identity_purge"] += self._retention.apply(case, purge, now)
                 elif due.step == Step.ESCALATION:
                     apply(case, sweep_rules.EscalateByTime(
                         actor=SYSTEM, reason=due.rule, severity=due.severity, rule=due.rule), now)

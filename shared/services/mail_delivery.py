@@ -8,7 +8,8 @@ before settling leaves a lease that runs out; the entry is then sent again with 
 Message-ID, which receiving mail systems and clients collapse into one message — exactly-once over
 SMTP or SES is impossible, so this is the narrowest window available. A lease that runs out on
 the last attempt is not claimed again: the entry is given up (`failed_mail.INTERRUPTED`), like one
-out of attempts, and staff see it in the failed-mail list.
+out of attempts, and staff see it in the failed-mail list. After failures of the transport, the
+first send that goes through brings the entries waiting on it forward (`delivery_recovery`).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from shared.domain.failed_mail import INTERRUPTED
 from shared.domain.outbox import Addressee, OutboxMessage, OutboxStatus, backoff, notice_data
 from shared.domain.ports import CaseStore, Clock, MailComposer, MailTransport
 
+from .delivery_recovery import TransportCircuit
 from .mail_parsing import message_key
 from .respondent_mail import compose_elsewhere, indexes_replies
 
@@ -45,8 +47,10 @@ class MailDelivery:
     """Delivers outbox entries through one transport."""
 
     def __init__(self, store: CaseStore, transport: MailTransport, composer: MailComposer,
-                 clock: Clock, max_attempts: int = 8, lease: timedelta = timedelta(minutes=5)):
+                 clock: Clock, max_attempts: int = 8, lease: timedelta = timedelta(minutes=5),
+                 circuit: TransportCircuit | None = None):
         self._store = store
+        self.circuit = circuit or TransportCircuit(store, clock)
         self._transport = transport
         self._composer = composer
         self._clock = clock
@@ -85,9 +89,16 @@ class MailDelivery:
         return self._settle_success(message, sent_ids)
 
     def deliver_due(self, limit: int = 50) -> list[DeliveryResult]:
-        """Deliver every entry that is due now (the local worker and the sweep call this)."""
-        due = self._store.due_outbox(self._clock.now(), limit)
-        return [self.deliver(message.id) for message in due]
+        """Deliver up to `limit` entries that are due now (the sweep calls this). When a send
+        brings waiting entries forward (the transport is back), they are due too: read again."""
+        results: list[DeliveryResult] = []
+        while len(results) < limit:
+            recalled = self.circuit.recalled
+            due = self._store.due_outbox(self._clock.now(), limit - len(results))
+            results += [self.deliver(message.id) for message in due]
+            if not due or self.circuit.recalled == recalled:
+                return results
+        return results
 
     def given_up_count(self) -> int:
         """How many entries are given up on and not sent again: the failed-mail list's length."""
@@ -139,6 +150,7 @@ class MailDelivery:
         # Index what we sent, so that a reply quoting it in References joins the case.
         keys = [message_key(i) for i in sent_ids or []] if indexes_replies(message) else []
         self._store.update_outbox(message.id, settle, mail_keys=keys)
+        self.circuit.succeeded(message)  # after settling: nothing between send and settle
         return DeliveryResult(message.id, Outcome.SENT)
 
     def _settle_failure(self, message: OutboxMessage, error: str, permanent: bool):
@@ -155,6 +167,7 @@ class MailDelivery:
             return True
 
         written = self._store.update_outbox(message.id, settle)
+        self.circuit.failed(error, permanent)
         if written is None:
             return DeliveryResult(message.id, Outcome.SKIPPED, error)
         failed = written.status == OutboxStatus.FAILED

@@ -27,6 +27,7 @@ from .appeal_refusals import appeal_refusal
 from .attachments import UploadedFile, check_files, stored_uploads
 from .case_notices import Reach, reach
 from .deadline_notices import deadline_changed
+from .delayed_notices import delayed_notices
 from .major_case_notices import staff_audience, with_major_case_notices
 from .submissions import clean_text, is_blank
 
@@ -72,6 +73,8 @@ class CaseView:
     # `provisional_deadlines`).
     review_due_provisional: bool = False
     decision_due_provisional: bool = False
+    # The notices to them that a failed attempt holds back, by template (issue 12: "delayed").
+    delayed_notices: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, case: Case, store: CaseStore, after: int = 0,
@@ -88,7 +91,8 @@ class CaseView:
                    case.decision.get("sent") or None, case.decision.get("sent_round", 0),
                    case.appeal_until, now is not None and appeal_refusal(case, now) is None,
                    case.decision_due_at if _being_decided(case) else None, paused(case),
-                   case.deadlines_provisional, REVIEW in provisional, DECISION in provisional)
+                   case.deadlines_provisional, REVIEW in provisional, DECISION in provisional,
+                   delayed_notices(store, case.number))
 
 
 def _being_decided(case: Case) -> bool:

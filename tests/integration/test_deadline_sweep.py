@@ -174,8 +174,8 @@ def test_a_closed_case_is_archived_once_its_appeal_window_is_over(store, staff):
     report = sweep_at(store, START + 100 * DAY)
     sweep_at(store, START + 100 * DAY)
     case = store.get_case(number)
-    assert (case.status, case.archived_at, case.next_due_at) == (
-        Status.ARCHIVED, START + 100 * DAY, None)
+    assert (case.status, case.archived_at, case.next_due_at) == (  # next: the identity's purge
+        Status.ARCHIVED, START + 100 * DAY, START + 465 * DAY)
     archived = [e for e in events_of(store, number) if e.type == EventType.CASE_ARCHIVED]
     assert [(e.actor, e.public) for e in archived] == [(SYSTEM, True)]
     assert report.actions == {"archive": 1, "staff_notices": 0}

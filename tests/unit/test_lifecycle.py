@@ -108,7 +108,9 @@ def deadlines_after(case, command, target: Status) -> tuple:
         appeal_until = getattr(command, "appeal_until", None)  # the window it opens, if any
         # Without one (final), the sweep reads it at once and sets when it is archived.
         return case.review_due_at, appeal_until or NOW, case.decision_due_at
-    if target != case.status and target in (Status.REJECTED, Status.ARCHIVED):
+    if target != case.status and target == Status.ARCHIVED:  # the sweep sets the identity's
+        return case.review_due_at, NOW, case.decision_due_at  # purge (retention) at once
+    if target != case.status and target == Status.REJECTED:
         return case.review_due_at, None, case.decision_due_at
     return case.review_due_at, case.next_due_at, case.decision_due_at
 
