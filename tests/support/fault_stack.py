@@ -8,11 +8,12 @@ after wrapping one method so that the process kills itself with SIGKILL — no h
 - `after-registration`: the form's case, events and acknowledgment are committed
   (`Registration.register` returned); the person's browser gets no answer.
 - `before-settling`: the SMTP server accepted a message (the transport's send returned) and
-  the outbox entry is still leased, not settled. This run leases entries for `LEASE` (2 s)
-  instead of 5 minutes, so that the next run may take the entry over without the test waiting.
+  the outbox entry is still leased, not settled.
 - `mid-sweep`: the deadline sweep committed its second case of the run, others are still due.
 - `none`: no fault (the restart).
 
+A run with a fault leases outbox entries for `LEASE` (2 s) instead of 5 minutes, so that the
+next run may take over what the kill caught being sent without the test waiting.
 In every run the mailbox files each message it receives as a file of its own
 (`mail/<n>-<Message-ID>.eml`), instead of one per Message-ID as the local mailbox does, so a
 message sent twice shows twice.
@@ -70,6 +71,15 @@ def arm(fault: str) -> None:
     from shared.local import local_stack
 
     local_stack.start_mailbox = start_every_copy_mailbox
+    if fault != "none":  # whatever the kill catches being sent is taken over in seconds
+        from shared.services.mail_delivery import MailDelivery
+
+        init = MailDelivery.__init__
+
+        def short_lease(self, *args, **kwargs):
+            init(self, *args, **{**kwargs, "lease": LEASE})
+
+        MailDelivery.__init__ = short_lease
     if fault == "after-registration":
         from shared.services.registration import Registration
 
@@ -83,15 +93,9 @@ def arm(fault: str) -> None:
     elif fault == "before-settling":
         from shared.services.mail_delivery import MailDelivery
 
-        init = MailDelivery.__init__
-
-        def short_lease(self, *args, **kwargs):
-            init(self, *args, **{**kwargs, "lease": LEASE})
-
         def die_instead_of_settling(self, message, sent_ids):
             kill_now()
 
-        MailDelivery.__init__ = short_lease
         MailDelivery._settle_success = die_instead_of_settling
     elif fault == "mid-sweep":
         from shared.services.deadline_sweep import DeadlineSweep
