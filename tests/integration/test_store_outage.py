@@ -75,17 +75,19 @@ def test_the_status_page_answers_503_and_keeps_what_was_written(outage, function
     posted = client.post("/", data=complaint_form(form_token=token))
     number, code = receipt(client.get("/" + posted.headers["Location"]).get_data(as_text=True))
     status = function_client("case_status")
-    addition = "补充：店员姓王，当天下午三点。"
+    addition = "补充：店员姓王，当天下午三点。<script>alert(1)</script>"
+    shown = "补充：店员姓王，当天下午三点。&lt;script&gt;alert(1)&lt;/script&gt;"
     with outage.down():
         refused = status.post(f"/?number={number}", data={
             "action": "add", "number": number, "code": code, "text": addition})
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "30"
     page = refused.get_data(as_text=True)
-    assert "系统暂时无法读取案件" in page and addition in page and f'value="{number}"' in page
+    assert "系统暂时无法读取案件" in page and f'value="{number}"' in page
+    assert shown in page and "<script>alert" not in page  # kept, escaped
     added = status.post(f"/?number={number}", data={
         "action": "add", "number": number, "code": code, "text": addition})
     assert added.status_code == 200
-    assert added.get_data(as_text=True).count(addition) == 1
+    assert added.get_data(as_text=True).count(shown) == 1
 
 
 def test_receive_email_answers_503_so_sns_retries_and_the_retry_registers_once(
