@@ -7,6 +7,9 @@ started when it is written (Eventarc: an event per outbox document; here a threa
 16 at once). Printed: the acknowledgment delay (registered → in the relay) p50/p99 and the sends
 per second, and each against (a) in the same process.
 
+Draining (wall clock): a backlog sent by 1, 4 and 8 workers, the relay on loopback answering at
+once or 30 ms late (a relay across a network): sends per second, and against one worker.
+
 Recovery (a simulated clock, ticks of 5 s): a case every tick, the relay answering 421 during an
 outage of each `--outages` length (minutes), then back; every due entry delivered each tick (as
 the workers would). Printed for each outage, with the circuit (retries brought forward when a
@@ -21,6 +24,7 @@ bench says so.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import statistics
@@ -56,6 +60,18 @@ class TimedRelay(RecordingHandler):
         number = str(self.messages[-1]["Subject"]).split("]")[0].lstrip("[")
         self.arrived.setdefault(number, self._now())
         return answer
+
+
+class DistantRelay(TimedRelay):
+    """A relay that answers the message `latency` seconds late, like one across a network."""
+
+    def __init__(self, now, latency: float):
+        super().__init__(now)
+        self._latency = latency
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        await asyncio.sleep(self._latency)
+        return await super().handle_DATA(server, session, envelope)
 
 
 class NoRecall(TransportCircuit):
@@ -116,6 +132,26 @@ def pace(mode: str, cases: int, rate: float) -> dict:
     return {"mode": mode, "sent": len(relay.arrived), "copies": len(relay.messages),
             "p50": _quantile(delays, 0.5), "p99": _quantile(delays, 0.99),
             "per_second": len(relay.arrived) / elapsed}
+
+
+def drain(workers: int, latency: float, cases: int = 150) -> float:
+    """Sends per second of a pool of `workers` emptying a backlog of `cases` (the relay answering
+    each message `latency` seconds late)."""
+    relay, stop = DistantRelay(time.monotonic, latency), threading.Event()
+    with tempfile.TemporaryDirectory() as tmp, smtp_server(relay) as port:
+        signal = OutboxSignal()
+        app = services(Path(tmp), port, SystemClock(), signal=signal)
+        for n in range(cases):
+            app.intake.submit(case(n))
+        started = time.monotonic()
+        pool = OutboxPool(app.delivery, app.store, app.clock, signal, workers, 1.0, stop)
+        pool.start()
+        while len(relay.arrived) < cases and time.monotonic() < started + 120:
+            time.sleep(0.005)
+        elapsed = time.monotonic() - started
+        stop.set()
+        pool.join(5)
+    return len(relay.arrived) / elapsed
 
 
 def _runner(mode: str, app, signal: OutboxSignal, stop: threading.Event):
@@ -235,6 +271,12 @@ def main() -> None:
               f"({row['p99'] / baseline['p99']:.3f} of one worker's p99)  "
               f"{row['per_second']:6.1f} sent/s  sent {row['sent']}/{args.cases}, "
               f"copies {row['copies']}")
+    print("\nDraining a backlog of 150: sends per second by the number of workers")
+    for latency in (0.0, 0.03):
+        rates = {workers: drain(workers, latency) for workers in (1, 4, 8)}
+        print(f"  relay answering after {latency * 1000:2.0f} ms: " + ", ".join(
+            f"{w} worker{'s' if w > 1 else ''} {r:6.1f}/s ({r / rates[1]:.2f})"
+            for w, r in rates.items()))
     print("\nRecovery, live: the loopback relay stopped, cases filed at 20/s, the relay started "
           "again (the pool of 4); seconds from its start to the last held acknowledgment sent")
     for seconds in (5.0, 20.0):

@@ -30,6 +30,8 @@ def build_store(settings: Settings) -> CaseStore:
 
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteCaseStore(settings.sqlite_path, statistics_zone=ZoneInfo(settings.timezone),
+                           synchronous=settings.sqlite_synchronous,
+                           writer_lock=settings.sqlite_writer_lock,
                            busy_timeout=settings.store_wait_seconds)
 
 

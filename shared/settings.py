@@ -27,6 +27,10 @@ class Settings:
     # Which adapters the bootstrap picks.
     case_store: str = "sqlite"  # sqlite | firestore
     sqlite_path: Path = PROJECT_ROOT / "var" / "cases.sqlite3"
+    # full: a commit is on disk when the person is told (normal: WAL's default, faster, may lose
+    # the last commits to a power cut); the writer lock queues this process's writers (issue 12).
+    sqlite_synchronous: str = "full"  # full | normal
+    sqlite_writer_lock: bool = True
     firestore_project: str = "complaint-desk-local"
     firestore_database: str = "(default)"
     # How long one call waits for an unavailable store (SQLite's busy timeout; Firestore's

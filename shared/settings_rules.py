@@ -14,6 +14,7 @@ KINDS = tuple(kind.value for kind in Kind)
 # Choices are matched without regard to case (`Firestore` is firestore) and stored as written here.
 CHOICES: dict[str, tuple[str, ...]] = {
     "case_store": ("sqlite", "firestore"),
+    "sqlite_synchronous": ("full", "normal"),  # sqlite_writers.SYNCHRONOUS
     "mail_transport": ("smtp", "ses"),
     "attachment_store": ("folder", "gcs"),
     "email_default_kind": KINDS,

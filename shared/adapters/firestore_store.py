@@ -188,7 +188,8 @@ class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
         return records.outbox_from_record(record) if record else None
 
     def update_outbox(self, message_id, change: Callable[[OutboxMessage, Case], bool],
-                      mail_keys: Sequence[str] = ()):
+                      mail_keys: Sequence[str] = (), synced: bool = True):
+        # `synced` is the embedded store's: every Firestore commit is durable when it returns.
         @firestore.transactional
         def run(transaction) -> OutboxMessage | None:
             record = self._get(OUTBOX, message_id, transaction)

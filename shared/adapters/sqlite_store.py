@@ -5,7 +5,8 @@ in `sqlite_inbound_mail` and the rate-limit counters in `sqlite_rate_limits`; th
 statements in its transactions and counts the operations.
 
 Every write runs in a `BEGIN IMMEDIATE` transaction, which takes SQLite's write lock up front, so a
-read-modify-write can never lose an update to a concurrent writer.
+read-modify-write can never lose an update to a concurrent writer. Commits are synced (FULL) unless
+told otherwise, and the process's writers queue on one lock before it (`sqlite_writers`).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from . import (
     sqlite_queues,
     sqlite_rate_limits,
     sqlite_statistics,
+    sqlite_writers,
 )
 from .sqlite_case_as_read import SqliteCaseAsRead
 from .sqlite_disclosures import SqliteDisclosures
@@ -61,34 +63,44 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
     def __init__(self, path: str | Path, statistics_zone: tzinfo = STATISTICS_ZONE,
-                 busy_timeout: float = 30.0):
+                 synchronous: str = "full", writer_lock: bool = True,
+                 busy_timeout: float = sqlite_writers.BUSY_TIMEOUT_SECONDS):
+        """`synchronous`: "full" (each commit on disk when it returns) or "normal" (WAL's
+        default: synced at checkpoints); `writer_lock`: this process's writers queue on a lock
+        before `BEGIN IMMEDIATE` (off: SQLite's busy handler alone, for the load bench);
+        `busy_timeout`: how long a writer waits for another process's lock before the call
+        fails as an outage (`CD_STORE_WAIT_SECONDS`)."""
         self._path = str(path)
         self._busy_timeout = busy_timeout  # how long a call waits for another writer's lock
         self.statistics_zone = statistics_zone  # the calendar the counters' days are on
+        self._synchronous = synchronous
+        self._writers = sqlite_writers.writer_lock(self._path) if writer_lock else None
         self._local = threading.local()
-        self.schema_version = migrate(self._connection())
+        with sqlite_writers.one_writer(self._writers):
+            self.schema_version = migrate(self._connection())
         self.operations = 0  # store round trips, for bench/
 
     def _connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self._path, timeout=self._busy_timeout, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout * 1000)}")
-            self._local.db = db
+            db = self._local.db = sqlite_writers.open_connection(self._path, self._synchronous,
+                                                                 self._busy_timeout)
         return db
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, synced: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction. `synced=False` (the outbox's own bookkeeping) lets its commit
+        wait for the next synced one (`sqlite_writers.unsynced`)."""
         db = self._connection()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        with sqlite_writers.one_writer(self._writers), \
+                sqlite_writers.unsynced(db, not synced and self._synchronous == "full"):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     def _read(self, table: str, key_column: str, key: str) -> dict | None:
         self.operations += 1
@@ -156,8 +168,8 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
         return records.outbox_from_record(record) if record else None
 
     def update_outbox(self, message_id, change: Callable[[OutboxMessage, Case], bool],
-                      mail_keys: Sequence[str] = ()):
-        with self._transaction() as db:
+                      mail_keys: Sequence[str] = (), synced: bool = True):
+        with self._transaction(synced) as db:
             self.operations += 1
             row = db.execute("SELECT doc FROM outbox WHERE id = ?", (message_id,)).fetchone()
             if row is None:

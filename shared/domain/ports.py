@@ -81,13 +81,15 @@ class CaseStore(Protocol):
 
     def update_outbox(
         self, message_id: str, change: Callable[[OutboxMessage, Case | None], bool],
-        mail_keys: Sequence[str] = (),
+        mail_keys: Sequence[str] = (), synced: bool = True,
     ) -> OutboxMessage | None:
         """Read an outbox entry and its case, apply `change` to both; write them back (with the
         events it recorded) when it returns True, with `mail_keys` (our sent Message-IDs)
         pointing at the case. An entry of no case (`case_number` "", a period's mail) is
         changed and written alone (`change` gets None). Returns the entry as written, or None
-        when it was not written or is missing."""
+        when it was not written or is missing. `synced=False` (delivery's own claim and
+        settlement, whose loss only sends the message again with its Message-ID): an embedded
+        store may let the commit reach the disk with the next synced one."""
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Pending entries due by `now`, and sending entries whose lease ran out, oldest first."""

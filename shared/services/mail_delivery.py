@@ -10,6 +10,11 @@ SMTP or SES is impossible, so this is the narrowest window available. A lease th
 the last attempt is not claimed again: the entry is given up (`failed_mail.INTERRUPTED`), like one
 out of attempts, and staff see it in the failed-mail list. After failures of the transport, the
 first send that goes through brings the entries waiting on it forward (`delivery_recovery`).
+
+The claim and the settlement are the delivery's own bookkeeping (`synced=False`): losing either to
+a power cut can only send the message again with the same Message-ID, the case the paragraph
+above allows for, so the embedded store does not sync the disk for them; they reach it with the
+next synced commit (a registration, any staff command). What a person is told is always synced.
 """
 from __future__ import annotations
 
@@ -76,7 +81,7 @@ class MailDelivery:
             claimed["case"] = case
             return True
 
-        message = self._store.update_outbox(outbox_id, claim)
+        message = self._store.update_outbox(outbox_id, claim, synced=False)
         if message is None or claimed.get("outcome") == Outcome.FAILED:
             return DeliveryResult(outbox_id, claimed.get("outcome", Outcome.SKIPPED),
                                   message.last_error if message else "")
@@ -149,7 +154,7 @@ class MailDelivery:
 
         # Index what we sent, so that a reply quoting it in References joins the case.
         keys = [message_key(i) for i in sent_ids or []] if indexes_replies(message) else []
-        self._store.update_outbox(message.id, settle, mail_keys=keys)
+        self._store.update_outbox(message.id, settle, mail_keys=keys, synced=False)
         self.circuit.succeeded(message)  # after settling: nothing between send and settle
         return DeliveryResult(message.id, Outcome.SENT)
 
@@ -166,7 +171,7 @@ class MailDelivery:
                                         data=notice_data(current, attempt=current.attempts)))
             return True
 
-        written = self._store.update_outbox(message.id, settle)
+        written = self._store.update_outbox(message.id, settle, synced=False)
         self.circuit.failed(error, permanent)
         if written is None:
             return DeliveryResult(message.id, Outcome.SKIPPED, error)

@@ -24,26 +24,32 @@ class LocalStack:
     mailbox: Path
     database: Path
     log: Path
+    pid: int = 0  # the stack's process (bench/load reads its CPU time)
     process: subprocess.Popen | None = None  # to see it die (tests/support/fault_stack.py)
 
 
-def stack_env(folder: Path, http_port: int, smtp_port: int, inbound_port: int) -> dict:
-    """The environment the local stack runs with in tests: everything under `folder`."""
-    return dict(os.environ,
-                CD_LOCAL_HTTP_PORT=str(http_port), CD_SMTP_PORT=str(smtp_port),
-                CD_SQLITE_PATH=str(folder / "cases.sqlite3"),
-                CD_LOCAL_MAILBOX=str(folder / "mail"),
-                CD_ATTACHMENT_FOLDER=str(folder / "attachments"),
-                CD_LOCAL_WORKER_INTERVAL="0.2", CD_LOCAL_INBOUND_SMTP_PORT=str(inbound_port),
-                # The operator's MTA, whose Authentication-Results verify senders (MTA_VERDICT).
-                CD_TRUSTED_AUTHSERV_ID=MTA_ID)
+def stack_env(folder: Path, http_port: int, smtp_port: int, inbound_port: int,
+              **settings: str | None) -> dict:
+    """The environment the local stack runs with in tests: everything under `folder`;
+    `settings` are more `CD_*` variables (or `FIRESTORE_EMULATOR_HOST`); None leaves a variable
+    unset (the stack's default)."""
+    env = {**os.environ,
+           "CD_LOCAL_HTTP_PORT": str(http_port), "CD_SMTP_PORT": str(smtp_port),
+           "CD_SQLITE_PATH": str(folder / "cases.sqlite3"),
+           "CD_LOCAL_MAILBOX": str(folder / "mail"),
+           "CD_ATTACHMENT_FOLDER": str(folder / "attachments"),
+           "CD_LOCAL_WORKER_INTERVAL": "0.2", "CD_LOCAL_INBOUND_SMTP_PORT": str(inbound_port),
+           # The operator's MTA, whose Authentication-Results verify senders (MTA_VERDICT).
+           "CD_TRUSTED_AUTHSERV_ID": MTA_ID, **settings}
+    return {name: value for name, value in env.items() if value is not None}
 
 
 @contextmanager
-def running_local_stack(folder: Path, command: list[str] | None = None):
-    """The local stack on `folder` (database, mailbox, files): `./bin/serve`, or `command`."""
+def running_local_stack(folder: Path, command: list[str] | None = None, **settings: str | None):
+    """The stack on free ports with its files under `folder`: `./bin/serve`, or `command`;
+    `settings` are more `CD_*` variables (`stack_env`), e.g. `CD_CASE_STORE="firestore"`."""
     http_port, smtp_port, inbound_port = free_port(), free_port(), free_port()
-    env = stack_env(folder, http_port, smtp_port, inbound_port)
+    env = stack_env(folder, http_port, smtp_port, inbound_port, **settings)
     log = folder / "local_stack.log"
     with open(log, "ab") as out:
         # The README's own command, as a new user runs it.
@@ -54,7 +60,7 @@ def running_local_stack(folder: Path, command: list[str] | None = None):
     try:
         _wait_until_up(base + "/submit_form", process, log)
         yield LocalStack(base, smtp_port, inbound_port, folder / "mail", folder / "cases.sqlite3", log,
-                         process)
+                         process.pid, process)
     finally:
         process.terminate()
         try:
