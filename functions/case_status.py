@@ -116,9 +116,8 @@ def _unread_body(app, request, lang: str):
     """The answer to a body we cannot read (too large, a text too long for the parser, a client
     gone), or None once the form is read. What was posted is not kept, but the add form's URL
     names the case, so the lookup page comes back with its number filled in."""
-    number, settings = request.args.get("number", ""), app.settings
-    problem = bodies.read_form(request, bodies.body_limit(settings.max_attachments,
-                                                          settings.max_attachment_bytes))
+    number = request.args.get("number", "")
+    problem = bodies.read_upload_form(request, app.settings)
     if problem == bodies.GONE:
         return "", 400, HTML  # nobody is left to read an answer
     if problem:

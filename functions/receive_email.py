@@ -6,15 +6,23 @@ import functions_framework
 from shared.adapters.store_outages import is_store_outage
 from shared.bootstrap import services
 from shared.domain.errors import ForgedNotification
+from shared.web.request_bodies import read_bytes
 from shared.web.store_outage import logged, unavailable_headers
+
+# An SNS message is at most 256 KB; with the JSON envelope and its escaping, 1 MiB is ample.
+# Anyone can post here, so nothing larger is read before the signature is checked.
+MAX_NOTIFICATION_BYTES = 1024 * 1024
 
 
 @functions_framework.http
 def receive_email(request):
     if request.method != "POST":
         return "method not allowed", 405, {"Allow": "POST"}
+    body = read_bytes(request, MAX_NOTIFICATION_BYTES)
+    if body is None:
+        return "refused: larger than an SNS notification", 413
     try:
-        result = services().mail_webhook.handle(request.get_data())
+        result = services().mail_webhook.handle(body)
     except ForgedNotification as forged:
         return f"refused: {forged}", 403
     except KeyError:

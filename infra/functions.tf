@@ -52,5 +52,9 @@ locals {
     # Cloud Run's front end appends the caller's address to X-Forwarded-For: one trusted hop; a
     # load balancer in front (var.public_base_url) adds its own. The operator counts them.
     CD_TRUSTED_PROXIES = tostring(var.trusted_proxies)
+    # Cloud Run takes at most 32 MiB in one HTTP/1 request: the form's files together (30 MiB)
+    # and its texts (1 MiB) fit beneath it, and start-up refuses limits that would not.
+    CD_PLATFORM_REQUEST_CAP_BYTES  = "33554432"
+    CD_MAX_ATTACHMENTS_TOTAL_BYTES = "31457280"
   }
 }

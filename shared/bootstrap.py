@@ -191,14 +191,14 @@ class Services:
 
         return StaffCases(self.store, self.clock, handling_policy(self.settings),
                           reply_key=self.settings.reply_key, deadlines=self.deadlines,
-                          matter_links=self.matter_links)
+                          matter_links=self.matter_links, misuse=misuse_policy(self.settings))
 
     @cached_property
     def staff_queues(self):
         """Queues and search for staff: keyset pages of indexed store queries."""
         from shared.services.staff_queues import StaffQueues
 
-        return StaffQueues(self.store, self.settings.timezone)
+        return StaffQueues(self.store, self.settings.timezone, self.clock)
 
     @cached_property
     def statistics(self):
@@ -298,7 +298,14 @@ class Services:
                             self.deadlines.policy.initial_review, s.timezone,
                             calendar=self.deadlines.calendar,
                             first_contact_hours=self.deadlines.policy.first_contact_working_hours,
-                            matter_links=self.matter_links)
+                            matter_links=self.matter_links, misuse_holds=self.misuse_holds)
+
+    @cached_property
+    def misuse_holds(self):
+        """R21's misuse policy at registration: a report from a held contact is held."""
+        from shared.services.misuse_holds import MisuseHolds
+
+        return MisuseHolds(self.store, self.settings.reply_key, misuse_policy(self.settings))
 
     @cached_property
     def matter_links(self):
@@ -325,6 +332,21 @@ class Services:
                                 s.max_attachments, s.max_attachment_bytes)
         # The key derives a form case's access code from its form token and signs receipts.
         return Intake(self.registration, self.store, rules, s.reply_key)
+
+    @cached_property
+    def form_guard(self):
+        """The form's trap field and proof of work (issue 12)."""
+        from shared.domain.form_tokens import is_form_token, receipt_id
+        from shared.services.form_guard import FormGuard
+
+        s = self.settings
+
+        def sent_before(token: str) -> bool:
+            return is_form_token(token) and self.intake.receipt(
+                receipt_id(s.reply_key, token)) is not None
+
+        return FormGuard(self.store, self.clock, s.reply_key, s.challenge_threshold,
+                         sent_before)
 
     @cached_property
     def receipt_links(self):
@@ -426,7 +448,8 @@ class Services:
 
         s = self.settings
         return Pages(self.renderer, s.public_status_url, s.anonymous_kinds, s.max_attachments,
-                     s.max_attachment_bytes, s.public_pages_base_url)
+                     s.max_attachment_bytes, s.public_pages_base_url,
+                     max_total_bytes=s.max_attachments_total_bytes)
 
     @cached_property
     def transparency(self):
@@ -469,7 +492,8 @@ def policy_inputs(settings: Settings):
         appeal_window_months=s.appeal_window_months, rating_link_days=s.follow_up_link_days,
         leader_threshold_yuan=s.compensation_leader_threshold_yuan,
         rewards_offered=s.rewards_offered, effective_from=s.policy_effective_from,
-        transparency_url=f"{s.public_pages_base_url}/transparency")
+        transparency_url=f"{s.public_pages_base_url}/transparency",
+        identity_retention_days=s.identity_retention_days)
     return channels, rules
 
 
@@ -499,6 +523,17 @@ def handling_policy(settings: Settings):
         appeal_window_months=settings.appeal_window_months,
         reply_approval_waived_for=settings.reply_approval_waived_for,
         staff_language=settings.default_language)
+
+
+def misuse_policy(settings: Settings):
+    """R21's misuse policy (`misuse.py`) from settings: thresholds, window, hold."""
+    from datetime import timedelta
+
+    from shared.domain.misuse import MisusePolicy
+
+    return MisusePolicy(settings.misuse_warn_after, settings.misuse_hold_after,
+                        timedelta(days=settings.misuse_window_days),
+                        timedelta(days=settings.misuse_hold_days))
 
 
 def build_deadlines(settings: Settings):

@@ -57,6 +57,13 @@ class Settings:
     check_email_deliverability: bool = False
     max_attachments: int = 5
     max_attachment_bytes: int = 10 * 1024 * 1024
+    # The public form's edge (issue 12): all files of one post together (0: every file at its
+    # largest), the largest request the platform in front takes (Cloud Run: 33554432; 0: none),
+    # and the cases a client registers in an hour after which its posts need a proof of work
+    # (0: a quarter of the hard limit, `challenge_threshold`).
+    max_attachments_total_bytes: int = 0
+    platform_request_cap_bytes: int = 0
+    challenge_after_submissions: int = 0
     submissions_per_client_per_hour: int = 20
     lookup_attempts_per_client: int = 30
     lookup_attempts_per_case: int = 20
@@ -77,6 +84,13 @@ class Settings:
     # the local stack's).
     statistics_bulletin: str = "monthly"
     console_url: str = ""
+    # The misuse policy (R21, DSA Art. 23, `misuse.py`): this many reports of one contact marked
+    # unfounded or malicious within the window warn it (0: the policy is off), this many hold its
+    # new reports for review for `misuse_hold_days`.
+    misuse_warn_after: int = 3
+    misuse_hold_after: int = 5
+    misuse_window_days: int = 180
+    misuse_hold_days: int = 30
     # The deadline sweep reminds the assignee when this fraction of a decision's time is left.
     reminder_at_fraction: float = 0.2
     # The scheduled sweep (issue 10): how long one run's sweep may take (below the function's
@@ -129,6 +143,14 @@ class Settings:
         problems += combination_problems(self)
         if problems:
             raise ConfigurationError(problems)
+
+    @property
+    def challenge_threshold(self) -> int:
+        """Cases a client registers in an hour before its form posts need a proof of work: the
+        setting, or a quarter of the hard limit (5 of 20), which keeps the challenge out of the
+        way wherever the hard limit is lifted (a load test)."""
+        return (self.challenge_after_submissions
+                or max(1, self.submissions_per_client_per_hour // 4))
 
     @property
     def inbound_address(self) -> str:

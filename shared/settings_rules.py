@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.domain.cases import Kind
+from shared.domain.form_limits import FORM_TEXT_ALLOWANCE, body_limit
 
 KINDS = tuple(kind.value for kind in Kind)
 # Choices are matched without regard to case (`Firestore` is firestore) and stored as written here.
@@ -30,7 +31,9 @@ MINIMUMS: dict[str, int] = {
     "lookup_attempts_per_client": 1, "lookup_attempts_per_case": 1, "delivery_max_attempts": 1,
     "acknowledgments_per_sender_per_hour": 1, "max_message_bytes": 1024, "trusted_proxies": 0,
     "compensation_leader_threshold_yuan": 0, "appeal_window_months": 6,  # DSA Art. 20: six at least
-    "follow_up_link_days": 1, "local_delivery_workers": 1,
+    "follow_up_link_days": 1, "local_delivery_workers": 1, "max_attachments_total_bytes": 0,
+    "platform_request_cap_bytes": 0, "challenge_after_submissions": 0, "misuse_warn_after": 0,
+    "misuse_hold_after": 2, "misuse_window_days": 1, "misuse_hold_days": 1,
     "identity_retention_days": 1,
 }
 MAX_LINK_DAYS = 3650  # a rating link valid longer is a typo (and past what a date can hold)
@@ -162,7 +165,41 @@ def combination_problems(settings) -> list[str]:
         # other service would let its users in here.
         problems.append("CD_IAP_AUDIENCE: must be set when CD_STAFF_IDENTITY=iap (the protected "
                         "service's audience, like /projects/NUMBER/global/backendServices/ID)")
+    problems += _platform_cap_problems(settings)
+    problems += _misuse_problems(settings)
     return problems
+
+
+def _misuse_problems(settings) -> list[str]:
+    """The misuse policy's thresholds: a warning before a hold, both within what a tally lists."""
+    from shared.domain.report_marks import LISTED_CASES
+
+    warn, hold = settings.misuse_warn_after, settings.misuse_hold_after
+    problems = []
+    if warn and not warn < hold <= LISTED_CASES:
+        problems.append(f"CD_MISUSE_HOLD_AFTER={hold}: must be above CD_MISUSE_WARN_AFTER={warn} "
+                        f"(a hold comes after a warning) and at most {LISTED_CASES}")
+    for name, most in (("misuse_window_days", 3650), ("misuse_hold_days", 365)):
+        if getattr(settings, name) > most:
+            problems.append(f"{variable(name)}={getattr(settings, name)}: must be at most {most}")
+    return problems
+
+
+def _platform_cap_problems(settings) -> list[str]:
+    """A form whose largest post the platform refuses fails before our code runs, with the
+    platform's error page instead of ours: the files' limits must fit under its cap."""
+    cap = settings.platform_request_cap_bytes
+    largest = body_limit(settings.max_attachments, settings.max_attachment_bytes,
+                         settings.max_attachments_total_bytes)
+    if not cap or largest <= cap:
+        return []
+    return [f"CD_PLATFORM_REQUEST_CAP_BYTES={cap}: the form's largest post is {largest} bytes "
+            f"({settings.max_attachments} files x {settings.max_attachment_bytes} bytes"
+            + (f", at most {settings.max_attachments_total_bytes} together"
+               if settings.max_attachments_total_bytes else "")
+            + f", plus {FORM_TEXT_ALLOWANCE} for the texts); set CD_MAX_ATTACHMENTS_TOTAL_BYTES "
+            f"to at most {cap - FORM_TEXT_ALLOWANCE}, or lower CD_MAX_ATTACHMENTS or "
+            "CD_MAX_ATTACHMENT_BYTES"]
 
 
 def _is_date(value: str) -> bool:

@@ -52,10 +52,13 @@ ORDERS = {
     # Only cases where an approval waits have the key (`approvals.awaits_approval`): few, so the
     # inbox walks the automatic single-field index and checks any filter here.
     QueueOrder.APPROVAL_OLDEST_FIRST: ("approval_key", firestore.Query.ASCENDING, ">", ""),
+    # Only reports held under the misuse policy and not released have the key (R21): few.
+    QueueOrder.HELD_SOONEST_FIRST: ("held_key", firestore.Query.ASCENDING, ">", ""),
 }
 # The filters the server applies in a queue of few cases (the largest that fits); the others are
 # checked here.
 _NARROW_SERVED = {QueueOrder.FOLLOW_UP_OLDEST_FIRST: (), QueueOrder.APPROVAL_OLDEST_FIRST: (),
+                  QueueOrder.HELD_SOONEST_FIRST: (),
                   QueueOrder.OVERDUE_LONGEST_FIRST: (("department",), ("assignee",))}
 _SCAN_FACTOR = 4  # with filters left to check here, read this many times the page per round
 
@@ -101,6 +104,8 @@ def queue_query(client: firestore.Client, query: CaseQuery, served: tuple[str, .
         since, before = (f"{records.time_text(moment)}|" for moment in query.received_in)
         found = found.where(filter=firestore.FieldFilter(key, ">=", since))
         position = min(position, before)
+    if query.held_after is not None:  # holds that ended by themselves are left out (R21)
+        position = max(position, f"{records.time_text(query.held_after)}|~")
     found = found.where(filter=firestore.FieldFilter(key, beyond, position))
     return found.order_by(key, direction=direction).limit(batch)
 

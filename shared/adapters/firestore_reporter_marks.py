@@ -13,7 +13,7 @@ from google.cloud.firestore_v1 import aggregation
 
 from shared.domain.cases import Case
 from shared.domain.errors import CaseNotFound
-from shared.domain.report_marks import tallied
+from shared.domain.report_marks import Follow, moved_tallies
 
 from . import records
 
@@ -24,22 +24,24 @@ REWARD_LEDGER = "reward_ledger"
 class FirestoreReporterMarks:
     """The ReporterMarkStore port's methods of FirestoreCaseStore."""
 
-    def mark_case(self, number: str, change: Callable[[Case], None], keys: Sequence[str]) -> Case:
+    def mark_case(self, number: str, change: Callable[[Case], None], keys: Sequence[str],
+                  follow: Follow | None = None) -> Case:
         @firestore.transactional
         def run(transaction) -> Case:
             record = self._read_case(number, transaction)
             if record is None:
                 raise CaseNotFound(number)
-            tallies = {key: self._get(REPORTER_MARKS, key, transaction) for key in keys}
+            read = {key: self._get(REPORTER_MARKS, key, transaction) for key in keys}
             case = records.case_from_record(record)
             before = case.report_mark
             change(case)
+            tallies, outbox = moved_tallies(
+                case, before, read, records.time_text(case.updated_at), follow)
+            self._create_outbox(transaction, outbox)
             self._write_case(transaction, case, record)
-            if case.report_mark != before:
-                at = records.time_text(case.updated_at)
-                for key, tally in tallies.items():
-                    transaction.set(self._doc(REPORTER_MARKS, key),
-                                    tallied(tally, number, before, case.report_mark, at))
+            for key, tally in tallies.items():
+                if tally != read[key]:
+                    transaction.set(self._doc(REPORTER_MARKS, key), tally)
                     self.operations += 1
             return case
 

@@ -23,6 +23,7 @@ from shared.domain.cases import (
     TimelineEvent,
 )
 from shared.domain.follow_up import task_opened_at
+from shared.domain.misuse import hold_pending
 from shared.domain.outbox import OutboxMessage, OutboxStatus, Template
 from shared.domain.statistics_counters import Facts
 from shared.domain.sweep_rules import overdue_deadline
@@ -97,6 +98,7 @@ def case_to_record(case: Case) -> dict:
                                             time_text(case.decision_paused_at)),
                                            ("extension", case.extension),
                                            ("disclosure", case.disclosure),
+                                           ("misuse_hold", case.misuse_hold),
                                            ("identity_purged_at",
                                             time_text(case.identity_purged_at)),
                                            *_clock_fields(case))
@@ -156,6 +158,7 @@ def case_from_record(record: dict) -> Case:
         decision_paused_at=parse_time(record.get("decision_paused_at")),
         extension=dict(record.get("extension", {})),
         disclosure=dict(record.get("disclosure", {})),
+        misuse_hold=dict(record.get("misuse_hold", {})),
         identity_purged_at=parse_time(record.get("identity_purged_at")),
         **{name: parse_time(record.get(name)) for name in CLOCK_FIELDS},
     )
@@ -218,7 +221,9 @@ def queue_keys(case: Case) -> dict:
     `received_key` for newest first, `due_key` for most urgent first (absent: no deadline),
     `follow_up_key` for the oldest open follow-up task first (absent: no open task, R17),
     `overdue_key` for the longest overdue first (absent: not overdue, `overdue_since`),
-    `approval_key` for the approvals inbox, oldest received first (absent: nothing waits)."""
+    `approval_key` for the approvals inbox, oldest received first (absent: nothing waits),
+    `held_key` for the reports held under the misuse policy, the hold's end soonest first
+    (absent: never held, or released)."""
     keys = {"received_key": f"{time_text(case.received_at)}|{case.number}"}
     if case.next_due_at is not None:
         keys["due_key"] = f"{time_text(case.next_due_at)}|{case.number}"
@@ -228,6 +233,8 @@ def queue_keys(case: Case) -> dict:
         keys["overdue_key"] = f"{since}|{case.number}"
     if awaits_approval(case):
         keys["approval_key"] = f"{time_text(case.received_at)}|{case.number}"
+    if (held := hold_pending(case)) is not None:  # R21: held under the misuse policy
+        keys["held_key"] = f"{time_text(held)}|{case.number}"
     return keys
 
 

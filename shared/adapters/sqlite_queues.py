@@ -18,7 +18,8 @@ _ORDERS = {QueueOrder.NEWEST_FIRST: ("received_at", "DESC", "<", "received_key")
            QueueOrder.MOST_URGENT_FIRST: ("next_due_at", "ASC", ">", "due_key"),
            QueueOrder.FOLLOW_UP_OLDEST_FIRST: ("follow_up_at", "ASC", ">", "follow_up_key"),
            QueueOrder.OVERDUE_LONGEST_FIRST: ("overdue_since", "ASC", ">", "overdue_key"),
-           QueueOrder.APPROVAL_OLDEST_FIRST: ("approval_at", "ASC", ">", "approval_key")}
+           QueueOrder.APPROVAL_OLDEST_FIRST: ("approval_at", "ASC", ">", "approval_key"),
+           QueueOrder.HELD_SOONEST_FIRST: ("held_until", "ASC", ">", "held_key")}
 
 
 _LAST_SEQ = 2**63 - 1  # SQLite's largest integer; a larger parameter raises OverflowError
@@ -47,8 +48,11 @@ def find_cases(db: sqlite3.Connection, query: CaseQuery, limit: int, after: str 
         where.append("received_at >= ? AND received_at < ?")
         params.extend(records.time_text(moment) for moment in query.received_in)
     if query.order in (QueueOrder.FOLLOW_UP_OLDEST_FIRST, QueueOrder.OVERDUE_LONGEST_FIRST,
-                       QueueOrder.APPROVAL_OLDEST_FIRST):
+                       QueueOrder.APPROVAL_OLDEST_FIRST, QueueOrder.HELD_SOONEST_FIRST):
         where.append(f"{column} IS NOT NULL")  # its partial index: the queue's cases only
+    if query.held_after is not None:  # a range of the ordering column: the same index
+        where.append("held_until > ?")
+        params.append(records.time_text(query.held_after))
     if after is not None:
         where.append(f"({column}, number) {beyond} (?, ?)")
         params.extend(records.cursor_position(after))

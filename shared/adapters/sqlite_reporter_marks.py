@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from shared.domain.cases import Case
 from shared.domain.errors import CaseNotFound
-from shared.domain.report_marks import tallied
+from shared.domain.report_marks import Follow, moved_tallies
 
 from . import records, sqlite_queues
 from .sqlite_schema import dump
@@ -19,22 +19,28 @@ from .sqlite_schema import dump
 class SqliteReporterMarks:
     """The ReporterMarkStore port's methods of SqliteCaseStore."""
 
-    def mark_case(self, number: str, change: Callable[[Case], None], keys: Sequence[str]) -> Case:
+    def mark_case(self, number: str, change: Callable[[Case], None], keys: Sequence[str],
+                  follow: Follow | None = None) -> Case:
         with self._transaction() as db:
             case = self._case_in(db, number)
             if case is None:
                 raise CaseNotFound(number)
             indexed, before = sqlite_queues.indexed(case), case.report_mark
             change(case)
-            self._write_case(db, case, indexed)
-            at = records.time_text(case.updated_at)
-            for key in keys if case.report_mark != before else ():
-                self.operations += 2
+            read = {}
+            for key in keys:
+                self.operations += 1
                 row = db.execute("SELECT doc FROM reporter_marks WHERE key = ?", (key,)).fetchone()
-                tally = tallied(json.loads(row[0]) if row else None, number, before,
-                                case.report_mark, at)
-                db.execute("INSERT INTO reporter_marks (key, doc) VALUES (?, ?) "
-                           "ON CONFLICT(key) DO UPDATE SET doc = excluded.doc", (key, dump(tally)))
+                read[key] = json.loads(row[0]) if row else None
+            tallies, outbox = moved_tallies(
+                case, before, read, records.time_text(case.updated_at), follow)
+            self._write_case(db, case, indexed)
+            for key, tally in tallies.items():
+                if tally != read[key]:
+                    self.operations += 1
+                    db.execute("INSERT INTO reporter_marks (key, doc) VALUES (?, ?) ON CONFLICT(key) "
+                               "DO UPDATE SET doc = excluded.doc", (key, dump(tally)))
+            self._insert_outbox(db, outbox)
         case.new_events.clear()
         return case
 

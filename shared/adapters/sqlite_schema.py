@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from shared.domain.approvals import awaits_approval
 from shared.domain.follow_up import task_opened_at
+from shared.domain.misuse import hold_pending
 from shared.domain.queues import reporter_email_hash, search_terms
 
 from . import records
@@ -282,6 +283,19 @@ def _outbox_case(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX outbox_case ON outbox (case_number, awaiting)")
 
 
+# 17: the held queue (R21, `misuse.py`): the end of a hold not released, NULL otherwise; a
+# partial index holds those cases only. Every write of a case sets it from the case; no case
+# stored before holds existed was held.
+_MISUSE_HOLDS = """
+ALTER TABLE cases ADD COLUMN held_until TEXT;
+CREATE INDEX cases_held ON cases (held_until, number) WHERE held_until IS NOT NULL;
+"""
+
+
+def _misuse_holds(db: sqlite3.Connection) -> None:
+    _script(db, _MISUSE_HOLDS)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _first_schema,
     _events_out_of_cases,
@@ -299,6 +313,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _mail_claims,
     _approvals,
     _outbox_case,
+    _misuse_holds,
 )
 
 
@@ -340,13 +355,13 @@ def follow_up_column(case) -> str | None:
 
 
 # Columns a case write sets from the case beside CASE_COLUMNS, each for a queue of its own.
-DERIVED_COLUMNS = ("follow_up_at", "overdue_since", "matter", "approval_at")
+DERIVED_COLUMNS = ("follow_up_at", "overdue_since", "matter", "approval_at", "held_until")
 
 
 def derived_columns(case) -> tuple:
     """The values of DERIVED_COLUMNS for a case."""
     return follow_up_column(case), records.overdue_since(case), case.matter, \
-        approval_column(case)
+        approval_column(case), records.time_text(hold_pending(case))
 
 
 def approval_column(case) -> str | None:

@@ -82,6 +82,9 @@ CASE_ACTIONS: dict[str, tuple[Action, CommandName | None]] = {
     "approve_disclosure": (Action.REVIEW_DISCLOSURE, C.APPROVE_DISCLOSURE),
     "refuse_disclosure": (Action.REVIEW_DISCLOSURE, C.REFUSE_DISCLOSURE),
     "withdraw_disclosure": (Action.REVIEW_DISCLOSURE, C.WITHDRAW_DISCLOSURE),
+    # The misuse policy (R21): a held report released (lifting the reporter's standing is
+    # offered where it is shown, beside the reporter: `console/misuse_panel.py`)
+    "release_held_report": (Action.MANAGE_MISUSE, C.RELEASE_HELD_REPORT),
 }
 
 
@@ -152,6 +155,9 @@ def allowed_actions(member: StaffMember, case: Case) -> list[str]:
             continue  # recorded already, not yet decided
         if name in DISCLOSURE_ACTIONS and name not in disclosure_open_to(case, member.id):
             continue  # not major, nothing waits, or their own proposal
+        if name == "release_held_report" and (not case.misuse_hold
+                                               or case.misuse_hold.get("released_at")):
+            continue  # never held, or released already
         if may(member, action, case):
             allowed.append(name)
     return allowed

@@ -126,6 +126,12 @@ class EventType(StrEnum):
     DISCLOSURE_APPROVED = "disclosure_approved"  # published on the transparency page
     DISCLOSURE_REFUSED = "disclosure_refused"
     DISCLOSURE_WITHDRAWN = "disclosure_withdrawn"
+    # The misuse policy (R21, DSA Art. 23, `misuse.py`): staff-only events, each naming its actor.
+    MISUSE_WARNED = "misuse_warned"  # a mark brought the reporter to the warning threshold
+    MISUSE_HOLD_STARTED = "misuse_hold_started"  # ... to the hold threshold, after a warning
+    REPORT_HELD = "report_held"  # registered while its reporter was held: waits for review
+    HELD_REPORT_RELEASED = "held_report_released"  # a supervisor let it be worked on
+    MISUSE_STANDING_LIFTED = "misuse_standing_lifted"  # a supervisor ended warning and hold
     # Retention and the reporter's own data (issue 12, `identity_purge.py`, `reporter_data.py`).
     IDENTITY_PURGED = "identity_purged"  # the private record deleted after its retention time
     REPORTER_DATA_DOWNLOADED = "reporter_data_downloaded"  # from the status page
@@ -298,6 +304,9 @@ class Case:
     linked_cases: list[str] = field(default_factory=list)
     # Its public disclosure (R22, `disclosures.py`): the proposal and its review, plain values.
     disclosure: dict = field(default_factory=dict)
+    # Held for review under the misuse policy (`misuse.py`, plain values): until, matched on,
+    # and who released it when; {} for a case that never was.
+    misuse_hold: dict = field(default_factory=dict)
     # When its private record was purged after the retention time (`identity_purge.py`).
     identity_purged_at: datetime | None = None
     new_events: list[TimelineEvent] = field(default_factory=list, compare=False, repr=False)

@@ -73,6 +73,9 @@ class CommandName(StrEnum):
     APPROVE_DISCLOSURE = "approve_disclosure"
     REFUSE_DISCLOSURE = "refuse_disclosure"
     WITHDRAW_DISCLOSURE = "withdraw_disclosure"
+    # The misuse policy (R21, DSA Art. 23, `misuse.py`)
+    RELEASE_HELD_REPORT = "release_held_report"
+    LIFT_MISUSE_STANDING = "lift_misuse_standing"
 
 
 C = CommandName  # short names for the class bodies below

@@ -23,8 +23,9 @@ from .held_mail import HeldEntry
 
 PURGED = "[purged]"  # what stands where a copy of the identity was
 RULE = "PIPL Art. 19: kept no longer than needed; the retention time after archiving is over"
-# An email address anywhere in a text (as `failed_mail` masks them in SMTP errors).
-_ADDRESS = re.compile(r"[^\s<>\"'(),;:\[\]{}]+@[^\s<>\"'(),;:\[\]{}]+")
+# An email address anywhere in a text: ASCII, as every address we keep is (design, "Not a mail
+# cannon"), so that Chinese words around it, with no space between, stay.
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 MIN_NAME = 2  # a one-character name would blank out ordinary words
 MIN_PHONE_DIGITS = 5
 
@@ -56,7 +57,9 @@ def scrubbed(text: str, identity: ReporterIdentity | None, *, names: bool = True
         return out
     phone = (identity.phone or "").strip()
     if sum(ch.isdigit() for ch in phone) >= MIN_PHONE_DIGITS:
-        out = out.replace(phone, PURGED)
+        # Stored in E.164 (+86…); people write the national number without the prefix.
+        for spelling in (phone, phone.removeprefix("+86")):
+            out = out.replace(spelling, PURGED)
     name = (identity.name or "").strip()
     if names and len(name) >= MIN_NAME:
         out = out.replace(name, PURGED)

@@ -52,6 +52,7 @@ from .errors import CommandRefused, TransitionNotAllowed
 from .extensions import ApproveExtension, RefuseExtension, RequestExtension
 from .follow_up import RateHandling, RecordFollowUp
 from .matters import SetMatter
+from .misuse import LiftMisuseStanding, ReleaseHeldReport, held_refusal
 from .replies import ApproveReply, DraftReply, SendBackReply
 from .report_marks import MarkReport, RecordReward
 from .respondents import CompleteCorrectiveAction, NotifyRespondent, RecordCorrectiveAction
@@ -128,6 +129,10 @@ TRANSITIONS: dict[tuple[Status, CommandName], Status] = {
     **{(status, command): status for status in (S.CLOSED, S.APPEALED)
        for command in (C.PROPOSE_DISCLOSURE, C.APPROVE_DISCLOSURE, C.REFUSE_DISCLOSURE)},
     **{(status, C.WITHDRAW_DISCLOSURE): status for status in (S.CLOSED, S.APPEALED, S.ARCHIVED)},
+    # The misuse policy (R21, `misuse.py`): a held report is released before it is reviewed; the
+    # reporter's standing is lifted from any of their cases not archived.
+    (S.RECEIVED, C.RELEASE_HELD_REPORT): S.RECEIVED,
+    **{(status, C.LIFT_MISUSE_STANDING): status for status in NOT_ARCHIVED},
 }
 
 COMMANDS: dict[CommandName, type[Command]] = {
@@ -142,7 +147,7 @@ COMMANDS: dict[CommandName, type[Command]] = {
                     RecordReward, RecordExport, RecordContact, RecordMaterialsComplete,
                     RequestExtension, ApproveExtension, RefuseExtension,
                     SetMatter, ProposeDisclosure, ApproveDisclosure, RefuseDisclosure,
-                    WithdrawDisclosure)
+                    WithdrawDisclosure, ReleaseHeldReport, LiftMisuseStanding)
 }
 
 # The sweep acts on `next_due_at`, so a move must set it. Entering one of these statuses stops the
@@ -192,6 +197,8 @@ def apply(case: Case, command: Command, now: datetime) -> TimelineEvent:
     if refusal:
         raise CommandRefused(refusal)
     code, why = command.refusal_on(case)
+    if not code:  # a report held under the misuse policy moves only once released (R21)
+        code, why = held_refusal(case, command, now)
     if code:
         raise CommandRefused(why, code)
     source = case.status

@@ -51,6 +51,9 @@ class Template(StrEnum):
     # The decision deadline moved (R13, 知情权): extended by a leader, or after the pause for the
     # reporter's answer; `details` hold the old and new deadline and why.
     DECISION_DEADLINE_CHANGED = "decision_deadline_changed"
+    # The misuse policy (R21, DSA Art. 23): a warning, or the hold of new reports that follows
+    # it (`details["step"]`: warning | hold), with how to contest it (R23).
+    MISUSE_NOTICE = "misuse_notice"
 
     @property
     def addressee(self) -> Addressee:

@@ -66,6 +66,8 @@ class Action(StrEnum):
     REVIEW_DISCLOSURE = "review_disclosure"
     # The open major and hot cases at a glance (R9): those told of them — leaders, service centre.
     READ_MAJOR_CASE_BOARD = "read_major_case_board"
+    # The misuse policy (R21, DSA Art. 23): release a held report, lift a reporter's standing.
+    MANAGE_MISUSE = "manage_misuse"
 
 
 _CLERK, _HANDLER, _SUPERVISOR = Role.CLERK, Role.HANDLER, Role.SUPERVISOR
@@ -120,6 +122,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.PROPOSE_DISCLOSURE: frozenset({_HANDLER, _SUPERVISOR, _LEADER}),
     Action.REVIEW_DISCLOSURE: frozenset({_SUPERVISOR}),
     Action.READ_MAJOR_CASE_BOARD: frozenset({_SUPERVISOR, _LEADER}),
+    Action.MANAGE_MISUSE: frozenset({_SUPERVISOR}),
 }
 
 

@@ -265,10 +265,12 @@ class ReporterMarkStore(Protocol):
     plain dicts."""
 
     def mark_case(self, number: str, change: Callable[[Case], None],
-                  keys: Sequence[str]) -> Case:
+                  keys: Sequence[str], follow=None) -> Case:
         """Read the case, apply `change` (which may move `case.report_mark`), write it with its
         events and bring the tally of each key in step with the move (`report_marks.tallied`),
-        in one transaction. Raises CaseNotFound."""
+        in one transaction. `follow` (`report_marks.Follow`, the misuse policy) then sees the
+        case and the moved tallies and gives the tallies to write and outbox entries to queue,
+        in the same transaction. Raises CaseNotFound."""
 
     def reporter_tallies(self, keys: Sequence[str]) -> dict[str, dict]:
         """The tallies of those keys that have one, by key."""

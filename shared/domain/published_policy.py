@@ -52,6 +52,7 @@ class PolicyRules:
     rewards_offered: bool
     effective_from: str = ""  # YYYY-MM-DD; empty: from the day it is published
     transparency_url: str = ""
+    identity_retention_days: int = 365  # the reporter's identity is purged after archiving
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,10 @@ class QueueOrder(StrEnum):
     # drafted decision, an extension), the oldest received first; ties by number. The approvals
     # inbox; a case with nothing waiting is in no such queue.
     APPROVAL_OLDEST_FIRST = "approval_oldest_first"
+    # Reports held under the misuse policy (R21, `misuse.py`), the hold ending soonest first;
+    # ties by number. A case never held, or released, is in no such queue; `held_after` leaves
+    # out holds that ended by themselves.
+    HELD_SOONEST_FIRST = "held_soonest_first"
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,9 @@ class CaseQuery:
     # Received at or after the first time and before the second (a year of the archive, R18):
     # a range on the receipt time the newest-first indexes are ordered by, so no index is added.
     received_in: tuple[datetime, datetime] | None = None
+    # The held queue (HELD_SOONEST_FIRST): only holds ending after this moment (those before
+    # ended by themselves); a range of the key the queue is ordered by, so no index is added.
+    held_after: datetime | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "words", tuple(self.words))
@@ -77,7 +84,7 @@ class CaseQuery:
 
 
 FILTER_FIELDS = tuple(f.name for f in fields(CaseQuery)
-                      if f.name not in {"order", "words", "received_in"})
+                      if f.name not in {"order", "words", "received_in", "held_after"})
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -116,15 +117,37 @@ def tallied(tally: dict | None, number: str, before: str, after: str, at: str) -
     tally = tally or {}
     counts = {mark: int(tally.get(mark, 0)) for mark in MARKS}
     cases = [dict(entry) for entry in tally.get("cases", [])]
+    # What else the tally keeps (the misuse policy's standing, `misuse.py`) stays as it is.
+    kept = {name: value for name, value in tally.items() if name not in (*MARKS, "cases")}
     if before == after:
-        return {**counts, "cases": cases}
+        return {**kept, **counts, "cases": cases}
     if before in counts:
         counts[before] = max(0, counts[before] - 1)
     cases = [entry for entry in cases if entry["number"] != number]
     if after in counts:
         counts[after] += 1
         cases.insert(0, {"number": number, "mark": after, "at": at})
-    return {**counts, "cases": cases[:LISTED_CASES]}
+    return {**kept, **counts, "cases": cases[:LISTED_CASES]}
+
+
+# What a change of the case does to its reporter's tallies beyond the mark's move (the misuse
+# policy, `misuse.py`): given the case as changed and the tallies after the move, by key, the
+# tallies to write and the outbox entries to queue, in the same transaction.
+Follow = Callable[[Case, dict[str, dict]], tuple[dict[str, dict], list]]
+
+
+def moved_tallies(case: Case, before: str, read: dict[str, dict | None], at: str,
+                  follow: Follow | None = None) -> tuple[dict[str, dict], list]:
+    """The tallies of the keys read (`read`, None for a key without one) once the case's mark
+    moved from `before` to `case.report_mark` at `at`, then `follow`'s changes: (the tallies,
+    by key — those to write are the ones that differ from `read` —, the outbox entries)."""
+    after = case.report_mark
+    tallies = {key: tallied(tally, case.number, before, after, at) if after != before else tally
+               for key, tally in read.items()}
+    tallies = {key: tally for key, tally in tallies.items() if tally is not None}
+    if follow is None:
+        return tallies, []
+    return follow(case, tallies)
 
 
 def reporter_history(tallies: dict[str, dict], number: str, own_mark: str) -> dict:

@@ -187,6 +187,10 @@ class Bulletin:
     """绩效 per handler, by staff id."""
     major_and_hot: list[ListedCase] = field(default_factory=list)
     """Cases that became major or hot, or were closed as such, in the period; by number."""
+    misuse: dict[str, int] = field(default_factory=dict)
+    """The misuse policy (R21, DSA Art. 23) in the period: warnings sent (`warned`), holds
+    started (`hold_started`), reports held (`held`), held reports released (`released`),
+    warnings and holds lifted (`lifted`); a measure that did not happen is absent."""
 
 
 def bulletin_record(bulletin: Bulletin) -> dict:

@@ -13,7 +13,8 @@ A move is (day, name, delta) on the platform's calendar (`zone`). Two families o
   `decision.total|on_time`, `closed`, `closed.outcome.<o>`, `hours.<edge>`,
   `appeal.received|decided|changed`, `appeal.outcome.<o>`, `satisfaction.<1-5>`,
   `department.<d>.<assigned|closed|on_time>`, `department.<d>.hours.<edge>`, the same under
-  `handler.<staff id>.`, and `listed.<number>` for a case that became major or hot, or was
+  `handler.<staff id>.`, `misuse.<warned|hold_started|held|released|lifted>` (R21), and
+  `listed.<number>` for a case that became major or hot, or was
   closed (or its appeal decided) as such, that day.
 """
 from __future__ import annotations
@@ -144,7 +145,16 @@ def activity_names(before: Facts | None, now: Facts, case: Case, event: Timeline
                 + (["appeal.changed"] if changed else []))
     if kind is EventType.HANDLING_RATED and event.data.get("rating") in (1, 2, 3, 4, 5):
         return [f"satisfaction.{event.data['rating']}"]
+    if kind in MISUSE_COUNTED:  # R21's misuse policy: warnings, holds, releases, lifts
+        return [MISUSE_COUNTED[kind]]
     return []
+
+
+MISUSE_COUNTED = {EventType.MISUSE_WARNED: "misuse.warned",
+                  EventType.MISUSE_HOLD_STARTED: "misuse.hold_started",
+                  EventType.REPORT_HELD: "misuse.held",
+                  EventType.HELD_REPORT_RELEASED: "misuse.released",
+                  EventType.MISUSE_STANDING_LIFTED: "misuse.lifted"}
 
 
 def _assigned(before: Facts | None, now: Facts) -> list[str]:

@@ -53,6 +53,7 @@ def bulletin_of(period: Period, total: Mapping[str, int], listed: Iterable[Case]
         departments=performances(_under(total, "department.")),
         handlers=performances(_under(total, "handler.")),
         major_and_hot=[listed_case(case) for case in sorted(listed, key=lambda c: c.number)],
+        misuse=_under(total, "misuse."),
     )
 
 

@@ -20,6 +20,7 @@ from .cases import Case, Status
 from .claim_keys import claimed, moment_key, normalised
 from .commands import SetSeverity
 from .lifecycle import OPEN_STATUSES
+from .misuse import unresolved_since
 from .severity import Severity
 
 HOT_AFTER = timedelta(days=7)  # R8: unresolved one week after receipt
@@ -106,9 +107,10 @@ def moments(case: Case, policy: SweepPolicy) -> list[Due]:
                       "decision"),
                   Due(Step.OVERDUE, moment_key("overdue", "decision", at=due), due, "decision")]
     if case.status in OPEN_STATUSES and case.closed_at is None:  # never resolved yet
-        found += [Due(Step.ESCALATION, "escalation:hot", case.received_at + HOT_AFTER,
+        start = unresolved_since(case)  # a report held under the misuse policy: once it ends
+        found += [Due(Step.ESCALATION, "escalation:hot", start + HOT_AFTER,
                       severity=Severity.HOT, rule=RULE_ONE_WEEK),
-                  Due(Step.ESCALATION, "escalation:major", case.received_at + MAJOR_AFTER,
+                  Due(Step.ESCALATION, "escalation:major", start + MAJOR_AFTER,
                       severity=Severity.MAJOR, rule=RULE_ONE_MONTH)]
     found += major_cases.moments(case)  # R9: the weekly bulletin of an open major case
     if case.status == Status.CLOSED and case.appeal_until is not None:

@@ -70,7 +70,7 @@ class CaseMarks(CaseHandling):
             self._unchanged(case, CommandName.MARK_REPORT)
             return self._view(who, case)
         identity = self._store.get_identity(case.number)
-        keys = list(self._keys(case, identity).values())
+        keys = self._keys(case, identity)
 
         def change(current: Case) -> None:
             check(who.member, Action.MARK_REPORT, current)
@@ -78,7 +78,14 @@ class CaseMarks(CaseHandling):
                 apply(current, MarkReport(who.actor, reason, who.client, mark=wanted),
                       self._clock.now())
 
-        return self._view(who, self._marks.mark_case(case.number, change, keys), identity)
+        follow = self._misuse_follow(who, identity, keys)  # R21's warning and hold
+        return self._view(who, self._marks.mark_case(case.number, change, list(keys.values()),
+                                                     follow), identity)
+
+    def _misuse_follow(self, who: Requester, identity: ReporterIdentity | None,
+                       keys: dict[str, str]):
+        """What a mark does to the reporter's standing (`case_misuse.py`); None: nothing."""
+        return None
 
     def reporter_history(self, who: Requester, number: str) -> dict:
         """What the reporter's other cases were marked (for whoever may read this case):

@@ -88,6 +88,8 @@ class CaseView:
     decision_paused_at: str | None = None
     extension: dict = field(default_factory=dict)
     disclosure: dict = field(default_factory=dict)  # its public disclosure (R22), as proposed
+    # Held under the misuse policy (R21, `misuse.py`): until, matched_on, released_at/_by; {}.
+    misuse_hold: dict = field(default_factory=dict)
 
     @classmethod
     def of(cls, case: Case, identity: ReporterIdentity | None, member: StaffMember) -> CaseView:
@@ -118,7 +120,7 @@ class CaseView:
             provisional_deadlines=sorted(shown_provisional(case)),
             **{clock.name: clock_state(case, clock) for clock in clocks(case)},
             decision_paused_at=iso(case.decision_paused_at), extension=dict(case.extension),
-            disclosure=dict(case.disclosure))
+            disclosure=dict(case.disclosure), misuse_hold=dict(case.misuse_hold))
 
     def as_dict(self) -> dict:
         """JSON-ready: strings, numbers, booleans, lists and dicts only."""

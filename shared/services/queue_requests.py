@@ -29,6 +29,8 @@ QUEUES: dict[str, tuple[Status | None, QueueOrder]] = {
     "follow_up": (None, QueueOrder.FOLLOW_UP_OLDEST_FIRST),
     # Past their current deadline, as the deadline sweep found, the longest overdue first.
     "overdue": (None, QueueOrder.OVERDUE_LONGEST_FIRST),
+    # Reports held under the misuse policy (R21), the hold ending soonest first.
+    "held": (None, QueueOrder.HELD_SOONEST_FIRST),
     "all": (None, QueueOrder.NEWEST_FIRST),
 }
 PAGE = 50
@@ -78,7 +80,7 @@ def checked_request(member: StaffMember, given: dict, timezone: str = "Asia/Shan
         if text["order"]:
             errors["order"] = "year_newest_first"
         order = QueueOrder.NEWEST_FIRST  # a year of the archive is read newest first
-    if queue in ("follow_up", "overdue"):  # the order makes the queue: nothing may change it
+    if queue in ("follow_up", "overdue", "held"):  # the order makes the queue: nothing may change it
         errors.update({name: "not_in_queue" for name, given_ in (
             ("order", text["order"] not in ("", default_order.value)), ("words", words),
             ("year", received_in is not None)) if given_})

@@ -30,6 +30,7 @@ from shared.domain.contact_clocks import first_contact_applies
 from shared.domain.count_rules import await_links
 from shared.domain.errors import CaseNumberTaken, LimitReached, TooManyAttempts
 from shared.domain.matters import matter_key
+from shared.domain.misuse import hold_report
 from shared.domain.outbox import OutboxMessage, Template, queue_notice
 from shared.domain.ports import AttachmentStore, CaseStore, Clock
 from shared.domain.provisional_deadlines import (
@@ -129,12 +130,14 @@ class Registration:
     def __init__(self, store: CaseStore, files: AttachmentStore, clock: Clock,
                  limits: RegistrationLimits, initial_review: timedelta, timezone: str,
                  calendar: WorkingCalendar | None = None,
-                 first_contact_hours: float | None = None, matter_links=None):
+                 first_contact_hours: float | None = None, matter_links=None,
+                 misuse_holds=None):
         """`calendar`: the review is due `initial_review` from the next working moment after
         receipt (R6); None: from receipt itself, on clock time. `first_contact_hours`: the
         first contact with a complainant is due that many working hours after receipt
         (`contact_clocks.py`); None: no such clock. `matter_links`
-        (`MatterLinks`): R8's count rule, run for a case registered with a respondent."""
+        (`MatterLinks`): R8's count rule, run for a case registered with a respondent.
+        `misuse_holds` (`MisuseHolds`): R21's misuse policy, which may hold a new report."""
         self._store = store
         self._files = files
         self._clock = clock
@@ -144,6 +147,7 @@ class Registration:
         self._calendar = calendar
         self._first_contact_hours = first_contact_hours
         self._matter_links = matter_links
+        self._misuse_holds = misuse_holds
 
     def register(self, command: NewCase) -> CaseRegistered:
         """Register the case. Raises TooManyAttempts (the client's cases this hour are used up)
@@ -191,11 +195,12 @@ class Registration:
         random_code = new_access_code()
         received = command.received_at or now
         command = noting_repeat(self._store, command, received)  # for the statistics (R19)
+        hold = self._misuse_holds and self._misuse_holds.hold_of(command, now)  # R21: held?
         for _ in range(NUMBER_DRAWS):
             # Numbered by the day it reached us (R2), as the paper register of calls and letters is.
             number = new_case_number(command.kind, received.astimezone(self._zone).date())
             code = command.access_code(number) if command.access_code else random_code
-            case = self._new_case(number, command, attachments, code, now)
+            case = self._new_case(number, command, attachments, code, now, hold)
             outbox = self._acknowledge(case, command, outcome, now)
             identity = ReporterIdentity(number, "" if command.anonymous else command.name,
                                         command.email, "" if command.anonymous else command.phone)
@@ -209,11 +214,14 @@ class Registration:
                                   review_due_provisional=REVIEW in shown_provisional(case))
         raise CaseNumberTaken("no free case number after several draws")
 
-    def _new_case(self, number: str, command: NewCase, attachments, code: str, now) -> Case:
+    def _new_case(self, number: str, command: NewCase, attachments, code: str, now,
+                  hold=None) -> Case:
         # The initial review is due within its limit of receipt (R6), not of registration: a
-        # letter registered days after it came may be overdue at once, and shows so.
+        # letter registered days after it came may be overdue at once, and shows so. A report
+        # held under the misuse policy (R21) is reviewed once its hold ends.
         received = command.received_at or now
-        review = self._review_due(received)
+        review_from = max(received, hold.until) if hold else received
+        review = self._review_due(review_from)
         case = Case(
             number=number, kind=command.kind, channel=command.channel,
             category=command.category, subject=command.subject,
@@ -224,13 +232,15 @@ class Registration:
             respondent=command.respondent, about_staff=command.about_staff,
             confidential=command.confidential, matter=matter_key(command.respondent))
         # A guessed year is counted again by the sweep once it is known: keep how, look daily.
-        counted(case, REVIEW, review, received, now, within=self._initial_review)
+        counted(case, REVIEW, review, review_from, now, within=self._initial_review)
         await_links(case, now)  # the respondent is the matter of R8's count rule
         data = {"channel": command.channel.value, **command.registered_data}
         case.record(TimelineEvent(EventType.CASE_REGISTERED, now, data=data,
                                   actor=command.registered_by))
         for event in command.events:
             case.record(event)
+        if hold:
+            hold_report(case, hold.until, hold.matched_on, now)
         self._start_first_contact(case, command, received, now)
         look_sooner(case)
         return case

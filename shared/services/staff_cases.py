@@ -18,8 +18,8 @@ from .case_deadlines import CaseDeadlines
 from .case_decisions import CaseDecisions
 from .case_disclosures import CaseDisclosures
 from .case_follow_up import CaseFollowUp
-from .case_marks import CaseMarks
 from .case_matters import CaseMatters
+from .case_misuse import CaseMisuse
 from .case_replies import CaseReplies
 from .case_respondents import CaseRespondents
 from .case_review import CaseReview
@@ -30,11 +30,12 @@ __all__ = ["CaseView", "StaffCases"]
 
 
 class StaffCases(CaseConfidentiality, CaseReview, CaseClassification, CaseWork, CaseReplies,
-                 CaseDecisions, CaseRespondents, CaseAppeals, CaseFollowUp, CaseMarks,
+                 CaseDecisions, CaseRespondents, CaseAppeals, CaseFollowUp, CaseMisuse,
                  CaseArchive, CaseClocks, CaseDeadlines, CaseMatters, CaseDisclosures):
     """view, timeline, accept, reject, reopen, classify, set_severity, assign, start_work,
     add_note, message_reporter, record_reporter_answer, refer_out, reveal_identity,
     set_confidential, audit, the decisions and after of issue 9, record_contact,
     record_materials_complete, the decision deadline's extension, set_matter (R8's count
-    rule) and the public disclosure of a major case (R22) (one mixin each) — built
+    rule), the public disclosure of a major case (R22) and the misuse policy (R21) (one mixin
+    each) — built
     with (store, clock, policy: HandlingPolicy)."""

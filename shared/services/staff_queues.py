@@ -15,10 +15,14 @@ still end with fewer items than asked and a `next_cursor` to go on from.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 from shared.domain.case_access import may_see
 from shared.domain.cases import Case
 from shared.domain.errors import InvalidCommand
 from shared.domain.follow_up import task_open
+from shared.domain.misuse import is_held
 from shared.domain.permissions import Action, authorize
 from shared.domain.ports import CaseStore
 from shared.domain.queues import CaseQuery, QueueOrder, reporter_email_hash, search_terms
@@ -37,9 +41,10 @@ _READ_ON = 5  # further reads after a page came back short of cases left out
 class StaffQueues:
     """Queues and search for staff (`Services.staff_queues`); results are JSON-ready."""
 
-    def __init__(self, store: CaseStore, timezone: str = "Asia/Shanghai"):
+    def __init__(self, store: CaseStore, timezone: str = "Asia/Shanghai", clock=None):
         self._store = store
         self._timezone = timezone  # the platform's calendar: a `year` is its receipt year
+        self._clock = clock  # the held queue leaves out holds ended by now (R21)
 
     def cases(self, who: Requester, *, queue: str = "all", status=None, kind=None, category=None,
               severity=None, channel=None, order=None, words="", reporter_email="", number="",
@@ -59,6 +64,8 @@ class StaffQueues:
             queue=queue, status=status, kind=kind, category=category, severity=severity,
             channel=channel, order=order, words=words, reporter_email=reporter_email,
             number=number, year=year, matter=matter, after=after, limit=limit), self._timezone)
+        if search.query.order is QueueOrder.HELD_SOONEST_FIRST:
+            search = replace(search, query=replace(search.query, held_after=self._now()))
 
         def shown(case: Case) -> bool:
             if case.about_staff == who.member.id:
@@ -73,6 +80,9 @@ class StaffQueues:
         else:
             cases, cursor = self._page(search, shown)
         return {"items": [_item(c, who.member) for c in cases], "next_cursor": cursor}
+
+    def _now(self) -> datetime:
+        return self._clock.now() if self._clock is not None else datetime.now(UTC)
 
     def _by_number(self, search: QueueRequest, shown) -> list[Case]:
         """The case of that number, if it is shown and in the queue asked for."""
@@ -122,6 +132,8 @@ def _matches(case: Case, query: CaseQuery) -> bool:
     if query.order is QueueOrder.FOLLOW_UP_OLDEST_FIRST and not task_open(case):
         return False
     if query.order is QueueOrder.OVERDUE_LONGEST_FIRST and not is_overdue(case):
+        return False
+    if query.order is QueueOrder.HELD_SOONEST_FIRST and not is_held(case, query.held_after):
         return False
     values = {"status": case.status.value, "kind": case.kind.value, "category": case.category,
               "severity": case.severity.value, "channel": case.channel.value,

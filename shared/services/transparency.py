@@ -75,6 +75,9 @@ def public_figures(bulletin: Bulletin) -> dict:
         "satisfaction_count": bulletin.satisfaction.count,
         "satisfaction_average": bulletin.satisfaction.average,
         "malicious": bulletin.malicious, "unfounded": bulletin.unfounded,
+        # The misuse policy (R21; DSA Art. 24(1)(b): suspensions under Art. 23): totals only.
+        "misuse_warned": bulletin.misuse.get("warned", 0),
+        "misuse_holds": bulletin.misuse.get("hold_started", 0),
     }
 
 

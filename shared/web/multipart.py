@@ -6,6 +6,11 @@ lost. Ours reads such a header as GB18030 (GBK's superset, what Chinese Windows 
 that as UTF-8 with replacement characters, and parses the rest exactly as werkzeug does.
 Werkzeug offers no hook for the decoder its parser uses, so `TolerantMultiPartParser.parse` drives
 werkzeug's own sans-IO decoder the way `MultiPartParser.parse` does (werkzeug 3.1).
+
+Given `PartLimits` (the public form, the status page's additions), it also stops the body the
+moment a part passes its limit — a text part, all texts, a file, all files, the number of files —
+instead of reading on to the body's whole allowance: `FormCutOff` says which, and carries the
+text parts read whole before it, so the page can show them again.
 """
 from __future__ import annotations
 
@@ -23,6 +28,8 @@ from werkzeug.sansio.multipart import (
     MultipartDecoder,
     NeedData,
 )
+
+from shared.domain.form_limits import PartLimits
 
 
 def header_text(line: bytes) -> str:
@@ -50,12 +57,63 @@ class _TolerantDecoder(MultipartDecoder):
         return Headers(headers)
 
 
+TEXT_TOO_LONG = "text_too_long"  # a text part, or every text part together
+FILE_TOO_LARGE = "file_too_large"
+FILES_TOO_LARGE = "files_too_large"  # every file together
+TOO_MANY_FILES = "too_many_files"
+
+
+class FormCutOff(RequestEntityTooLarge):
+    """A body stopped while it streamed in: `reason` names the limit it passed; `fields` are the
+    text parts read whole before that (name, value)."""
+
+    def __init__(self, reason: str, fields: list[tuple[str, str]]):
+        super().__init__(reason)
+        self.reason = reason
+        self.fields = fields
+
+
+class _Tally:
+    """What a body held so far, against its `PartLimits`."""
+
+    def __init__(self, limits: PartLimits, fields: list):
+        self.limits, self.fields = limits, fields
+        self.part = self.texts = self.files = self.file_count = 0
+
+    def start(self, event: Field | File) -> None:
+        self.part = 0
+        if isinstance(event, File) and event.filename:
+            self.file_count += 1
+            self._check(self.file_count > self.limits.max_files, TOO_MANY_FILES)
+
+    def add(self, is_file: bool, data: bytes) -> None:
+        self.part += len(data)
+        if is_file:
+            self.files += len(data)
+            self._check(self.part > self.limits.file_bytes, FILE_TOO_LARGE)
+            self._check(self.files > self.limits.files_bytes, FILES_TOO_LARGE)
+        else:
+            self.texts += len(data)
+            self._check(self.part > self.limits.text_part_bytes
+                        or self.texts > self.limits.text_bytes, TEXT_TOO_LONG)
+
+    def _check(self, passed: bool, reason: str) -> None:
+        if passed:
+            raise FormCutOff(reason, list(self.fields))
+
+
 class TolerantMultiPartParser(MultiPartParser):
+    def __init__(self, *args, limits: PartLimits | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limits = limits
+
     def parse(self, stream: t.IO[bytes], boundary: bytes, content_length: int | None
               ) -> tuple[MultiDict, MultiDict]:
+        max_parts = self.limits.max_parts if self.limits else self.max_form_parts
         decoder = _TolerantDecoder(boundary, max_form_memory_size=self.max_form_memory_size,
-                                   max_parts=self.max_form_parts)
+                                   max_parts=max_parts)
         fields, files = [], []
+        tally = _Tally(self.limits, fields) if self.limits else None
         part, size, sink = None, None, None
         while True:
             chunk = stream.read(self.buffer_size)
@@ -64,11 +122,18 @@ class TolerantMultiPartParser(MultiPartParser):
             while not isinstance(event, (Epilogue, NeedData)):
                 if isinstance(event, Field):
                     part, size, sink = event, 0, []
+                    if tally:
+                        tally.start(event)
                 elif isinstance(event, File):
                     part, size = event, None
+                    if tally:
+                        tally.start(event)
                     sink = self.start_file_streaming(event, content_length)
                 elif isinstance(event, Data):
-                    size = self._count(size, event.data)
+                    if tally:
+                        tally.add(isinstance(part, File), event.data)
+                    else:
+                        size = self._count(size, event.data)
                     if isinstance(sink, list):
                         sink.append(event.data)
                     else:
@@ -99,7 +164,10 @@ class TolerantMultiPartParser(MultiPartParser):
 
 class TolerantFormDataParser(FormDataParser):
     """werkzeug's form parser with `TolerantMultiPartParser` for multipart bodies; set it as a
-    request's `form_data_parser_class` before its form is read."""
+    request's `form_data_parser_class` before its form is read (`limited_parser` for one that
+    also cuts off at `PartLimits`)."""
+
+    limits: PartLimits | None = None
 
     def _parse_multipart(self, stream, mimetype, content_length, options):
         boundary = options.get("boundary", "").encode("ascii")
@@ -107,6 +175,13 @@ class TolerantFormDataParser(FormDataParser):
             raise ValueError("Missing boundary")
         parser = TolerantMultiPartParser(
             stream_factory=self.stream_factory, max_form_memory_size=self.max_form_memory_size,
-            max_form_parts=self.max_form_parts, cls=self.cls)
+            max_form_parts=self.max_form_parts, cls=self.cls, limits=self.limits)
         form, files = parser.parse(stream, boundary, content_length)
         return stream, form, files
+
+
+def limited_parser(limits: PartLimits | None) -> type[TolerantFormDataParser]:
+    """`TolerantFormDataParser` cutting multipart bodies off at `limits` (None: werkzeug's)."""
+    if limits is None:
+        return TolerantFormDataParser
+    return type("LimitedFormDataParser", (TolerantFormDataParser,), {"limits": limits})

@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 
 from shared.domain.cases import Kind
 from shared.domain.categories import COMPLAINT_TYPES, HARMFUL_INFORMATION, REPORT_CATEGORIES
+from shared.domain.form_guard import TRAP_FIELD
 from shared.domain.form_tokens import is_form_token, new_form_token
 from shared.domain.remedies import remedies_of_case
 from shared.services.appeal_refusals import AppealRefusal
 from shared.services.intake import FormReceipt
 from shared.services.status_lookup import CaseView
 
+from .form_assets import asset_link
 from .rendering import Renderer
 
 # Every hosted page: never cached (receipts hold an access code), never framed, no sniffing,
@@ -41,18 +43,24 @@ def _category_groups(kind: str):
 
 class Pages:
     def __init__(self, renderer: Renderer, status_url: str, anonymous_kinds: frozenset[str],
-                 max_files: int, max_file_bytes: int, public_pages_url: str = ""):
+                 max_files: int, max_file_bytes: int, public_pages_url: str = "",
+                 max_total_bytes: int = 0):
         self._renderer = renderer
         self._status_url = status_url
         # The handling policy and the transparency page (R22), linked from the form and status.
         self._public = public_pages_url
         self._anonymous_kinds = anonymous_kinds
-        self._limits = {"max_files": max_files, "max_mb": max_file_bytes // (1024 * 1024)}
+        # The page tells the real limits: a total below every file at its largest is shown too.
+        total = max_total_bytes if 0 < max_total_bytes < max_files * max_file_bytes else 0
+        self._limits = {"max_files": max_files, "max_mb": max_file_bytes // (1024 * 1024),
+                        "total_mb": total // (1024 * 1024)}
 
     def form(self, lang: str, kind: str, values: dict | None = None,
-             errors: dict | None = None, retry_minutes: int | None = None) -> str:
+             errors: dict | None = None, retry_minutes: int | None = None,
+             challenge: str = "") -> str:
         """The form, with what was typed and what was wrong. A form shown again after an error
-        keeps its token: it has not been registered, and sending it twice must still count once."""
+        keeps its token: it has not been registered, and sending it twice must still count once.
+        With a `challenge` (JSON) it carries the proof-of-work widget (`form_guard`)."""
         kind = kind if kind in set(Kind) else Kind.COMPLAINT.value
         token = (values or {}).get("form_token", "")
         values = {name: (values or {}).get(name, "") for name in FORM_FIELDS}
@@ -63,7 +71,8 @@ class Pages:
             category_groups=_category_groups(kind), status_url=self._status_url,
             anonymous_allowed=kind in self._anonymous_kinds, retry_minutes=retry_minutes,
             form_token=token if is_form_token(token) else new_form_token(),
-            public_pages=self._public, **self._limits)
+            public_pages=self._public, challenge=challenge, trap_field=TRAP_FIELD,
+            asset=asset_link, **self._limits)
 
     def success(self, lang: str, registered: FormReceipt, link: str) -> str:
         """The receipt; its language switch keeps the link, and with it the access code."""

@@ -74,7 +74,18 @@ def bulletin_tables(bulletin: Bulletin, texts: Mapping, names: Mapping[str, str]
          c.department, when(c.received_at), when(c.closed_at) if c.closed_at else "", c.cause,
          c.prevention, c.summary)
         for c in bulletin.major_and_hot)))
+    tables.append(misuse_table(bulletin, texts["misuse"]["statistics"]))
     return tables
+
+
+MISUSE_MEASURES = ("warned", "hold_started", "held", "released", "lifted")
+
+
+def misuse_table(bulletin: Bulletin, m: Mapping) -> Table:
+    """The misuse policy (R21): warnings sent, holds started, reports held, released, lifted;
+    every measure, 0 when it did not happen."""
+    return Table("misuse", m["title"], (Column(m["measure"]), Column(m["count"], Measure.COUNT)),
+                 tuple((m[name], bulletin.misuse.get(name, 0)) for name in MISUSE_MEASURES))
 
 
 def bulletin_charts(tables: list[Table], texts: Mapping) -> dict[str, Chart]:

@@ -31,6 +31,7 @@ def form_server(request, tmp_path, mailbox, monkeypatch):
     monkeypatch.setenv("CD_ATTACHMENT_FOLDER", str(tmp_path / "files"))
     monkeypatch.setenv("CD_SMTP_PORT", str(mailbox[0]))
     monkeypatch.setenv("CD_TRUSTED_PROXIES", "1")
+    monkeypatch.setenv("CD_CHALLENGE_AFTER_SUBMISSIONS", "1000")  # the hard limit, not the check before it
     monkeypatch.setenv("CD_REPLY_TOKEN_KEY", uuid.uuid4().hex)
     if request.param == "firestore":
         request.getfixturevalue("firestore_emulator")
@@ -77,6 +78,7 @@ def test_the_receipt_says_why_no_acknowledgment_was_sent(function_client):
 def test_a_refused_form_says_when_to_try_again_and_keeps_what_was_typed(function_client,
                                                                        monkeypatch):
     monkeypatch.setenv("CD_SUBMISSIONS_PER_CLIENT_PER_HOUR", "1")
+    monkeypatch.setenv("CD_CHALLENGE_AFTER_SUBMISSIONS", "1000")  # the hard limit, not the check before it
     client = function_client("submit_form")
     submit(client, complaint_form(), headers={"X-Forwarded-For": "198.51.100.7"})
     refused = client.post("/?lang=en", data=complaint_form(subject="第二个订单"),

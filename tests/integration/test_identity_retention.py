@@ -5,6 +5,7 @@ its status page (number and access code), its timeline with its audit chain hold
 statistics, and the tallies of R21's marks."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, timedelta
 
@@ -20,6 +21,7 @@ from shared.domain.staff import Role
 from shared.services.audit_chain import all_events, check_case
 from shared.services.deadline_sweep import DeadlineSweep
 from shared.services.identity_retention import IdentityRetention
+from shared.services.retention_clocks import ClocksStarted, start_retention_clocks
 from shared.services.statistics_recount import StatisticsRecount
 from tests.support.builders import a_case
 from tests.support.closed_cases import close
@@ -57,6 +59,14 @@ def archived_case_by_mail(app, clock):
                                   text=f"450 4.2.0 <{ADDRESS}>: mailbox busy"))
 
     app.store.update_case(number, smtp_error)
+    [ack] = [e.data["outbox_id"] for e in all_events(app.store, number)
+             if e.type == EventType.NOTICE_QUEUED]
+
+    def failed_once(message, _case):  # the entry keeps the last SMTP error, which names them
+        message.last_error = f"550 5.1.1 <{ADDRESS}>: Recipient address rejected"
+        return True
+
+    app.store.update_outbox(ack, failed_once)
     app.held_mail_desk.attach(CLERK, held_complaint(app), number, "同一投诉人")
     app.case_marks.mark_report(BOSS, number, "unfounded", "明显不实")
     until = now + 30 * DAY
@@ -105,6 +115,9 @@ def test_the_identity_is_purged_once_after_retention_and_the_case_and_figures_re
     stored = everything_stored(app, number)
     assert ADDRESS not in stored and HELD_SENDER not in stored and PURGED in stored
     assert app.store.get_held_mail(held_id).mail.sender == PURGED
+    errors = [app.store.get_outbox(e.data["outbox_id"]).last_error
+              for e in all_events(app.store, number) if e.type == EventType.NOTICE_QUEUED]
+    assert errors and all(ADDRESS not in error for error in errors) and PURGED in errors[0]
     for key in raw_keys:
         with pytest.raises(KeyError):
             app.attachments.get(key)
@@ -159,3 +172,28 @@ def test_two_sweeps_that_read_the_case_together_purge_it_once(app, clock):
     assert len(purges) == 1
     assert [r.actions.get("identity_purge", 0) for r in reports] == [1, 0]
     assert check_case(app.store, app.store.get_case(number)) is None
+
+
+def test_the_published_policy_states_the_retention_it_applies(settings):
+    shorter = build_services(dataclasses.replace(settings, identity_retention_days=200))
+    page = shorter.public_pages.policy("zh-CN", shorter.published_policy)
+    english = shorter.public_pages.policy("en", shorter.published_policy)
+    assert "案件归档 200 天后" in page and "deleted 200 days after the case is archived" in english
+    assert shorter.published_policy.version != build_services(settings).published_policy.version
+
+
+def test_cases_archived_before_the_clock_existed_get_it_once_and_are_purged(app, clock):
+    number, archived = archived_case_by_mail(app, clock)
+
+    def as_archived_before(case):  # what archiving left before this version
+        case.next_due_at = None
+
+    app.store.update_case(number, as_archived_before)
+    later = archived + DAY
+    assert start_retention_clocks(app.store, FixedClock(later)) == ClocksStarted(1, 1)
+    assert start_retention_clocks(app.store, FixedClock(later)) == ClocksStarted(1, 0)
+    at(app, later).deadline_sweep.run(60)  # reads it once and sets its purge moment
+    retention = timedelta(days=app.settings.identity_retention_days)
+    assert app.store.get_case(number).next_due_at == archived + retention
+    at(app, archived + retention).deadline_sweep.run(60)
+    assert app.store.get_identity(number) is None

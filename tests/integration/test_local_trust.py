@@ -46,6 +46,7 @@ def proxies(function_client, monkeypatch):
     def clients(count: int):
         monkeypatch.setenv("CD_TRUSTED_PROXIES", str(count))
         monkeypatch.setenv("CD_SUBMISSIONS_PER_CLIENT_PER_HOUR", "3")
+        monkeypatch.setenv("CD_CHALLENGE_AFTER_SUBMISSIONS", "1000")  # the limit, not the check
         bootstrap.services.cache_clear()
         return function_client("submit_form"), function_client("case_status")
 

@@ -146,7 +146,8 @@ SERVED_ELSEWHERE = {A.REGISTER_OFFLINE_CASE, A.READ_QUEUES, A.READ_HELD_MAIL, A.
                     A.MANAGE_STAFF, A.MANAGE_SETTINGS,
                     A.READ_FAILED_MAIL, A.RETRY_MAIL,  # test_staff_api_failed_mail.py
                     A.READ_STATISTICS,  # test_staff_api_statistics*.py
-                    A.READ_MAJOR_CASE_BOARD}  # test_console_pages.py
+                    A.READ_MAJOR_CASE_BOARD,  # test_console_pages.py
+                    A.MANAGE_MISUSE}  # test_misuse_policy.py
 # Issue 9's actions while their services are being built: each leaves this set for SCENARIOS.
 NOT_YET_SERVED: set[Action] = set()
 

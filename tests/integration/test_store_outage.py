@@ -49,6 +49,7 @@ def test_the_form_answers_503_with_the_text_kept_and_the_same_form_registers_onc
     token = form_token(client.get("/").get_data(as_text=True))
     form = complaint_form(form_token=token, **TYPED)
     with outage.down():
+        assert client.get("/").status_code == 200  # the form still shows (no challenge asked)
         refused = client.post("/?lang=zh-CN", data=form)
         english = client.post("/?lang=en", data=dict(form, lang="en"))
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "30"

@@ -129,6 +129,7 @@ def test_an_oversized_request_is_refused_before_reading(function_client):
 
 def test_one_client_cannot_flood_the_form(function_client, monkeypatch):
     monkeypatch.setenv("CD_SUBMISSIONS_PER_CLIENT_PER_HOUR", "3")
+    monkeypatch.setenv("CD_CHALLENGE_AFTER_SUBMISSIONS", "1000")  # the hard limit, not the check before it
     bootstrap.services.cache_clear()
     client = function_client("submit_form")
 

@@ -94,6 +94,9 @@ def notice_details(template: Template) -> dict:
         return {"staff": "s-wangwu", "address": "seller@example.com", "name": "王五",
                 "change": "status", "status_from": "decision_approved", "status_to": "closed",
                 "closure_report": {"cause": "审核规则缺失", "prevention": "增加复核环节"}}
+    if template == Template.MISUSE_NOTICE:  # R21: the hold that follows a warning
+        return {"step": "hold", "marks": 5, "window_days": 180, "hold_after": 5, "hold_days": 30,
+                "until": "2026-12-28T12:30:00+00:00"}
     if template == Template.STAFF_STATISTICS_BULLETIN:  # R19: of no case; figures only
         return {"staff": "s-wangwu", "address": "seller@example.com", "name": "王五",
                 "cadence": "monthly", "period": "2026-11", "first": "2026-11-01",

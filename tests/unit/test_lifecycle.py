@@ -54,6 +54,7 @@ def a_command(name: CommandName):
              CommandName.APPROVE_EXTENSION: {"decision_due_at": EXTENDED, "decided_at": NOW},
              CommandName.RECORD_CONTACT: {"at": NOW},
              CommandName.RECORD_MATERIALS_COMPLETE: {"at": NOW, "due": NOW + timedelta(days=14)},
+             CommandName.RELEASE_HELD_REPORT: {"review_within": REVIEW_WITHIN, "at": NOW},
              }.get(name, {})
     return COMMANDS[name](actor=actor, reason=f"because of {name}", client=CLIENT, **extra)
 
@@ -97,7 +98,8 @@ def deadlines_after(case, command, target: Status) -> tuple:
     """(review_due_at, next_due_at, decision_due_at) the rule next to the table gives after a
     move."""
     name = command.name
-    if name == CommandName.REOPEN_CASE:  # the initial review starts again, as long as it is set
+    if name in (CommandName.REOPEN_CASE, CommandName.RELEASE_HELD_REPORT):
+        # the initial review starts again (a released report: now), as long as it is set
         restarted = NOW + REVIEW_WITHIN
         return restarted, restarted, case.decision_due_at
     if name == CommandName.ACCEPT_CASE:  # the review is done; the sweep looks at once and
@@ -124,6 +126,8 @@ def test_every_cell_of_the_table(status, name):
         case.disclosure = {}  # none proposed yet
     if "disclosure" in name:
         case.severity = Severity.MAJOR  # only a major case is disclosed
+    if name == CommandName.RELEASE_HELD_REPORT:
+        case.misuse_hold = {"until": (NOW + timedelta(days=30)).isoformat()}  # held (R21)
     before = copy.deepcopy(case)
     recorded = recording(case)
     command = a_command(name)
@@ -168,7 +172,8 @@ def test_every_command_is_in_the_table_and_the_ones_that_stay_are_where_they_sho
                        CommandName.RECORD_CONTACT, CommandName.RECORD_MATERIALS_COMPLETE,
                        CommandName.SET_MATTER, CommandName.PROPOSE_DISCLOSURE,
                        CommandName.APPROVE_DISCLOSURE, CommandName.REFUSE_DISCLOSURE,
-                       CommandName.WITHDRAW_DISCLOSURE}
+                       CommandName.WITHDRAW_DISCLOSURE, CommandName.RELEASE_HELD_REPORT,
+                       CommandName.LIFT_MISUSE_STANDING}
     # a read of an archived case is recorded too; an archived case is no longer classified
     assert (Status.ARCHIVED, CommandName.RECORD_CONFIDENTIAL_READ) in TRANSITIONS
     assert (Status.ARCHIVED, CommandName.MESSAGE_REPORTER) not in TRANSITIONS

@@ -32,6 +32,7 @@ from .case_action_spec import CaseAction
 from .case_pages import FormState, render_case
 from .form_values import checked, optional, whole
 from .later_actions import AFTER_THE_DECISION
+from .misuse_panel import MISUSE_ACTIONS
 from .visit import Visit
 
 MAX_TYPED = 20_000  # what a refused form keeps of a field (the services' limits are lower)
@@ -99,6 +100,7 @@ ACTIONS = (
                lambda cases, who, number, f: cases.set_confidential(
                    who, number, checked(f["confidential"]), reason=f["reason"])),
     *AFTER_THE_DECISION,
+    *MISUSE_ACTIONS,  # R21: release a held report, lift the reporter's standing
     # Public disclosure of a major case (R22): proposed with its redacted summary, reviewed by a
     # supervisor other than the proposer (the form shows the summary being approved).
     CaseAction("propose_disclosure", "disclosure", ("what", "cause", "measures", "language",

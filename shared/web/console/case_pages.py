@@ -16,6 +16,7 @@ from shared.domain.permissions import Forbidden
 
 from .case_facts import deadlines, messages
 from .file_pages import file_links
+from .misuse_panel import misuse_panel
 from .visit import Visit
 
 TIMELINE_PAGE = 100
@@ -61,7 +62,7 @@ def render_case(visit: Visit, number: str, status: int = 200, forms: dict | None
         actions=[(a, a.choices(visit.app, visit.who) if a.choices else None)
                  for a in ACTIONS if a.name in view["allowed_actions"]],
         forms=forms or {}, blank=FormState(), revealed=revealed, action_names=names,
-        files=file_links(visit, view),
+        files=file_links(visit, view), misuse=misuse_panel(visit, view),
         notice=notices[done] if done in notices else "")
 
 

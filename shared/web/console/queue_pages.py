@@ -17,7 +17,7 @@ from shared.web.staff_api.messages import field_message
 from .visit import Visit
 
 PAGE_SIZE = 25
-SHOWN_QUEUES = (*COUNTED_QUEUES, "unassigned", "department", "all")
+SHOWN_QUEUES = (*COUNTED_QUEUES, "unassigned", "department", "held", "all")
 _TYPED_MAX = 300  # what the search box keeps of what was typed
 
 

@@ -17,6 +17,7 @@ from . import follow_up_routes as follow_ups
 from . import held_routes as held
 from . import mail_routes as mail
 from . import mark_routes as marks
+from . import misuse_routes as misuse
 from . import respondent_routes as respondents
 from . import staff_routes as staff
 from . import statistics_file_routes as statistics_files
@@ -63,6 +64,8 @@ ROUTES = (
     ("/cases/<number>/reporter-history", "GET", marks.reporter_history),
     ("/cases/<number>/rewards", "POST", marks.record_reward),
     ("/rewards", "GET", marks.reward_ledger),
+    ("/cases/<number>/release-hold", "POST", misuse.release_held_report),
+    ("/cases/<number>/reporter-standing/lift", "POST", misuse.lift_misuse_standing),
     ("/statistics", "GET", statistics.bulletin),
     ("/cases/<number>/appeal", "POST", appeals.register_appeal),
     ("/cases/<number>/decision", "POST", decisions.draft_decision),
