@@ -49,6 +49,13 @@ def case_record(case: Case, email_hash: str) -> dict:
             "search_terms": list(search_terms(case.subject))}
 
 
+def case_changed(case: Case, stored: dict) -> bool:
+    """Whether `rewrite_case` would write anything new: events, a field, a first-schema
+    timeline to move out (issue 12: a delivery's claim changes the entry, not its case)."""
+    return (bool(case.new_events) or "timeline" in stored
+            or case_record(case, stored.get("reporter_email_hash", "")) != stored)
+
+
 def create_case(writer, client: firestore.Client, case: Case, identity: ReporterIdentity) -> int:
     """The new case's document, its first events and its private record."""
     email_hash = reporter_email_hash(identity.email) if identity.email else ""

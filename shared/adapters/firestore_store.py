@@ -210,7 +210,8 @@ class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
                 return None
             self.operations += 1
             transaction.set(self._doc(OUTBOX, message_id), records.outbox_to_record(message))
-            self._write_case(transaction, case, case_record)
+            if firestore_case_documents.case_changed(case, case_record):  # a claim: unchanged
+                self._write_case(transaction, case, case_record)
             self.operations += firestore_inbound_mail.mark_sent(transaction, self.client, mail_keys,
                                                                 case.number)
             case.new_events.clear()

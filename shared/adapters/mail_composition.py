@@ -18,6 +18,7 @@ from shared.domain.provisional_deadlines import shown_provisional
 from shared.domain.remedies import remedies_of_case
 from shared.domain.reply_tokens import derived_access_code, reply_address
 
+from .mime_alternative import alternative_email
 from .period_mail_composition import period_mail
 
 if TYPE_CHECKING:  # the Jinja2 renderer is the web edge's; bootstrap hands it in
@@ -63,27 +64,24 @@ class MailComposer:
             "follow_up_url": self._follow_up_url(message, case, lang),
         }
         name = message.template.value
-        email = EmailMessage()
-        email["From"] = formataddr((texts["mail"]["sender_name"], self._from))
-        email["To"] = recipient
-        email["Reply-To"] = reply_address(self._inbound, self._reply_key, case.number)
         subject = self._renderer.render(f"mail/{name}.subject.txt", lang, **context).strip()
-        # Text a person wrote that looks like an RFC 2047 word must not be decoded as one.
-        email["Subject"] = subject.replace("=?", "=\u200b?")
-        email["Date"] = format_datetime(self._clock.now())
-        email["Message-ID"] = message.message_id(self._domain)
+        headers = [
+            ("From", formataddr((texts["mail"]["sender_name"], self._from))),
+            ("To", recipient),
+            ("Reply-To", reply_address(self._inbound, self._reply_key, case.number)),
+            # Text a person wrote that looks like an RFC 2047 word must not be decoded as one.
+            ("Subject", subject.replace("=?", "=\u200b?")),
+            ("Date", format_datetime(self._clock.now())),
+            ("Message-ID", message.message_id(self._domain)),
+        ]
         if message.in_reply_to:
-            email["In-Reply-To"] = message.in_reply_to
-            email["References"] = message.in_reply_to
-        email["Auto-Submitted"] = "auto-replied"  # RFC 3834: never answer this automatically
-        email["X-Auto-Response-Suppress"] = "All"  # and ask Exchange not to, either
-        email.set_content(self._renderer.render(f"mail/{name}.txt", lang, **context))
-        email.add_alternative(
-            self._renderer.render(f"mail/{name}.html", lang, **context), subtype="html"
-        )
-        # After the content: set_content and add_alternative drop every Content-* header.
-        email["Content-Language"] = lang
-        return email
+            headers += [("In-Reply-To", message.in_reply_to), ("References", message.in_reply_to)]
+        headers += [
+            ("Auto-Submitted", "auto-replied"),  # RFC 3834: never answer this automatically
+            ("X-Auto-Response-Suppress", "All"),  # and ask Exchange not to, either
+        ]
+        return alternative_email(headers, self._renderer.render(f"mail/{name}.txt", lang, **context),
+                                 self._renderer.render(f"mail/{name}.html", lang, **context), lang)
 
     def _follow_up_url(self, message: OutboxMessage, case: Case, lang: str) -> str:
         """The notice's own rating link: signed now, naming the case and this outbox entry."""

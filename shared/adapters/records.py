@@ -40,7 +40,16 @@ def time_text(moment: datetime | None) -> str | None:
 def parse_time(text: str | None) -> datetime | None:
     if text is None:
         return None
+    # time_text's own form, read a hundred times faster (a case holds dozens: issue 12)
+    if len(text) == 27 and text[10] == "T" and text[19] == "." and text[26] == "Z":
+        return datetime.fromisoformat(text)
     return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+
+
+def case_changed(case: Case, stored: dict) -> bool:
+    """Whether `case`, read from `stored`, has anything to write: new events, or a field whose
+    record differs (a change that records nothing on the timeline, if one ever does)."""
+    return bool(case.new_events) or case_to_record(case) != stored
 
 
 def case_to_record(case: Case) -> dict:

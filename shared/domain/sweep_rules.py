@@ -139,6 +139,8 @@ def overdue_deadline(case: Case) -> Due | None:
     Read from the case alone, so every write of it keeps the overdue queue's key in step
     (`records.queue_keys`): a command that moves or ends the deadline takes it out."""
     done = claimed(case)
+    if not any(key.startswith("overdue:") for key in done):  # every write asks (issue 12)
+        return None  # an overdue notice's key is moment_key("overdue", …): none claimed
     return next((d for d in moments(case, SweepPolicy())
                  if d.step == Step.OVERDUE and d.key in done), None)
 

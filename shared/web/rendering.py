@@ -49,6 +49,12 @@ class Renderer:
             catalog[path.stem] = json.loads(path.read_text("utf-8"))
         return catalog
 
+    @cached_property
+    def _wrapped(self) -> dict[str, _Texts]:
+        """Each catalog as templates read it, wrapped once (issue 12: a render wrapped — copied —
+        every sub-catalog each time it read one: dozens of copies in one email)."""
+        return {lang: _Texts.of(catalog) for lang, catalog in self._catalogs.items()}
+
     def texts(self, language: str) -> dict:
         return self._catalogs[language if language in LANGUAGES else LANGUAGES[0]]
 
@@ -60,16 +66,21 @@ class Renderer:
     def render(self, template: str, language: str, **context) -> str:
         language = language if language in LANGUAGES else LANGUAGES[0]
         return self._env.get_template(template).render(
-            t=_Texts(self.texts(language)), lang=language, platform=self._platform, **context
+            t=self._wrapped[language], lang=language, platform=self._platform, **context
         )
 
 
 class _Texts(dict):
     """Attribute access to a catalog, failing loudly on a missing key."""
 
+    @classmethod
+    def of(cls, catalog: dict) -> _Texts:
+        """`catalog` wrapped, its sub-catalogs too."""
+        return cls({key: cls.of(value) if isinstance(value, dict) else value
+                    for key, value in catalog.items()})
+
     def __getattr__(self, key):
         try:
-            value = self[key]
+            return self[key]
         except KeyError as exc:
             raise AttributeError(f"missing text {key!r}") from exc
-        return _Texts(value) if isinstance(value, dict) else value
