@@ -64,12 +64,12 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
 
     def __init__(self, path: str | Path, statistics_zone: tzinfo = STATISTICS_ZONE,
                  synchronous: str = "full", writer_lock: bool = True,
-                 busy_timeout: float = sqlite_writers.BUSY_TIMEOUT_SECONDS):
+                 busy_timeout: float | None = None):
         """`synchronous`: "full" (each commit on disk when it returns) or "normal" (WAL's
         default: synced at checkpoints); `writer_lock`: this process's writers queue on a lock
         before `BEGIN IMMEDIATE` (off: SQLite's busy handler alone, for the load bench);
         `busy_timeout`: how long a writer waits for another process's lock before the call
-        fails as an outage (`CD_STORE_WAIT_SECONDS`)."""
+        fails as an outage (`CD_STORE_WAIT_SECONDS`; None: `sqlite_writers.BUSY_TIMEOUT_SECONDS`)."""
         self._path = str(path)
         self._busy_timeout = busy_timeout  # how long a call waits for another writer's lock
         self.statistics_zone = statistics_zone  # the calendar the counters' days are on

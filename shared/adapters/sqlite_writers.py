@@ -28,9 +28,11 @@ _LOCKS_GUARD = threading.Lock()
 
 
 def open_connection(path: str, synchronous: str = "full",
-                    busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> sqlite3.Connection:
+                    busy_timeout: float | None = None) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), WAL, the busy timeout
-    (seconds), and `synchronous` as chosen (FULL: each commit on disk before it returns)."""
+    (seconds; None: BUSY_TIMEOUT_SECONDS), and `synchronous` as chosen (FULL: each commit on
+    disk before it returns)."""
+    busy_timeout = BUSY_TIMEOUT_SECONDS if busy_timeout is None else busy_timeout
     if synchronous not in SYNCHRONOUS:
         raise ValueError(f"synchronous must be one of {SYNCHRONOUS}, not {synchronous!r}")
     db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
