@@ -1,6 +1,8 @@
-"""HTTP function `case_status`: the reporter's status page (number + access code)."""
+"""HTTP function `case_status`: the reporter's status page (number + access code). A store that
+is unavailable answers 503 with Retry-After, the number and what the person wrote kept."""
 import functions_framework
 
+from shared.adapters.store_outages import is_store_outage
 from shared.bootstrap import services
 from shared.domain.errors import CaseNotFound, TooManyAttempts
 from shared.domain.follow_up_links import LinkExpired, LinkNotValid
@@ -9,11 +11,33 @@ from shared.web import request_bodies as bodies
 from shared.web.pages import PAGE_HEADERS as HTML
 from shared.web.pages import minutes_until
 from shared.web.reporter_downloads import download_answer
+from shared.web.store_outage import logged, unavailable_headers
 
 
 @functions_framework.http
 def case_status(request):
     app = services()
+    try:
+        return _answer(app, request)
+    except Exception as failed:
+        if not is_store_outage(failed):
+            raise
+        return _unavailable(app, request, failed)
+
+
+def _unavailable(app, request, failed):
+    """The store cannot be read or written now: 503, the lookup page with the number, and
+    what the person wrote (an addition, an appeal, a rating's comment) shown for them to copy."""
+    logged("case_status", failed)
+    given = request.form if request.method == "POST" else request.args
+    lang = decode.language(request, app.settings.default_language, given)
+    number = given.get("number", "") or request.args.get("number", "")
+    kept = given.get("text", "") or given.get("comment", "")
+    page = app.pages.lookup(lang, number, "store_unavailable_lookup", kept=kept)
+    return page, 503, unavailable_headers(HTML)
+
+
+def _answer(app, request):
     lang = decode.language(request, app.settings.default_language)
     if request.method == "GET" and "rate" in request.args:
         return _rating(app, lang, request.args)

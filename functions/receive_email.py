@@ -3,9 +3,11 @@ is verified by its SNS signature). Content never causes a 5xx, which would make 
 only a missing S3 object or a store outage does."""
 import functions_framework
 
+from shared.adapters.store_outages import is_store_outage
 from shared.bootstrap import services
 from shared.domain.errors import ForgedNotification
 from shared.web.request_bodies import read_bytes
+from shared.web.store_outage import logged, unavailable_headers
 
 # An SNS message is at most 256 KB; with the JSON envelope and its escaping, 1 MiB is ample.
 # Anyone can post here, so nothing larger is read before the signature is checked.
@@ -25,4 +27,9 @@ def receive_email(request):
         return f"refused: {forged}", 403
     except KeyError:
         return "raw message not found yet", 503
+    except Exception as failed:  # SNS retries a 5xx: the retry registers the mail once
+        if not is_store_outage(failed):
+            raise
+        logged("receive_email", failed)
+        return "the case store is unavailable; retry later", 503, unavailable_headers()
     return {"status": result.status, "case": result.case_number}, 200

@@ -5,10 +5,13 @@ registered form (the link names the form by its receipt id, never by its token, 
 the browser holding the receipt's cookie), or with `?asset=` one of the form's own files (its
 stylesheet, the proof-of-work widget). POST registers and answers 303 to the receipt, so a reload
 never posts again; a post that fills the trap field, or lacks the proof of work its source owes,
-gets the form back with what was typed (`form_guard`).
+gets the form back with what was typed (`form_guard`). A store that is unavailable answers 503
+with Retry-After: the form again with what was typed and its token (sent again later, it still
+counts once), or the receipt link's "try again" page.
 """
 import functions_framework
 
+from shared.adapters.store_outages import is_store_outage
 from shared.bootstrap import services
 from shared.domain.errors import InvalidSubmission, TooManyAttempts
 from shared.domain.form_guard import SOLUTION_FIELD, TRAP_FIELD, TRAPPED
@@ -16,6 +19,7 @@ from shared.web import form_assets
 from shared.web import http_requests as decode
 from shared.web import request_bodies as bodies
 from shared.web.pages import PAGE_HEADERS, minutes_until
+from shared.web.store_outage import logged, unavailable_headers
 
 # A refused proof of work: asked for (429, like the limit it stands in for), or failed (403).
 _GUARD_STATUS = {TRAPPED: 422, "challenge_required": 429, "challenge_expired": 429}
@@ -32,8 +36,8 @@ def submit_form(request):
             return _asset(request.args["asset"])
         if "receipt" in request.args:
             return _receipt(app, request, lang, html)
-        challenge = app.form_guard.challenge_for(_client(app, request))
-        page = app.pages.form(lang, request.args.get("kind", "complaint"), challenge=challenge)
+        page = app.pages.form(lang, request.args.get("kind", "complaint"),
+                              challenge=_challenge(app, request))
         return page, 200, html
     if request.method != "POST":
         return "method not allowed", 405, {"Allow": "GET, POST"}
@@ -50,6 +54,19 @@ def submit_form(request):
             413, html
     lang = decode.language(request, settings.default_language, request.form)
     kind = request.form.get("kind", kind)
+    try:
+        return _guarded(app, request, lang, kind, html)
+    except Exception as failed:
+        if not is_store_outage(failed):
+            raise
+        logged("submit_form", failed)
+        # The form again without asking the store for a challenge: it cannot be reached.
+        page = app.pages.form(lang, kind, decode.form_values(request),
+                              {"submission": "store_unavailable"})
+        return page, 503, unavailable_headers(html)
+
+
+def _guarded(app, request, lang: str, kind: str, html: dict):
     form = request.form
     refusal = app.form_guard.check(_client(app, request), form.get(TRAP_FIELD, ""),
                                    form.get(SOLUTION_FIELD, ""), form.get("form_token", ""))
@@ -57,6 +74,18 @@ def submit_form(request):
         return _again(app, request, lang, kind, {"submission": refusal}), \
             _GUARD_STATUS.get(refusal, 403), html
     return _register(app, request, lang, kind, html)
+
+
+def _challenge(app, request):
+    """The proof of work the client owes, if any; none while the store cannot be read (the
+    form still shows, and its post is answered 503 until the store is back)."""
+    try:
+        return app.form_guard.challenge_for(_client(app, request))
+    except Exception as failed:
+        if not is_store_outage(failed):
+            raise
+        logged("submit_form challenge", failed)
+        return None
 
 
 def _register(app, request, lang: str, kind: str, html: dict):
@@ -97,7 +126,13 @@ def _receipt(app, request, lang: str, html: dict):
     link = request.args.get("receipt", "")
     receipt = app.receipt_links.receipt_id(link)
     held = receipt and app.receipt_links.held_by_browser(receipt, request.cookies)
-    registered = app.intake.receipt(receipt) if held else None
+    try:
+        registered = app.intake.receipt(receipt) if held else None
+    except Exception as failed:
+        if not is_store_outage(failed):
+            raise
+        logged("submit_form receipt", failed)
+        return app.pages.receipt_gone(lang, unavailable=True), 503, unavailable_headers(html)
     if registered is None:
         return app.pages.receipt_gone(lang), 404, html
     return app.pages.success(lang, registered, link), 200, html

@@ -24,13 +24,15 @@ def build_store(settings: Settings) -> CaseStore:
         from shared.adapters.firestore_store import FirestoreCaseStore
 
         return FirestoreCaseStore(settings.firestore_project, settings.firestore_database,
-                                  statistics_zone=ZoneInfo(settings.timezone))
+                                  statistics_zone=ZoneInfo(settings.timezone),
+                                  wait_seconds=settings.store_wait_seconds)
     from shared.adapters.sqlite_store import SqliteCaseStore
 
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteCaseStore(settings.sqlite_path, statistics_zone=ZoneInfo(settings.timezone),
                            synchronous=settings.sqlite_synchronous,
-                           writer_lock=settings.sqlite_writer_lock)
+                           writer_lock=settings.sqlite_writer_lock,
+                           busy_timeout=settings.store_wait_seconds)
 
 
 def build_transport(settings: Settings) -> MailTransport:

@@ -33,6 +33,9 @@ class Settings:
     sqlite_writer_lock: bool = True
     firestore_project: str = "complaint-desk-local"
     firestore_database: str = "(default)"
+    # How long one call waits for an unavailable store (SQLite's busy timeout; Firestore's
+    # retries and each call's deadline) before the request answers 503 (issue 12).
+    store_wait_seconds: float = 30.0
     mail_transport: str = "smtp"  # smtp | ses
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025

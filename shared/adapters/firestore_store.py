@@ -37,6 +37,7 @@ from . import (
     firestore_registration,
     firestore_statistics,
     firestore_upgrade,
+    firestore_waits,
     records,
 )
 from .firestore_case_as_read import FirestoreCaseAsRead
@@ -60,8 +61,9 @@ class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
     """CaseStore on Firestore. The client is built on first use, not at import time."""
 
     def __init__(self, project: str, database: str = "(default)", client=None,
-                 statistics_zone: tzinfo = STATISTICS_ZONE):
+                 statistics_zone: tzinfo = STATISTICS_ZONE, wait_seconds: float | None = None):
         self._project = project
+        self._wait_seconds = wait_seconds  # None: the Google client's own 60-300 s
         self.statistics_zone = statistics_zone  # the calendar the counters' days are on
         self._database = database
         self._client = client
@@ -70,7 +72,10 @@ class FirestoreCaseStore(FirestoreStaff, FirestoreSessions, FirestoreHeldMail,
     @property
     def client(self) -> firestore.Client:
         if self._client is None:
-            self._client = firestore.Client(project=self._project, database=self._database)
+            client = firestore.Client(project=self._project, database=self._database)
+            if self._wait_seconds is not None:
+                firestore_waits.bound_waits(client, self._wait_seconds)
+            self._client = client
         return self._client
 
     def _doc(self, collection: str, key: str):

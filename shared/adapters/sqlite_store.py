@@ -63,11 +63,15 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
     """CaseStore on one SQLite file (or ':memory:'-like temporary files in tests)."""
 
     def __init__(self, path: str | Path, statistics_zone: tzinfo = STATISTICS_ZONE,
-                 synchronous: str = "full", writer_lock: bool = True):
+                 synchronous: str = "full", writer_lock: bool = True,
+                 busy_timeout: float | None = None):
         """`synchronous`: "full" (each commit on disk when it returns) or "normal" (WAL's
         default: synced at checkpoints); `writer_lock`: this process's writers queue on a lock
-        before `BEGIN IMMEDIATE` (off: SQLite's busy handler alone, for the load bench)."""
+        before `BEGIN IMMEDIATE` (off: SQLite's busy handler alone, for the load bench);
+        `busy_timeout`: how long a writer waits for another process's lock before the call
+        fails as an outage (`CD_STORE_WAIT_SECONDS`; None: `sqlite_writers.BUSY_TIMEOUT_SECONDS`)."""
         self._path = str(path)
+        self._busy_timeout = busy_timeout  # how long a call waits for another writer's lock
         self.statistics_zone = statistics_zone  # the calendar the counters' days are on
         self._synchronous = synchronous
         self._writers = sqlite_writers.writer_lock(self._path) if writer_lock else None
@@ -79,7 +83,8 @@ class SqliteCaseStore(SqliteStaff, SqliteSessions, SqliteHeldMail, SqliteReporte
     def _connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = self._local.db = sqlite_writers.open_connection(self._path, self._synchronous)
+            db = self._local.db = sqlite_writers.open_connection(self._path, self._synchronous,
+                                                                 self._busy_timeout)
         return db
 
     @contextmanager

@@ -27,15 +27,18 @@ _LOCKS: dict[str, threading.RLock] = {}
 _LOCKS_GUARD = threading.Lock()
 
 
-def open_connection(path: str, synchronous: str = "full") -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit), WAL, the busy timeout, and
-    `synchronous` as chosen (FULL: each commit on disk before it returns)."""
+def open_connection(path: str, synchronous: str = "full",
+                    busy_timeout: float | None = None) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL, the busy timeout
+    (seconds; None: BUSY_TIMEOUT_SECONDS), and `synchronous` as chosen (FULL: each commit on
+    disk before it returns)."""
+    busy_timeout = BUSY_TIMEOUT_SECONDS if busy_timeout is None else busy_timeout
     if synchronous not in SYNCHRONOUS:
         raise ValueError(f"synchronous must be one of {SYNCHRONOUS}, not {synchronous!r}")
-    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute(f"PRAGMA synchronous={synchronous.upper()}")
-    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+    db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
     return db
 
 

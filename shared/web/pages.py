@@ -79,13 +79,18 @@ class Pages:
         return self._renderer.render("success.html", lang, registered=registered,
                                      status_url=self._status_url, receipt_link=link)
 
-    def receipt_gone(self, lang: str) -> str:
-        return self._renderer.render("receipt_gone.html", lang, status_url=self._status_url)
+    def receipt_gone(self, lang: str, unavailable: bool = False) -> str:
+        """An expired or forged receipt link; or (`unavailable`) a store that cannot be read now."""
+        return self._renderer.render("receipt_gone.html", lang, status_url=self._status_url,
+                                     unavailable=unavailable)
 
     def lookup(self, lang: str, number: str = "", error: str | None = None,
-               retry_minutes: int | None = None) -> str:
+               retry_minutes: int | None = None, kept: str = "") -> str:
+        """The lookup form; `kept` is text the person wrote that could not be saved (the store
+        was unavailable), shown for them to copy."""
         return self._renderer.render("status.html", lang, view=None, number=number, error=error,
-                                     retry_minutes=retry_minutes, public_pages=self._public)
+                                     retry_minutes=retry_minutes, public_pages=self._public,
+                                     kept=kept)
 
     def case(self, lang: str, view: CaseView, code: str, notice: bool = False,
              errors: dict | None = None, text: str = "") -> str:

@@ -18,6 +18,7 @@ import contextlib
 import queue
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -51,6 +52,16 @@ def running_firestore_emulator(
 
     ``port=0`` lets the OS choose a free port (no race between picking and binding).
     """
+    with firestore_emulator_process(host, port, startup_timeout) as (address, _):
+        yield address
+
+
+@contextlib.contextmanager
+def firestore_emulator_process(
+    host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 30.0
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Like `running_firestore_emulator`, also yielding the process (to stop or freeze it: the
+    fault tests of issue 12 use an instance of their own)."""
     ensure_installed()
     node = shutil.which("node")
     if node is None:
@@ -90,9 +101,10 @@ def running_firestore_emulator(
                 match = _READY.search(line)
                 if match:
                     address = match.group(1)
-            yield address
+            yield address, proc
         finally:
             if proc.poll() is None:
+                proc.send_signal(signal.SIGCONT)  # a frozen emulator cannot hear SIGTERM
                 proc.terminate()
                 try:
                     proc.wait(timeout=10)

@@ -25,14 +25,14 @@ class LocalStack:
     database: Path
     log: Path
     pid: int = 0  # the stack's process (bench/load reads its CPU time)
+    process: subprocess.Popen | None = None  # to see it die (tests/support/fault_stack.py)
 
 
-@contextmanager
-def running_local_stack(folder: Path, **settings: str | None):
-    """The stack on free ports with its files under `folder`; `settings` are more `CD_*`
-    variables (or `FIRESTORE_EMULATOR_HOST`), e.g. `CD_CASE_STORE="firestore"`; None leaves a
-    variable unset (the stack's default)."""
-    http_port, smtp_port, inbound_port = free_port(), free_port(), free_port()
+def stack_env(folder: Path, http_port: int, smtp_port: int, inbound_port: int,
+              **settings: str | None) -> dict:
+    """The environment the local stack runs with in tests: everything under `folder`;
+    `settings` are more `CD_*` variables (or `FIRESTORE_EMULATOR_HOST`); None leaves a variable
+    unset (the stack's default)."""
     env = {**os.environ,
            "CD_LOCAL_HTTP_PORT": str(http_port), "CD_SMTP_PORT": str(smtp_port),
            "CD_SQLITE_PATH": str(folder / "cases.sqlite3"),
@@ -41,17 +41,26 @@ def running_local_stack(folder: Path, **settings: str | None):
            "CD_LOCAL_WORKER_INTERVAL": "0.2", "CD_LOCAL_INBOUND_SMTP_PORT": str(inbound_port),
            # The operator's MTA, whose Authentication-Results verify senders (MTA_VERDICT).
            "CD_TRUSTED_AUTHSERV_ID": MTA_ID, **settings}
-    env = {name: value for name, value in env.items() if value is not None}  # None: the default
+    return {name: value for name, value in env.items() if value is not None}
+
+
+@contextmanager
+def running_local_stack(folder: Path, command: list[str] | None = None, **settings: str | None):
+    """The stack on free ports with its files under `folder`: `./bin/serve`, or `command`;
+    `settings` are more `CD_*` variables (`stack_env`), e.g. `CD_CASE_STORE="firestore"`."""
+    http_port, smtp_port, inbound_port = free_port(), free_port(), free_port()
+    env = stack_env(folder, http_port, smtp_port, inbound_port, **settings)
     log = folder / "local_stack.log"
-    with open(log, "wb") as out:
+    with open(log, "ab") as out:
         # The README's own command, as a new user runs it.
-        process = subprocess.Popen([str(PROJECT_ROOT / "bin" / "serve")], cwd=PROJECT_ROOT,
-                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command or [str(PROJECT_ROOT / "bin" / "serve")],
+                                   cwd=PROJECT_ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{http_port}"
     try:
         _wait_until_up(base + "/submit_form", process, log)
         yield LocalStack(base, smtp_port, inbound_port, folder / "mail", folder / "cases.sqlite3", log,
-                         process.pid)
+                         process.pid, process)
     finally:
         process.terminate()
         try:
