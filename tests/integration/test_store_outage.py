@@ -7,6 +7,7 @@ registers it once, with nothing half written before."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -108,7 +109,9 @@ def test_receive_email_answers_503_so_sns_retries_and_the_retry_registers_once(
     app._given.update(verifier=SnsSignatureVerifier(TOPIC, http_get=signer.http_get),
                       raw_mail=Bucket())
     client = function_client("receive_email")
-    body = json.dumps(signer.sign(notification(ses_notification("inbound-mail", "msg-1"))))
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")  # a stale one is refused
+    body = json.dumps(signer.sign(notification(ses_notification("inbound-mail", "msg-1"),
+                                               Timestamp=now)))
     with outage.down():
         refused = client.post("/", data=body)
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "30"
