@@ -6,6 +6,7 @@ from shared.adapters.store_outages import is_store_outage
 from shared.bootstrap import services
 from shared.domain.errors import CaseNotFound, TooManyAttempts
 from shared.domain.follow_up_links import LinkExpired, LinkNotValid
+from shared.web import form_assets
 from shared.web import http_requests as decode
 from shared.web import request_bodies as bodies
 from shared.web.pages import PAGE_HEADERS as HTML
@@ -18,11 +19,23 @@ from shared.web.store_outage import logged, unavailable_headers
 def case_status(request):
     app = services()
     try:
-        return _answer(app, request)
+        answer = _answer(app, request)
     except Exception as failed:
         if not is_store_outage(failed):
             raise
-        return _unavailable(app, request, failed)
+        answer = _unavailable(app, request, failed)
+    return _with_page_policy(app, answer)
+
+
+def _with_page_policy(app, answer):
+    """Every page carries a strict Content-Security-Policy (the form's: no inline script runs,
+    styles only the page's own block and the decision's attributes): a text a reporter or staff
+    wrote that escaped its escaping still does nothing. A download keeps the policy it set."""
+    body, status, headers = answer
+    if "Content-Security-Policy" in headers:
+        return answer
+    policy = form_assets.status_policy(app.settings.templates_dir)
+    return body, status, {**headers, "Content-Security-Policy": policy}
 
 
 def _unavailable(app, request, failed):

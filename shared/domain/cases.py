@@ -195,6 +195,12 @@ class Attachment:
     content_type: str
     size: int
 
+    @property
+    def filed_by_staff(self) -> bool:
+        """A raw email staff filed in the case from held mail (`mail/<sha256>.eml`): its sender
+        may be someone other than the reporter, so the reporter's pages never list it (R20)."""
+        return self.key.startswith("mail/") and self.key.endswith(".eml")
+
 
 SYSTEM = "system"  # the actor of what the system does by itself
 REPORTER = "reporter"  # the actor of what the complainant or reporter does

@@ -78,7 +78,7 @@ class ReporterData:
                          "appeal_round": case.decision.get("sent_round", 0),
                          "appeal_until": _iso(case.appeal_until)},
             "attachments": [{"name": a.filename, "type": a.content_type, "size": a.size}
-                            for a in case.attachments if not _staff_filed(a.key)],
+                            for a in case.attachments if not a.filed_by_staff],
         }
 
     def _private_record(self, case: Case) -> dict:
@@ -146,11 +146,6 @@ def _role(actor: str) -> str:
     if actor in (REPORTER, SYSTEM):
         return "you" if actor == REPORTER else "system"
     return "staff"
-
-
-def _staff_filed(key: str) -> bool:
-    """A raw email staff filed in the case (held mail): its sender may be someone else."""
-    return key.startswith("mail/") and key.endswith(".eml")
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -86,7 +86,8 @@ class CaseView:
         page = events[:TIMELINE_PAGE]
         provisional = shown_provisional(case)
         return cls(case.number, case.kind.value, case.category, case.subject, case.status.value,
-                   case.received_at, case.review_due_at, page, list(case.attachments),
+                   case.received_at, case.review_due_at, page,
+                   [a for a in case.attachments if not a.filed_by_staff],
                    page[-1].seq if len(events) > TIMELINE_PAGE else None,
                    case.decision.get("sent") or None, case.decision.get("sent_round", 0),
                    case.appeal_until, now is not None and appeal_refusal(case, now) is None,

@@ -10,6 +10,7 @@ from shared.domain.errors import CaseNotFound, InvalidCommand
 from shared.domain.held_mail import HeldMailSettled
 from shared.domain.queues import CaseQuery
 from shared.domain.staff import Role
+from shared.services.status_lookup import CaseView
 from tests.support.held_mail import CLERK, held_complaint, requester, services_on
 from tests.support.inbound_mail import corpus, receive_verified
 from tests.support.timeline import events_of
@@ -44,6 +45,10 @@ def test_held_mail_attached_to_a_case_is_filed_by_the_staff_member_out_of_the_re
     # Its sender may be someone else: the reporter's status page never shows it (R20).
     assert not [e for e in desk_app.store.case_events(number, public_only=True, limit=200)
                 if "退款申请三周没有处理" in e.text]
+    # Nor the raw message among the files its attachments list shows.
+    shown = CaseView.of(case, desk_app.store)
+    assert raw_key not in [a.key for a in shown.attachments]
+    assert [a.key for a in shown.attachments] == [a.key for a in case.attachments[:-1]]
     assert desk_app.held_mail_desk.queue(CLERK)["items"] == []
     with pytest.raises(HeldMailSettled):
         desk_app.held_mail_desk.attach(CLERK, held_id, number)

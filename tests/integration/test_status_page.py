@@ -2,6 +2,8 @@
 rate limits, and adding information."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import re
 
@@ -197,3 +199,19 @@ def test_an_archived_case_is_read_only_on_the_status_page(function_client):
         "action": "add", "number": number, "code": code, "text": "还有一件事"})
     assert added.status_code == 422 and "本案件已归档" in added.get_data(as_text=True)
     assert store.get_case(number).event_count == before
+
+
+def test_every_status_page_forbids_inline_script_and_allows_only_its_own_styles(function_client):
+    number, code = file_case(function_client)
+    client = function_client("case_status")
+    answers = [client.get("/"), look_up(client, number, code), look_up(client, number, "X" * 16),
+               client.post("/", data={"action": "add", "number": number, "code": code})]
+    for answer in answers:
+        policy = answer.headers.get("Content-Security-Policy", "")
+        assert "script-src 'self';" in policy and "'unsafe-inline'" not in policy, answer.status
+        assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    # Each style attribute the decision shows (its macro serves mail too) is allowed by hash.
+    macros = (bootstrap.services().settings.templates_dir / "decision_macros.html").read_text()
+    for value in set(re.findall(r'style="([^"]*)"', macros)):
+        digest = base64.b64encode(hashlib.sha256(value.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy.split("style-src-attr")[1]
