@@ -9,7 +9,7 @@ import json
 import threading
 import uuid
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -24,6 +24,7 @@ from tests.support.builders import a_case, an_identity, unique_number
 from tests.support.fault_mail import every_copy_server
 from tests.support.inbound_mail import corpus
 from tests.support.oidc_tokens import AUDIENCE, INVOKER, GoogleCerts, GoogleKey
+from tests.support.sns_webhook import signed_now, wired_webhook
 from tests.support.staff_builders import staff_member
 from tests.support.store_outage import all_cases
 from tests.support.timeline import events_of
@@ -94,24 +95,14 @@ def test_the_same_cloudevent_delivered_at_once_sends_one_mail(wired):
 
 
 def test_the_same_sns_notification_delivered_at_once_opens_one_case(wired):
-    from shared.adapters.amazon_inbound import SnsSignatureVerifier
-    from tests.integration.test_receive_email import TOPIC, Signer, notification, ses_notification
+    from tests.integration.test_receive_email import ses_notification
 
     function_client, _ = wired
-    signer, raw = Signer(), corpus("foxmail_gbk.eml")
-
-    class Bucket:
-        def fetch(self, bucket, key):
-            return raw
-
+    signer = wired_webhook(corpus("foxmail_gbk.eml"))
     app = bootstrap.services()
-    app._given.update(verifier=SnsSignatureVerifier(TOPIC, http_get=signer.http_get),
-                      raw_mail=Bucket())
     ses = json.loads(ses_notification("inbound-mail", "msg-1"))
     ses["receipt"]["dmarcVerdict"] = {"status": "PASS"}  # a verified sender is acknowledged
-    # Signed just now: an SNS message older than an hour is refused as stale (issue 12).
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    body = json.dumps(signer.sign(notification(json.dumps(ses), Timestamp=now)))
+    body = signed_now(signer, ses)
     answers = at_once(lambda: function_client("receive_email"),
                       lambda client: client.post("/", data=body).get_json())
     assert sorted(a["status"] for a in answers) == ["duplicate"] * (AT_ONCE - 1) + ["registered"]

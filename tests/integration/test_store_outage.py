@@ -7,7 +7,6 @@ registers it once, with nothing half written before."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 
@@ -16,6 +15,7 @@ from tests.integration.test_form_resubmission import form_token
 from tests.integration.test_web_form import complaint_form, receipt
 from tests.support.firestore_emulator import firestore_emulator_process
 from tests.support.inbound_mail import corpus, report_address_server, smtp_answer
+from tests.support.sns_webhook import signed_now, wired_webhook
 from tests.support.store_outage import all_cases, firestore_outage, sqlite_outage
 
 TYPED = {"subject": "门店拒绝退款 <b>订单 77</b>", "description": "我在门店买的耳机坏了，店员拒绝退款。"}
@@ -94,24 +94,12 @@ def test_the_status_page_answers_503_and_keeps_what_was_written(outage, function
 
 def test_receive_email_answers_503_so_sns_retries_and_the_retry_registers_once(
         outage, function_client):
-    from tests.integration.test_receive_email import TOPIC, Signer, notification, ses_notification
+    from tests.integration.test_receive_email import ses_notification
 
-    signer = Signer()
-    raw = corpus("foxmail_gbk.eml")
-
-    class Bucket:
-        def fetch(self, bucket, key):
-            return raw
-
-    from shared.adapters.amazon_inbound import SnsSignatureVerifier
-
+    signer = wired_webhook(corpus("foxmail_gbk.eml"))
     app = bootstrap.services()
-    app._given.update(verifier=SnsSignatureVerifier(TOPIC, http_get=signer.http_get),
-                      raw_mail=Bucket())
     client = function_client("receive_email")
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")  # a stale one is refused
-    body = json.dumps(signer.sign(notification(ses_notification("inbound-mail", "msg-1"),
-                                               Timestamp=now)))
+    body = signed_now(signer, json.loads(ses_notification("inbound-mail", "msg-1")))
     with outage.down():
         refused = client.post("/", data=body)
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "30"
