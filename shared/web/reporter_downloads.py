@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 
-from shared.domain.errors import CaseNotFound, TooManyAttempts
 from shared.services.case_print_form import print_policy
 from shared.services.reporter_data import FORMATS
 
 from . import http_requests as decode
 from .file_answers import FILE_HEADERS, content_disposition
-from .pages import PAGE_HEADERS, minutes_until
+from .pages import PAGE_HEADERS
 
 CSS = ("body{font-family:sans-serif;margin:2em;line-height:1.4;color:#111}"
        "dt{font-weight:bold;margin-top:.4em}.long{white-space:pre-wrap}")
@@ -24,20 +23,14 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
 def download_answer(app, request, lang: str, number: str, code: str):
-    """The file, or the lookup page: an unknown format 422, a wrong number or code 404 (as a
-    lookup), too many tries 429."""
+    """The file, or the lookup page for an unknown format (422). A wrong number or code
+    (CaseNotFound) and too many tries (TooManyAttempts) are raised to `case_status`, which
+    answers them as it answers a lookup."""
     fmt = request.form.get("format", "json")
     if fmt not in FORMATS:
         return app.pages.lookup(lang, number, "download_format"), 422, PAGE_HEADERS
     client = decode.client_address(request, app.settings.trusted_proxies)
-    try:
-        document = app.reporter_data.download(number, code, client, fmt)
-    except CaseNotFound:
-        return app.pages.lookup(lang, number, "not_found"), 404, PAGE_HEADERS
-    except TooManyAttempts as refused:
-        page = app.pages.lookup(lang, number, "too_many_attempts",
-                                retry_minutes=minutes_until(refused.retry_after))
-        return page, 429, PAGE_HEADERS
+    document = app.reporter_data.download(number, code, client, fmt)
     name = f"case-{document['case']['number']}-my-data.{fmt}"
     headers = {**FILE_HEADERS, "Content-Disposition": content_disposition("attachment", name)}
     if fmt == "json":
